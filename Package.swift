@@ -1,0 +1,35 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Hostfit",
+    products: [
+        .library(name: "Hostfit", targets: ["Hostfit"]),
+        .library(name: "GLPK", targets: ["GLPK"]),
+        .executable(name: "hostfit", targets: ["hostfit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
+    ],
+    targets: [
+        // Debian's libglpk-dev ships no pkg-config file: the module map links "glpk".
+        .systemLibrary(
+            name: "CGLPK",
+            providers: [.apt(["libglpk-dev"])]
+        ),
+        // GLPK leaves through its error hook by longjmp, which Swift frames must never
+        // see: every GLPK call that can fail runs inside this C target.
+        .target(name: "CGLPKGuard", dependencies: ["CGLPK"]),
+        .target(name: "GLPK", dependencies: ["CGLPK", "CGLPKGuard"]),
+        .target(name: "Hostfit", dependencies: ["GLPK"]),
+        .executableTarget(
+            name: "hostfit",
+            dependencies: [
+                "Hostfit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "GLPKTests", dependencies: ["GLPK"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,159 @@
+#include "glpk_guard.h"
+#include <glpk.h>
+#include <setjmp.h>
+#include <string.h>
+#include <time.h>
+
+/* GLPK's environment is thread-local on Debian, so the guard state is too. */
+static _Thread_local jmp_buf *guard_jump;
+static _Thread_local char *guard_text;
+
+static void error_hook(void *info) {
+    (void)info;
+    longjmp(*guard_jump, 1);
+}
+
+/* Keeps the tail of GLPK's output instead of printing it. */
+static int term_hook(void *info, const char *s) {
+    (void)info;
+    if (guard_text == NULL) return 1;
+    size_t have = strlen(guard_text), add = strlen(s), cap = 1023;
+    if (add >= cap) { s += add - cap + 1; add = cap - 1; }
+    if (have + add > cap - 1) {
+        size_t drop = have + add - (cap - 1);
+        memmove(guard_text, guard_text + drop, have - drop + 1);
+        have -= drop;
+    }
+    memcpy(guard_text + have, s, add + 1);
+    return 1;
+}
+
+static double now_seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+typedef struct {
+    const hf_params *params;
+    hf_result *result;
+    double deadline;
+    int offered;
+} callback_state;
+
+static void mip_callback(glp_tree *tree, void *info) {
+    callback_state *st = info;
+    if (glp_ios_reason(tree) == GLP_IHEUR && st->params->incumbent && !st->offered) {
+        st->offered = 1;
+        if (glp_ios_heur_sol(tree, st->params->incumbent) == 0) st->result->incumbent_accepted = 1;
+    }
+    int best = glp_ios_best_node(tree);
+    if (best != 0) {
+        st->result->bound = glp_ios_node_bound(tree, best);
+        st->result->has_bound = 1;
+    }
+    if ((st->deadline > 0 && now_seconds() >= st->deadline) ||
+        (st->params->cancel && *st->params->cancel)) {
+        st->result->stopped = 1;
+        glp_ios_terminate(tree);
+    }
+}
+
+static void load(glp_prob *P, const hf_model *m) {
+    glp_set_obj_dir(P, m->minimize ? GLP_MIN : GLP_MAX);
+    if (m->rows > 0) glp_add_rows(P, m->rows);
+    if (m->cols > 0) glp_add_cols(P, m->cols);
+    for (int i = 1; i <= m->rows; i++)
+        glp_set_row_bnds(P, i, m->row_type[i], m->row_lower[i], m->row_upper[i]);
+    for (int j = 1; j <= m->cols; j++) {
+        glp_set_col_kind(P, j, m->col_kind[j]);
+        if (m->col_kind[j] != GLP_BV)
+            glp_set_col_bnds(P, j, m->col_type[j], m->col_lower[j], m->col_upper[j]);
+        glp_set_obj_coef(P, j, m->objective[j]);
+    }
+    glp_load_matrix(P, m->entries, (int *)m->ia, (int *)m->ja, (double *)m->ar);
+}
+
+static void solve(glp_prob *P, const hf_model *m, const hf_params *p, hf_result *r) {
+    double start = now_seconds();
+    callback_state st = { p, r, p->time_limit > 0 ? start + p->time_limit : 0, 0 };
+    int ms_limit = p->time_limit > 0 && p->time_limit < 2e6 ? (int)(p->time_limit * 1000) : 0;
+
+    glp_iocp iocp;
+    glp_init_iocp(&iocp);
+    iocp.msg_lev = GLP_MSG_OFF;
+    iocp.mip_gap = p->mip_gap;
+    iocp.fp_heur = p->heuristics ? GLP_ON : GLP_OFF;
+    iocp.ps_heur = p->heuristics ? GLP_ON : GLP_OFF;
+    iocp.gmi_cuts = GLP_ON;
+    iocp.mir_cuts = GLP_ON;
+    iocp.cov_cuts = GLP_ON;
+    iocp.clq_cuts = GLP_ON;
+    iocp.cb_func = mip_callback;
+    iocp.cb_info = &st;
+    if (ms_limit > 0) iocp.tm_lim = ms_limit;
+
+    /* GLPK takes a heuristic solution only from the callback, which needs the presolver
+       off (it renumbers columns) and an optimal LP basis first. */
+    if (p->incumbent || !p->presolve) {
+        glp_smcp smcp;
+        glp_init_smcp(&smcp);
+        smcp.msg_lev = GLP_MSG_OFF;
+        smcp.presolve = GLP_OFF;
+        if (ms_limit > 0) smcp.tm_lim = ms_limit;
+        int ret = glp_simplex(P, &smcp);
+        r->lp_status = glp_get_status(P);
+        if (ret != 0 || r->lp_status != GLP_OPT) {
+            r->ret = ret;
+            r->mip_status = r->lp_status == GLP_NOFEAS ? GLP_NOFEAS : GLP_UNDEF;
+            return;
+        }
+        r->bound = glp_get_obj_val(P);
+        r->has_bound = 1;
+        iocp.presolve = GLP_OFF;
+        if (ms_limit > 0) {
+            int left = ms_limit - (int)((now_seconds() - start) * 1000);
+            iocp.tm_lim = left > 1 ? left : 1;
+        }
+    } else {
+        iocp.presolve = GLP_ON;
+    }
+
+    r->ret = glp_intopt(P, &iocp);
+    r->mip_status = glp_mip_status(P);
+    if (r->mip_status == GLP_OPT || r->mip_status == GLP_FEAS) {
+        r->objective = glp_mip_obj_val(P);
+        for (int j = 1; j <= m->cols; j++) r->x[j] = glp_mip_col_val(P, j);
+    }
+}
+
+int hf_solve_mip(const hf_model *model, const hf_params *params, hf_result *result) {
+    jmp_buf jump;
+    jmp_buf *volatile outer_jump = guard_jump;
+    char *volatile outer_text = guard_text;
+    glp_prob *volatile P = NULL;
+    int status = 0;
+
+    result->message[0] = '\0';
+    guard_jump = &jump;
+    guard_text = result->message;
+    glp_term_hook(term_hook, NULL);
+    glp_error_hook(error_hook, NULL);
+
+    if (setjmp(jump) == 0) {
+        P = glp_create_prob();
+        load(P, model);
+        solve(P, model, params, result);
+        glp_delete_prob(P);
+        glp_error_hook(NULL, NULL);
+        glp_term_hook(NULL, NULL);
+    } else {
+        /* GLPK's state is unusable after its error: drop the whole environment (and every
+           problem in it); the next call on this thread starts a fresh one. */
+        glp_free_env();
+        status = -1;
+    }
+    guard_jump = outer_jump;
+    guard_text = outer_text;
+    return status;
+}

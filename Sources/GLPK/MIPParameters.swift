@@ -1,0 +1,23 @@
+/// How to run a solve.
+public struct MIPParameters: Sendable {
+    /// Wall-clock seconds; nil for none. GLPK's own limit overshoots, so the guard also
+    /// checks the clock at every callback.
+    public var timeLimit: Double?
+    /// Stop once (incumbent - bound) / |incumbent| is at most this.
+    public var relativeGap: Double
+    /// GLPK's MIP presolver; turned off when an incumbent is given (it renumbers columns).
+    public var presolve: Bool
+    /// GLPK's feasibility pump and proximity search.
+    public var heuristics: Bool
+    /// A feasible solution, one value per column, handed to GLPK as its first incumbent.
+    public var incumbent: [Double]?
+
+    public init(timeLimit: Double? = nil, relativeGap: Double = 1e-6, presolve: Bool = true,
+                heuristics: Bool = false, incumbent: [Double]? = nil) {
+        self.timeLimit = timeLimit
+        self.relativeGap = relativeGap
+        self.presolve = presolve
+        self.heuristics = heuristics
+        self.incumbent = incumbent
+    }
+}
