@@ -1,0 +1,220 @@
+import Foundation
+
+/// A CSV file read whole, each record with the line it starts on.
+///
+/// RFC 4180 quoting (separators, quotes and line breaks inside quoted fields), a UTF-8
+/// byte-order mark, and LF, CRLF or CR-only line ends. Blank lines are skipped. Header
+/// names are matched without regard to case or surrounding blanks.
+public struct CSVTable: Sendable {
+    public struct Record: Sendable {
+        public var line: Int
+        public var fields: [String]
+    }
+
+    public let file: String
+    public let headerLine: Int
+    /// Lowercased, trimmed.
+    public let header: [String]
+    public let records: [Record]
+    private let index: [String: Int]
+
+    public init(contentsOf path: String, displayName: String? = nil) throws(InputError) {
+        let name = displayName ?? path
+        guard let data = FileManager.default.contents(atPath: path) else {
+            var isDirectory: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+            throw InputError(file: name, exists ? (isDirectory.boolValue ? "is a folder, expected a CSV file" : "cannot be read") : "no such file")
+        }
+        try self.init(data: data, file: name)
+    }
+
+    public init(data: Data, file: String) throws(InputError) {
+        self.file = file
+        var bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        if bytes.contains(0) { throw InputError(file: file, "is not a text file (it contains NUL bytes)") }
+        if let bad = Self.firstInvalidUTF8Line(bytes) {
+            throw InputError(file: file, line: bad, "is not UTF-8 text (save it as UTF-8 CSV)")
+        }
+        var records = Self.parse(bytes)
+        guard !records.isEmpty else {
+            throw InputError(file: file, "is empty: expected a header line naming the columns")
+        }
+        let head = records.removeFirst()
+        self.headerLine = head.line
+        self.header = head.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        self.records = records
+        var index: [String: Int] = [:]
+        for (i, name) in header.enumerated() where !name.isEmpty {
+            if let first = index[name] {
+                throw InputError(file: file, line: head.line, "column '\(name)' appears twice (columns \(first + 1) and \(i + 1))")
+            }
+            index[name] = i
+        }
+        self.index = index
+    }
+
+    public func column(_ name: String) -> Int? { index[name] }
+
+    public func requireColumns(_ names: [String]) throws(InputError) {
+        let missing = names.filter { index[$0] == nil }
+        guard missing.isEmpty else {
+            let list = missing.map { "'\($0)'" }.joined(separator: ", ")
+            throw InputError(file: file, line: headerLine,
+                             "missing column\(missing.count > 1 ? "s" : "") \(list) (the header has: \(header.joined(separator: ", ")))")
+        }
+    }
+
+    /// Columns whose name starts with `prefix`, with the rest of the name.
+    public func columns(withPrefix prefix: String) -> [(column: Int, suffix: String)] {
+        header.enumerated().compactMap { i, name in
+            name.hasPrefix(prefix) && name.count > prefix.count ? (i, String(name.dropFirst(prefix.count))) : nil
+        }
+    }
+
+    private static func firstInvalidUTF8Line(_ bytes: [UInt8]) -> Int? {
+        if String(validating: bytes, as: UTF8.self) != nil { return nil }
+        // Find the line of the first bad sequence, for the message.
+        var line = 1, start = 0
+        for (i, b) in bytes.enumerated() where b == 0x0A || i == bytes.count - 1 {
+            if String(validating: bytes[start...i], as: UTF8.self) == nil { return line }
+            line += 1
+            start = i + 1
+        }
+        return line
+    }
+
+    private static func parse(_ bytes: [UInt8]) -> [Record] {
+        let quote: UInt8 = 0x22, comma: UInt8 = 0x2C, lf: UInt8 = 0x0A, cr: UInt8 = 0x0D
+        var records: [Record] = []
+        var fields: [String] = []
+        var field: [UInt8] = []
+        var line = 1, recordLine = 1
+        var quoted = false, wasQuoted = false
+        var i = 0
+        let n = bytes.count
+
+        func endField() {
+            let text = String(decoding: field, as: UTF8.self)
+            fields.append(wasQuoted ? text : text.trimmingCharacters(in: .whitespaces))
+            field.removeAll(keepingCapacity: true)
+            wasQuoted = false
+        }
+        func endRecord() {
+            endField()
+            if !(fields.count == 1 && fields[0].isEmpty) {
+                records.append(Record(line: recordLine, fields: fields))
+            }
+            fields.removeAll(keepingCapacity: true)
+        }
+
+        while i < n {
+            let b = bytes[i]
+            if quoted {
+                if b == quote {
+                    if i + 1 < n && bytes[i + 1] == quote { field.append(quote); i += 1 } else { quoted = false }
+                } else {
+                    if b == lf || (b == cr && (i + 1 >= n || bytes[i + 1] != lf)) { line += 1 }
+                    field.append(b)
+                }
+            } else if b == quote && field.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+                field.removeAll(keepingCapacity: true)
+                quoted = true
+                wasQuoted = true
+            } else if b == comma {
+                endField()
+            } else if b == lf || b == cr {
+                if b == cr && i + 1 < n && bytes[i + 1] == lf { i += 1 }
+                endRecord()
+                line += 1
+                recordLine = line
+            } else {
+                field.append(b)
+            }
+            i += 1
+        }
+        if !field.isEmpty || !fields.isEmpty || wasQuoted { endRecord() }
+        return records
+    }
+}
+
+/// Reads typed cells of one record, with errors that name the file, line and column.
+public struct CSVRow {
+    public let table: CSVTable
+    public let record: CSVTable.Record
+
+    public var line: Int { record.line }
+
+    public func error(_ message: String) -> InputError {
+        InputError(file: table.file, line: record.line, message)
+    }
+
+    /// The cell's text, nil when the column is absent or the cell is empty.
+    public func text(_ column: String) -> String? {
+        guard let i = table.column(column) else { return nil }
+        return text(at: i)
+    }
+
+    public func text(at i: Int) -> String? {
+        guard i < record.fields.count else { return nil }
+        let value = record.fields[i]
+        return value.isEmpty ? nil : value
+    }
+
+    public func requiredText(_ column: String) throws(InputError) -> String {
+        guard let value = text(column) else { throw error("\(column) is empty") }
+        return value
+    }
+
+    /// A finite number, at least `minimum`; nil when the cell is empty.
+    public func number(_ column: String, minimum: Double = 0, exclusive: Bool = false) throws(InputError) -> Double? {
+        guard let i = table.column(column) else { return nil }
+        return try number(at: i, named: column, minimum: minimum, exclusive: exclusive)
+    }
+
+    public func number(at i: Int, named column: String, minimum: Double = 0, exclusive: Bool = false) throws(InputError) -> Double? {
+        guard let raw = text(at: i) else { return nil }
+        guard let value = Double(raw) else { throw error("\(column) '\(raw)' is not a number") }
+        guard value.isFinite else { throw error("\(column) '\(raw)' is not a finite number") }
+        if exclusive ? value <= minimum : value < minimum {
+            throw error("\(column) is \(raw), must be \(exclusive ? "above" : "at least") \(Resource.number(minimum))")
+        }
+        return value
+    }
+
+    public func requiredNumber(_ column: String, minimum: Double = 0, exclusive: Bool = false) throws(InputError) -> Double {
+        guard let value = try number(column, minimum: minimum, exclusive: exclusive) else { throw error("\(column) is empty") }
+        return value
+    }
+
+    /// A whole number, at least `minimum`; nil when the cell is empty.
+    public func integer(_ column: String, minimum: Int = 0) throws(InputError) -> Int? {
+        guard let raw = text(column) else { return nil }
+        guard let value = Int(raw) ?? Double(raw).flatMap({ $0 == $0.rounded() && abs($0) < 1e15 ? Int($0) : nil }) else {
+            throw error("\(column) '\(raw)' is not a whole number")
+        }
+        guard value >= minimum else { throw error("\(column) is \(raw), must be at least \(minimum)") }
+        return value
+    }
+
+    /// A `;`-separated list, blanks dropped.
+    public func list(_ column: String) -> Set<String> {
+        guard let raw = text(column) else { return [] }
+        return Set(raw.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+    }
+}
+
+extension CSVTable {
+    /// Every record as a row, after checking it has no more fields than the header.
+    public func rows() throws(InputError) -> [CSVRow] {
+        var rows: [CSVRow] = []
+        rows.reserveCapacity(records.count)
+        for record in records {
+            if record.fields.count > header.count, record.fields[header.count...].contains(where: { !$0.isEmpty }) {
+                throw InputError(file: file, line: record.line, "\(record.fields.count) fields, but the header names \(header.count) columns")
+            }
+            rows.append(CSVRow(table: self, record: record))
+        }
+        return rows
+    }
+}

@@ -1,0 +1,54 @@
+/// Reads the native host inventory, `hosts.csv`:
+/// `host, cluster, model, cpu_cores, cpu_mhz` (per core), `memory_mb`, and optional
+/// `disk_iops, net_mbps, cost, power_idle_w, power_max_w, tags` (`;`-separated),
+/// `max_vms, state` and any `res_NAME` (a counted resource).
+public enum HostInventoryFile {
+    public static let requiredColumns = ["host", "cpu_cores", "cpu_mhz", "memory_mb"]
+
+    public static func read(_ path: String) throws(InputError) -> [Host] {
+        try parse(CSVTable(contentsOf: path))
+    }
+
+    public static func parse(_ table: CSVTable) throws(InputError) -> [Host] {
+        try table.requireColumns(requiredColumns)
+        let counted = table.columns(withPrefix: "res_")
+        var hosts: [Host] = []
+        var firstLine: [String: Int] = [:]
+        for row in try table.rows() {
+            let id = try row.requiredText("host")
+            if let first = firstLine[id] { throw row.error("duplicate host '\(id)' (first on line \(first))") }
+            firstLine[id] = row.line
+
+            guard let cores = try row.integer("cpu_cores", minimum: 1) else { throw row.error("cpu_cores is empty") }
+            let mhz = try row.requiredNumber("cpu_mhz", exclusive: true)
+            let memory = try row.requiredNumber("memory_mb", exclusive: true)
+            var capacity: [Resource: Double] = [:]
+            capacity[.disk] = try row.number("disk_iops")
+            capacity[.network] = try row.number("net_mbps")
+            for (column, name) in counted {
+                capacity[.counted(name)] = try row.number(at: column, named: "res_\(name)") ?? 0
+            }
+            let idle = try row.number("power_idle_w")
+            let max = try row.number("power_max_w")
+            if let idle, let max, idle > max {
+                throw row.error("power_idle_w (\(Resource.number(idle))) exceeds power_max_w (\(Resource.number(max)))")
+            }
+            var state = Host.State.active
+            if let raw = row.text("state") {
+                guard let parsed = Host.State(rawValue: raw.lowercased()) else {
+                    throw row.error("state '\(raw)' is not one of \(Host.State.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                state = parsed
+            }
+            hosts.append(Host(
+                id: id, cluster: row.text("cluster") ?? "", model: row.text("model") ?? "",
+                cpuCores: cores, cpuMHzPerCore: mhz, memoryMB: memory, capacity: capacity,
+                cost: try row.number("cost"), powerIdleWatts: idle, powerMaxWatts: max,
+                tags: row.list("tags"), maxVMs: try row.integer("max_vms"), state: state))
+        }
+        guard !hosts.isEmpty else {
+            throw InputError(file: table.file, line: table.headerLine, "no hosts: the file has a header and nothing else")
+        }
+        return hosts
+    }
+}

@@ -1,0 +1,42 @@
+/// Reads the native VM inventory, `vms.csv`:
+/// `vm, vcpus, memory_mb` (allocated), optional `host` (current placement), `cluster`,
+/// `requires, affinity, anti_affinity` (`;`-separated names), and static demand
+/// `cpu_mhz, memory_used_mb, disk_iops, net_mbps, res_NAME` for VMs without a trace.
+public enum VMInventoryFile {
+    public static let requiredColumns = ["vm", "vcpus", "memory_mb"]
+
+    public static func read(_ path: String) throws(InputError) -> [VM] {
+        try parse(CSVTable(contentsOf: path))
+    }
+
+    public static func parse(_ table: CSVTable) throws(InputError) -> [VM] {
+        try table.requireColumns(requiredColumns)
+        let counted = table.columns(withPrefix: "res_")
+        var vms: [VM] = []
+        var firstLine: [String: Int] = [:]
+        for row in try table.rows() {
+            let id = try row.requiredText("vm")
+            if let first = firstLine[id] { throw row.error("duplicate VM '\(id)' (first on line \(first))") }
+            firstLine[id] = row.line
+
+            guard let vcpus = try row.integer("vcpus", minimum: 1) else { throw row.error("vcpus is empty") }
+            let memory = try row.requiredNumber("memory_mb", exclusive: true)
+            var measured: [Resource: Double] = [:]
+            measured[.cpu] = try row.number("cpu_mhz")
+            measured[.memory] = try row.number("memory_used_mb")
+            measured[.disk] = try row.number("disk_iops")
+            measured[.network] = try row.number("net_mbps")
+            for (column, name) in counted {
+                measured[.counted(name)] = try row.number(at: column, named: "res_\(name)") ?? 0
+            }
+            let affinity = row.list("affinity"), antiAffinity = row.list("anti_affinity")
+            vms.append(VM(
+                id: id, vcpus: vcpus, memoryMB: memory, currentHost: row.text("host"), cluster: row.text("cluster"),
+                requires: row.list("requires"), affinity: affinity, antiAffinity: antiAffinity, measured: measured))
+        }
+        guard !vms.isEmpty else {
+            throw InputError(file: table.file, line: table.headerLine, "no VMs: the file has a header and nothing else")
+        }
+        return vms
+    }
+}

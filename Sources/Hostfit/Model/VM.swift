@@ -1,0 +1,43 @@
+/// A virtual machine (or a physical server about to become one) to be placed.
+public struct VM: Hashable, Sendable {
+    public var id: String
+    public var vcpus: Int
+    /// Allocated memory.
+    public var memoryMB: Double
+    /// Where it runs now, if anywhere: moving it elsewhere is a migration.
+    public var currentHost: String?
+    public var cluster: String?
+    /// Host tags the VM needs (a licence pool, say).
+    public var requires: Set<String>
+    public var affinity: Set<String>
+    public var antiAffinity: Set<String>
+    /// Measured demand per resource where known (cpu in MHz, memory used in MB...).
+    public var measured: [Resource: Double]
+
+    public init(id: String, vcpus: Int, memoryMB: Double, currentHost: String? = nil, cluster: String? = nil,
+                requires: Set<String> = [], affinity: Set<String> = [], antiAffinity: Set<String> = [],
+                measured: [Resource: Double] = [:]) {
+        self.id = id
+        self.vcpus = vcpus
+        self.memoryMB = memoryMB
+        self.currentHost = currentHost
+        self.cluster = cluster
+        self.requires = requires
+        self.affinity = affinity
+        self.antiAffinity = antiAffinity
+        self.measured = measured
+    }
+
+    /// The demand to plan for: measured where known, else the allocation. Unmeasured CPU
+    /// counts each vCPU as a busy core of `mhzPerVCPU`.
+    public func demand(of resource: Resource, mhzPerVCPU: Double) -> Double {
+        if let value = measured[resource] { return value }
+        switch resource {
+        case .cpu: return Double(vcpus) * mhzPerVCPU
+        case .memory: return memoryMB
+        default: return 0
+        }
+    }
+
+    public var hasRules: Bool { !requires.isEmpty || !affinity.isEmpty || !antiAffinity.isEmpty }
+}

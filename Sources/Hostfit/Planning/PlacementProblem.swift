@@ -1,0 +1,114 @@
+/// A placement problem as solvers see it: hosts with usable capacity per resource, VMs
+/// with demand per resource and time bucket, all in flat arrays indexed by position.
+///
+/// Built once from an inventory and a headroom; solvers never read files. Demand has
+/// `buckets` points in time per resource (1 for static demand), and a host's constraint
+/// is that the summed demand fits in every bucket, not that the summed peaks fit.
+public struct PlacementProblem: Sendable {
+    public let hosts: [Host]
+    public let vms: [VM]
+    public let resources: [Resource]
+    public let headroom: Headroom
+    public let buckets: Int
+    /// [host * resources.count + r]: capacity times headroom; `.infinity` where untracked.
+    public let capacity: [Double]
+    /// [host * resources.count + r]: capacity before headroom.
+    public let rawCapacity: [Double]
+    /// [(vm * resources.count + r) * buckets + b]
+    public let demand: [Double]
+    /// How CPU was counted for VMs without a measured `cpu_mhz`: each vCPU as a busy core of this clock.
+    public let mhzPerVCPU: Double
+    /// Things the user should know about how the inputs were read (never silent drops).
+    public let notes: [String]
+    public let hostIndex: [String: Int]
+    public let vmIndex: [String: Int]
+
+    public init(inventory: Inventory, headroom: Headroom = Headroom()) {
+        let hosts = inventory.hosts, vms = inventory.vms
+        var notes: [String] = []
+        var resources = inventory.resources
+        // A counted resource that VMs need but no host declares: every host has none of it.
+        let demanded = Set(vms.flatMap { vm in vm.measured.filter { $0.value > 0 }.map(\.key) })
+        for resource in demanded.subtracting(resources).sorted() {
+            if resource.isCounted {
+                resources.append(resource)
+                notes.append("VMs need '\(resource.name)' but no host declares res_\(resource.name): no host has any")
+            } else {
+                notes.append("VMs state \(resource.name) demand but hosts.csv has no capacity for it: not planned")
+            }
+        }
+        let R = resources.count
+        let mhzPerVCPU = hosts.map(\.cpuMHzPerCore).max() ?? 0
+        var capacity = [Double](repeating: 0, count: hosts.count * R)
+        var raw = capacity
+        for (h, host) in hosts.enumerated() {
+            for (r, resource) in resources.enumerated() {
+                let full = host.capacity[resource] ?? (resource.isCounted ? 0 : .infinity)
+                raw[h * R + r] = full
+                capacity[h * R + r] = full * headroom.fraction(for: resource)
+            }
+        }
+        var demand = [Double](repeating: 0, count: vms.count * R)
+        for (v, vm) in vms.enumerated() {
+            for (r, resource) in resources.enumerated() {
+                demand[v * R + r] = vm.demand(of: resource, mhzPerVCPU: mhzPerVCPU)
+            }
+        }
+        let unmeasuredCPU = vms.filter { $0.measured[.cpu] == nil }.count
+        if unmeasuredCPU > 0 {
+            notes.append("\(unmeasuredCPU) VMs have no cpu_mhz: each vCPU counts as a busy \(Resource.number(mhzPerVCPU)) MHz core (the fastest host's)")
+        }
+        let unmeasuredMemory = vms.filter { $0.measured[.memory] == nil }.count
+        if unmeasuredMemory > 0 {
+            notes.append("\(unmeasuredMemory) VMs have no memory_used_mb: their allocated memory_mb is planned")
+        }
+        self.init(hosts: hosts, vms: vms, resources: resources, headroom: headroom, buckets: 1,
+                  capacity: capacity, rawCapacity: raw, demand: demand, mhzPerVCPU: mhzPerVCPU, notes: notes)
+    }
+
+    public init(hosts: [Host], vms: [VM], resources: [Resource], headroom: Headroom, buckets: Int,
+                capacity: [Double], rawCapacity: [Double], demand: [Double], mhzPerVCPU: Double, notes: [String]) {
+        precondition(capacity.count == hosts.count * resources.count && rawCapacity.count == capacity.count)
+        precondition(buckets >= 1 && demand.count == vms.count * resources.count * buckets)
+        self.hosts = hosts
+        self.vms = vms
+        self.resources = resources
+        self.headroom = headroom
+        self.buckets = buckets
+        self.capacity = capacity
+        self.rawCapacity = rawCapacity
+        self.demand = demand
+        self.mhzPerVCPU = mhzPerVCPU
+        self.notes = notes
+        self.hostIndex = Dictionary(hosts.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        self.vmIndex = Dictionary(vms.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    public var hostCount: Int { hosts.count }
+    public var vmCount: Int { vms.count }
+    public var resourceCount: Int { resources.count }
+
+    @inline(__always) public func capacity(_ host: Int, _ r: Int) -> Double { capacity[host * resources.count + r] }
+    @inline(__always) public func demand(_ vm: Int, _ r: Int, _ bucket: Int) -> Double {
+        demand[(vm * resources.count + r) * buckets + bucket]
+    }
+
+    /// The VM's highest demand for a resource over the buckets.
+    public func peakDemand(_ vm: Int, _ r: Int) -> Double {
+        let base = (vm * resources.count + r) * buckets
+        return demand[base..<(base + buckets)].max() ?? 0
+    }
+
+    public func acceptsVMs(_ host: Int) -> Bool {
+        hosts[host].acceptsVMs && (hosts[host].maxVMs ?? 1) > 0
+    }
+
+    /// Whether the VM fits the host when it is empty (every resource, every bucket).
+    public func fitsEmpty(_ vm: Int, _ host: Int) -> Bool {
+        guard acceptsVMs(host) else { return false }
+        for r in 0..<resources.count where peakDemand(vm, r) > capacity(host, r) * (1 + 1e-12) {
+            return false
+        }
+        return true
+    }
+}

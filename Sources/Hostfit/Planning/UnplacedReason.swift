@@ -1,0 +1,38 @@
+/// Why a VM has no host in a plan, in the words a capacity planner uses:
+/// "needs 48 GB memory, the largest host offers 31 GB (90% of 34 GB)".
+public enum UnplacedReason {
+    public static func explain(_ v: Int, in problem: PlacementProblem, assignment: Assignment) -> String {
+        let active = (0..<problem.hostCount).filter(problem.acceptsVMs)
+        guard !active.isEmpty else { return "no host is active (every host is in maintenance, failed or has max_vms 0)" }
+        let R = problem.resourceCount
+        // Too big for any host, even an empty one.
+        if !active.contains(where: { problem.fitsEmpty(v, $0) }) {
+            for r in 0..<R {
+                let need = problem.peakDemand(v, r)
+                guard let h = active.max(by: { problem.capacity($0, r) < problem.capacity($1, r) }), need > problem.capacity(h, r) else { continue }
+                return "needs \(problem.resources[r].format(need)), the largest host offers \(offer(problem, h, r, problem.capacity(h, r)))"
+            }
+            return "no single host has room for all of it at once, even empty"
+        }
+        // Fits an empty host, but every host that could take it is full.
+        var loads = HostLoads(problem)
+        for (vm, h) in assignment.hostOf.enumerated() where h >= 0 && vm != v { loads.add(vm, to: h) }
+        for r in 0..<R {
+            let need = problem.peakDemand(v, r)
+            let free = active.map { h in (h, problem.capacity(h, r) - loads.peak(h, r)) }
+            guard let best = free.max(by: { $0.1 < $1.1 }), best.1 < need else { continue }
+            return "needs \(problem.resources[r].format(need)), the most free on any host is \(problem.resources[r].format(max(0, best.1))) on '\(problem.hosts[best.0].id)'"
+        }
+        if let h = active.first(where: { problem.hosts[$0].maxVMs.map { loads.count[$0] >= $0 } ?? false }) {
+            return "every host with room is at its max_vms (as '\(problem.hosts[h].id)')"
+        }
+        return "no host has room for all of its demand at once"
+    }
+
+    private static func offer(_ problem: PlacementProblem, _ h: Int, _ r: Int, _ cap: Double) -> String {
+        let resource = problem.resources[r]
+        let fraction = problem.headroom.fraction(for: resource)
+        let raw = problem.rawCapacity[h * problem.resourceCount + r]
+        return fraction < 1 ? "\(resource.format(cap)) (\(Resource.number(fraction * 100))% of \(resource.format(raw)))" : resource.format(cap)
+    }
+}

@@ -1,0 +1,24 @@
+/// A way a placement breaks the problem's rules. `rule` names the rule, so every rejection,
+/// from the checker, a solver or a star rating, can cite it.
+public struct Violation: Sendable, Equatable, CustomStringConvertible {
+    public enum Rule: String, Sendable {
+        /// Every id in a placement names a VM and a host of the inventory.
+        case knownIDs = "known-ids"
+        /// A VM runs on one host at most.
+        case placedOnce = "placed-once"
+        /// Only active hosts run VMs.
+        case hostState = "host-state"
+        /// The summed demand fits the capacity times headroom, per resource and time bucket.
+        case capacity
+        /// A host runs at most its max_vms VMs.
+        case maxVMs = "max-vms"
+    }
+
+    public var rule: Rule
+    public var message: String
+    public var line: Int?
+
+    public var description: String {
+        (line.map { "line \($0): " } ?? "") + "[\(rule.rawValue)] \(message)"
+    }
+}

@@ -1,0 +1,143 @@
+import GLPK
+
+/// The placement as an assignment ILP, built on `MIPModel` (never on GLPK's C API).
+///
+/// Variables: x[v,h] = 1 when VM v runs on host h (only where v fits h alone), y[h] = 1
+/// when host h is used, u[v] = 1 when VM v stays unplaced.
+///
+///     minimize   sum_h y[h] + M sum_v u[v]                    (M = hosts + 1: placing a VM
+///                                                               beats any number of hosts)
+///     subject to sum_h x[v,h] + u[v] = 1                       for every VM v
+///                sum_v d[v,r,b] x[v,h] <= C[h,r] y[h]          for every host h, resource r, bucket b
+///                sum_v x[v,h] <= max_vms[h] y[h]               where a host has max_vms
+///                x[v,h] <= y[h]                                (strengthens the LP relaxation)
+///
+/// Symmetry breaking for identical hosts (Vance et al. 1994 use the same ordering argument
+/// for bin packing): within each class of identical hosts, with VMs in a fixed order,
+/// relabel a plan's hosts by their first VM; then the k-th host of a class holds only VMs
+/// at position k or later, and used hosts come first: x[v,k] = 0 for pos(v) < k and
+/// y[k] >= y[k+1]. Every plan has such a relabelling, so no optimum is lost.
+///
+/// With all objective coefficients integer, the optimum is an integer, so GLPK may stop
+/// once the incumbent is within 1 of the bound: that is still a proof of optimality.
+struct AssignmentModel {
+    let problem: PlacementProblem
+    /// VMs in the model, in their symmetry-breaking order.
+    let vms: [Int]
+    /// Candidate hosts, by class.
+    let classes: [[Int]]
+    private(set) var model = MIPModel(sense: .minimize)
+    private var xColumns: [(vm: Int, host: Int, column: Int)] = []
+    private var yColumn: [Int: Int] = [:]
+    private var uColumn: [Int: Int] = [:]
+    private let classIndex: [[Double]: Int]
+
+    /// `hostsPerClass` caps the hosts of each class in the model (an optimum never needs more
+    /// hosts of one class than the incumbent uses in all).
+    init(problem: PlacementProblem, vms: [Int], hostsPerClass: Int) {
+        self.problem = problem
+        self.vms = vms
+        var members: [[Int]] = []
+        var classIndex: [[Double]: Int] = [:]
+        for h in FirstFitDecreasing.hostOrder(problem) {
+            let key = Self.classKey(problem, h)
+            if let c = classIndex[key] { members[c].append(h) } else { classIndex[key] = members.count; members.append([h]) }
+        }
+        self.classIndex = classIndex
+        classes = members.map { Array($0.prefix(hostsPerClass)) }
+        build()
+    }
+
+    /// Hosts with equal keys are interchangeable in every constraint and in the objective.
+    static func classKey(_ problem: PlacementProblem, _ h: Int) -> [Double] {
+        (0..<problem.resourceCount).map { problem.capacity(h, $0) }
+            + [Double(problem.hosts[h].maxVMs ?? -1), problem.hosts[h].cost ?? -1]
+    }
+
+    var columnCount: Int { model.columns.count }
+
+    private mutating func build() {
+        let hostCount = classes.reduce(0) { $0 + $1.count }
+        let penalty = Double(hostCount + 1)
+        for hosts in classes {
+            for h in hosts { yColumn[h] = model.addColumn(kind: .binary, objective: 1) }
+        }
+        var columnsOfHost: [Int: [(vm: Int, column: Int)]] = [:]
+        for (position, v) in vms.enumerated() {
+            var row: [(column: Int, coefficient: Double)] = []
+            for hosts in classes {
+                for (k, h) in hosts.enumerated() where k <= position && problem.fitsEmpty(v, h) {
+                    let x = model.addColumn(kind: .binary)
+                    xColumns.append((v, h, x))
+                    columnsOfHost[h, default: []].append((v, x))
+                    row.append((x, 1))
+                }
+            }
+            let u = model.addColumn(kind: .continuous, lower: 0, upper: 1, objective: penalty)
+            uColumn[v] = u
+            model.addRow(row + [(u, 1)], lower: 1, upper: 1)
+        }
+        let R = problem.resourceCount, B = problem.buckets
+        for hosts in classes {
+            for (k, h) in hosts.enumerated() {
+                let y = yColumn[h]!
+                let members = columnsOfHost[h] ?? []
+                for r in 0..<R {
+                    let cap = problem.capacity(h, r)
+                    guard cap.isFinite else { continue }
+                    for b in 0..<B {
+                        let terms = members.map { ($0.column, problem.demand($0.vm, r, b)) }
+                        guard terms.reduce(0.0, { $0 + $1.1 }) > cap else { continue }  // cannot bind
+                        model.addRow(terms + [(y, -cap)], upper: 0)
+                    }
+                }
+                if let limit = problem.hosts[h].maxVMs, members.count > limit {
+                    model.addRow(members.map { ($0.column, 1) } + [(y, -Double(limit))], upper: 0)
+                }
+                for member in members { model.addRow([(member.column, 1), (y, -1)], upper: 0) }
+                if k + 1 < hosts.count { model.addRow([(y, 1), (yColumn[hosts[k + 1]]!, -1)], lower: 0) }
+            }
+        }
+    }
+
+    /// The assignment as a vector of column values, relabelled to satisfy the symmetry
+    /// breaking; nil when it uses a host outside the model.
+    func columnValues(for assignment: Assignment) -> [Double]? {
+        let position = Dictionary(uniqueKeysWithValues: vms.enumerated().map { ($1, $0) })
+        // Within each class, the used hosts in order of their first VM go to slots 0, 1, ...
+        var firstVM: [Int: Int] = [:]
+        for v in vms where assignment.hostOf[v] >= 0 {
+            let h = assignment.hostOf[v]
+            firstVM[h] = min(firstVM[h] ?? .max, position[v]!)
+        }
+        var usedByClass = [[Int]](repeating: [], count: classes.count)
+        for h in firstVM.keys {
+            guard let c = classIndex[Self.classKey(problem, h)] else { return nil }
+            usedByClass[c].append(h)
+        }
+        var relabel: [Int: Int] = [:]
+        for (c, used) in usedByClass.enumerated() {
+            guard used.count <= classes[c].count else { return nil }
+            for (k, h) in used.sorted(by: { firstVM[$0]! < firstVM[$1]! }).enumerated() { relabel[h] = classes[c][k] }
+        }
+        var values = [Double](repeating: 0, count: model.columns.count)
+        for target in relabel.values { values[yColumn[target]!] = 1 }
+        var xIndex: [Int64: Int] = [:]
+        for x in xColumns { xIndex[Int64(x.vm) << 32 | Int64(x.host)] = x.column }
+        for v in vms {
+            let h = assignment.hostOf[v]
+            if h < 0 { values[uColumn[v]!] = 1; continue }
+            guard let target = relabel[h], let x = xIndex[Int64(v) << 32 | Int64(target)] else { return nil }
+            values[x] = 1
+        }
+        return values
+    }
+
+    /// The assignment a solution vector describes (VMs outside the model stay as in `base`).
+    func assignment(from values: [Double], base: Assignment) -> Assignment {
+        var result = base
+        for v in vms { result.hostOf[v] = Assignment.unplaced }
+        for x in xColumns where values[x.column] > 0.5 { result.hostOf[x.vm] = x.host }
+        return result
+    }
+}

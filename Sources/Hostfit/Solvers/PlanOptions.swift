@@ -1,0 +1,36 @@
+/// Which solver plans.
+public enum SolverChoice: String, Sendable, CaseIterable {
+    /// The heuristic, then the ILP when the problem is small enough and the bound is not met.
+    case auto
+    /// The heuristic as incumbent, then the ILP whatever the size (within the time limit).
+    case ilp
+    /// The heuristic only.
+    case heuristic
+}
+
+public struct PlanOptions: Sendable {
+    public var solver: SolverChoice
+    /// Wall-clock seconds for the whole solve.
+    public var timeLimit: Double
+    /// For randomized steps; the same seed gives the same plan.
+    public var seed: UInt64
+    /// `auto` hands the ILP models of at most this many assignment variables.
+    public var autoILPLimit: Int
+
+    public init(solver: SolverChoice = .auto, timeLimit: Double = 30, seed: UInt64 = 1, autoILPLimit: Int = 20_000) {
+        self.solver = solver
+        self.timeLimit = timeLimit
+        self.seed = seed
+        self.autoILPLimit = autoILPLimit
+    }
+}
+
+/// How sure a plan's host count is.
+public enum PlanStatus: String, Sendable {
+    /// Proven: a lower bound equals the hosts used.
+    case optimal
+    /// The ILP ran and did not close the gap.
+    case feasible
+    /// A heuristic plan; `gap` against the lower bound says how far it may be from optimal.
+    case heuristic
+}

@@ -1,0 +1,93 @@
+import Foundation
+import GLPK
+
+/// Plans a placement: the heuristic always first, so a valid plan exists whatever happens
+/// later; lower bounds to know how good it is; then the ILP, warm-started from it, when
+/// the bound is not met and the model is small enough (or asked for).
+public enum Planner {
+    public static func plan(_ problem: PlacementProblem, options: PlanOptions = PlanOptions()) -> PlanOutcome {
+        let clock = ContinuousClock(), start = clock.now
+        func elapsed() -> Double { let d = start.duration(to: clock.now); return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
+
+        let placeable = (0..<problem.vmCount).filter { v in (0..<problem.hostCount).contains { problem.fitsEmpty(v, $0) } }
+        var bound = LowerBounds.compute(problem, vms: placeable)
+        var assignment = FirstFitDecreasing.solve(problem, vms: placeable)
+        var solver = "ffd"
+        var notes: [String] = []
+        var proven = assignment.placedCount == placeable.count && assignment.hostsUsed <= bound.hosts
+
+        let runILP: Bool
+        switch options.solver {
+        case .heuristic: runILP = false
+        case .ilp: runILP = !proven
+        case .auto: runILP = !proven && estimatedColumns(problem, placeable, assignment) <= options.autoILPLimit
+        }
+        if runILP {
+            let left = options.timeLimit - elapsed()
+            if left > 0.05 {
+                let result = improve(problem, placeable, assignment, timeLimit: left)
+                solver = "ffd+ilp"
+                notes += result.notes
+                if result.assignment.placedCount > assignment.placedCount
+                    || (result.assignment.placedCount == assignment.placedCount && result.assignment.hostsUsed < assignment.hostsUsed) {
+                    assignment = result.assignment
+                }
+                if let hosts = result.boundHosts, hosts > bound.hosts, assignment.placedCount == placeable.count {
+                    bound = LowerBound(hosts: hosts, method: "ilp", resource: nil)
+                }
+                proven = result.proven || (assignment.placedCount == placeable.count && assignment.hostsUsed <= bound.hosts)
+            } else {
+                notes.append("no time left for the ILP within --time-limit \(options.timeLimit) s")
+            }
+        } else if options.solver == .auto && !proven {
+            notes.append("ILP skipped: the model would have about \(estimatedColumns(problem, placeable, assignment)) variables (auto stops at \(options.autoILPLimit); --solver ilp forces it)")
+        }
+        if proven, assignment.placedCount == placeable.count, bound.hosts < assignment.hostsUsed {
+            bound = LowerBound(hosts: assignment.hostsUsed, method: "ilp", resource: nil)  // the ILP proved it
+        }
+        let status: PlanStatus = proven ? .optimal : (solver == "ffd" ? .heuristic : .feasible)
+        return PlanOutcome(assignment: assignment, status: status, solver: solver, lowerBound: bound, seconds: elapsed(), notes: notes)
+    }
+
+    /// x variables of the assignment model: VMs times candidate hosts, halved by symmetry breaking.
+    static func estimatedColumns(_ problem: PlacementProblem, _ vms: [Int], _ incumbent: Assignment) -> Int {
+        let hosts = min(problem.hostCount, max(incumbent.hostsUsed, 1) * 2)
+        return vms.count * hosts
+    }
+
+    struct ILPResult {
+        var assignment: Assignment
+        var proven: Bool
+        var boundHosts: Int?
+        var notes: [String]
+    }
+
+    static func improve(_ problem: PlacementProblem, _ vms: [Int], _ incumbent: Assignment, timeLimit: Double) -> ILPResult {
+        let allPlaced = incumbent.placedCount == vms.count
+        let perClass = allPlaced ? incumbent.hostsUsed : problem.hostCount
+        let model = AssignmentModel(problem: problem, vms: FirstFitDecreasing.vmOrder(problem, vms: vms), hostsPerClass: perClass)
+        guard let start = model.columnValues(for: incumbent) else {
+            return ILPResult(assignment: incumbent, proven: false, boundHosts: nil, notes: ["ILP skipped: the heuristic plan did not fit its model"])
+        }
+        let objective = zip(model.model.columns, start).reduce(0.0) { $0 + $1.0.objective * $1.1 }
+        let parameters = MIPParameters(timeLimit: timeLimit, relativeGap: 0.999 / max(objective, 1), presolve: false, incumbent: start)
+        do {
+            let solution = try GLPKSolver.solve(model.model, parameters)
+            var result = ILPResult(assignment: incumbent, proven: false, boundHosts: nil, notes: [])
+            if solution.hasSolution { result.assignment = model.assignment(from: solution.values, base: incumbent) }
+            // The objective counts hosts (plus unplaced VMs at a price above any host count):
+            // its bound is a bound on hosts only when every VM is placed.
+            if let b = solution.bound, result.assignment.placedCount == vms.count {
+                result.boundHosts = Int(LowerBounds.ceilTolerant(b))
+            }
+            switch solution.status {
+            case .optimal: result.proven = true
+            case .timeLimit: result.notes.append("ILP stopped at the time limit after \(String(format: "%.1f", solution.seconds)) s")
+            case .infeasible, .unbounded, .failed, .feasible: result.notes.append("ILP ended \(solution.status)")
+            }
+            return result
+        } catch {
+            return ILPResult(assignment: incumbent, proven: false, boundHosts: nil, notes: ["ILP not run: \(error)"])
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Hostfit
+
+/// The flags every command that reads an inventory shares.
+struct InventoryOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "Host inventory CSV.",
+        discussion: "Columns host, cpu_cores, cpu_mhz (per core), memory_mb; optional cluster, model, disk_iops, net_mbps, cost, power_idle_w, power_max_w, tags (a;b), max_vms, state (active|maintenance|failed) and res_NAME for any counted resource.",
+        valueName: "file"))
+    var hosts: String
+
+    @Option(help: ArgumentHelp(
+        "VM inventory CSV.",
+        discussion: "Columns vm, vcpus, memory_mb (allocated); optional host (current placement), cluster, requires, affinity, anti_affinity and static demand cpu_mhz, memory_used_mb, disk_iops, net_mbps, res_NAME. Without cpu_mhz a vCPU counts as a busy core of the fastest host; without memory_used_mb the allocation is planned.",
+        valueName: "file"))
+    var vms: String
+
+    @Option(help: ArgumentHelp(
+        "Target maximum utilization per resource, in percent.",
+        discussion: "Defaults: cpu=80,memory=90,disk=80,net=80, counted resources 100. Name only what you change: --headroom memory=100.",
+        valueName: "name=pct,..."))
+    var headroom: String?
+
+    func loadProblem() throws -> PlacementProblem {
+        let hostList = try HostInventoryFile.read(hosts)
+        let vmList = try VMInventoryFile.read(vms)
+        var parsed = Headroom()
+        if let headroom {
+            do {
+                parsed = try Headroom(parsing: headroom)
+            } catch {
+                throw CLIFailure(code: 2, message: error.description)
+            }
+        }
+        return PlacementProblem(inventory: Inventory(hosts: hostList, vms: vmList), headroom: parsed)
+    }
+}
+
+/// An error the CLI reports itself, with its exit code.
+struct CLIFailure: Error {
+    var code: Int32
+    var message: String
+}
+
+/// Runs `body`, turning bad input into exit code 2 with `file:line: what is wrong`.
+func reportingInputErrors<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as InputError {
+        throw CLIFailure(code: 2, message: error.description)
+    }
+}

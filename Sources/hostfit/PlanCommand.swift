@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import Hostfit
+
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Place every VM on as few hosts as possible.",
+        discussion: """
+        Writes DIR/placements.csv (vm,host), DIR/hosts.csv (utilization per host and
+        resource), DIR/unplaced.csv (vm,reason) and DIR/summary.json (hosts used, lower
+        bound, solver, status optimal|feasible|heuristic, gap, cost, power, migrations,
+        run time). Nothing is written unless the plan passes the validator.
+
+        Status is 'optimal' only when proven: a lower bound (volume, Martello-Toth L2, or
+        GLPK's branch and bound) equals the hosts used. Otherwise 'gap' says how far from
+        the bound the plan may be.
+
+        Example:
+          hostfit plan --hosts hosts.csv --vms vms.csv --headroom cpu=75 --out plan/
+        """
+    )
+
+    @OptionGroup var inventory: InventoryOptions
+
+    @Option(help: ArgumentHelp("Folder for the plan's files (created if missing).", valueName: "dir"))
+    var out: String
+
+    @Option(help: ArgumentHelp(
+        "auto: heuristic, then GLPK on small problems when the bound is not met; ilp: always try GLPK; heuristic: first-fit decreasing only.",
+        valueName: "auto|ilp|heuristic"))
+    var solver: String = "auto"
+
+    @Option(name: .customLong("time-limit"), help: ArgumentHelp("Wall-clock seconds for solving.", valueName: "seconds"))
+    var timeLimit: Double = 30
+
+    @Option(help: "Seed for randomized steps; the same seed gives the same plan.")
+    var seed: UInt64 = 1
+
+    func validate() throws {
+        guard SolverChoice(rawValue: solver) != nil else {
+            throw ValidationError("--solver must be auto, ilp or heuristic, not '\(solver)'")
+        }
+        guard timeLimit.isFinite, timeLimit > 0 else { throw ValidationError("--time-limit must be a positive number of seconds") }
+    }
+
+    func run() throws {
+        let problem = try reportingInputErrors { try inventory.loadProblem() }
+        for note in problem.notes { Terminal.note(note) }
+        let ruled = problem.vms.filter(\.hasRules).count
+        if ruled > 0 {
+            Terminal.note("\(ruled) VMs have requires/affinity/anti_affinity: read, but not yet enforced by this version")
+        }
+        let options = PlanOptions(solver: SolverChoice(rawValue: solver)!, timeLimit: timeLimit, seed: seed)
+        Terminal.progress("planning \(problem.vmCount) VMs on \(problem.hostCount) hosts (time limit \(Resource.number(timeLimit)) s)...")
+        let outcome = Planner.plan(problem, options: options)
+        let plan: ValidatedPlan
+        do {
+            plan = try ValidatedPlan(outcome, for: problem)
+        } catch {
+            throw CLIFailure(code: 3, message: error.description)
+        }
+        let report = PlanReport(plan)
+        do {
+            try report.write(to: out)
+        } catch {
+            throw CLIFailure(code: 2, message: "\(out): cannot write the plan: \(error.localizedDescription)")
+        }
+        for note in outcome.notes { Terminal.note(note) }
+
+        let summary = report.summary
+        let bound = "lower bound \(summary.lowerBound), \(summary.lowerBoundMethod)"
+        let quality = summary.status == "optimal" ? "optimal" : "\(summary.status), gap \(String(format: "%.1f", summary.gap * 100))%"
+        print("Placed \(summary.vmsPlaced) of \(summary.vms) VMs on \(summary.hostsUsed) of \(summary.hostsAvailable) hosts: \(quality) (\(bound)); \(summary.solver), \(String(format: "%.2f", summary.runTimeS)) s")
+        if let cost = summary.cost { print("Cost of hosts used: \(Resource.number(cost))") }
+        if summary.migrations > 0 { print("Migrations from the current placement: \(summary.migrations)") }
+        print("Wrote placements.csv, hosts.csv, unplaced.csv, summary.json to \(out)")
+        if summary.vmsUnplaced > 0 {
+            print("\(summary.vmsUnplaced) VMs could not be placed; reasons in \((out as NSString).appendingPathComponent("unplaced.csv")):")
+            for item in plan.unplaced.prefix(5) { print("  \(item.vm): \(item.reason)") }
+            if plan.unplaced.count > 5 { print("  ...") }
+            throw ExitCode(1)
+        }
+    }
+}

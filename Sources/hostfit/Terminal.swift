@@ -1,0 +1,19 @@
+import Foundation
+
+/// stdout for results, stderr for diagnostics; progress only when stderr is a terminal.
+enum Terminal {
+    static let isInteractive = isatty(STDERR_FILENO) == 1
+
+    static func error(_ message: String) {
+        FileHandle.standardError.write(Data("hostfit: \(message)\n".utf8))
+    }
+
+    static func note(_ message: String) {
+        FileHandle.standardError.write(Data("note: \(message)\n".utf8))
+    }
+
+    static func progress(_ message: String) {
+        guard isInteractive else { return }
+        FileHandle.standardError.write(Data("\(message)\n".utf8))
+    }
+}
