@@ -29,7 +29,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "GLPKTests", dependencies: ["GLPK"]),
+        .testTarget(name: "GLPKTests", dependencies: ["GLPK", "Hostfit"]),
+        .testTarget(
+            name: "HostfitTests",
+            dependencies: ["Hostfit", "hostfit"],
+            exclude: ["Fixtures"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

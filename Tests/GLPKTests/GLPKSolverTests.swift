@@ -1,4 +1,5 @@
 @testable import GLPK
+import Hostfit
 import Foundation
 import Testing
 
@@ -61,7 +62,7 @@ struct GLPKSolverTests {
     /// A market-split instance (Cornuéjols & Dawande 1998): a few dense equality rows with
     /// random coefficients defeat LP-based branch and bound, so the limit must stop it.
     @Test func hardModelStopsAtTheTimeLimit() throws {
-        var rng = SplitMix64(seed: 7)
+        var rng = SeededGenerator(seed: 7)
         let n = 40, m = 4
         var model = MIPModel()
         let xs = (0..<n).map { _ in model.addColumn(kind: .binary) }
@@ -118,15 +119,3 @@ struct GLPKSolverTests {
     }
 }
 
-/// Deterministic test data (Steele, Lea & Flood 2014).
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -23,7 +23,7 @@ public enum UnplacedReason {
             guard let best = free.max(by: { $0.1 < $1.1 }), best.1 < need else { continue }
             return "needs \(problem.resources[r].format(need)), the most free on any host is \(problem.resources[r].format(max(0, best.1))) on '\(problem.hosts[best.0].id)'"
         }
-        if let h = active.first(where: { problem.hosts[$0].maxVMs.map { loads.count[$0] >= $0 } ?? false }) {
+        if let h = active.first(where: { h in problem.hosts[h].maxVMs.map { loads.count[h] >= $0 } ?? false }) {
             return "every host with room is at its max_vms (as '\(problem.hosts[h].id)')"
         }
         return "no host has room for all of its demand at once"

@@ -70,7 +70,7 @@ public enum Planner {
             return ILPResult(assignment: incumbent, proven: false, boundHosts: nil, notes: ["ILP skipped: the heuristic plan did not fit its model"])
         }
         let objective = zip(model.model.columns, start).reduce(0.0) { $0 + $1.0.objective * $1.1 }
-        let parameters = MIPParameters(timeLimit: timeLimit, relativeGap: 0.999 / max(objective, 1), presolve: false, incumbent: start)
+        let parameters = MIPParameters(timeLimit: timeLimit, relativeGap: 0.999 / max(objective, 1), presolve: false, heuristics: true, incumbent: start)
         do {
             let solution = try GLPKSolver.solve(model.model, parameters)
             var result = ILPResult(assignment: incumbent, proven: false, boundHosts: nil, notes: [])

@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+@testable import Hostfit
+
+/// Runs the built `hostfit` the way a user does and checks exit codes, output and files.
+@Suite("hostfit command line")
+struct CLITests {
+    struct Run {
+        var code: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("hostfit").path
+
+    func hostfit(_ arguments: String...) throws -> Run {
+        let dir = Support.temporaryDirectory()
+        let out = URL(fileURLWithPath: dir).appendingPathComponent("stdout"), err = URL(fileURLWithPath: dir).appendingPathComponent("stderr")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        FileManager.default.createFile(atPath: err.path, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = arguments
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        try process.run()
+        process.waitUntilExit()
+        return Run(code: process.terminationStatus, stdout: try String(contentsOf: out, encoding: .utf8), stderr: try String(contentsOf: err, encoding: .utf8))
+    }
+
+    var hosts: String { Support.sampleData + "/hosts.csv" }
+    var vms: String { Support.sampleData + "/vms.csv" }
+
+    @Test func planOnSampleDataWritesEveryFileAndCheckAcceptsIt() throws {
+        let out = Support.temporaryDirectory() + "/plan"
+        let run = try hostfit("plan", "--hosts", hosts, "--vms", vms, "--out", out)
+        #expect(run.code == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("Placed 50 of 50 VMs"))
+        for file in ["placements.csv", "hosts.csv", "unplaced.csv", "summary.json"] {
+            #expect(FileManager.default.fileExists(atPath: "\(out)/\(file)"), "\(file)")
+        }
+        let placements = try CSVTable(contentsOf: "\(out)/placements.csv")
+        #expect(placements.header == ["vm", "host"])
+        #expect(placements.records.count == 50)
+        let hostsCSV = try CSVTable(contentsOf: "\(out)/hosts.csv")
+        #expect(Array(hostsCSV.header.prefix(6)) == ["host", "vms", "cpu_peak_pct", "cpu_mean_pct", "memory_peak_pct", "memory_mean_pct"])
+        #expect(hostsCSV.records.count == 8)
+        #expect(try CSVTable(contentsOf: "\(out)/unplaced.csv").header == ["vm", "reason"])
+
+        let summary = try JSONDecoder().decode(PlanSummary.self, from: Data(contentsOf: URL(fileURLWithPath: "\(out)/summary.json")))
+        #expect(summary.vmsPlaced == 50)
+        #expect(summary.hostsUsed >= summary.lowerBound)
+        #expect(["optimal", "feasible", "heuristic"].contains(summary.status))
+        #expect(summary.status != "optimal" || summary.hostsUsed == summary.lowerBound)
+        #expect(summary.powerW != nil && summary.cost != nil)
+
+        let check = try hostfit("check", "--hosts", hosts, "--vms", vms, "--plan", "\(out)/placements.csv")
+        #expect(check.code == 0, "\(check.stdout)")
+        #expect(check.stdout.hasPrefix("Valid: 50 VMs"))
+    }
+
+    @Test func checkRejectsAHandBrokenPlan() throws {
+        let out = Support.temporaryDirectory()
+        #expect(try hostfit("plan", "--hosts", hosts, "--vms", vms, "--out", out).code == 0)
+        var lines = try String(contentsOfFile: "\(out)/placements.csv", encoding: .utf8).split(separator: "\n").map(String.init)
+        // Everything onto esx01, rnd-1 twice, and a VM that does not exist.
+        lines = [lines[0]] + lines.dropFirst().map { $0.split(separator: ",")[0] + ",esx01" } + ["rnd-1,esx02", "ghost,esx02"]
+        let broken = Support.file("placements.csv", lines.joined(separator: "\n") + "\n")
+        let check = try hostfit("check", "--hosts", hosts, "--vms", vms, "--plan", broken)
+        #expect(check.code == 1)
+        #expect(check.stdout.contains("[capacity] host 'esx01' needs"))
+        #expect(check.stdout.contains("\(broken):52: [placed-once] VM 'rnd-1' is placed twice"))
+        #expect(check.stdout.contains("\(broken):53: [known-ids] unknown VM 'ghost'"))
+    }
+
+    @Test func badInputExitsTwoWithFileAndLineAndWritesNothing() throws {
+        let badHosts = Support.file("hosts.csv", "host,cpu_cores,cpu_mhz,memory_mb\nh1,4,2000,8192\nh2,four,2000,8192\n")
+        let out = Support.temporaryDirectory() + "/never"
+        let run = try hostfit("plan", "--hosts", badHosts, "--vms", vms, "--out", out)
+        #expect(run.code == 2)
+        #expect(run.stderr.contains("\(badHosts):3: cpu_cores 'four' is not a whole number"))
+        #expect(!FileManager.default.fileExists(atPath: out), "no partial output")
+    }
+
+    @Test func vmLargerThanEveryHostExitsOneWithTheReason() throws {
+        let small = Support.file("hosts.csv", "host,cpu_cores,cpu_mhz,memory_mb\nh1,4,2000,8192\n")
+        let big = Support.file("vms.csv", "vm,vcpus,memory_mb,cpu_mhz\nok,1,1024,500\nwhale,2,65536,500\n")
+        let out = Support.temporaryDirectory()
+        let run = try hostfit("plan", "--hosts", small, "--vms", big, "--out", out)
+        #expect(run.code == 1)
+        let unplaced = try String(contentsOfFile: "\(out)/unplaced.csv", encoding: .utf8)
+        #expect(unplaced == #"""
+            vm,reason
+            whale,"needs 64 GB memory, the largest host offers 7.2 GB memory (90% of 8 GB memory)"
+
+            """#)
+        #expect(run.stdout.contains("whale: needs 64 GB memory"))
+    }
+
+    @Test func usageErrorsExitTwo() throws {
+        let missing = try hostfit("plan", "--hosts", hosts)
+        #expect(missing.code == 2)
+        #expect(missing.stderr.contains("--vms"))
+        let badSolver = try hostfit("plan", "--hosts", hosts, "--vms", vms, "--out", "/tmp/x", "--solver", "magic")
+        #expect(badSolver.code == 2)
+        #expect(badSolver.stderr.contains("--solver must be auto, ilp or heuristic"))
+        let badHeadroom = try hostfit("plan", "--hosts", hosts, "--vms", vms, "--out", "/tmp/x", "--headroom", "cpu=180")
+        #expect(badHeadroom.code == 2)
+        #expect(badHeadroom.stderr.contains("--headroom 'cpu=180'"))
+        #expect(try hostfit("frobnicate").code == 2)
+    }
+
+    @Test func helpTeachesAndExitsZero() throws {
+        let help = try hostfit("plan", "--help")
+        #expect(help.code == 0)
+        #expect(help.stdout.contains("--headroom"))
+        #expect(help.stdout.contains("optimal|feasible|heuristic"))
+        #expect(try hostfit("--help").stdout.contains("Exit codes"))
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+@testable import Hostfit
+
+@Suite("Planner")
+struct PlannerTests {
+    /// Capacity 10, items 4 4 3 3 3 3: FFD opens a third bin (4+4, 3+3+3, 3), the optimum is
+    /// two (4+3+3 twice), and the volume bound (20/10) proves it.
+    @Test func ilpImprovesOnFirstFitDecreasingAndProvesIt() {
+        let problem = Support.binPacking(capacity: 10, weights: [4, 4, 3, 3, 3, 3])
+        #expect(FirstFitDecreasing.solve(problem).hostsUsed == 3)
+        let heuristic = Planner.plan(problem, options: PlanOptions(solver: .heuristic))
+        #expect(heuristic.status == .heuristic)
+        #expect(heuristic.hostsUsed == 3)
+        #expect(heuristic.lowerBound.hosts == 2)
+        let outcome = Planner.plan(problem, options: PlanOptions(solver: .auto, timeLimit: 20))
+        #expect(outcome.hostsUsed == 2)
+        #expect(outcome.status == .optimal)
+        #expect(outcome.solver == "ffd+ilp")
+        #expect(outcome.gap == 0)
+        #expect(PlanValidator.violations(of: outcome.assignment.placement(in: problem), in: problem).isEmpty)
+    }
+
+    @Test func boundMetByTheHeuristicSkipsTheILP() {
+        let problem = Support.binPacking(capacity: 100, weights: [51, 51, 51, 10, 10])
+        let outcome = Planner.plan(problem)
+        #expect(outcome.hostsUsed == 3)
+        #expect(outcome.status == .optimal)
+        #expect(outcome.solver == "ffd")
+        #expect(outcome.lowerBound.method == "martello-toth-l2")
+    }
+
+    @Test func vmLargerThanEveryHostIsUnplacedWithItsReason() throws {
+        let hosts = try HostInventoryFile.read(Support.fixture("rules-hosts.csv"))
+        let vms = try VMInventoryFile.read(Support.fixture("rules-vms.csv"))
+        let problem = PlacementProblem(inventory: Inventory(hosts: hosts, vms: vms), headroom: Headroom())
+        let outcome = Planner.plan(problem)
+        let plan = try ValidatedPlan(outcome, for: problem)
+        #expect(plan.unplaced.map(\.vm) == ["huge"])
+        #expect(plan.unplaced.first?.reason == "needs 391 GB memory, the largest host offers 57.6 GB memory (90% of 64 GB memory)")
+        // v1 and v2 need a GPU: only 'big' has them (the failed host's do not count).
+        #expect(outcome.assignment.hostOf[0] == 0 && outcome.assignment.hostOf[1] == 0)
+        #expect(!outcome.assignment.hostOf.contains(2), "nothing lands on the failed host")
+    }
+
+    @Test func fullHostsGiveTheMostFreeCapacityAsTheReason() throws {
+        let problem = Support.binPacking(capacity: 100, weights: [70, 70, 70], bins: 2)
+        let outcome = Planner.plan(problem)
+        let plan = try ValidatedPlan(outcome, for: problem)
+        #expect(plan.unplaced.count == 1)
+        #expect(plan.unplaced.first?.reason == "needs 70 MB memory, the most free on any host is 30 MB memory on 'b1'")
+    }
+
+    /// Random mixed instances: every plan from every solver passes the validator, and the
+    /// heuristic's incremental fit test agrees with it. Each plan is at least its bound.
+    @Test(arguments: 0..<30)
+    func randomInstancesAlwaysGiveValidPlans(seed: UInt64) {
+        let problem = Support.randomProblem(seed: seed, vms: Int(seed % 7) * 5 + 3, hosts: Int(seed % 5) + 3)
+        for solver in [SolverChoice.heuristic, .auto] {
+            let outcome = Planner.plan(problem, options: PlanOptions(solver: solver, timeLimit: 1))
+            let placement = outcome.assignment.placement(in: problem)
+            #expect(PlanValidator.violations(of: placement, in: problem).isEmpty, "seed \(seed), \(solver)")
+            if outcome.assignment.unplacedCount == 0 {
+                #expect(outcome.hostsUsed >= outcome.lowerBound.hosts, "seed \(seed)")
+            }
+            #expect(throws: Never.self) { try ValidatedPlan(outcome, for: problem) }
+        }
+    }
+
+    /// A search cut by the clock is not reproducible; one that finishes is.
+    @Test func sameInputGivesTheSamePlan() {
+        let problem = Support.randomProblem(seed: 5, vms: 40, hosts: 8)
+        let a = Planner.plan(problem, options: PlanOptions(solver: .heuristic))
+        let b = Planner.plan(problem, options: PlanOptions(solver: .heuristic))
+        #expect(a.assignment == b.assignment)
+        let small = Support.binPacking(capacity: 10, weights: [4, 4, 3, 3, 3, 3, 2, 5, 5])
+        let c = Planner.plan(small, options: PlanOptions(solver: .ilp, timeLimit: 60))
+        let d = Planner.plan(small, options: PlanOptions(solver: .ilp, timeLimit: 60))
+        #expect(c.status == .optimal && c.assignment == d.assignment)
+    }
+}
