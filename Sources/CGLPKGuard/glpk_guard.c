@@ -119,6 +119,9 @@ static void solve(glp_prob *P, const hf_model *m, const hf_params *p, hf_result 
         iocp.presolve = GLP_ON;
     }
 
+    /* Proximity search runs inside one callback-free call with its own limit (60 s by
+       default), which tm_lim does not bound: give it what is left of ours. */
+    if (iocp.tm_lim > 0) iocp.ps_tm_lim = iocp.tm_lim;
     r->ret = glp_intopt(P, &iocp);
     r->mip_status = glp_mip_status(P);
     if (r->mip_status == GLP_OPT || r->mip_status == GLP_FEAS) {

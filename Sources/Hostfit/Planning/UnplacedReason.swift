@@ -1,7 +1,16 @@
 /// Why a VM has no host in a plan, in the words a capacity planner uses:
 /// "needs 48 GB memory, the largest host offers 31 GB (90% of 34 GB)".
 public enum UnplacedReason {
-    public static func explain(_ v: Int, in problem: PlacementProblem, assignment: Assignment) -> String {
+    /// Reasons for every VM the assignment leaves without a host, in VM order.
+    public static func explainAll(in problem: PlacementProblem, assignment: Assignment) -> [(vm: String, reason: String)] {
+        let unplaced = assignment.hostOf.indices.filter { assignment.hostOf[$0] < 0 }
+        guard !unplaced.isEmpty else { return [] }
+        var loads = HostLoads(problem)
+        for (vm, h) in assignment.hostOf.enumerated() where h >= 0 { loads.add(vm, to: h) }
+        return unplaced.map { (problem.vms[$0].id, explain($0, in: problem, loads: loads)) }
+    }
+
+    static func explain(_ v: Int, in problem: PlacementProblem, loads: HostLoads) -> String {
         let active = (0..<problem.hostCount).filter(problem.acceptsVMs)
         guard !active.isEmpty else { return "no host is active (every host is in maintenance, failed or has max_vms 0)" }
         let R = problem.resourceCount
@@ -15,8 +24,6 @@ public enum UnplacedReason {
             return "no single host has room for all of it at once, even empty"
         }
         // Fits an empty host, but every host that could take it is full.
-        var loads = HostLoads(problem)
-        for (vm, h) in assignment.hostOf.enumerated() where h >= 0 && vm != v { loads.add(vm, to: h) }
         for r in 0..<R {
             let need = problem.peakDemand(v, r)
             let free = active.map { h in (h, problem.capacity(h, r) - loads.peak(h, r)) }

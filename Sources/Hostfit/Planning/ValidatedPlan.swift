@@ -25,9 +25,7 @@ public struct ValidatedPlan: Sendable {
         self.problem = problem
         self.outcome = outcome
         self.placement = placement
-        self.unplaced = outcome.assignment.hostOf.enumerated().filter { $0.element < 0 }.map { v, _ in
-            (problem.vms[v].id, UnplacedReason.explain(v, in: problem, assignment: outcome.assignment))
-        }
+        self.unplaced = UnplacedReason.explainAll(in: problem, assignment: outcome.assignment)
         self.usage = Self.usage(problem, outcome.assignment)
     }
 
