@@ -11,10 +11,10 @@ HOSTFIT     = .build/release/hostfit
 all: build
 
 deps:
-	@if [ ! -f /usr/include/glpk.h ]; then \
-	  echo "make: installing libglpk-dev (GLPK, the ILP solver Hostfit links)"; \
+	@if [ ! -f /usr/include/glpk.h ] || [ ! -f /usr/include/zlib.h ]; then \
+	  echo "make: installing libglpk-dev (GLPK, the ILP solver) and zlib1g-dev (gzip traces)"; \
 	  $(SUDO) apt-get update -q && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q libglpk-dev; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q libglpk-dev zlib1g-dev; \
 	fi
 
 build: deps

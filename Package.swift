@@ -21,7 +21,9 @@ let package = Package(
         // see: every GLPK call that can fail runs inside this C target.
         .target(name: "CGLPKGuard", dependencies: ["CGLPK"]),
         .target(name: "GLPK", dependencies: ["CGLPK", "CGLPKGuard"]),
-        .target(name: "Hostfit", dependencies: ["GLPK"]),
+        // Traces arrive gzip-compressed more often than not.
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "Hostfit", dependencies: ["GLPK", "CZlib"]),
         .executableTarget(
             name: "hostfit",
             dependencies: [

@@ -16,6 +16,6 @@ struct HostfitCommand: ParsableCommand {
         Exit codes: 0 success, 1 ran but could not place every VM (or check found
         violations), 2 bad input or usage, 3 internal error.
         """,
-        subcommands: [PlanCommand.self, CheckCommand.self]
+        subcommands: [ProfileCommand.self, PlanCommand.self, CheckCommand.self]
     )
 }

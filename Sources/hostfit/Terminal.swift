@@ -12,6 +12,17 @@ enum Terminal {
         FileHandle.standardError.write(Data("note: \(message)\n".utf8))
     }
 
+    /// A status line that the next one overwrites (terminal only).
+    static func status(_ message: String) {
+        guard isInteractive else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K\(message)".utf8))
+    }
+
+    static func clearStatus() {
+        guard isInteractive else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+
     static func progress(_ message: String) {
         guard isInteractive else { return }
         FileHandle.standardError.write(Data("\(message)\n".utf8))

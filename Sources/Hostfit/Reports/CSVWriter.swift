@@ -18,12 +18,26 @@ public struct CSVWriter {
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
-    /// Numbers as a spreadsheet reads them: at most `digits` decimals, no exponent.
+    /// Numbers as a spreadsheet reads them: at most `digits` decimals, trailing zeros
+    /// dropped, no exponent. Integer arithmetic, no locale: this runs for every cell.
     static func number(_ x: Double?, digits: Int = 2) -> String {
         guard let x, x.isFinite else { return "" }
-        let scale = pow(10.0, Double(digits))
-        let rounded = (x * scale).rounded() / scale
-        if rounded == rounded.rounded() { return String(Int64(rounded)) }
-        return String(format: "%.\(digits)f", rounded).replacingOccurrences(of: #"0+$"#, with: "", options: .regularExpression)
+        var scale: Int64 = 1
+        for _ in 0..<digits { scale *= 10 }
+        let scaled = (x * Double(scale)).rounded()
+        guard abs(scaled) < 9e15 else { return String(x.rounded()) }
+        var v = Int64(scaled)
+        if v == 0 { return "0" }
+        let negative = v < 0
+        if negative { v = -v }
+        var whole = String(v / scale)
+        var fraction = v % scale
+        if fraction != 0 {
+            var width = digits
+            while fraction % 10 == 0 { fraction /= 10; width -= 1 }
+            let text = String(fraction)
+            whole += "." + String(repeating: "0", count: width - text.count) + text
+        }
+        return negative ? "-" + whole : whole
     }
 }

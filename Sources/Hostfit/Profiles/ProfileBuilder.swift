@@ -1,0 +1,92 @@
+/// Turns what was read from traces into workload profiles.
+public enum ProfileBuilder {
+    public struct Options: Sendable {
+        public var percentile: Double
+        /// Clock of one core, to turn CPU percentages into MHz when the trace does not say.
+        public var coreMHz: Double?
+        /// vCPUs by entity name (from a VM inventory), for the same purpose.
+        public var vcpus: [String: Int]
+
+        public init(percentile: Double = 95, coreMHz: Double? = nil, vcpus: [String: Int] = [:]) {
+            self.percentile = percentile
+            self.coreMHz = coreMHz
+            self.vcpus = vcpus
+        }
+    }
+
+    public static func build(_ read: TraceRead, options: Options = Options()) -> ProfileSet {
+        let c = read.collector
+        var notes: [String] = []
+        // The study window: from the first sample of any entity to the last.
+        var windowStart = Int64.max, windowEnd = Int64.min
+        for row in c.accumulators { for case let a? in row { windowStart = min(windowStart, a.firstTime); windowEnd = max(windowEnd, a.lastTime) } }
+        let window = (windowStart, windowEnd)
+        let built = ParallelMap.map(Array(c.names.enumerated())) { e, name in
+            entityProfile(c, e, name, options: options, window: window)
+        }
+        let noCapacity = built.compactMap { $0.noCapacity ? c.names[$0.entity] : nil }
+        var profiles = built.compactMap(\.profile)
+        if !noCapacity.isEmpty {
+            let list = noCapacity.prefix(3).joined(separator: ", ") + (noCapacity.count > 3 ? " and \(noCapacity.count - 3) more" : "")
+            notes.append("\(noCapacity.count) entities give CPU as a percentage with no capacity known (\(list)): their CPU is left out; give --core-mhz, and vcpus in --vms where the trace has no core count")
+        }
+        profiles.sort { $0.entity.localizedStandardCompare($1.entity) == .orderedAscending }
+        return ProfileSet(scheme: c.scheme, percentile: options.percentile, profiles: profiles, notes: notes)
+    }
+
+    private static func entityProfile(_ c: TraceCollector, _ e: Int, _ name: String, options: Options,
+                                      window: (Int64, Int64)) -> (entity: Int, profile: WorkloadProfile?, noCapacity: Bool) {
+        do {
+            let allocation = c.allocations[name] ?? EntityAllocation()
+            var resources: [ResourceProfile] = []
+            var noCapacity = false
+            for metric in Metric.allCases {
+                guard var accumulator = c.accumulators[e][metric.rawValue], accumulator.count > 0 else { continue }
+                var scale = 1.0
+                if metric == .cpuPercent {
+                    if c.accumulators[e][Metric.cpuMHz.rawValue] != nil { continue }  // MHz measured directly wins
+                    let cores = allocation.cores ?? options.vcpus[name]
+                    guard let capacity = allocation.cpuMHz ?? options.coreMHz.flatMap({ mhz in cores.map { Double($0) * mhz } }) else {
+                        noCapacity = true
+                        continue
+                    }
+                    scale = capacity / 100
+                }
+                resources.append(profile(&accumulator, resource: metric.resource, scale: scale, percentile: options.percentile, window: window))
+            }
+            let profile = resources.isEmpty ? nil : WorkloadProfile(entity: name, allocation: allocation, resources: resources.sorted { $0.resource < $1.resource })
+            return (e, profile, noCapacity)
+        }
+    }
+
+    static func profile(_ a: inout MetricAccumulator, resource: Resource, scale: Double, percentile: Double,
+                        window: (start: Int64, end: Int64)) -> ResourceProfile {
+        let q = percentile / 100
+        var buckets = a.buckets
+        let levels = [0.5, 0.9, 0.95, 0.99]
+        var quantiles: [Double]
+        if buckets.allSatisfy(\.isExact) {
+            var all = buckets.flatMap { $0.exactValues ?? [] }
+            quantiles = QuantileSketch.quantiles(selecting: &all, levels)
+        } else {
+            var merged = QuantileSketch()
+            for b in buckets { merged.merge(b) }
+            quantiles = levels.map { merged.quantile($0) ?? 0 }
+        }
+        let bucketValues = buckets.indices.map { buckets[$0].quantile(q).map { $0 * scale } }
+
+        var intervals = a.intervals
+        let interval = intervals.quantile(0.5) ?? 0
+        let span = Double(window.end - window.start)
+        let expected = interval > 0 ? Int((span / interval).rounded(.down)) + 1 : a.count
+        let share = min(1, Double(a.count) / Double(max(expected, 1)))
+
+        let daily = a.dailyMeans()
+        let trend = daily.days.count >= 3 ? TrendFit.theilSenSlope(x: daily.days, y: daily.means).map { $0 * 30 * scale } : nil
+
+        return ResourceProfile(
+            resource: resource, samples: a.count, expectedSamples: max(expected, a.count), confidenceStars: ResourceProfile.stars(share: share),
+            mean: a.sum / Double(a.count) * scale, p50: quantiles[0] * scale, p90: quantiles[1] * scale, p95: quantiles[2] * scale,
+            p99: quantiles[3] * scale, max: a.max * scale, trendPer30Days: trend, buckets: bucketValues)
+    }
+}

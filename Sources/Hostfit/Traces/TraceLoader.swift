@@ -1,0 +1,138 @@
+import Foundation
+
+/// Progress of a long read, for the CLI to show on a terminal.
+public struct TraceProgress: Sendable {
+    public var filesDone: Int
+    public var files: Int
+    public var rows: Int
+    public var bytes: Int
+    public var seconds: Double
+}
+
+/// What reading a set of trace paths gave: samples gathered per entity and metric, and an
+/// account of every file.
+public struct TraceRead {
+    let collector: TraceCollector
+    public let files: [(path: String, format: TraceFormat)]
+    public let issues: [FileIssues]
+    /// Files in folders that are not traces (READMEs, licences...), skipped.
+    public let ignored: [String]
+    public let seconds: Double
+
+    public var entityCount: Int { collector.names.count }
+    public var rows: Int { issues.reduce(0) { $0 + $1.rows } }
+    public var badRows: Int { issues.reduce(0) { $0 + $1.badRows } }
+}
+
+public enum TraceLoader {
+    /// Reads every trace under `paths` (files, or folders searched recursively), in parallel.
+    /// A named file of an unknown format is an error; one found in a folder is skipped.
+    public static func read(_ paths: [String], scheme: BucketScheme,
+                            progress: (@Sendable (TraceProgress) -> Void)? = nil) throws(InputError) -> TraceRead {
+        let start = Date()
+        var candidates: [(path: String, named: Bool)] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw InputError(file: path, "no such file or folder") }
+            if isDirectory.boolValue {
+                let found = try filesUnder(path)
+                if found.isEmpty { throw InputError(file: path, "is an empty folder") }
+                candidates += found.map { ($0, false) }
+            } else {
+                candidates.append((path, true))
+            }
+        }
+        let files = candidates
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, files.count))
+        let state = LoadState(workers: workers, scheme: scheme, count: candidates.count)
+        let report = progress
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var k = worker
+            while k < files.count {
+                state.readFile(files[k].path, named: files[k].named, index: k, worker: worker)
+                if let report { state.report(report, start: start) }
+                k += workers
+            }
+        }
+        if let error = state.firstError() { throw error }
+        let merged = state.collectors[0]
+        for other in state.collectors.dropFirst() { merged.merge(other) }
+        let done = state.results.enumerated().compactMap { k, r in r.map { (candidates[k].path, $0.format, $0.issues) } }
+        guard !done.isEmpty else {
+            throw InputError(file: paths.joined(separator: ", "), "holds no trace file of a format Hostfit reads")
+        }
+        return TraceRead(collector: merged, files: done.map { ($0.0, $0.1) }, issues: done.map(\.2),
+                         ignored: state.ignored.enumerated().compactMap { $1 ? candidates[$0].path : nil },
+                         seconds: Date().timeIntervalSince(start))
+    }
+
+    private static func filesUnder(_ folder: String) throws(InputError) -> [String] {
+        guard let walker = FileManager.default.enumerator(atPath: folder) else { throw InputError(file: folder, "cannot be read") }
+        var files: [String] = []
+        while let relative = walker.nextObject() as? String {
+            let path = (folder as NSString).appendingPathComponent(relative)
+            var isDirectory: ObjCBool = false
+            guard !relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }),
+                  FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            files.append(path)
+        }
+        return files.sorted()
+    }
+}
+
+/// Shared state of one parallel read; each worker writes only its own slots.
+private final class LoadState: @unchecked Sendable {
+    let collectors: [TraceCollector]
+    var results: [(format: TraceFormat, issues: FileIssues)?]
+    var errors: [InputError?]
+    var ignored: [Bool]
+    private let lock = NSLock()
+    private var filesDone = 0, rows = 0, bytes = 0
+    private var lastReport = Date.distantPast
+
+    init(workers: Int, scheme: BucketScheme, count: Int) {
+        collectors = (0..<workers).map { _ in TraceCollector(scheme: scheme, file: "") }
+        results = Array(repeating: nil, count: count)
+        errors = Array(repeating: nil, count: count)
+        ignored = Array(repeating: false, count: count)
+    }
+
+    func readFile(_ path: String, named: Bool, index: Int, worker: Int) {
+        let collector = collectors[worker]
+        do {
+            let file = try TraceFile(path: path)
+            guard let format = TraceFormat.detect(firstLine: file.firstLine) else {
+                if named {
+                    let head = String(file.firstLine.prefix(80))
+                    throw InputError(file: path, line: 1, "not a trace format Hostfit reads (first line: \(head.debugDescription))")
+                }
+                ignored[index] = true
+                return
+            }
+            collector.issues = FileIssues(file: path)
+            try format.read(file, into: collector)
+            results[index] = (format, collector.issues)
+            lock.withLock {
+                filesDone += 1
+                rows += collector.issues.rows
+                bytes += file.compressedBytesRead
+            }
+        } catch let error as InputError {
+            if !named, error.message == "is empty" { ignored[index] = true; return }
+            errors[index] = error
+        } catch {
+            errors[index] = InputError(file: path, "\(error)")
+        }
+    }
+
+    func report(_ progress: @Sendable (TraceProgress) -> Void, start: Date) {
+        let snapshot: TraceProgress? = lock.withLock {
+            guard Date().timeIntervalSince(lastReport) > 0.5 else { return nil }
+            lastReport = Date()
+            return TraceProgress(filesDone: filesDone, files: results.count, rows: rows, bytes: bytes, seconds: Date().timeIntervalSince(start))
+        }
+        if let snapshot { progress(snapshot) }
+    }
+
+    func firstError() -> InputError? { errors.compactMap { $0 }.first }
+}

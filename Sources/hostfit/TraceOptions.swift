@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import Hostfit
+
+/// The flags of commands that read performance traces.
+struct TraceOptions: ParsableArguments {
+    @Option(name: .customLong("traces"), help: ArgumentHelp(
+        "Trace file or folder (repeatable; plain or gzip).",
+        discussion: "Formats are detected from the header: native long (timestamp,entity,metric,value), native wide (timestamp,entity,cpu_mhz,...), Bitbrains GWA-T-12.",
+        valueName: "path"))
+    var traces: [String] = []
+
+    @Option(help: ArgumentHelp("How profiles fold time (UTC).", valueName: "hour-of-day|hour-of-week"))
+    var buckets: String = BucketScheme.hourOfWeek.rawValue
+
+    @Option(help: ArgumentHelp("The percentile each time bucket keeps.", valueName: "pct"))
+    var percentile: Double = 95
+
+    @Option(name: .customLong("core-mhz"), help: ArgumentHelp(
+        "Clock of one core, to turn CPU percentages into MHz where a trace gives no capacity.", valueName: "MHz"))
+    var coreMHz: Double?
+
+    @Flag(help: "Treat any unreadable row in a trace as an error (exit 2) instead of counting and reporting it.")
+    var strict = false
+
+    var scheme: BucketScheme { BucketScheme(rawValue: buckets)! }
+
+    func validate() throws {
+        guard BucketScheme(rawValue: buckets) != nil else { throw ValidationError("--buckets must be hour-of-day or hour-of-week, not '\(buckets)'") }
+        guard percentile > 0, percentile <= 100 else { throw ValidationError("--percentile must be above 0 and at most 100") }
+        if let coreMHz, !(coreMHz > 0 && coreMHz.isFinite) { throw ValidationError("--core-mhz must be a positive number") }
+    }
+
+    /// Reads the traces, reports data quality on stderr, and builds profiles.
+    func profiles(vcpus: [String: Int] = [:]) throws -> ProfileSet {
+        let show: (@Sendable (TraceProgress) -> Void)? = Terminal.isInteractive ? Self.showProgress : nil
+        let paths = traces, scheme = scheme
+        let read = try reportingInputErrors { try TraceLoader.read(paths, scheme: scheme, progress: show) }
+        Terminal.clearStatus()
+        try report(read)
+        let set = ProfileBuilder.build(read, options: ProfileBuilder.Options(percentile: percentile, coreMHz: coreMHz, vcpus: vcpus))
+        for note in set.notes { Terminal.note(note) }
+        return set
+    }
+
+    @Sendable static func showProgress(_ p: TraceProgress) {
+        let rate = Double(p.bytes) / 1e6 / max(p.seconds, 0.001)
+        Terminal.status("reading traces: \(p.filesDone)/\(p.files) files, \(p.rows) rows, \(Int(rate)) MB/s")
+    }
+
+    /// Bad rows never pass silently: counted per file, first examples shown.
+    private func report(_ read: TraceRead) throws {
+        for issues in read.issues where issues.badRows > 0 {
+            if strict, let first = issues.firstError {
+                throw CLIFailure(code: 2, message: "\(first) (--strict: \(issues.badRows) unreadable rows in this file)")
+            }
+            let kinds = issues.kinds.sorted { $0.value.count > $1.value.count }
+            Terminal.note("\(issues.file): \(issues.badRows) of \(issues.rows) rows not read: " + kinds.map { "\($0.value.count) \($0.key)" }.joined(separator: ", "))
+            for example in kinds.flatMap(\.value.examples).prefix(FileIssues.examplesKept) { Terminal.note("  \(example)") }
+        }
+        var skipped: [String: Int] = [:]
+        for issues in read.issues { for (why, n) in issues.skipped { skipped[why, default: 0] += n } }
+        for (why, n) in skipped.sorted(by: { $0.key < $1.key }) { Terminal.note("skipped \(n) \(why)") }
+        if !read.ignored.isEmpty {
+            Terminal.note("\(read.ignored.count) files in the trace folders are not traces and were skipped (\(read.ignored.prefix(3).map { ($0 as NSString).lastPathComponent }.joined(separator: ", "))\(read.ignored.count > 3 ? ", ..." : ""))")
+        }
+    }
+}
