@@ -23,13 +23,15 @@ build: deps
 release: deps
 	$(SWIFT) build -c release $(BUILD_FLAGS)
 
+DEMO = --hosts SampleData/hosts.csv --vms SampleData/vms.csv --traces SampleData/traces
+
 demo: release
-	$(HOSTFIT) plan --hosts SampleData/hosts.csv --vms SampleData/vms.csv --out .build/demo
+	$(HOSTFIT) plan $(DEMO) --out .build/demo
 	@echo
 	@echo "== .build/demo/summary.json"
 	@cat .build/demo/summary.json
 	@echo
-	$(HOSTFIT) check --hosts SampleData/hosts.csv --vms SampleData/vms.csv --plan .build/demo/placements.csv
+	$(HOSTFIT) check $(DEMO) --plan .build/demo/placements.csv
 
 test: deps
 	$(SWIFT) test $(BUILD_FLAGS)

@@ -9,11 +9,17 @@ For the first N VMs (by file number) it writes one vms.csv row:
   cpu_mhz        = 95th percentile (nearest rank) of "CPU usage [MHZ]" over the month
   memory_used_mb = 95th percentile of "Memory usage [KB]" / 1024
   net_mbps       = 95th percentile of received + transmitted "[KB/s]" x 8 x 1024 / 10^6
+It also copies each VM's trace for July 1-14 (UTC) into SAMPLE/traces/rnd-N.csv.gz, in the
+original Bitbrains format (header, ';' plus tab, gzip), so that `hostfit plan --traces`
+has a real trace to read and the bundle stays small.
+
 Bitbrains quirks: ';' plus a tab between fields, and the column headed "Timestamp [ms]"
 holds Unix seconds (unused here), and some files repeat the month with rows of 0 cores and
 0 MHz provisioned (the VM not reporting): those rows are skipped, not counted as idle.
 """
 import gzip, math, os, sys
+
+TRACE_END = 1373846400  # 2013-07-15 00:00 UTC
 
 def p95(values):
     s = sorted(values)
@@ -22,7 +28,14 @@ def p95(values):
 def main(src, out, count):
     files = sorted((f for f in os.listdir(src) if f.endswith(".csv.gz")), key=lambda f: int(f.split(".")[0]))[:count]
     rows = []
+    os.makedirs(os.path.join(out, "traces"), exist_ok=True)
     for name in files:
+        with gzip.open(os.path.join(src, name), "rt") as f:
+            lines = f.readlines()
+        kept = [lines[0]] + [l for l in lines[1:] if int(l.split(";")[0]) < TRACE_END]
+        target = os.path.join(out, "traces", "rnd-" + name)
+        with open(target, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as g:
+            g.write("".join(kept).encode())
         cores = mem_kb = 0
         cpu, mem, net = [], [], []
         with gzip.open(os.path.join(src, name), "rt") as f:

@@ -17,13 +17,14 @@ struct CheckCommand: ParsableCommand {
 
     @OptionGroup var inventory: InventoryOptions
 
+    @OptionGroup var demand: TraceOptions
+
     @Option(help: ArgumentHelp("The placements.csv to check (columns vm,host).", valueName: "file"))
     var plan: String
 
     func run() throws {
-        let (problem, placement) = try reportingInputErrors {
-            (try inventory.loadProblem(), try PlacementFile.read(plan))
-        }
+        let problem = try inventory.loadProblem(demand: demand)
+        let placement = try reportingInputErrors { try PlacementFile.read(plan) }
         let violations = PlanValidator.violations(of: placement, in: problem)
         let placed = Set(placement.entries.map(\.vm)).intersection(problem.vmIndex.keys).count
         let hosts = Set(placement.entries.map(\.host)).intersection(problem.hostIndex.keys).count

@@ -10,10 +10,10 @@ struct InventoryOptions: ParsableArguments {
     var hosts: String
 
     @Option(help: ArgumentHelp(
-        "VM inventory CSV.",
+        "VM inventory CSV (optional with --traces or --profiles: then every traced entity is a VM).",
         discussion: "Columns vm, vcpus, memory_mb (allocated); optional host (current placement), cluster, requires, affinity, anti_affinity and static demand cpu_mhz, memory_used_mb, disk_iops, net_mbps, res_NAME. Without cpu_mhz a vCPU counts as a busy core of the fastest host; without memory_used_mb the allocation is planned.",
         valueName: "file"))
-    var vms: String
+    var vms: String?
 
     @Option(help: ArgumentHelp(
         "Target maximum utilization per resource, in percent.",
@@ -21,9 +21,14 @@ struct InventoryOptions: ParsableArguments {
         valueName: "name=pct,..."))
     var headroom: String?
 
-    func loadProblem() throws -> PlacementProblem {
-        let hostList = try HostInventoryFile.read(hosts)
-        let vmList = try VMInventoryFile.read(vms)
+    /// The problem to plan or check; demand from `demand` (traces or profiles) when given.
+    func loadProblem(demand: TraceOptions? = nil) throws -> PlacementProblem {
+        let hostList = try reportingInputErrors { try HostInventoryFile.read(hosts) }
+        let inventoryVMs = try vms.map { path in try reportingInputErrors { try VMInventoryFile.read(path) } }
+        let profiles = try demand?.demandProfiles(vcpus: Dictionary((inventoryVMs ?? []).map { ($0.id, $0.vcpus) }, uniquingKeysWith: { a, _ in a }))
+        guard let vmList = inventoryVMs ?? profiles?.vms(mhzPerCore: hostList.map(\.cpuMHzPerCore).max() ?? 2600) else {
+            throw CLIFailure(code: 2, message: "give --vms, --traces or --profiles: there is nothing to place")
+        }
         var parsed = Headroom()
         if let headroom {
             do {
@@ -32,7 +37,7 @@ struct InventoryOptions: ParsableArguments {
                 throw CLIFailure(code: 2, message: error.description)
             }
         }
-        return PlacementProblem(inventory: Inventory(hosts: hostList, vms: vmList), headroom: parsed)
+        return PlacementProblem(inventory: Inventory(hosts: hostList, vms: vmList), headroom: parsed, profiles: profiles)
     }
 }
 

@@ -23,6 +23,8 @@ struct PlanCommand: ParsableCommand {
 
     @OptionGroup var inventory: InventoryOptions
 
+    @OptionGroup var demand: TraceOptions
+
     @Option(help: ArgumentHelp("Folder for the plan's files (created if missing).", valueName: "dir"))
     var out: String
 
@@ -45,7 +47,7 @@ struct PlanCommand: ParsableCommand {
     }
 
     func run() throws {
-        let problem = try reportingInputErrors { try inventory.loadProblem() }
+        let problem = try inventory.loadProblem(demand: demand)
         for note in problem.notes { Terminal.note(note) }
         let ruled = problem.vms.filter(\.hasRules).count
         if ruled > 0 {
@@ -70,7 +72,8 @@ struct PlanCommand: ParsableCommand {
 
         let summary = report.summary
         let bound = "lower bound \(summary.lowerBound), \(summary.lowerBoundMethod)"
-        let quality = summary.status == "optimal" ? "optimal" : "\(summary.status), gap \(String(format: "%.1f", summary.gap * 100))%"
+        let quality = summary.gap.map { summary.status == "optimal" ? "optimal" : "\(summary.status), gap \(String(format: "%.1f", $0 * 100))%" }
+            ?? "\(summary.status), not every VM fits"
         print("Placed \(summary.vmsPlaced) of \(summary.vms) VMs on \(summary.hostsUsed) of \(summary.hostsAvailable) hosts: \(quality) (\(bound)); \(summary.solver), \(String(format: "%.2f", summary.runTimeS)) s")
         if let cost = summary.cost { print("Cost of hosts used: \(Resource.number(cost))") }
         if summary.migrations > 0 { print("Migrations from the current placement: \(summary.migrations)") }

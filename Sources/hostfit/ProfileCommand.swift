@@ -30,6 +30,7 @@ struct ProfileCommand: ParsableCommand {
 
     func validate() throws {
         guard !traceOptions.traces.isEmpty else { throw ValidationError("give at least one --traces file or folder") }
+        guard traceOptions.profiles == nil else { throw ValidationError("profile reads --traces; --profiles is for plan and check") }
     }
 
     func run() throws {

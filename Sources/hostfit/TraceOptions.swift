@@ -23,12 +23,22 @@ struct TraceOptions: ParsableArguments {
     @Flag(help: "Treat any unreadable row in a trace as an error (exit 2) instead of counting and reporting it.")
     var strict = false
 
+    @Option(help: ArgumentHelp("Profiles CSV written by `hostfit profile`, instead of --traces.", valueName: "file"))
+    var profiles: String?
+
     var scheme: BucketScheme { BucketScheme(rawValue: buckets)! }
 
     func validate() throws {
+        if profiles != nil && !traces.isEmpty { throw ValidationError("give --traces or --profiles, not both") }
         guard BucketScheme(rawValue: buckets) != nil else { throw ValidationError("--buckets must be hour-of-day or hour-of-week, not '\(buckets)'") }
         guard percentile > 0, percentile <= 100 else { throw ValidationError("--percentile must be above 0 and at most 100") }
         if let coreMHz, !(coreMHz > 0 && coreMHz.isFinite) { throw ValidationError("--core-mhz must be a positive number") }
+    }
+
+    /// The demand profiles to plan on: from --profiles, from --traces, or none.
+    func demandProfiles(vcpus: [String: Int]) throws -> ProfileSet? {
+        if let profiles { return try reportingInputErrors { try ProfileFile.read(profiles) } }
+        return traces.isEmpty ? nil : try self.profiles(vcpus: vcpus)
     }
 
     /// Reads the traces, reports data quality on stderr, and builds profiles.

@@ -16,8 +16,8 @@ struct CLITests {
     func hostfit(_ arguments: String...) throws -> Run {
         let dir = Support.temporaryDirectory()
         let out = URL(fileURLWithPath: dir).appendingPathComponent("stdout"), err = URL(fileURLWithPath: dir).appendingPathComponent("stderr")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = arguments
@@ -100,7 +100,10 @@ struct CLITests {
     @Test func usageErrorsExitTwo() throws {
         let missing = try hostfit("plan", "--hosts", hosts)
         #expect(missing.code == 2)
-        #expect(missing.stderr.contains("--vms"))
+        #expect(missing.stderr.contains("--out"))
+        let nothing = try hostfit("plan", "--hosts", hosts, "--out", Support.temporaryDirectory())
+        #expect(nothing.code == 2)
+        #expect(nothing.stderr.contains("give --vms, --traces or --profiles"))
         let badSolver = try hostfit("plan", "--hosts", hosts, "--vms", vms, "--out", "/tmp/x", "--solver", "magic")
         #expect(badSolver.code == 2)
         #expect(badSolver.stderr.contains("--solver must be auto, ilp or heuristic"))
@@ -108,6 +111,41 @@ struct CLITests {
         #expect(badHeadroom.code == 2)
         #expect(badHeadroom.stderr.contains("--headroom 'cpu=180'"))
         #expect(try hostfit("frobnicate").code == 2)
+    }
+
+    @Test func profileThenPlanFromTracesAndFromProfiles() throws {
+        let dir = Support.temporaryDirectory()
+        let traces = Support.sampleData + "/traces"
+        let profile = try hostfit("profile", "--traces", traces, "--buckets", "hour-of-day", "--out", dir + "/profiles.csv")
+        #expect(profile.code == 0, "\(profile.stderr)")
+        #expect(profile.stdout.contains("Profiled 48 entities"))
+        #expect(profile.stderr.contains("rows with no CPU provisioned"))
+        let table = try CSVTable(contentsOf: dir + "/profiles.csv")
+        #expect(table.header.contains("h23") && table.header.contains("confidence_stars"))
+
+        let fromTraces = try hostfit("plan", "--hosts", hosts, "--vms", vms, "--traces", traces, "--out", dir + "/a")
+        #expect(fromTraces.code == 0, "\(fromTraces.stderr)")
+        #expect(fromTraces.stderr.contains("2 VMs have no trace"))
+        let check = try hostfit("check", "--hosts", hosts, "--vms", vms, "--traces", traces, "--plan", dir + "/a/placements.csv")
+        #expect(check.code == 0, "\(check.stdout)")
+
+        // No VM inventory: every traced entity is a VM, sized from its trace.
+        let fromProfiles = try hostfit("plan", "--hosts", hosts, "--profiles", dir + "/profiles.csv", "--out", dir + "/b")
+        #expect(fromProfiles.code == 0, "\(fromProfiles.stderr)")
+        #expect(fromProfiles.stdout.contains("Placed 48 of 48 VMs"))
+    }
+
+    @Test func strictMakesABadRowFatal() throws {
+        let trace = Support.file("trace.csv", "timestamp,entity,metric,value\n2013-07-01T00:00:00Z,a,cpu_mhz,5\n2013-07-01T00:05:00Z,a,cpu_mhz,-1\n")
+        let dir = Support.temporaryDirectory()
+        let lenient = try hostfit("profile", "--traces", trace, "--out", dir + "/p.csv")
+        #expect(lenient.code == 0)
+        #expect(lenient.stderr.contains("1 of 2 rows not read: 1 negative value"))
+        #expect(lenient.stderr.contains("\(trace):3: negative value"))
+        let strict = try hostfit("profile", "--traces", trace, "--strict", "--out", dir + "/q.csv")
+        #expect(strict.code == 2)
+        #expect(strict.stderr.contains("\(trace):3: negative value"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/q.csv"))
     }
 
     @Test func helpTeachesAndExitsZero() throws {

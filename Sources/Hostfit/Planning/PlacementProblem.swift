@@ -23,7 +23,9 @@ public struct PlacementProblem: Sendable {
     public let hostIndex: [String: Int]
     public let vmIndex: [String: Int]
 
-    public init(inventory: Inventory, headroom: Headroom = Headroom()) {
+    /// With `profiles`, a VM's demand is the profile's percentile in each time bucket (a VM
+    /// without a profile keeps its static demand in every bucket); without, it is static.
+    public init(inventory: Inventory, headroom: Headroom = Headroom(), profiles: ProfileSet? = nil) {
         let hosts = inventory.hosts, vms = inventory.vms
         var notes: [String] = []
         var resources = inventory.resources
@@ -37,7 +39,7 @@ public struct PlacementProblem: Sendable {
                 notes.append("VMs state \(resource.name) demand but hosts.csv has no capacity for it: not planned")
             }
         }
-        let R = resources.count
+        let R = resources.count, B = profiles?.scheme.count ?? 1
         let mhzPerVCPU = hosts.map(\.cpuMHzPerCore).max() ?? 0
         var capacity = [Double](repeating: 0, count: hosts.count * R)
         var raw = capacity
@@ -48,21 +50,40 @@ public struct PlacementProblem: Sendable {
                 capacity[h * R + r] = full * headroom.fraction(for: resource)
             }
         }
-        var demand = [Double](repeating: 0, count: vms.count * R)
+        var demand = [Double](repeating: 0, count: vms.count * R * B)
+        let byEntity = Dictionary((profiles?.profiles ?? []).map { ($0.entity, $0) }, uniquingKeysWith: { a, _ in a })
+        var untraced: [VM] = []
         for (v, vm) in vms.enumerated() {
+            let profile = byEntity[vm.id]
+            if profiles != nil && profile == nil { untraced.append(vm) }
             for (r, resource) in resources.enumerated() {
-                demand[v * R + r] = vm.demand(of: resource, mhzPerVCPU: mhzPerVCPU)
+                let base = (v * R + r) * B
+                if let series = profile?.profile(of: resource) {
+                    // An hour the trace never saw gets the busiest hour it did see.
+                    let fill = series.buckets.compactMap { $0 }.max() ?? series.max
+                    for b in 0..<B { demand[base + b] = series.buckets[b] ?? fill }
+                } else {
+                    let value = vm.demand(of: resource, mhzPerVCPU: mhzPerVCPU)
+                    for b in 0..<B { demand[base + b] = value }
+                }
             }
         }
-        let unmeasuredCPU = vms.filter { $0.measured[.cpu] == nil }.count
+        if let profiles {
+            if !untraced.isEmpty { notes.append("\(untraced.count) VMs have no trace: planned on their static demand") }
+            let ids = Set(vms.map(\.id))
+            let unknown = profiles.profiles.count { !ids.contains($0.entity) }
+            if unknown > 0 { notes.append("\(unknown) traced entities are not in the VM inventory: not planned") }
+        }
+        let traced = Set(byEntity.keys)
+        let unmeasuredCPU = vms.filter { $0.measured[.cpu] == nil && !traced.contains($0.id) }.count
         if unmeasuredCPU > 0 {
             notes.append("\(unmeasuredCPU) VMs have no cpu_mhz: each vCPU counts as a busy \(Resource.number(mhzPerVCPU)) MHz core (the fastest host's)")
         }
-        let unmeasuredMemory = vms.filter { $0.measured[.memory] == nil }.count
+        let unmeasuredMemory = vms.filter { $0.measured[.memory] == nil && !traced.contains($0.id) }.count
         if unmeasuredMemory > 0 {
             notes.append("\(unmeasuredMemory) VMs have no memory_used_mb: their allocated memory_mb is planned")
         }
-        self.init(hosts: hosts, vms: vms, resources: resources, headroom: headroom, buckets: 1,
+        self.init(hosts: hosts, vms: vms, resources: resources, headroom: headroom, buckets: B,
                   capacity: capacity, rawCapacity: raw, demand: demand, mhzPerVCPU: mhzPerVCPU, notes: notes)
     }
 

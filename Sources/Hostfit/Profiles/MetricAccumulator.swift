@@ -19,8 +19,14 @@ struct MetricAccumulator: Sendable {
     private var currentDaySum = 0.0
     private var currentDayCount = 0
 
-    init(buckets: Int) {
+    /// The samples themselves, in arrival order, when asked for (planning on raw history,
+    /// replay): memory then grows with samples.
+    private(set) var seriesTimes: [Int64]?
+    private(set) var seriesValues: [Double]?
+
+    init(buckets: Int, keepSeries: Bool = false) {
         self.buckets = [QuantileSketch](repeating: QuantileSketch(), count: buckets)
+        if keepSeries { seriesTimes = []; seriesValues = [] }
     }
 
     /// Adds a sample; false when it repeats the time of the previous one (then ignored).
@@ -38,6 +44,7 @@ struct MetricAccumulator: Sendable {
         sum += value
         if value > max { max = value }
         buckets[bucket].add(value)
+        if seriesTimes != nil { seriesTimes!.append(time); seriesValues!.append(value) }
         let day = time >= 0 ? time / 86_400 : (time - 86_399) / 86_400
         if day != currentDay { flushDay(); currentDay = day }
         currentDaySum += value
@@ -65,6 +72,10 @@ struct MetricAccumulator: Sendable {
         duplicates += other.duplicates
         outOfOrder += other.outOfOrder
         for b in buckets.indices { buckets[b].merge(other.buckets[b]) }
+        if seriesTimes != nil, let times = other.seriesTimes, let values = other.seriesValues {
+            seriesTimes!.append(contentsOf: times)
+            seriesValues!.append(contentsOf: values)
+        }
         intervals.merge(other.intervals)
         for (day, value) in other.days {
             let old = days[day] ?? (0, 0)

@@ -61,7 +61,7 @@ public struct PlanReport {
             lowerBoundMethod: outcome.lowerBound.method + (outcome.lowerBound.resource.map { " (\($0.name))" } ?? ""),
             solver: outcome.solver,
             status: outcome.status.rawValue,
-            gap: (outcome.gap * 10_000).rounded() / 10_000,
+            gap: outcome.gap.map { ($0 * 10_000).rounded() / 10_000 },
             cost: plan.cost,
             powerW: plan.watts.map { $0.rounded() },
             migrations: plan.migrations,
@@ -82,7 +82,8 @@ public struct PlanReport {
     }
 }
 
-/// summary.json. `gap` is (hosts used - lower bound) / hosts used, 0 when proven optimal.
+/// summary.json. `gap` is (hosts used - lower bound) / hosts used, 0 when proven optimal,
+/// null when VMs were left unplaced (the bound is then for placing them all).
 public struct PlanSummary: Codable, Sendable, Equatable {
     public var hostsUsed: Int
     public var hostsAvailable: Int
@@ -90,7 +91,7 @@ public struct PlanSummary: Codable, Sendable, Equatable {
     public var lowerBoundMethod: String
     public var solver: String
     public var status: String
-    public var gap: Double
+    public var gap: Double?
     public var cost: Double?
     public var powerW: Double?
     public var migrations: Int

@@ -11,9 +11,11 @@ public struct PlanOutcome: Sendable {
 
     public var hostsUsed: Int { assignment.hostsUsed }
 
-    /// (hosts used - lower bound) / hosts used; 0 when proven optimal.
-    public var gap: Double {
+    /// (hosts used - lower bound) / hosts used; 0 when proven optimal. nil when the plan
+    /// uses fewer hosts than the bound: it left VMs unplaced, and the bound is for placing them.
+    public var gap: Double? {
         let used = hostsUsed
-        return used == 0 ? 0 : Double(max(0, used - lowerBound.hosts)) / Double(used)
+        guard used >= lowerBound.hosts else { return nil }
+        return used == 0 ? 0 : Double(used - lowerBound.hosts) / Double(used)
     }
 }

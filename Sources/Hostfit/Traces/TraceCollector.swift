@@ -3,6 +3,7 @@
 /// parallel share nothing; collectors merge afterwards.
 final class TraceCollector {
     let scheme: BucketScheme
+    let keepSeries: Bool
     private(set) var entityIndex: [String: Int] = [:]
     private(set) var names: [String] = []
     /// [entity][metric.rawValue], created on first use.
@@ -10,8 +11,9 @@ final class TraceCollector {
     private(set) var allocations: [String: EntityAllocation] = [:]
     var issues: FileIssues
 
-    init(scheme: BucketScheme, file: String) {
+    init(scheme: BucketScheme, file: String, keepSeries: Bool = false) {
         self.scheme = scheme
+        self.keepSeries = keepSeries
         self.issues = FileIssues(file: file)
     }
 
@@ -29,7 +31,7 @@ final class TraceCollector {
     @inline(__always)
     func add(entity e: Int, time: Int64, metric: Metric, value: Double) -> Bool {
         let bucket = scheme.bucket(time)
-        if accumulators[e][metric.rawValue] == nil { accumulators[e][metric.rawValue] = MetricAccumulator(buckets: scheme.count) }
+        if accumulators[e][metric.rawValue] == nil { accumulators[e][metric.rawValue] = MetricAccumulator(buckets: scheme.count, keepSeries: keepSeries) }
         return accumulators[e][metric.rawValue]!.add(time: time, value: value, bucket: bucket)
     }
 
@@ -37,6 +39,11 @@ final class TraceCollector {
     func absorb(entity e: Int, metric: Metric, _ accumulator: MetricAccumulator) {
         guard accumulator.count > 0 || accumulator.duplicates > 0 else { return }
         if accumulators[e][metric.rawValue] == nil { accumulators[e][metric.rawValue] = accumulator } else { accumulators[e][metric.rawValue]!.merge(accumulator) }
+    }
+
+    /// A fresh accumulator as this collector makes them (for readers that fill one locally).
+    func newAccumulator() -> MetricAccumulator {
+        MetricAccumulator(buckets: scheme.count, keepSeries: keepSeries)
     }
 
     /// Records what the trace says an entity was given; later statements fill gaps only.

@@ -25,7 +25,10 @@ final class TraceFile {
                 }
                 i += 1
             }
-            return String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<i]), as: UTF8.self)
+            return String(validating: UnsafeBufferPointer(rebasing: buffer[start..<i]), as: UTF8.self) ?? "\u{FFFD}"
+        }
+        if first == "\u{FFFD}" {
+            throw InputError(file: path, line: 1, "the header is not UTF-8 text (a Windows code page such as 1251 or 1252?): save the file as UTF-8")
         }
         var firstLine = first
         if firstLine.hasPrefix("\u{FEFF}") { firstLine.removeFirst() }

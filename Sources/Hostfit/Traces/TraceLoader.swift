@@ -20,6 +20,14 @@ public struct TraceRead {
     public let seconds: Double
 
     public var entityCount: Int { collector.names.count }
+    public var entities: [String] { collector.names }
+
+    /// The samples of one entity and metric in time order, when read with `keepSeries`.
+    public func series(_ entity: String, _ metric: Metric) -> [(time: Int64, value: Double)]? {
+        guard let e = collector.entityIndex[entity], let a = collector.accumulators[e][metric.rawValue],
+              let times = a.seriesTimes, let values = a.seriesValues else { return nil }
+        return zip(times, values).map { ($0, $1) }.sorted { $0.time < $1.time }
+    }
     public var rows: Int { issues.reduce(0) { $0 + $1.rows } }
     public var badRows: Int { issues.reduce(0) { $0 + $1.badRows } }
 }
@@ -27,7 +35,8 @@ public struct TraceRead {
 public enum TraceLoader {
     /// Reads every trace under `paths` (files, or folders searched recursively), in parallel.
     /// A named file of an unknown format is an error; one found in a folder is skipped.
-    public static func read(_ paths: [String], scheme: BucketScheme,
+    /// `keepSeries` keeps every sample as well (memory then grows with them).
+    public static func read(_ paths: [String], scheme: BucketScheme, keepSeries: Bool = false,
                             progress: (@Sendable (TraceProgress) -> Void)? = nil) throws(InputError) -> TraceRead {
         let start = Date()
         var candidates: [(path: String, named: Bool)] = []
@@ -44,7 +53,7 @@ public enum TraceLoader {
         }
         let files = candidates
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, files.count))
-        let state = LoadState(workers: workers, scheme: scheme, count: candidates.count)
+        let state = LoadState(workers: workers, scheme: scheme, count: candidates.count, keepSeries: keepSeries)
         let report = progress
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var k = worker
@@ -60,6 +69,9 @@ public enum TraceLoader {
         let done = state.results.enumerated().compactMap { k, r in r.map { (candidates[k].path, $0.format, $0.issues) } }
         guard !done.isEmpty else {
             throw InputError(file: paths.joined(separator: ", "), "holds no trace file of a format Hostfit reads")
+        }
+        guard merged.accumulators.contains(where: { $0.contains { $0 != nil } }) else {
+            throw InputError(file: paths.joined(separator: ", "), "holds no samples")
         }
         return TraceRead(collector: merged, files: done.map { ($0.0, $0.1) }, issues: done.map(\.2),
                          ignored: state.ignored.enumerated().compactMap { $1 ? candidates[$0].path : nil },
@@ -90,8 +102,8 @@ private final class LoadState: @unchecked Sendable {
     private var filesDone = 0, rows = 0, bytes = 0
     private var lastReport = Date.distantPast
 
-    init(workers: Int, scheme: BucketScheme, count: Int) {
-        collectors = (0..<workers).map { _ in TraceCollector(scheme: scheme, file: "") }
+    init(workers: Int, scheme: BucketScheme, count: Int, keepSeries: Bool) {
+        collectors = (0..<workers).map { _ in TraceCollector(scheme: scheme, file: "", keepSeries: keepSeries) }
         results = Array(repeating: nil, count: count)
         errors = Array(repeating: nil, count: count)
         ignored = Array(repeating: false, count: count)

@@ -16,7 +16,7 @@ enum BitbrainsReader {
         var header = true
         var notRunning = 0
         let scheme = c.scheme
-        var cpuA = MetricAccumulator(buckets: scheme.count), memA = cpuA, diskA = cpuA, netA = cpuA
+        var cpuA = c.newAccumulator(), memA = cpuA, diskA = cpuA, netA = cpuA
         var required: (time: Int, cores: Int, capacity: Int, cpu: Int, memCapacity: Int, mem: Int, diskRead: Int, diskWrite: Int, netIn: Int, netOut: Int) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         try file.forEachLine { line, number throws(InputError) in
             if header {
