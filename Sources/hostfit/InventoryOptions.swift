@@ -25,7 +25,7 @@ struct InventoryOptions: ParsableArguments {
     func loadProblem(demand: TraceOptions? = nil) throws -> PlacementProblem {
         let hostList = try reportingInputErrors { try HostInventoryFile.read(hosts) }
         let inventoryVMs = try vms.map { path in try reportingInputErrors { try VMInventoryFile.read(path) } }
-        let profiles = try demand?.demandProfiles(vcpus: Dictionary((inventoryVMs ?? []).map { ($0.id, $0.vcpus) }, uniquingKeysWith: { a, _ in a }))
+        let profiles = try demand?.demandProfiles(inventory: inventoryVMs ?? [])
         guard let vmList = inventoryVMs ?? profiles?.vms(mhzPerCore: hostList.map(\.cpuMHzPerCore).max() ?? 2600) else {
             throw CLIFailure(code: 2, message: "give --vms, --traces or --profiles: there is nothing to place")
         }

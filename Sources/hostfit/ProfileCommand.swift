@@ -22,7 +22,7 @@ struct ProfileCommand: ParsableCommand {
 
     @OptionGroup var traceOptions: TraceOptions
 
-    @Option(help: ArgumentHelp("VM inventory CSV: vcpus give CPU percentages a capacity.", valueName: "file"))
+    @Option(help: ArgumentHelp("VM inventory CSV: vcpus and memory_mb give percentages a capacity.", valueName: "file"))
     var vms: String?
 
     @Option(help: ArgumentHelp("The profiles CSV to write.", valueName: "file"))
@@ -35,11 +35,8 @@ struct ProfileCommand: ParsableCommand {
 
     func run() throws {
         let clock = ContinuousClock(), start = clock.now
-        var vcpus: [String: Int] = [:]
-        if let vms {
-            for vm in try reportingInputErrors({ try VMInventoryFile.read(vms) }) { vcpus[vm.id] = vm.vcpus }
-        }
-        let set = try traceOptions.profiles(vcpus: vcpus)
+        let inventory = try vms.map { path in try reportingInputErrors { try VMInventoryFile.read(path) } } ?? []
+        let set = try traceOptions.profiles(inventory: inventory)
         do {
             try AtomicFile.write(Data(ProfileReport.csv(set).utf8), to: out)
         } catch {

@@ -6,7 +6,7 @@ import Hostfit
 struct TraceOptions: ParsableArguments {
     @Option(name: .customLong("traces"), help: ArgumentHelp(
         "Trace file or folder (repeatable; plain or gzip).",
-        discussion: "Formats are detected from the header: native long (timestamp,entity,metric,value), native wide (timestamp,entity,cpu_mhz,...), Bitbrains GWA-T-12.",
+        discussion: "Formats are detected from the header: native long (timestamp,entity,metric,value), native wide (timestamp,entity,cpu_mhz,...), Bitbrains GWA-T-12, PlanetLab/CoMon, perfmon/typeperf and esxtop (PDH-CSV 4.0), sar (sadf -d), Azure v1 (vm_cpu_readings, vmtable), Alibaba 2018 (machine_usage, machine_meta).",
         valueName: "path"))
     var traces: [String] = []
 
@@ -36,19 +36,20 @@ struct TraceOptions: ParsableArguments {
     }
 
     /// The demand profiles to plan on: from --profiles, from --traces, or none.
-    func demandProfiles(vcpus: [String: Int]) throws -> ProfileSet? {
+    func demandProfiles(inventory: [VM]) throws -> ProfileSet? {
         if let profiles { return try reportingInputErrors { try ProfileFile.read(profiles) } }
-        return traces.isEmpty ? nil : try self.profiles(vcpus: vcpus)
+        return traces.isEmpty ? nil : try self.profiles(inventory: inventory)
     }
 
     /// Reads the traces, reports data quality on stderr, and builds profiles.
-    func profiles(vcpus: [String: Int] = [:]) throws -> ProfileSet {
+    func profiles(inventory: [VM] = []) throws -> ProfileSet {
         let show: (@Sendable (TraceProgress) -> Void)? = Terminal.isInteractive ? Self.showProgress : nil
         let paths = traces, scheme = scheme
         let read = try reportingInputErrors { try TraceLoader.read(paths, scheme: scheme, progress: show) }
         Terminal.clearStatus()
         try report(read)
-        let set = ProfileBuilder.build(read, options: ProfileBuilder.Options(percentile: percentile, coreMHz: coreMHz, vcpus: vcpus))
+        let sizes = Dictionary(inventory.map { ($0.id, EntityAllocation(cores: $0.vcpus, memoryMB: $0.memoryMB)) }, uniquingKeysWith: { a, _ in a })
+        let set = ProfileBuilder.build(read, options: ProfileBuilder.Options(percentile: percentile, coreMHz: coreMHz, inventory: sizes))
         for note in set.notes { Terminal.note(note) }
         return set
     }
@@ -68,9 +69,12 @@ struct TraceOptions: ParsableArguments {
             Terminal.note("\(issues.file): \(issues.badRows) of \(issues.rows) rows not read: " + kinds.map { "\($0.value.count) \($0.key)" }.joined(separator: ", "))
             for example in kinds.flatMap(\.value.examples).prefix(FileIssues.examplesKept) { Terminal.note("  \(example)") }
         }
+        for issues in read.issues { for note in issues.notes { Terminal.note("\(issues.file): \(note)") } }
         var skipped: [String: Int] = [:]
         for issues in read.issues { for (why, n) in issues.skipped { skipped[why, default: 0] += n } }
         for (why, n) in skipped.sorted(by: { $0.key < $1.key }) { Terminal.note("skipped \(n) \(why)") }
+        if read.duplicates > 0 { Terminal.note("\(read.duplicates) samples repeated their entity's previous timestamp: ignored") }
+        if read.outOfOrder > 0 { Terminal.note("\(read.outOfOrder) samples came out of time order: used") }
         if !read.ignored.isEmpty {
             Terminal.note("\(read.ignored.count) files in the trace folders are not traces and were skipped (\(read.ignored.prefix(3).map { ($0 as NSString).lastPathComponent }.joined(separator: ", "))\(read.ignored.count > 3 ? ", ..." : ""))")
         }

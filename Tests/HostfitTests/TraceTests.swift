@@ -85,7 +85,7 @@ struct TraceTests {
         }
 
         let headerOnly = Support.file("trace.csv", "timestamp,entity,metric,value\n")
-        #expect(throws: InputError(file: headerOnly, "holds no samples")) { try read([headerOnly]) }
+        #expect(throws: InputError(file: headerOnly, "holds no samples Hostfit can plan on (no CPU, memory, disk or network values)")) { try read([headerOnly]) }
 
         // "Zeitstempel" with a Windows-1252 umlaut: not UTF-8, said so.
         let cp1252 = Support.file("perf.csv", bytes: Array("Zeit".utf8) + [0xFC] + Array("stempel,entity\n1,a\n".utf8))
@@ -96,6 +96,21 @@ struct TraceTests {
             #expect(error.message.contains("not UTF-8"))
         }
         #expect(throws: InputError.self) { try read(["/nonexistent/traces"]) }
+    }
+
+    /// A PDH-CSV written for this test: India Standard Time (bias -330), a blank first sample,
+    /// two NICs summed, physical disk preferred over logical.
+    @Test func perfmonCountersBecomeDemand() throws {
+        let read = try read([Support.fixture("perfmon-db01.csv")])
+        #expect(read.badRows == 0)
+        #expect(read.collector.allocations["DB01"]?.cores == 2)
+        let cpu = try #require(read.series("DB01", .cpuPercent))
+        #expect(cpu.map(\.value) == [20])
+        #expect(cpu[0].time == TimestampParser.daysFromCivil(2017, 9, 19) * 86_400 + 4 * 3600 + 21 * 60 + 54)  // 09:51:54 IST
+        #expect(read.series("DB01", .memoryMB)?.map(\.value) == [2048, 3072])
+        #expect(read.series("DB01", .netMbps)?.map(\.value) == [3])  // (125,000 + 250,000) bytes/s
+        #expect(read.series("DB01", .diskIOPS)?.map(\.value) == [150])
+        #expect(read.issues[0].skipped.values.reduce(0, +) == 4)   // blank first values of the 4 rate counters read
     }
 
     @Test func foldersSkipWhatIsNotATrace() throws {

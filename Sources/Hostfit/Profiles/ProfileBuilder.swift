@@ -1,16 +1,19 @@
+import Foundation
+
 /// Turns what was read from traces into workload profiles.
 public enum ProfileBuilder {
     public struct Options: Sendable {
         public var percentile: Double
         /// Clock of one core, to turn CPU percentages into MHz when the trace does not say.
         public var coreMHz: Double?
-        /// vCPUs by entity name (from a VM inventory), for the same purpose.
-        public var vcpus: [String: Int]
+        /// Allocations by entity name from a VM inventory (vCPUs, memory), for percentages
+        /// the trace gives no capacity for.
+        public var inventory: [String: EntityAllocation]
 
-        public init(percentile: Double = 95, coreMHz: Double? = nil, vcpus: [String: Int] = [:]) {
+        public init(percentile: Double = 95, coreMHz: Double? = nil, inventory: [String: EntityAllocation] = [:]) {
             self.percentile = percentile
             self.coreMHz = coreMHz
-            self.vcpus = vcpus
+            self.inventory = inventory
         }
     }
 
@@ -28,9 +31,16 @@ public enum ProfileBuilder {
         var profiles = built.compactMap(\.profile)
         if !noCapacity.isEmpty {
             let list = noCapacity.prefix(3).joined(separator: ", ") + (noCapacity.count > 3 ? " and \(noCapacity.count - 3) more" : "")
-            notes.append("\(noCapacity.count) entities give CPU as a percentage with no capacity known (\(list)): their CPU is left out; give --core-mhz, and vcpus in --vms where the trace has no core count")
+            notes.append("\(noCapacity.count) entities give CPU or memory as a percentage with no capacity known (\(list)): left out; give --core-mhz for CPU, and --vms (vcpus, memory_mb) where the trace has no sizes")
         }
         profiles.sort { $0.entity.localizedStandardCompare($1.entity) == .orderedAscending }
+        let series = profiles.flatMap(\.resources)
+        let missing = series.reduce(0) { $0 + $1.expectedSamples - $1.samples }
+        if missing > 0 {
+            let gappy = series.count { $0.samples < $0.expectedSamples }
+            let expected = series.reduce(0) { $0 + $1.expectedSamples }
+            notes.append("gaps: \(gappy) of \(series.count) resource profiles miss samples, \(missing) of \(expected) expected (\(String(format: "%.1f", Double(missing) * 100 / Double(max(expected, 1))))%); their confidence_stars say how much")
+        }
         return ProfileSet(scheme: c.scheme, percentile: options.percentile, profiles: profiles, notes: notes)
     }
 
@@ -43,14 +53,19 @@ public enum ProfileBuilder {
             for metric in Metric.allCases {
                 guard var accumulator = c.accumulators[e][metric.rawValue], accumulator.count > 0 else { continue }
                 var scale = 1.0
+                let declared = options.inventory[name]
                 if metric == .cpuPercent {
                     if c.accumulators[e][Metric.cpuMHz.rawValue] != nil { continue }  // MHz measured directly wins
-                    let cores = allocation.cores ?? options.vcpus[name]
+                    let cores = allocation.cores ?? declared?.cores
                     guard let capacity = allocation.cpuMHz ?? options.coreMHz.flatMap({ mhz in cores.map { Double($0) * mhz } }) else {
                         noCapacity = true
                         continue
                     }
                     scale = capacity / 100
+                } else if metric == .memoryPercent {
+                    if c.accumulators[e][Metric.memoryMB.rawValue] != nil { continue }
+                    guard let memory = allocation.memoryMB ?? declared?.memoryMB else { noCapacity = true; continue }
+                    scale = memory / 100
                 }
                 resources.append(profile(&accumulator, resource: metric.resource, scale: scale, percentile: options.percentile, window: window))
             }

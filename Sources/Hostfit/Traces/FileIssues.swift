@@ -14,6 +14,8 @@ public struct FileIssues: Sendable {
     public private(set) var kinds: [String: Kind] = [:]
     /// Rows skipped on purpose (a VM not running), not errors.
     public var skipped: [String: Int] = [:]
+    /// Assumptions made reading the file (a timestamp without a date...).
+    public var notes: [String] = []
 
     public init(file: String) {
         self.file = file

@@ -4,6 +4,8 @@ public enum Metric: Int, Sendable, CaseIterable, Comparable {
     /// CPU as a percentage of the entity's capacity; becomes MHz once that is known.
     case cpuPercent
     case memoryMB
+    /// Memory as a percentage of the entity's; becomes MB once that is known.
+    case memoryPercent
     case diskIOPS
     case diskMBps
     case netMbps
@@ -14,7 +16,7 @@ public enum Metric: Int, Sendable, CaseIterable, Comparable {
     public var resource: Resource {
         switch self {
         case .cpuMHz, .cpuPercent: .cpu
-        case .memoryMB: .memory
+        case .memoryMB, .memoryPercent: .memory
         case .diskIOPS: .disk
         case .diskMBps: .diskThroughput
         case .netMbps: .network
@@ -27,6 +29,7 @@ public enum Metric: Int, Sendable, CaseIterable, Comparable {
         case .cpuMHz: "cpu_mhz"
         case .cpuPercent: "cpu_pct"
         case .memoryMB: "memory_mb"
+        case .memoryPercent: "memory_pct"
         case .diskIOPS: "disk_iops"
         case .diskMBps: "disk_mbps"
         case .netMbps: "net_mbps"

@@ -29,6 +29,10 @@ public struct TraceRead {
         return zip(times, values).map { ($0, $1) }.sorted { $0.time < $1.time }
     }
     public var rows: Int { issues.reduce(0) { $0 + $1.rows } }
+    /// Samples that repeated the previous timestamp of their entity and metric (ignored).
+    public var duplicates: Int { collector.accumulators.joined().reduce(0) { $0 + ($1?.duplicates ?? 0) } }
+    /// Samples older than one already read for their entity and metric (used).
+    public var outOfOrder: Int { collector.accumulators.joined().reduce(0) { $0 + ($1?.outOfOrder ?? 0) } }
     public var badRows: Int { issues.reduce(0) { $0 + $1.badRows } }
 }
 
@@ -71,7 +75,7 @@ public enum TraceLoader {
             throw InputError(file: paths.joined(separator: ", "), "holds no trace file of a format Hostfit reads")
         }
         guard merged.accumulators.contains(where: { $0.contains { $0 != nil } }) else {
-            throw InputError(file: paths.joined(separator: ", "), "holds no samples")
+            throw InputError(file: paths.joined(separator: ", "), "holds no samples Hostfit can plan on (no CPU, memory, disk or network values)")
         }
         return TraceRead(collector: merged, files: done.map { ($0.0, $0.1) }, issues: done.map(\.2),
                          ignored: state.ignored.enumerated().compactMap { $1 ? candidates[$0].path : nil },
