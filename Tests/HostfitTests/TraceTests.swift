@@ -209,3 +209,43 @@ struct ProfilePartTests {
         #expect(abs(back.profiles[1].profile(of: .cpu)!.p95 - 850) < 1e-9)
     }
 }
+
+@Suite("Line scanning")
+struct LineScannerTests {
+    /// Reference: split a whole text at LF, CRLF or CR.
+    func reference(_ text: [UInt8]) -> [[UInt8]] {
+        var lines: [[UInt8]] = [], line: [UInt8] = [], i = 0
+        while i < text.count {
+            let b = text[i]
+            if b == 0x0A || b == 0x0D {
+                lines.append(line); line = []
+                if b == 0x0D && i + 1 < text.count && text[i + 1] == 0x0A { i += 1 }
+            } else { line.append(b) }
+            i += 1
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines
+    }
+
+    func scan(_ text: [UInt8], chunks: [Int]) -> [[UInt8]] {
+        var scanner = LineScanner(), lines: [[UInt8]] = [], at = 0, k = 0
+        while at < text.count {
+            let size = min(chunks[k % chunks.count], text.count - at)
+            text[at..<(at + size)].withUnsafeBufferPointer { scanner.scan($0) { line, _ in lines.append(Array(line)) } }
+            at += size; k += 1
+        }
+        scanner.finish { line, _ in lines.append(Array(line)) }
+        return lines
+    }
+
+    @Test(arguments: ["\n", "\r\n", "\r"])
+    func anyChunkingGivesTheSameLines(ending: String) {
+        var rng = SeededGenerator(seed: UInt64(ending.utf8.count))
+        for _ in 0..<200 {
+            let lines = (0..<Int.random(in: 1...30, using: &rng)).map { _ in String(repeating: "x", count: Int.random(in: 0...7, using: &rng)) }
+            let text = Array((lines.joined(separator: ending) + (Bool.random(using: &rng) ? ending : "")).utf8)
+            let chunks = (0..<4).map { _ in Int.random(in: 1...9, using: &rng) }
+            #expect(scan(text, chunks: chunks) == reference(text), "\(chunks) \(text)")
+        }
+    }
+}

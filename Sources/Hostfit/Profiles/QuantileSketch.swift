@@ -23,27 +23,39 @@ struct QuantileSketch: Sendable {
     private(set) var count = 0
 
     /// Type-7 quantiles of unsorted values, by selection (Hoare's FIND, CACM 1961) in O(n)
-    /// each instead of a sort; `values` is reordered.
+    /// each instead of a sort; `values` is reordered. Levels must ascend: each selection
+    /// works in what the previous one left above it.
     static func quantiles(selecting values: inout [Double], _ qs: [Double]) -> [Double] {
         guard !values.isEmpty else { return qs.map { _ in 0 } }
-        let n = values.count
         return values.withUnsafeMutableBufferPointer { v in
-            qs.map { q in
-                let rank = q * Double(n - 1)
-                let lo = Int(rank.rounded(.down))
-                let a = select(v, lo)
-                guard lo + 1 < n, rank > Double(lo) else { return a }
-                // The next order statistic is the smallest value above position lo.
-                var b = Double.infinity
-                for k in (lo + 1)..<n where v[k] < b { b = v[k] }
-                return a + (b - a) * (rank - Double(lo))
+            var from = 0
+            return qs.map { q in
+                let (value, lo) = quantile(v, q, from: from)
+                from = lo
+                return value
             }
         }
     }
 
-    /// Puts the k-th smallest value at index k (everything before it no larger, after no smaller).
-    private static func select(_ v: UnsafeMutableBufferPointer<Double>, _ k: Int) -> Double {
-        var lo = 0, hi = v.count - 1
+    /// One type-7 quantile of `v[from...]`'s order statistics, where everything before
+    /// `from` is known to be no larger; returns it and the position it left sorted.
+    @inline(__always)
+    static func quantile(_ v: UnsafeMutableBufferPointer<Double>, _ q: Double, from: Int = 0) -> (Double, Int) {
+        let n = v.count
+        let rank = q * Double(n - 1)
+        let lo = Int(rank.rounded(.down))
+        let a = select(v, lo, from: min(from, lo))
+        guard lo + 1 < n, rank > Double(lo) else { return (a, lo) }
+        // The next order statistic is the smallest value above position lo.
+        var b = v[lo + 1]
+        for k in (lo + 2)..<n where v[k] < b { b = v[k] }
+        return (a + (b - a) * (rank - Double(lo)), lo)
+    }
+
+    /// Puts the k-th smallest value at index k (everything before it no larger, after no
+    /// smaller), looking only at v[from...].
+    private static func select(_ v: UnsafeMutableBufferPointer<Double>, _ k: Int, from: Int) -> Double {
+        var lo = from, hi = v.count - 1
         while hi > lo {
             let mid = lo + (hi - lo) / 2
             // Median of three as the pivot.
@@ -141,7 +153,7 @@ struct QuantileSketch: Sendable {
         let fraction = rank - Double(lo)
         if isExact {
             if sorted { return exact[lo] + (exact[hi] - exact[lo]) * fraction }
-            return Self.quantiles(selecting: &exact, [q])[0]
+            return exact.withUnsafeMutableBufferPointer { Self.quantile($0, q).0 }
         }
         let a = orderStatistic(lo), b = fraction > 0 ? orderStatistic(hi) : a
         return a + (b - a) * fraction
