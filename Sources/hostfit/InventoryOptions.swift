@@ -22,6 +22,25 @@ struct InventoryOptions: ParsableArguments {
     var headroom: String?
 
     /// The problem to plan or check; demand from `demand` (traces or profiles) when given.
+    @Option(name: .customLong("vcpu-ratio"), help: ArgumentHelp(
+        "Most allocated vCPUs per physical core (4 for 4:1); checked on allocations, whatever the measured demand.", valueName: "ratio"))
+    var vcpuRatio: Double?
+
+    @Option(name: .customLong("memory-ratio"), help: ArgumentHelp(
+        "Most allocated memory per physical memory (1.0: no overcommit).", valueName: "ratio"))
+    var memoryRatio: Double?
+
+    @Option(help: ArgumentHelp(
+        "N+k: every cluster must hold its demand after losing any k of its hosts (their capacity is held back, as vSphere HA's percentage admission control does).",
+        valueName: "k"))
+    var reserve: Int = 0
+
+    func validate() throws {
+        if let vcpuRatio, !(vcpuRatio > 0 && vcpuRatio.isFinite) { throw ValidationError("--vcpu-ratio must be a positive number") }
+        if let memoryRatio, !(memoryRatio > 0 && memoryRatio.isFinite) { throw ValidationError("--memory-ratio must be a positive number") }
+        guard reserve >= 0 else { throw ValidationError("--reserve must be 0 or more") }
+    }
+
     func loadProblem(demand: TraceOptions? = nil) throws -> PlacementProblem {
         let hostList = try reportingInputErrors { try HostInventoryFile.read(hosts) }
         let inventoryVMs = try vms.map { path in try reportingInputErrors { try VMInventoryFile.read(path) } }
@@ -37,7 +56,8 @@ struct InventoryOptions: ParsableArguments {
                 throw CLIFailure(code: 2, message: error.description)
             }
         }
-        return PlacementProblem(inventory: Inventory(hosts: hostList, vms: vmList), headroom: parsed, profiles: profiles)
+        let rules = PlacementRules(vcpusPerCore: vcpuRatio, memoryRatio: memoryRatio, reserve: reserve)
+        return PlacementProblem(inventory: Inventory(hosts: hostList, vms: vmList), headroom: parsed, profiles: profiles, rules: rules)
     }
 }
 

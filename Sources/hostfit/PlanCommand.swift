@@ -49,10 +49,6 @@ struct PlanCommand: ParsableCommand {
     func run() throws {
         let problem = try inventory.loadProblem(demand: demand)
         for note in problem.notes { Terminal.note(note) }
-        let ruled = problem.vms.filter(\.hasRules).count
-        if ruled > 0 {
-            Terminal.note("\(ruled) VMs have requires/affinity/anti_affinity: read, but not yet enforced by this version")
-        }
         let options = PlanOptions(solver: SolverChoice(rawValue: solver)!, timeLimit: timeLimit, seed: seed)
         Terminal.progress("planning \(problem.vmCount) VMs on \(problem.hostCount) hosts (time limit \(Resource.number(timeLimit)) s)...")
         let outcome = Planner.plan(problem, options: options)

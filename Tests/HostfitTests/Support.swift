@@ -58,3 +58,6 @@ enum Support {
         return PlacementProblem(inventory: Inventory(hosts: hosts, vms: vms), headroom: Headroom())
     }
 }
+
+/// Foundation has a `Host` class too.
+typealias Host = Hostfit.Host

@@ -1,7 +1,8 @@
 /// Reads the native VM inventory, `vms.csv`:
 /// `vm, vcpus, memory_mb` (allocated), optional `host` (current placement), `cluster`,
-/// `requires, affinity, anti_affinity` (`;`-separated names), and static demand
-/// `cpu_mhz, memory_used_mb, disk_iops, net_mbps, res_NAME` for VMs without a trace.
+/// `requires, affinity, anti_affinity` (`;`-separated names), `pinned` (yes/no: stays on
+/// `host`), and static demand `cpu_mhz, memory_used_mb, disk_iops, net_mbps, res_NAME` for
+/// VMs without a trace.
 public enum VMInventoryFile {
     public static let requiredColumns = ["vm", "vcpus", "memory_mb"]
 
@@ -30,9 +31,18 @@ public enum VMInventoryFile {
                 measured[.counted(name)] = try row.number(at: column, named: "res_\(name)") ?? 0
             }
             let affinity = row.list("affinity"), antiAffinity = row.list("anti_affinity")
+            var pinned = false
+            if let raw = row.text("pinned") {
+                switch raw.lowercased() {
+                case "yes", "true", "1", "y": pinned = true
+                case "no", "false", "0", "n": pinned = false
+                default: throw row.error("pinned '\(raw)' is not yes or no")
+                }
+                if pinned && row.text("host") == nil { throw row.error("pinned, but host is empty: pinned to what?") }
+            }
             vms.append(VM(
                 id: id, vcpus: vcpus, memoryMB: memory, currentHost: row.text("host"), cluster: row.text("cluster"),
-                requires: row.list("requires"), affinity: affinity, antiAffinity: antiAffinity, measured: measured))
+                requires: row.list("requires"), affinity: affinity, antiAffinity: antiAffinity, measured: measured, pinned: pinned))
         }
         guard !vms.isEmpty else {
             throw InputError(file: table.file, line: table.headerLine, "no VMs: the file has a header and nothing else")

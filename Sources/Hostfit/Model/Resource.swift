@@ -14,6 +14,10 @@ public struct Resource: Hashable, Sendable, Comparable, CustomStringConvertible 
     public static let disk = Resource(name: "disk", unit: "IOPS", isCounted: false)
     public static let network = Resource(name: "net", unit: "Mbps", isCounted: false)
     public static let standard: [Resource] = [.cpu, .memory, .disk, .network]
+    /// Allocations, not demand: vCPUs against cores x the vCPU ratio, allocated memory
+    /// against physical memory x the memory ratio.
+    public static let vcpuAllocation = Resource(name: "vcpu_alloc", unit: "vCPU", isCounted: true)
+    public static let memoryAllocation = Resource(name: "memory_alloc", unit: "MB", isCounted: true)
 
     public static func counted(_ name: String) -> Resource {
         Resource(name: name, unit: "", isCounted: true)

@@ -13,10 +13,12 @@ public struct VM: Hashable, Sendable {
     public var antiAffinity: Set<String>
     /// Measured demand per resource where known (cpu in MHz, memory used in MB...).
     public var measured: [Resource: Double]
+    /// Stays on `currentHost` (a VM that must not move).
+    public var pinned: Bool
 
     public init(id: String, vcpus: Int, memoryMB: Double, currentHost: String? = nil, cluster: String? = nil,
                 requires: Set<String> = [], affinity: Set<String> = [], antiAffinity: Set<String> = [],
-                measured: [Resource: Double] = [:]) {
+                measured: [Resource: Double] = [:], pinned: Bool = false) {
         self.id = id
         self.vcpus = vcpus
         self.memoryMB = memoryMB
@@ -26,6 +28,7 @@ public struct VM: Hashable, Sendable {
         self.affinity = affinity
         self.antiAffinity = antiAffinity
         self.measured = measured
+        self.pinned = pinned
     }
 
     /// The demand to plan for: measured where known, else the allocation. Unmeasured CPU
@@ -39,5 +42,4 @@ public struct VM: Hashable, Sendable {
         }
     }
 
-    public var hasRules: Bool { !requires.isEmpty || !affinity.isEmpty || !antiAffinity.isEmpty }
 }

@@ -22,10 +22,13 @@ public struct PlacementProblem: Sendable {
     public let notes: [String]
     public let hostIndex: [String: Int]
     public let vmIndex: [String: Int]
+    /// Tags, clusters, pinning, groups, N+k: compiled once for every solver and the validator.
+    public let rules: CompiledRules
+    public let settings: PlacementRules
 
     /// With `profiles`, a VM's demand is the profile's percentile in each time bucket (a VM
     /// without a profile keeps its static demand in every bucket); without, it is static.
-    public init(inventory: Inventory, headroom: Headroom = Headroom(), profiles: ProfileSet? = nil) {
+    public init(inventory: Inventory, headroom: Headroom = Headroom(), profiles: ProfileSet? = nil, rules: PlacementRules = PlacementRules()) {
         let hosts = inventory.hosts, vms = inventory.vms
         var notes: [String] = []
         var resources = inventory.resources
@@ -39,13 +42,18 @@ public struct PlacementProblem: Sendable {
                 notes.append("VMs state \(resource.name) demand but hosts.csv has no capacity for it: not planned")
             }
         }
+        // Overcommit limits are resources too: allocations against capacity times the ratio.
+        if rules.vcpusPerCore != nil { resources.append(.vcpuAllocation) }
+        if rules.memoryRatio != nil { resources.append(.memoryAllocation) }
         let R = resources.count, B = profiles?.scheme.count ?? 1
         let mhzPerVCPU = hosts.map(\.cpuMHzPerCore).max() ?? 0
         var capacity = [Double](repeating: 0, count: hosts.count * R)
         var raw = capacity
         for (h, host) in hosts.enumerated() {
             for (r, resource) in resources.enumerated() {
-                let full = host.capacity[resource] ?? (resource.isCounted ? 0 : .infinity)
+                var full = host.capacity[resource] ?? (resource.isCounted ? 0 : .infinity)
+                if resource == .vcpuAllocation { full = Double(host.cpuCores) * (rules.vcpusPerCore ?? 0) }
+                if resource == .memoryAllocation { full = (host.capacity[.memory] ?? 0) * (rules.memoryRatio ?? 0) }
                 raw[h * R + r] = full
                 capacity[h * R + r] = full * headroom.fraction(for: resource)
             }
@@ -58,7 +66,10 @@ public struct PlacementProblem: Sendable {
             if profiles != nil && profile == nil { untraced.append(vm) }
             for (r, resource) in resources.enumerated() {
                 let base = (v * R + r) * B
-                if let series = profile?.profile(of: resource) {
+                if resource == .vcpuAllocation || resource == .memoryAllocation {
+                    let allocated = resource == .vcpuAllocation ? Double(vm.vcpus) : vm.memoryMB
+                    for b in 0..<B { demand[base + b] = allocated }
+                } else if let series = profile?.profile(of: resource) {
                     // An hour the trace never saw gets the busiest hour it did see.
                     let fill = series.buckets.compactMap { $0 }.max() ?? series.max
                     for b in 0..<B { demand[base + b] = series.buckets[b] ?? fill }
@@ -84,11 +95,12 @@ public struct PlacementProblem: Sendable {
             notes.append("\(unmeasuredMemory) VMs have no memory_used_mb: their allocated memory_mb is planned")
         }
         self.init(hosts: hosts, vms: vms, resources: resources, headroom: headroom, buckets: B,
-                  capacity: capacity, rawCapacity: raw, demand: demand, mhzPerVCPU: mhzPerVCPU, notes: notes)
+                  capacity: capacity, rawCapacity: raw, demand: demand, mhzPerVCPU: mhzPerVCPU, notes: notes, rules: rules)
     }
 
     public init(hosts: [Host], vms: [VM], resources: [Resource], headroom: Headroom, buckets: Int,
-                capacity: [Double], rawCapacity: [Double], demand: [Double], mhzPerVCPU: Double, notes: [String]) {
+                capacity: [Double], rawCapacity: [Double], demand: [Double], mhzPerVCPU: Double, notes: [String],
+                rules: PlacementRules = PlacementRules()) {
         precondition(capacity.count == hosts.count * resources.count && rawCapacity.count == capacity.count)
         precondition(buckets >= 1 && demand.count == vms.count * resources.count * buckets)
         self.hosts = hosts
@@ -103,6 +115,8 @@ public struct PlacementProblem: Sendable {
         self.notes = notes
         self.hostIndex = Dictionary(hosts.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         self.vmIndex = Dictionary(vms.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        self.settings = rules
+        self.rules = CompiledRules(hosts: hosts, vms: vms, reserve: rules.reserve)
     }
 
     public var hostCount: Int { hosts.count }
@@ -124,9 +138,10 @@ public struct PlacementProblem: Sendable {
         hosts[host].acceptsVMs && (hosts[host].maxVMs ?? 1) > 0
     }
 
-    /// Whether the VM fits the host when it is empty (every resource, every bucket).
+    /// Whether the VM may run on the host and fits it when it is empty (every resource,
+    /// every bucket).
     public func fitsEmpty(_ vm: Int, _ host: Int) -> Bool {
-        guard acceptsVMs(host) else { return false }
+        guard acceptsVMs(host), rules.allows(vm, host), rules.impossible[vm] == nil else { return false }
         for r in 0..<resources.count where peakDemand(vm, r) > capacity(host, r) * (1 + 1e-12) {
             return false
         }

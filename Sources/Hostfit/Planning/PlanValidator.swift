@@ -1,7 +1,8 @@
 /// The single judge of whether a placement is valid for a problem.
 ///
-/// It works from ids and the problem's own numbers, recomputing every host's load from
-/// scratch, so that it shares no code path with the solvers it checks. Every plan passes
+/// It works from ids, the VMs' and hosts' own fields and the problem's numbers, recomputing
+/// every host's load from scratch, so that it shares no code path with the solvers it checks
+/// (not even the compiled rules they use). Every plan passes
 /// here before it is written (see `ValidatedPlan`), and `hostfit check` runs it on files.
 public enum PlanValidator {
     /// Relative slack for summing the same numbers in another order.
@@ -29,11 +30,21 @@ public enum PlanValidator {
             }
             hostOf[v] = h
             lineOf[v] = entry.line
-            let host = problem.hosts[h]
+            let host = problem.hosts[h], vm = problem.vms[v]
             if !host.acceptsVMs {
                 violations.append(Violation(rule: .hostState, message: "VM '\(entry.vm)' is on host '\(host.id)', which is \(host.state.rawValue)", line: entry.line))
             }
+            if let missing = vm.requires.subtracting(host.tags).sorted().first {
+                violations.append(Violation(rule: .requires, message: "VM '\(entry.vm)' requires tag '\(missing)', which host '\(host.id)' lacks", line: entry.line))
+            }
+            if let cluster = vm.cluster, cluster != host.cluster {
+                violations.append(Violation(rule: .cluster, message: "VM '\(entry.vm)' belongs to cluster '\(cluster)', host '\(host.id)' is in '\(host.cluster)'", line: entry.line))
+            }
+            if vm.pinned, let current = vm.currentHost, current != host.id {
+                violations.append(Violation(rule: .pinned, message: "VM '\(entry.vm)' is pinned to '\(current)', placed on '\(host.id)'", line: entry.line))
+            }
         }
+        violations += groupViolations(hostOf, problem)
 
         let R = problem.resourceCount, B = problem.buckets
         var load = [Double](repeating: 0, count: problem.hostCount * R * B)
@@ -56,9 +67,67 @@ public enum PlanValidator {
                 }
                 guard worst >= 0 else { continue }
                 let when = B > 1 ? " in time bucket \(worst)" : ""
+                if resource == .vcpuAllocation || resource == .memoryAllocation {
+                    let ratio = resource == .vcpuAllocation ? "\(Resource.number(problem.settings.vcpusPerCore ?? 0)) vCPUs per core" : "memory ratio \(Resource.number(problem.settings.memoryRatio ?? 0))"
+                    violations.append(Violation(rule: .overcommit, message: "host '\(host.id)' has \(resource.format(worstLoad)) allocated, \(ratio) allows \(resource.format(cap))"))
+                    continue
+                }
                 let fraction = problem.headroom.fraction(for: resource)
                 let of = fraction < 1 ? " (\(Resource.number(fraction * 100))% of \(resource.format(problem.rawCapacity[h * R + r])))" : ""
                 violations.append(Violation(rule: .capacity, message: "host '\(host.id)' needs \(resource.format(worstLoad))\(when), has \(resource.format(cap))\(of)"))
+            }
+        }
+        violations += reserveViolations(count, load, problem)
+        return violations
+    }
+
+    private static func groupViolations(_ hostOf: [Int], _ problem: PlacementProblem) -> [Violation] {
+        var violations: [Violation] = []
+        var anti: [String: [Int: [String]]] = [:]      // group -> host -> VMs
+        var affinity: [String: Set<Int>] = [:]          // group -> hosts
+        for (v, h) in hostOf.enumerated() where h >= 0 {
+            let vm = problem.vms[v]
+            for group in vm.antiAffinity { anti[group, default: [:]][h, default: []].append(vm.id) }
+            for group in vm.affinity { affinity[group, default: []].insert(h) }
+        }
+        for (group, byHost) in anti.sorted(by: { $0.key < $1.key }) {
+            for (h, vms) in byHost.sorted(by: { $0.key < $1.key }) where vms.count > 1 {
+                violations.append(Violation(rule: .antiAffinity, message: "VMs \(vms.joined(separator: ", ")) of anti-affinity group '\(group)' share host '\(problem.hosts[h].id)'"))
+            }
+        }
+        for (group, hosts) in affinity.sorted(by: { $0.key < $1.key }) where hosts.count > 1 {
+            let names = hosts.sorted().map { problem.hosts[$0].id }.joined(separator: ", ")
+            violations.append(Violation(rule: .affinity, message: "VMs of affinity group '\(group)' are spread over hosts \(names)"))
+        }
+        return violations
+    }
+
+    /// N+k: in each cluster, the usable capacity of its used hosts less the k largest must
+    /// hold the cluster's demand in every bucket (vSphere HA's cluster-percentage admission
+    /// control, per resource).
+    private static func reserveViolations(_ count: [Int], _ load: [Double], _ problem: PlacementProblem) -> [Violation] {
+        let k = problem.settings.reserve
+        guard k > 0 else { return [] }
+        let R = problem.resourceCount, B = problem.buckets
+        var violations: [Violation] = []
+        let byCluster = Dictionary(grouping: (0..<problem.hostCount).filter { count[$0] > 0 }, by: { problem.hosts[$0].cluster })
+        for (cluster, used) in byCluster.sorted(by: { $0.key < $1.key }) {
+            let name = cluster.isEmpty ? "the cluster" : "cluster '\(cluster)'"
+            guard used.count > k else {
+                violations.append(Violation(rule: .reserve, message: "\(name) uses \(used.count) hosts: N+\(k) needs more than \(k)"))
+                continue
+            }
+            for (r, resource) in problem.resources.enumerated() {
+                let caps = used.map { problem.capacity($0, r) }.sorted(by: >)
+                guard caps.allSatisfy(\.isFinite) else { continue }
+                let survives = caps.dropFirst(k).reduce(0, +)
+                var worst = 0.0
+                for b in 0..<B {
+                    worst = max(worst, used.reduce(0) { $0 + load[($1 * R + r) * B + b] })
+                }
+                if worst > survives * (1 + tolerance) + tolerance {
+                    violations.append(Violation(rule: .reserve, message: "\(name) needs \(resource.format(worst)), and losing its \(k) largest hosts leaves \(resource.format(survives))"))
+                }
             }
         }
         return violations

@@ -7,12 +7,17 @@ public enum UnplacedReason {
         guard !unplaced.isEmpty else { return [] }
         var loads = HostLoads(problem)
         for (vm, h) in assignment.hostOf.enumerated() where h >= 0 { loads.add(vm, to: h) }
+        loads.hostOf = assignment.hostOf
         return unplaced.map { (problem.vms[$0].id, explain($0, in: problem, loads: loads)) }
     }
 
     static func explain(_ v: Int, in problem: PlacementProblem, loads: HostLoads) -> String {
-        let active = (0..<problem.hostCount).filter(problem.acceptsVMs)
-        guard !active.isEmpty else { return "no host is active (every host is in maintenance, failed or has max_vms 0)" }
+        if let violation = problem.rules.impossible[v] { return "[\(violation.rule.rawValue)] \(violation.message)" }
+        guard (0..<problem.hostCount).contains(where: problem.acceptsVMs) else {
+            return "no host is active (every host is in maintenance, failed or has max_vms 0)"
+        }
+        // Only the hosts its rules allow count.
+        let active = (0..<problem.hostCount).filter { problem.acceptsVMs($0) && problem.rules.allows(v, $0) }
         let R = problem.resourceCount
         // Too big for any host, even an empty one.
         if !active.contains(where: { problem.fitsEmpty(v, $0) }) {
@@ -32,6 +37,18 @@ public enum UnplacedReason {
         }
         if let h = active.first(where: { h in problem.hosts[h].maxVMs.map { loads.count[h] >= $0 } ?? false }) {
             return "every host with room is at its max_vms (as '\(problem.hosts[h].id)')"
+        }
+        let rules = problem.rules
+        let roomy = active.filter { h in (0..<R).allSatisfy { r in problem.capacity(h, r) - loads.peak(h, r) >= problem.peakDemand(v, r) } }
+        let taken = { (g: Int) in Set(rules.antiAffinityGroups[g].vms.map { loads.hostOf[$0] }.filter { $0 >= 0 }) }
+        if let g = rules.antiAffinityOf[v].first(where: { !roomy.isEmpty && Set(roomy).isSubset(of: taken($0)) }) {
+            return "[anti-affinity] every host with room runs a VM of its group '\(rules.antiAffinityGroups[g].name)'"
+        }
+        if rules.unitOf[v] >= 0 {
+            return "[affinity] no host has room for its whole affinity group (\(rules.units[rules.unitOf[v]].count) VMs) at once"
+        }
+        if problem.settings.reserve > 0 {
+            return "[n-plus-k] no host has room once each cluster keeps its N+\(problem.settings.reserve) reserve"
         }
         return "no host has room for all of its demand at once"
     }

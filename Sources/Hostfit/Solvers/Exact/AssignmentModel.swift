@@ -11,6 +11,15 @@ import GLPK
 ///                sum_v d[v,r,b] x[v,h] <= C[h,r] y[h]          for every host h, resource r, bucket b
 ///                sum_v x[v,h] <= max_vms[h] y[h]               where a host has max_vms
 ///                x[v,h] <= y[h]                                (strengthens the LP relaxation)
+///                sum_{v in g} x[v,h] <= y[h]                   anti-affinity group g, host h
+///                x[v,h] = x[w,h]                               v, w of one affinity unit
+///                sum_{h in c} (sum_v d[v,r,b] x[v,h] - C[h,r] y[h]) + k Cmax[c,r] z[c] <= 0
+///                                                              N+k for cluster c (z[c] >= y[h]:
+///                                                              the cluster is used); holding back k
+///                                                              of its largest hosts is conservative
+///                                                              for mixed sizes; y[h] <= sum_v x[v,h]
+///                                                              so that only hosts running VMs count
+/// Tags, clusters and pinning decide which x[v,h] exist at all.
 ///
 /// Symmetry breaking for identical hosts (Vance et al. 1994 use the same ordering argument
 /// for bin packing): within each class of identical hosts, with VMs in a fixed order,
@@ -27,18 +36,21 @@ struct AssignmentModel {
     /// Candidate hosts, by class.
     let classes: [[Int]]
     private(set) var model = MIPModel(sense: .minimize)
+    private let inModelVMs: Set<Int>
+    private var reserveColumns: [(column: Int, cluster: Int)] = []
     private var xColumns: [(vm: Int, host: Int, column: Int)] = []
     private var yColumn: [Int: Int] = [:]
     private var uColumn: [Int: Int] = [:]
-    private let classIndex: [[Double]: Int]
+    private let classIndex: [String: Int]
 
     /// `hostsPerClass` caps the hosts of each class in the model (an optimum never needs more
     /// hosts of one class than the incumbent uses in all).
     init(problem: PlacementProblem, vms: [Int], hostsPerClass: Int) {
         self.problem = problem
         self.vms = vms
+        self.inModelVMs = Set(vms)
         var members: [[Int]] = []
-        var classIndex: [[Double]: Int] = [:]
+        var classIndex: [String: Int] = [:]
         for h in FirstFitDecreasing.hostOrder(problem) {
             let key = Self.classKey(problem, h)
             if let c = classIndex[key] { members[c].append(h) } else { classIndex[key] = members.count; members.append([h]) }
@@ -48,10 +60,13 @@ struct AssignmentModel {
         build()
     }
 
-    /// Hosts with equal keys are interchangeable in every constraint and in the objective.
-    static func classKey(_ problem: PlacementProblem, _ h: Int) -> [Double] {
-        (0..<problem.resourceCount).map { problem.capacity(h, $0) }
-            + [Double(problem.hosts[h].maxVMs ?? -1), problem.hosts[h].cost ?? -1]
+    /// Hosts with equal keys are interchangeable in every constraint and in the objective:
+    /// same usable capacities, limits, cost, tags and cluster, and no VM pinned to them.
+    static func classKey(_ problem: PlacementProblem, _ h: Int) -> String {
+        let host = problem.hosts[h]
+        let pinnedHere = problem.rules.pinnedHost.contains(h)
+        return (0..<problem.resourceCount).map { "\(problem.capacity(h, $0))" }.joined(separator: ",")
+            + "|\(host.maxVMs ?? -1)|\(host.cost ?? -1)|\(host.tags.sorted())|\(host.cluster)" + (pinnedHere ? "|pin\(h)" : "")
     }
 
     var columnCount: Int { model.columns.count }
@@ -96,6 +111,61 @@ struct AssignmentModel {
                 }
                 for member in members { model.addRow([(member.column, 1), (y, -1)], upper: 0) }
                 if k + 1 < hosts.count { model.addRow([(y, 1), (yColumn[hosts[k + 1]]!, -1)], lower: 0) }
+                addGroupRows(host: h, members: members)
+            }
+        }
+        addReserveRows(columnsOfHost)
+    }
+
+    private mutating func addGroupRows(host h: Int, members: [(vm: Int, column: Int)]) {
+        let rules = problem.rules, y = yColumn[h]!
+        let column = Dictionary(members.map { ($0.vm, $0.column) }, uniquingKeysWith: { a, _ in a })
+        for group in rules.antiAffinityGroups {
+            let here = group.vms.compactMap { column[$0] }
+            if here.count > 1 { model.addRow(here.map { ($0, 1) } + [(y, -1)], upper: 0) }
+        }
+        for unit in rules.units where unit.count > 1 {
+            let inModel = unit.filter { inModelVMs.contains($0) }
+            guard inModel.count > 1 else { continue }
+            let first = inModel[0]
+            for v in inModel.dropFirst() {
+                switch (column[first], column[v]) {
+                case let (a?, b?): model.addRow([(a, 1), (b, -1)], lower: 0, upper: 0)
+                case let (a?, nil): model.addRow([(a, 1)], upper: 0)
+                case let (nil, b?): model.addRow([(b, 1)], upper: 0)
+                case (nil, nil): break
+                }
+            }
+        }
+    }
+
+    private mutating func addReserveRows(_ columnsOfHost: [Int: [(vm: Int, column: Int)]]) {
+        let k = problem.rules.reserve
+        guard k > 0 else { return }
+        let R = problem.resourceCount, B = problem.buckets
+        let modelHosts = classes.flatMap { $0 }
+        // A host counts as failover capacity only if the plan runs a VM on it, as the
+        // validator counts it: y[h] <= sum_v x[v,h].
+        for h in modelHosts {
+            model.addRow((columnsOfHost[h] ?? []).map { ($0.column, -1) } + [(yColumn[h]!, 1)], upper: 0)
+        }
+        for c in problem.rules.clusters.indices {
+            let hosts = modelHosts.filter { problem.rules.clusterOf[$0] == c }
+            guard !hosts.isEmpty else { continue }
+            let z = model.addColumn(kind: .binary)
+            reserveColumns.append((z, c))
+            for h in hosts { model.addRow([(z, 1), (yColumn[h]!, -1)], lower: 0) }
+            for r in 0..<R {
+                let caps = hosts.map { problem.capacity($0, r) }
+                guard caps.allSatisfy(\.isFinite), let largest = caps.max() else { continue }
+                for b in 0..<B {
+                    var terms: [(column: Int, coefficient: Double)] = []
+                    for h in hosts {
+                        for m in columnsOfHost[h] ?? [] { terms.append((m.column, problem.demand(m.vm, r, b))) }
+                        terms.append((yColumn[h]!, -problem.capacity(h, r)))
+                    }
+                    model.addRow(terms + [(z, Double(k) * largest)], upper: 0)
+                }
             }
         }
     }
@@ -122,6 +192,7 @@ struct AssignmentModel {
         }
         var values = [Double](repeating: 0, count: model.columns.count)
         for target in relabel.values { values[yColumn[target]!] = 1 }
+        for (column, cluster) in reserveColumns where relabel.values.contains(where: { problem.rules.clusterOf[$0] == cluster }) { values[column] = 1 }
         var xIndex: [Int64: Int] = [:]
         for x in xColumns { xIndex[Int64(x.vm) << 32 | Int64(x.host)] = x.column }
         for v in vms {

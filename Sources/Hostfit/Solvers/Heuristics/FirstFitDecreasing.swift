@@ -7,26 +7,28 @@
 /// are compared in Panigrahy, Talwar, Uyeda & Wieder, "Heuristics for Vector Bin Packing",
 /// Microsoft Research 2011, where FFD-Sum is among the best of the simple rules.
 ///
+/// Rules: an affinity group is placed as one item; pinned VMs go first, onto their host;
+/// anti-affinity, tags, clusters and max_vms are part of every fit test; an N+k reserve is
+/// met afterwards by bringing more hosts of the cluster into the plan (`ReserveRepair`).
+///
 /// Complexity: O(V log V + V x H x R x B). Deterministic: ties go to the earlier index.
 public enum FirstFitDecreasing {
     public static func solve(_ problem: PlacementProblem, vms: [Int]? = nil) -> Assignment {
-        var assignment = Assignment(vmCount: problem.vmCount)
-        var loads = HostLoads(problem)
-        var open: [Int] = []
-        var closed = hostOrder(problem)[...]
-        for v in vmOrder(problem, vms: vms ?? Array(0..<problem.vmCount)) {
-            if let h = open.first(where: { loads.fits(v, on: $0) }) {
-                loads.add(v, to: h)
-                assignment.hostOf[v] = h
-            } else if let k = closed.firstIndex(where: { loads.fits(v, on: $0) }) {
-                let h = closed[k]
-                closed.remove(at: k)
-                open.append(h)
-                loads.add(v, to: h)
-                assignment.hostOf[v] = h
+        var state = PackingState(problem)
+        let items = PackingItem.items(problem, vms: vms ?? Array(0..<problem.vmCount))
+        // Pinned items first: they have one host or none.
+        for item in items where item.pinnedHost >= 0 {
+            if state.loads.fits(item.vms, on: item.pinnedHost) { state.place(item, on: item.pinnedHost) }
+        }
+        for item in itemOrder(problem, items.filter { $0.pinnedHost < 0 }) {
+            if let h = state.open.first(where: { state.loads.fits(item.vms, on: $0) }) {
+                state.place(item, on: h)
+            } else if let h = state.closed.first(where: { state.loads.fits(item.vms, on: $0) }) {
+                state.place(item, on: h)
             }
         }
-        return assignment
+        if problem.rules.reserve > 0 { ReserveRepair.run(&state, items: items) }
+        return state.assignment
     }
 
     /// Largest usable capacity per resource over hosts that take VMs (nil where untracked).
@@ -37,10 +39,11 @@ public enum FirstFitDecreasing {
         }
     }
 
-    /// VMs by decreasing normalized size; ties by index.
-    static func vmOrder(_ problem: PlacementProblem, vms: [Int]) -> [Int] {
+    /// Normalized size of each VM: demand over resources and buckets, each resource scaled
+    /// by the largest usable capacity.
+    static func sizes(_ problem: PlacementProblem) -> [Double] {
         let scale = scale(problem), B = Double(problem.buckets)
-        let size = vms.map { v in
+        return (0..<problem.vmCount).map { v in
             (0..<problem.resourceCount).reduce(0.0) { sum, r in
                 guard let s = scale[r] else { return sum }
                 var total = 0.0
@@ -48,7 +51,18 @@ public enum FirstFitDecreasing {
                 return sum + total / (s * B)
             }
         }
-        return vms.indices.sorted { size[$0] != size[$1] ? size[$0] > size[$1] : vms[$0] < vms[$1] }.map { vms[$0] }
+    }
+
+    /// VMs by decreasing normalized size; ties by index.
+    static func vmOrder(_ problem: PlacementProblem, vms: [Int]) -> [Int] {
+        let size = sizes(problem)
+        return vms.sorted { size[$0] != size[$1] ? size[$0] > size[$1] : $0 < $1 }
+    }
+
+    static func itemOrder(_ problem: PlacementProblem, _ items: [PackingItem]) -> [PackingItem] {
+        let size = sizes(problem)
+        let itemSize = items.map { $0.vms.reduce(0) { $0 + size[$1] } }
+        return items.indices.sorted { itemSize[$0] != itemSize[$1] ? itemSize[$0] > itemSize[$1] : items[$0].vms[0] < items[$1].vms[0] }.map { items[$0] }
     }
 
     /// Hosts that take VMs, largest normalized capacity first, identical hosts kept together.
@@ -64,6 +78,61 @@ public enum FirstFitDecreasing {
                 return problem.capacity(a, r) > problem.capacity(b, r)
             }
             return a < b
+        }
+    }
+}
+
+/// What a heuristic places in one step: an affinity unit (its VMs go together) or one VM.
+struct PackingItem {
+    var vms: [Int]
+    var pinnedHost: Int
+
+    /// The items covering `vms`; a unit appears once, and only if all of it is in `vms`.
+    static func items(_ problem: PlacementProblem, vms: [Int]) -> [PackingItem] {
+        let rules = problem.rules
+        let wanted = Set(vms)
+        var seenUnits = Set<Int>()
+        var items: [PackingItem] = []
+        for v in vms.sorted() where rules.impossible[v] == nil {
+            let u = rules.unitOf[v]
+            if u >= 0 {
+                guard seenUnits.insert(u).inserted, rules.units[u].allSatisfy(wanted.contains) else { continue }
+                let members = rules.units[u]
+                items.append(PackingItem(vms: members, pinnedHost: members.map { rules.pinnedHost[$0] }.max() ?? -1))
+            } else {
+                items.append(PackingItem(vms: [v], pinnedHost: rules.pinnedHost[v]))
+            }
+        }
+        return items
+    }
+}
+
+/// An assignment being built, with its loads and which hosts are open.
+struct PackingState {
+    var loads: HostLoads
+    var assignment: Assignment
+    /// Hosts in use, in the order they were opened; closed ones in host order.
+    var open: [Int] = []
+    var closed: [Int]
+
+    init(_ problem: PlacementProblem) {
+        loads = HostLoads(problem)
+        assignment = Assignment(vmCount: problem.vmCount)
+        closed = FirstFitDecreasing.hostOrder(problem)
+    }
+
+    mutating func place(_ item: PackingItem, on host: Int) {
+        if let k = closed.firstIndex(of: host) { closed.remove(at: k); open.append(host) }
+        for v in item.vms {
+            loads.add(v, to: host)
+            assignment.hostOf[v] = host
+        }
+    }
+
+    mutating func unplace(_ item: PackingItem) {
+        for v in item.vms where assignment.hostOf[v] >= 0 {
+            loads.remove(v, from: assignment.hostOf[v])
+            assignment.hostOf[v] = Assignment.unplaced
         }
     }
 }

@@ -1,25 +1,52 @@
-/// Running per-host load while a heuristic places VMs one by one: O(R x B) per fit test
-/// and per move. Solvers use it for speed; `PlanValidator` does not, and tests prove the two agree.
+/// Running per-host load while a heuristic places VMs: O(R x B) per fit test and per move.
+/// Solvers use it for speed; `PlanValidator` does not, and tests prove the two agree.
 struct HostLoads {
     let problem: PlacementProblem
     private(set) var load: [Double]
     private(set) var count: [Int]
+    /// Per host, anti-affinity group -> VMs of it there (only when the problem has groups).
+    private var antiPresent: [[Int: Int]]
+    /// Where each VM is, when a caller keeps it here (for explanations).
+    var hostOf: [Int] = []
 
     init(_ problem: PlacementProblem) {
         self.problem = problem
         load = [Double](repeating: 0, count: problem.hostCount * problem.resourceCount * problem.buckets)
         count = [Int](repeating: 0, count: problem.hostCount)
+        antiPresent = problem.rules.antiAffinityGroups.isEmpty ? [] : [[Int: Int]](repeating: [:], count: problem.hostCount)
     }
 
     func fits(_ vm: Int, on host: Int) -> Bool {
+        fits(CollectionOfOne(vm), on: host)
+    }
+
+    /// Whether all of `vms` (an affinity unit, or one VM) fit on the host together.
+    func fits<C: Collection<Int>>(_ vms: C, on host: Int) -> Bool {
         guard problem.acceptsVMs(host) else { return false }
-        if let limit = problem.hosts[host].maxVMs, count[host] >= limit { return false }
+        if let limit = problem.hosts[host].maxVMs, count[host] + vms.count > limit { return false }
+        let rules = problem.rules
+        for v in vms {
+            guard rules.allows(v, host), rules.impossible[v] == nil else { return false }
+            if !antiPresent.isEmpty {
+                for g in rules.antiAffinityOf[v] where antiPresent[host][g, default: 0] > 0 { return false }
+            }
+        }
         let R = problem.resourceCount, B = problem.buckets
+        let single = vms.count == 1 ? vms.first! : -1
         for r in 0..<R {
             let cap = problem.capacity(host, r) * (1 + 1e-12)
             if cap == .infinity { continue }
-            let base = (host * R + r) * B, dbase = (vm * R + r) * B
-            for b in 0..<B where load[base + b] + problem.demand[dbase + b] > cap { return false }
+            let base = (host * R + r) * B
+            if single >= 0 {
+                let dbase = (single * R + r) * B
+                for b in 0..<B where load[base + b] + problem.demand[dbase + b] > cap { return false }
+            } else {
+                for b in 0..<B {
+                    var total = load[base + b]
+                    for v in vms { total += problem.demand[(v * R + r) * B + b] }
+                    if total > cap { return false }
+                }
+            }
         }
         return true
     }
@@ -27,11 +54,13 @@ struct HostLoads {
     mutating func add(_ vm: Int, to host: Int) {
         apply(vm, host, sign: 1)
         count[host] += 1
+        if !antiPresent.isEmpty { for g in problem.rules.antiAffinityOf[vm] { antiPresent[host][g, default: 0] += 1 } }
     }
 
     mutating func remove(_ vm: Int, from host: Int) {
         apply(vm, host, sign: -1)
         count[host] -= 1
+        if !antiPresent.isEmpty { for g in problem.rules.antiAffinityOf[vm] { antiPresent[host][g, default: 0] -= 1 } }
     }
 
     private mutating func apply(_ vm: Int, _ host: Int, sign: Double) {
@@ -46,5 +75,36 @@ struct HostLoads {
     func peak(_ host: Int, _ r: Int) -> Double {
         let B = problem.buckets, base = (host * problem.resourceCount + r) * B
         return load[base..<(base + B)].max() ?? 0
+    }
+
+    /// The host's fullest resource at its fullest bucket, as a share of usable capacity.
+    func utilization(_ host: Int) -> Double {
+        var worst = 0.0
+        for r in 0..<problem.resourceCount {
+            let cap = problem.capacity(host, r)
+            if cap.isFinite && cap > 0 { worst = max(worst, peak(host, r) / cap) }
+        }
+        return worst
+    }
+
+    /// N+k shortfall of a cluster: the largest ratio of demand to what survives losing its k
+    /// largest used hosts, over resources and buckets (at most 1 when the reserve holds).
+    func reserveRatio(cluster c: Int) -> Double {
+        let k = problem.rules.reserve
+        let used = (0..<problem.hostCount).filter { count[$0] > 0 && problem.rules.clusterOf[$0] == c }
+        guard !used.isEmpty else { return 0 }
+        guard used.count > k else { return .infinity }
+        let R = problem.resourceCount, B = problem.buckets
+        var worst = 0.0
+        for r in 0..<R {
+            let caps = used.map { problem.capacity($0, r) }.sorted(by: >)
+            guard caps.allSatisfy(\.isFinite) else { continue }
+            let survives = caps.dropFirst(k).reduce(0, +)
+            for b in 0..<B {
+                let demand = used.reduce(0.0) { $0 + load[($1 * R + r) * B + b] }
+                if demand > 0 { worst = max(worst, survives > 0 ? demand / survives : .infinity) }
+            }
+        }
+        return worst
     }
 }
