@@ -31,6 +31,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // make bench: the figures the issues ask for, computed with the library itself.
+        .executableTarget(name: "hostfit-bench", dependencies: ["Hostfit"], path: "Benchmarks/HostfitBench"),
         .testTarget(name: "GLPKTests", dependencies: ["GLPK", "Hostfit"]),
         .testTarget(
             name: "HostfitTests",

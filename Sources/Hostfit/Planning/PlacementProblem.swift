@@ -29,6 +29,31 @@ public struct PlacementProblem: Sendable {
     /// With `profiles`, a VM's demand is the profile's percentile in each time bucket (a VM
     /// without a profile keeps its static demand in every bucket); without, it is static.
     public init(inventory: Inventory, headroom: Headroom = Headroom(), profiles: ProfileSet? = nil, rules: PlacementRules = PlacementRules()) {
+        guard let profiles else {
+            self.init(inventory: inventory, headroom: headroom, rules: rules, buckets: 1, traced: nil) { _, _ in nil }
+            return
+        }
+        let byEntity = Dictionary(profiles.profiles.map { ($0.entity, $0) }, uniquingKeysWith: { a, _ in a })
+        self.init(inventory: inventory, headroom: headroom, rules: rules, buckets: profiles.scheme.count, traced: Set(byEntity.keys)) { vm, resource in
+            guard let series = byEntity[vm.id]?.profile(of: resource) else { return nil }
+            // An hour the trace never saw gets the busiest hour it did see.
+            let fill = series.buckets.compactMap { $0 }.max() ?? series.max
+            return series.buckets.map { $0 ?? fill }
+        }
+    }
+
+    /// Demand from the history itself: the constraint holds at every moment of it.
+    public init(inventory: Inventory, headroom: Headroom = Headroom(), history: DemandHistory, rules: PlacementRules = PlacementRules()) {
+        self.init(inventory: inventory, headroom: headroom, rules: rules, buckets: history.slots, traced: Set(history.series.keys)) { vm, resource in
+            history.series[vm.id]?[resource]
+        }
+    }
+
+    /// The general form: `demandOf` gives a VM's demand for a resource in each of `buckets`
+    /// time buckets, or nil for its static demand (measured, else allocated). `traced` names
+    /// the VMs a trace covers, for notes.
+    public init(inventory: Inventory, headroom: Headroom, rules: PlacementRules, buckets B: Int, traced: Set<String>?,
+                demandOf: (VM, Resource) -> [Double]?) {
         let hosts = inventory.hosts, vms = inventory.vms
         var notes: [String] = []
         var resources = inventory.resources
@@ -45,7 +70,7 @@ public struct PlacementProblem: Sendable {
         // Overcommit limits are resources too: allocations against capacity times the ratio.
         if rules.vcpusPerCore != nil { resources.append(.vcpuAllocation) }
         if rules.memoryRatio != nil { resources.append(.memoryAllocation) }
-        let R = resources.count, B = profiles?.scheme.count ?? 1
+        let R = resources.count
         let mhzPerVCPU = hosts.map(\.cpuMHzPerCore).max() ?? 0
         var capacity = [Double](repeating: 0, count: hosts.count * R)
         var raw = capacity
@@ -59,33 +84,29 @@ public struct PlacementProblem: Sendable {
             }
         }
         var demand = [Double](repeating: 0, count: vms.count * R * B)
-        let byEntity = Dictionary((profiles?.profiles ?? []).map { ($0.entity, $0) }, uniquingKeysWith: { a, _ in a })
         var untraced: [VM] = []
         for (v, vm) in vms.enumerated() {
-            let profile = byEntity[vm.id]
-            if profiles != nil && profile == nil { untraced.append(vm) }
+            if let traced, !traced.contains(vm.id) { untraced.append(vm) }
             for (r, resource) in resources.enumerated() {
                 let base = (v * R + r) * B
                 if resource == .vcpuAllocation || resource == .memoryAllocation {
                     let allocated = resource == .vcpuAllocation ? Double(vm.vcpus) : vm.memoryMB
                     for b in 0..<B { demand[base + b] = allocated }
-                } else if let series = profile?.profile(of: resource) {
-                    // An hour the trace never saw gets the busiest hour it did see.
-                    let fill = series.buckets.compactMap { $0 }.max() ?? series.max
-                    for b in 0..<B { demand[base + b] = series.buckets[b] ?? fill }
+                } else if let series = demandOf(vm, resource), series.count == B {
+                    for b in 0..<B { demand[base + b] = series[b] }
                 } else {
                     let value = vm.demand(of: resource, mhzPerVCPU: mhzPerVCPU)
                     for b in 0..<B { demand[base + b] = value }
                 }
             }
         }
-        if let profiles {
+        if let traced {
             if !untraced.isEmpty { notes.append("\(untraced.count) VMs have no trace: planned on their static demand") }
             let ids = Set(vms.map(\.id))
-            let unknown = profiles.profiles.count { !ids.contains($0.entity) }
+            let unknown = traced.count { !ids.contains($0) }
             if unknown > 0 { notes.append("\(unknown) traced entities are not in the VM inventory: not planned") }
         }
-        let traced = Set(byEntity.keys)
+        let traced = traced ?? []
         let unmeasuredCPU = vms.filter { $0.measured[.cpu] == nil && !traced.contains($0.id) }.count
         if unmeasuredCPU > 0 {
             notes.append("\(unmeasuredCPU) VMs have no cpu_mhz: each vCPU counts as a busy \(Resource.number(mhzPerVCPU)) MHz core (the fastest host's)")

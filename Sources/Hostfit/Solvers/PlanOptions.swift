@@ -16,12 +16,15 @@ public struct PlanOptions: Sendable {
     public var seed: UInt64
     /// `auto` hands the ILP models of at most this many assignment variables.
     public var autoILPLimit: Int
+    /// After packing: empty the least-loaded hosts, then spread load evenly over the hosts kept.
+    public var improve: Bool
 
-    public init(solver: SolverChoice = .auto, timeLimit: Double = 30, seed: UInt64 = 1, autoILPLimit: Int = 20_000) {
+    public init(solver: SolverChoice = .auto, timeLimit: Double = 30, seed: UInt64 = 1, autoILPLimit: Int = 20_000, improve: Bool = true) {
         self.solver = solver
         self.timeLimit = timeLimit
         self.seed = seed
         self.autoILPLimit = autoILPLimit
+        self.improve = improve
     }
 }
 

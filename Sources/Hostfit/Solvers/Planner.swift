@@ -12,6 +12,7 @@ public enum Planner {
         let placeable = (0..<problem.vmCount).filter { v in (0..<problem.hostCount).contains { problem.fitsEmpty(v, $0) } }
         var bound = LowerBounds.compute(problem, vms: placeable)
         var assignment = FirstFitDecreasing.solve(problem, vms: placeable)
+        if options.improve { assignment = Improvement.emptyHosts(assignment, problem) }
         var solver = "ffd"
         var notes: [String] = []
         var proven = assignment.placedCount == placeable.count && assignment.hostsUsed <= bound.hosts
@@ -41,6 +42,15 @@ public enum Planner {
             }
         } else if options.solver == .auto && !proven {
             notes.append("ILP skipped: the model would have about \(estimatedColumns(problem, placeable, assignment)) variables (auto stops at \(options.autoILPLimit); --solver ilp forces it)")
+        }
+        if options.improve {
+            // Balance comes after fewest hosts and fewest migrations: only where nothing runs yet.
+            if problem.vms.contains(where: { $0.currentHost != nil }) {
+                notes.append("load not balanced: VMs have a current placement, and moving them for balance is not yet weighed against migrations")
+            } else {
+                let left = max(0.5, (options.timeLimit - elapsed()) / 2)
+                assignment = Improvement.balance(assignment, problem, deadline: ContinuousClock.now + .milliseconds(Int(left * 1000)))
+            }
         }
         if proven, assignment.placedCount == placeable.count, bound.hosts < assignment.hostsUsed {
             bound = LowerBound(hosts: assignment.hostsUsed, method: "ilp", resource: nil)  // the ILP proved it

@@ -22,6 +22,11 @@ public struct TraceRead {
     public var entityCount: Int { collector.names.count }
     public var entities: [String] { collector.names }
 
+    /// What the trace says the entity was given.
+    public func profileAllocation(_ entity: String) -> EntityAllocation? {
+        collector.allocations[entity]
+    }
+
     /// The samples of one entity and metric in time order, when read with `keepSeries`.
     public func series(_ entity: String, _ metric: Metric) -> [(time: Int64, value: Double)]? {
         guard let e = collector.entityIndex[entity], let a = collector.accumulators[e][metric.rawValue],

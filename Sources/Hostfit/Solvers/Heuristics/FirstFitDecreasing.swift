@@ -121,6 +121,17 @@ struct PackingState {
         closed = FirstFitDecreasing.hostOrder(problem)
     }
 
+    /// The state of an existing assignment (its hosts open, in host order).
+    init(_ problem: PlacementProblem, from existing: Assignment) {
+        self.init(problem)
+        for (v, h) in existing.hostOf.enumerated() where h >= 0 {
+            loads.add(v, to: h)
+            assignment.hostOf[v] = h
+        }
+        open = closed.filter { loads.count[$0] > 0 }
+        closed.removeAll { loads.count[$0] > 0 }
+    }
+
     mutating func place(_ item: PackingItem, on host: Int) {
         if let k = closed.firstIndex(of: host) { closed.remove(at: k); open.append(host) }
         for v in item.vms {

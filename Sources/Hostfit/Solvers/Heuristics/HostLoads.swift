@@ -87,6 +87,25 @@ struct HostLoads {
         return worst
     }
 
+    /// `utilization(host)` as it would be with `vms` added.
+    func utilization(_ host: Int, adding vms: [Int]) -> Double {
+        let R = problem.resourceCount, B = problem.buckets
+        var worst = 0.0
+        for r in 0..<R {
+            let cap = problem.capacity(host, r)
+            guard cap.isFinite && cap > 0 else { continue }
+            let base = (host * R + r) * B
+            var top = 0.0
+            for b in 0..<B {
+                var total = load[base + b]
+                for v in vms { total += problem.demand[(v * R + r) * B + b] }
+                if total > top { top = total }
+            }
+            worst = max(worst, top / cap)
+        }
+        return worst
+    }
+
     /// N+k shortfall of a cluster: the largest ratio of demand to what survives losing its k
     /// largest used hosts, over resources and buckets (at most 1 when the reserve holds).
     func reserveRatio(cluster c: Int) -> Double {

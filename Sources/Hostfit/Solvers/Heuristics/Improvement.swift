@@ -1,0 +1,153 @@
+/// The improvement phase after packing, in the order of the objectives:
+///
+/// 1. Fewer hosts: empty the least-loaded host by moving its items, first fit, onto the
+///    others; keep the move when every item finds a place (the "eliminate the weakest bin"
+///    step of Fleszar & Hindi's perturbation search for bin packing, C&OR 2002).
+/// 2. Balance: repack onto the hosts kept, each item (largest first) onto the host whose
+///    fullest resource at its fullest moment stays lowest: Graham's LPT rule (1969), on
+///    vectors over time, when it places everything; then local search: move an item off
+///    the fullest host whenever that lowers it and leaves the destination below where the
+///    source was, host after host, until no move helps. A plan that fills its hosts evenly
+///    leaves each the same room for demand it has not seen.
+///
+/// Pinned items stay put. Deterministic. O(V x H x R x B) per pass.
+enum Improvement {
+    static func emptyHosts(_ assignment: Assignment, _ problem: PlacementProblem) -> Assignment {
+        var state = PackingState(problem, from: assignment)
+        let items = PackingItem.items(problem, vms: assignment.hostOf.indices.filter { assignment.hostOf[$0] >= 0 })
+        let itemsOf = Dictionary(grouping: items.indices, by: { assignment.hostOf[items[$0].vms[0]] })
+        var itemsOn = itemsOf.mapValues { $0.map { items[$0] } }
+        var tried = Set<Int>()
+        while let weakest = state.open.filter({ !tried.contains($0) && state.loads.count[$0] > 0 })
+            .min(by: { (state.loads.utilization($0), $0) < (state.loads.utilization($1), $1) }) {
+            tried.insert(weakest)
+            let moving = itemsOn[weakest] ?? []
+            guard moving.allSatisfy({ $0.pinnedHost < 0 }) else { continue }
+            var trial = state
+            for item in moving { trial.unplace(item) }
+            var moved: [(PackingItem, Int)] = []
+            for item in FirstFitDecreasing.itemOrder(problem, moving) {
+                guard let h = trial.open.first(where: { $0 != weakest && trial.loads.count[$0] > 0 && trial.loads.fits(item.vms, on: $0) }) else { break }
+                trial.place(item, on: h)
+                moved.append((item, h))
+            }
+            guard moved.count == moving.count, problem.rules.reserve == 0 || reserveHolds(trial) else { continue }
+            state = trial
+            itemsOn[weakest] = []
+            for (item, h) in moved { itemsOn[h, default: []].append(item) }
+        }
+        return state.assignment
+    }
+
+    static func balance(_ assignment: Assignment, _ problem: PlacementProblem, deadline: ContinuousClock.Instant? = nil) -> Assignment {
+        let used = Array(Set(assignment.hostOf.filter { $0 >= 0 })).sorted()
+        guard used.count > 1 else { return assignment }
+        let items = PackingItem.items(problem, vms: assignment.hostOf.indices.filter { assignment.hostOf[$0] >= 0 })
+        var state = repackLPT(items, onto: used, problem) ?? PackingState(problem, from: assignment)
+        if problem.rules.reserve > 0 && !reserveHolds(state) { state = PackingState(problem, from: assignment) }
+        complementaryMoves(&state, items: items, hosts: used, deadline: deadline)
+        localMoves(&state, items: items, hosts: used, deadline: deadline)
+        return state.assignment
+    }
+
+    /// Local search on the sum over hosts, resources and time buckets of squared normalized
+    /// load. Moving item x from s to d changes it by sum_{r,t} (2 L_d x + x^2) / C_d^2 +
+    /// (x^2 - 2 L_s x) / C_s^2: negative exactly when x runs against d's load more than
+    /// against its own host's, so VMs that peak at different times end up together.
+    private static func complementaryMoves(_ state: inout PackingState, items: [PackingItem], hosts: [Int], deadline: ContinuousClock.Instant?) {
+        let problem = state.loads.problem
+        let R = problem.resourceCount, B = problem.buckets
+        let movable = FirstFitDecreasing.itemOrder(problem, items.filter { $0.pinnedHost < 0 })
+        func delta(_ item: PackingItem, from s: Int, to d: Int) -> Double {
+            var total = 0.0
+            for r in 0..<R {
+                let cs = problem.capacity(s, r), cd = problem.capacity(d, r)
+                guard cs.isFinite, cd.isFinite, cs > 0, cd > 0 else { continue }
+                let ks = 1 / (cs * cs), kd = 1 / (cd * cd)
+                let sb = (s * R + r) * B, db = (d * R + r) * B
+                for b in 0..<B {
+                    var x = 0.0
+                    for v in item.vms { x += problem.demand[(v * R + r) * B + b] }
+                    if x == 0 { continue }
+                    total += (2 * state.loads.load[db + b] * x + x * x) * kd + (x * x - 2 * (state.loads.load[sb + b]) * x) * ks
+                }
+            }
+            return total
+        }
+        for _ in 0..<20 {
+            var improved = false
+            for item in movable {
+                if let deadline, ContinuousClock.now >= deadline { return }
+                let source = state.assignment.hostOf[item.vms[0]]
+                var best = -1, bestDelta = -1e-12
+                for h in hosts where h != source && state.loads.count[h] > 0 && state.loads.fits(item.vms, on: h) {
+                    let d = delta(item, from: source, to: h)
+                    if d < bestDelta { best = h; bestDelta = d }
+                }
+                guard best >= 0 else { continue }
+                state.unplace(item)
+                state.place(item, on: best)
+                if problem.rules.reserve > 0 && !reserveHolds(state) {
+                    state.unplace(item)
+                    state.place(item, on: source)
+                    continue
+                }
+                improved = true
+            }
+            if !improved { return }
+        }
+    }
+
+    private static func repackLPT(_ items: [PackingItem], onto used: [Int], _ problem: PlacementProblem) -> PackingState? {
+        var state = PackingState(problem)
+        for item in items where item.pinnedHost >= 0 { state.place(item, on: item.pinnedHost) }
+        for item in FirstFitDecreasing.itemOrder(problem, items.filter { $0.pinnedHost < 0 }) {
+            var best = -1, bestPeak = Double.infinity
+            for h in used where state.loads.fits(item.vms, on: h) {
+                let peak = state.loads.utilization(h, adding: item.vms)
+                if peak < bestPeak { best = h; bestPeak = peak }
+            }
+            guard best >= 0 else { return nil }  // the even spread does not fit
+            state.place(item, on: best)
+        }
+        return state
+    }
+
+    private static func localMoves(_ state: inout PackingState, items: [PackingItem], hosts: [Int], deadline: ContinuousClock.Instant?) {
+        let problem = state.loads.problem
+        let movable = items.filter { $0.pinnedHost < 0 }
+        var stuck = Set<Int>()
+        var moves = 0
+        while moves < 20 * max(items.count, 1) {
+            if let deadline, ContinuousClock.now >= deadline { return }
+            let candidates = hosts.filter { !stuck.contains($0) && state.loads.count[$0] > 0 }
+            guard let source = candidates.max(by: { (state.loads.utilization($0), $1) < (state.loads.utilization($1), $0) }) else { return }
+            let level = state.loads.utilization(source)
+            var best: (item: PackingItem, to: Int, peak: Double)?
+            for item in movable where state.assignment.hostOf[item.vms[0]] == source {
+                state.unplace(item)
+                let after = state.loads.utilization(source)
+                for h in hosts where h != source && state.loads.count[h] > 0 && state.loads.fits(item.vms, on: h) {
+                    let peak = max(after, state.loads.utilization(h, adding: item.vms))
+                    if peak < level - 1e-9, peak < (best?.peak ?? .infinity) { best = (item, h, peak) }
+                }
+                state.place(item, on: source)
+            }
+            guard let move = best else { stuck.insert(source); continue }
+            state.unplace(move.item)
+            state.place(move.item, on: move.to)
+            if problem.rules.reserve > 0 && !reserveHolds(state) {
+                state.unplace(move.item)
+                state.place(move.item, on: source)
+                stuck.insert(source)
+                continue
+            }
+            stuck.removeAll()
+            moves += 1
+        }
+    }
+
+    private static func reserveHolds(_ state: PackingState) -> Bool {
+        state.loads.problem.rules.clusters.indices.allSatisfy { state.loads.reserveRatio(cluster: $0) <= 1 }
+    }
+}
