@@ -10,12 +10,15 @@ public struct DemandHistory: Sendable {
     public let slots: Int
     /// entity -> resource -> demand per slot.
     public let series: [String: [Resource: [Double]]]
+    /// What the trace says each entity was given, where it says.
+    public let allocations: [String: EntityAllocation]
 
-    public init(start: Int64, step: Int64, slots: Int, series: [String: [Resource: [Double]]]) {
+    public init(start: Int64, step: Int64, slots: Int, series: [String: [Resource: [Double]]], allocations: [String: EntityAllocation] = [:]) {
         self.start = start
         self.step = step
         self.slots = slots
         self.series = series
+        self.allocations = allocations
     }
 
     /// From traces read with `keepSeries`, between `from` (inclusive) and `until` (exclusive);
@@ -67,6 +70,6 @@ public struct DemandHistory: Sendable {
                 series[entity, default: [:]][metric.resource] = values
             }
         }
-        self.init(start: start, step: step, slots: slots, series: series)
+        self.init(start: start, step: step, slots: slots, series: series, allocations: read.collector.allocations)
     }
 }
