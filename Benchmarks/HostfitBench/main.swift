@@ -1,14 +1,16 @@
 import Foundation
 import Hostfit
 
-// hostfit-bench sizing TRACES_DIR [SPLIT_EPOCH] | scale VMS
+// hostfit-bench sizing TRACES_DIR [SPLIT_EPOCH] | scale VMS...
 let arguments = CommandLine.arguments
 do {
     switch arguments.count > 1 ? arguments[1] : "" {
     case "sizing" where arguments.count >= 3:
         try Sizing.run(traces: arguments[2], split: arguments.count > 3 ? Int64(arguments[3])! : 1_373_846_400, hostCount: 60)
+    case "scale":
+        try Scale.run(sizes: arguments.dropFirst(2).compactMap { Int($0) })
     default:
-        FileHandle.standardError.write(Data("usage: hostfit-bench sizing TRACES_DIR [SPLIT_EPOCH]\n".utf8))
+        FileHandle.standardError.write(Data("usage: hostfit-bench sizing TRACES_DIR [SPLIT_EPOCH] | scale VMS...\n".utf8))
         exit(2)
     }
 } catch {

@@ -21,6 +21,8 @@ public struct CompiledRules: Sendable {
     public let reserve: Int
     /// VMs no plan can place, with the rule that says why.
     public let impossible: [Int: Violation]
+    /// Per VM: in `impossible` (a flat copy for fit tests).
+    public let isImpossible: [Bool]
 
     @inline(__always) public func allows(_ vm: Int, _ host: Int) -> Bool {
         eligibility[eligibilityClass[vm]][host]
@@ -141,5 +143,8 @@ public struct CompiledRules: Sendable {
         self.units = units
         self.unitOf = unitOf
         self.impossible = impossible
+        var flags = [Bool](repeating: false, count: vms.count)
+        for v in impossible.keys { flags[v] = true }
+        self.isImpossible = flags
     }
 }

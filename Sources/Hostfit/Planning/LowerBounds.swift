@@ -25,11 +25,17 @@ public enum LowerBounds {
         for (r, resource) in problem.resources.enumerated() {
             let capacities = eligible.map { problem.capacity($0, r) }.sorted(by: >)
             guard let largest = capacities.first, largest.isFinite, largest > 0 else { continue }
-            var sizes = [Double](repeating: 0, count: vms.count)
+            // Volume in every bucket; L2 (a sort each) in the few busiest, where it binds.
+            var totals = [Double](repeating: 0, count: problem.buckets)
+            for v in vms { for b in 0..<problem.buckets { totals[b] += problem.demand(v, r, b) } }
             for b in 0..<problem.buckets {
-                for (i, v) in vms.enumerated() { sizes[i] = problem.demand(v, r, b) }
-                let volume = volumeBound(sizes.reduce(0, +), capacities: capacities)
+                let volume = volumeBound(totals[b], capacities: capacities)
                 if volume > best.hosts { best = LowerBound(hosts: volume, method: "volume", resource: resource) }
+            }
+            let busiest = totals.indices.sorted { totals[$0] > totals[$1] }.prefix(4)
+            var sizes = [Double](repeating: 0, count: vms.count)
+            for b in busiest {
+                for (i, v) in vms.enumerated() { sizes[i] = problem.demand(v, r, b) }
                 let l2 = martelloTothL2(sizes, capacity: largest)
                 if l2 > best.hosts { best = LowerBound(hosts: l2, method: "martello-toth-l2", resource: resource) }
             }

@@ -24,6 +24,13 @@ public struct PlacementProblem: Sendable {
     public let vmIndex: [String: Int]
     /// Tags, clusters, pinning, groups, N+k: compiled once for every solver and the validator.
     public let rules: CompiledRules
+    /// [vm * resources.count + r]: highest and lowest demand over the buckets (fast fit tests).
+    public let peak: [Double]
+    public let trough: [Double]
+    /// Per host: takes VMs at all (active, max_vms not 0), and its max_vms (Int.max when none).
+    /// Flat copies for the hot paths, which must not copy a Host.
+    public let accepting: [Bool]
+    public let vmLimit: [Int]
     public let settings: PlacementRules
 
     /// With `profiles`, a VM's demand is the profile's percentile in each time bucket (a VM
@@ -138,6 +145,17 @@ public struct PlacementProblem: Sendable {
         self.vmIndex = Dictionary(vms.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         self.settings = rules
         self.rules = CompiledRules(hosts: hosts, vms: vms, reserve: rules.reserve)
+        let R = resources.count
+        var peak = [Double](repeating: 0, count: vms.count * R), trough = peak
+        for k in 0..<(vms.count * R) {
+            let slice = demand[(k * buckets)..<((k + 1) * buckets)]
+            peak[k] = slice.max() ?? 0
+            trough[k] = slice.min() ?? 0
+        }
+        self.peak = peak
+        self.trough = trough
+        self.accepting = hosts.map { $0.acceptsVMs && ($0.maxVMs ?? 1) > 0 }
+        self.vmLimit = hosts.map { $0.maxVMs ?? Int.max }
     }
 
     public var hostCount: Int { hosts.count }
@@ -150,19 +168,18 @@ public struct PlacementProblem: Sendable {
     }
 
     /// The VM's highest demand for a resource over the buckets.
-    public func peakDemand(_ vm: Int, _ r: Int) -> Double {
-        let base = (vm * resources.count + r) * buckets
-        return demand[base..<(base + buckets)].max() ?? 0
+    @inline(__always) public func peakDemand(_ vm: Int, _ r: Int) -> Double {
+        peak[vm * resources.count + r]
     }
 
-    public func acceptsVMs(_ host: Int) -> Bool {
-        hosts[host].acceptsVMs && (hosts[host].maxVMs ?? 1) > 0
+    @inline(__always) public func acceptsVMs(_ host: Int) -> Bool {
+        accepting[host]
     }
 
     /// Whether the VM may run on the host and fits it when it is empty (every resource,
     /// every bucket).
     public func fitsEmpty(_ vm: Int, _ host: Int) -> Bool {
-        guard acceptsVMs(host), rules.allows(vm, host), rules.impossible[vm] == nil else { return false }
+        guard accepting[host], rules.allows(vm, host), !rules.isImpossible[vm] else { return false }
         for r in 0..<resources.count where peakDemand(vm, r) > capacity(host, r) * (1 + 1e-12) {
             return false
         }

@@ -8,6 +8,8 @@ public struct PlanOutcome: Sendable {
     public var seconds: Double
     /// What the solvers want the user to know (an ILP that timed out, say).
     public var notes: [String]
+    /// Seconds spent in each phase, in order (bounds, ffd, ilp, empty-hosts, balance).
+    public var phases: [(name: String, seconds: Double)] = []
 
     public var hostsUsed: Int { assignment.hostsUsed }
 

@@ -9,10 +9,20 @@ public enum Planner {
         let clock = ContinuousClock(), start = clock.now
         func elapsed() -> Double { let d = start.duration(to: clock.now); return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
 
+        var phases: [(name: String, seconds: Double)] = []
+        var mark = 0.0
+        func phase(_ name: String) { let now = elapsed(); phases.append((name, now - mark)); mark = now }
         let placeable = (0..<problem.vmCount).filter { v in (0..<problem.hostCount).contains { problem.fitsEmpty(v, $0) } }
         var bound = LowerBounds.compute(problem, vms: placeable)
+        phase("bounds")
         var assignment = FirstFitDecreasing.solve(problem, vms: placeable)
-        if options.improve { assignment = Improvement.emptyHosts(assignment, problem) }
+        phase("ffd")
+        if options.improve {
+            // Emptying hosts may take until a third of the time limit.
+            let until = max(elapsed(), options.timeLimit / 3)
+            assignment = Improvement.emptyHosts(assignment, problem, deadline: start + .milliseconds(Int(until * 1000)))
+            phase("empty-hosts")
+        }
         var solver = "ffd"
         var notes: [String] = []
         var proven = assignment.placedCount == placeable.count && assignment.hostsUsed <= bound.hosts
@@ -27,6 +37,7 @@ public enum Planner {
             let left = options.timeLimit - elapsed()
             if left > 0.05 {
                 let result = improve(problem, placeable, assignment, timeLimit: left)
+                phase("ilp")
                 solver = "ffd+ilp"
                 notes += result.notes
                 if result.assignment.placedCount > assignment.placedCount
@@ -48,15 +59,19 @@ public enum Planner {
             if problem.vms.contains(where: { $0.currentHost != nil }) {
                 notes.append("load not balanced: VMs have a current placement, and moving them for balance is not yet weighed against migrations")
             } else {
-                let left = max(0.5, (options.timeLimit - elapsed()) / 2)
+                // Balance gets what is left of the time limit, within it.
+                let left = max(0.2, options.timeLimit * 0.95 - elapsed())
                 assignment = Improvement.balance(assignment, problem, deadline: ContinuousClock.now + .milliseconds(Int(left * 1000)))
+                phase("balance")
             }
         }
         if proven, assignment.placedCount == placeable.count, bound.hosts < assignment.hostsUsed {
             bound = LowerBound(hosts: assignment.hostsUsed, method: "ilp", resource: nil)  // the ILP proved it
         }
         let status: PlanStatus = proven ? .optimal : (solver == "ffd" ? .heuristic : .feasible)
-        return PlanOutcome(assignment: assignment, status: status, solver: solver, lowerBound: bound, seconds: elapsed(), notes: notes)
+        var outcome = PlanOutcome(assignment: assignment, status: status, solver: solver, lowerBound: bound, seconds: elapsed(), notes: notes)
+        outcome.phases = phases
+        return outcome
     }
 
     /// x variables of the assignment model: VMs times candidate hosts, halved by symmetry breaking.

@@ -59,8 +59,8 @@ public enum FirstFitDecreasing {
         return vms.sorted { size[$0] != size[$1] ? size[$0] > size[$1] : $0 < $1 }
     }
 
-    static func itemOrder(_ problem: PlacementProblem, _ items: [PackingItem]) -> [PackingItem] {
-        let size = sizes(problem)
+    static func itemOrder(_ problem: PlacementProblem, _ items: [PackingItem], sizes given: [Double]? = nil) -> [PackingItem] {
+        let size = given ?? sizes(problem)
         let itemSize = items.map { $0.vms.reduce(0) { $0 + size[$1] } }
         return items.indices.sorted { itemSize[$0] != itemSize[$1] ? itemSize[$0] > itemSize[$1] : items[$0].vms[0] < items[$1].vms[0] }.map { items[$0] }
     }
@@ -112,8 +112,8 @@ struct PackingState {
     var loads: HostLoads
     var assignment: Assignment
     /// Hosts in use, in the order they were opened; closed ones in host order.
-    var open: [Int] = []
-    var closed: [Int]
+    private(set) var open: [Int] = []
+    private(set) var closed: [Int]
 
     init(_ problem: PlacementProblem) {
         loads = HostLoads(problem)
@@ -130,10 +130,33 @@ struct PackingState {
         }
         open = closed.filter { loads.count[$0] > 0 }
         closed.removeAll { loads.count[$0] > 0 }
+        isOpen = [Bool](repeating: false, count: problem.hostCount)
+        for h in open { isOpen[h] = true }
+    }
+
+    /// Per host: in `open`?
+    private var isOpen: [Bool] = []
+
+    /// Brings a host into the plan (before any VM is placed on it).
+    mutating func openHost(_ host: Int) {
+        if isOpen.isEmpty { isOpen = [Bool](repeating: false, count: loads.problem.hostCount); for h in open { isOpen[h] = true } }
+        guard !isOpen[host] else { return }
+        isOpen[host] = true
+        if let k = closed.firstIndex(of: host) { closed.remove(at: k) }
+        open.append(host)
+    }
+
+    /// Takes empty hosts out of the plan.
+    mutating func closeEmptyHosts() {
+        for h in open where loads.count[h] == 0 {
+            isOpen[h] = false
+            closed.append(h)
+        }
+        open.removeAll { loads.count[$0] == 0 }
     }
 
     mutating func place(_ item: PackingItem, on host: Int) {
-        if let k = closed.firstIndex(of: host) { closed.remove(at: k); open.append(host) }
+        openHost(host)
         for v in item.vms {
             loads.add(v, to: host)
             assignment.hostOf[v] = host

@@ -8,12 +8,22 @@ struct HostLoads {
     private var antiPresent: [[Int: Int]]
     /// Where each VM is, when a caller keeps it here (for explanations).
     var hostOf: [Int] = []
+    /// [host * R + r]: the least and the most room left over the buckets. A VM whose peak fits
+    /// the least room fits without looking at buckets; one whose trough exceeds the most
+    /// room cannot fit. Most fit tests end here.
+    private(set) var leastRoom: [Double]
+    private(set) var mostRoom: [Double]
+    /// [host * R + r]: the bucket with the least room, tested first: a full host fails there.
+    private(set) var tightest: [Int]
 
     init(_ problem: PlacementProblem) {
         self.problem = problem
         load = [Double](repeating: 0, count: problem.hostCount * problem.resourceCount * problem.buckets)
         count = [Int](repeating: 0, count: problem.hostCount)
         antiPresent = problem.rules.antiAffinityGroups.isEmpty ? [] : [[Int: Int]](repeating: [:], count: problem.hostCount)
+        leastRoom = (0..<(problem.hostCount * problem.resourceCount)).map { problem.capacity[$0] }
+        mostRoom = leastRoom
+        tightest = [Int](repeating: 0, count: problem.hostCount * problem.resourceCount)
     }
 
     func fits(_ vm: Int, on host: Int) -> Bool {
@@ -22,11 +32,10 @@ struct HostLoads {
 
     /// Whether all of `vms` (an affinity unit, or one VM) fit on the host together.
     func fits<C: Collection<Int>>(_ vms: C, on host: Int) -> Bool {
-        guard problem.acceptsVMs(host) else { return false }
-        if let limit = problem.hosts[host].maxVMs, count[host] + vms.count > limit { return false }
+        guard problem.accepting[host], count[host] + vms.count <= problem.vmLimit[host] else { return false }
         let rules = problem.rules
         for v in vms {
-            guard rules.allows(v, host), rules.impossible[v] == nil else { return false }
+            guard rules.allows(v, host), !rules.isImpossible[v] else { return false }
             if !antiPresent.isEmpty {
                 for g in rules.antiAffinityOf[v] where antiPresent[host][g, default: 0] > 0 { return false }
             }
@@ -38,7 +47,12 @@ struct HostLoads {
             if cap == .infinity { continue }
             let base = (host * R + r) * B
             if single >= 0 {
+                let k = single * R + r, slack = cap - problem.capacity(host, r)
+                if problem.peak[k] <= leastRoom[host * R + r] + slack { continue }
+                if problem.trough[k] > mostRoom[host * R + r] + slack { return false }
                 let dbase = (single * R + r) * B
+                let t = tightest[host * R + r]
+                if load[base + t] + problem.demand[dbase + t] > cap { return false }
                 for b in 0..<B where load[base + b] + problem.demand[dbase + b] > cap { return false }
             } else {
                 for b in 0..<B {
@@ -67,14 +81,24 @@ struct HostLoads {
         let R = problem.resourceCount, B = problem.buckets
         for r in 0..<R {
             let base = (host * R + r) * B, dbase = (vm * R + r) * B
-            for b in 0..<B { load[base + b] += sign * problem.demand[dbase + b] }
+            let cap = problem.capacity(host, r)
+            var least = Double.infinity, most = -Double.infinity, at = 0
+            for b in 0..<B {
+                load[base + b] += sign * problem.demand[dbase + b]
+                let room = cap - load[base + b]
+                if room < least { least = room; at = b }
+                if room > most { most = room }
+            }
+            leastRoom[host * R + r] = least
+            mostRoom[host * R + r] = most
+            tightest[host * R + r] = at
         }
     }
 
     /// Highest load of a resource over the buckets.
-    func peak(_ host: Int, _ r: Int) -> Double {
-        let B = problem.buckets, base = (host * problem.resourceCount + r) * B
-        return load[base..<(base + B)].max() ?? 0
+    @inline(__always) func peak(_ host: Int, _ r: Int) -> Double {
+        let k = host * problem.resourceCount + r
+        return problem.capacity[k] - leastRoom[k]
     }
 
     /// The host's fullest resource at its fullest bucket, as a share of usable capacity.

@@ -10,15 +10,24 @@
 ///    source was, host after host, until no move helps. A plan that fills its hosts evenly
 ///    leaves each the same room for demand it has not seen.
 ///
-/// Pinned items stay put. Deterministic. O(V x H x R x B) per pass.
+/// Pinned items stay put. Deterministic. On large problems each item looks at a bounded
+/// set of candidate hosts (the least loaded), so a pass is O(V x K x R x B), and every phase
+/// stops at its deadline.
 enum Improvement {
-    static func emptyHosts(_ assignment: Assignment, _ problem: PlacementProblem) -> Assignment {
+    /// Candidate hosts per item in the balancing moves.
+    static let candidates = 24
+    /// Weakest hosts tried when emptying.
+    static let emptyingAttempts = 32
+
+    static func emptyHosts(_ assignment: Assignment, _ problem: PlacementProblem, deadline: ContinuousClock.Instant? = nil) -> Assignment {
+        let sizes = FirstFitDecreasing.sizes(problem)
         var state = PackingState(problem, from: assignment)
         let items = PackingItem.items(problem, vms: assignment.hostOf.indices.filter { assignment.hostOf[$0] >= 0 })
         let itemsOf = Dictionary(grouping: items.indices, by: { assignment.hostOf[items[$0].vms[0]] })
         var itemsOn = itemsOf.mapValues { $0.map { items[$0] } }
         var tried = Set<Int>()
-        while let weakest = state.open.filter({ !tried.contains($0) && state.loads.count[$0] > 0 })
+        while tried.count < emptyingAttempts, deadline.map({ ContinuousClock.now < $0 }) ?? true,
+              let weakest = state.open.filter({ !tried.contains($0) && state.loads.count[$0] > 0 })
             .min(by: { (state.loads.utilization($0), $0) < (state.loads.utilization($1), $1) }) {
             tried.insert(weakest)
             let moving = itemsOn[weakest] ?? []
@@ -26,7 +35,7 @@ enum Improvement {
             var trial = state
             for item in moving { trial.unplace(item) }
             var moved: [(PackingItem, Int)] = []
-            for item in FirstFitDecreasing.itemOrder(problem, moving) {
+            for item in FirstFitDecreasing.itemOrder(problem, moving, sizes: sizes) {
                 guard let h = trial.open.first(where: { $0 != weakest && trial.loads.count[$0] > 0 && trial.loads.fits(item.vms, on: $0) }) else { break }
                 trial.place(item, on: h)
                 moved.append((item, h))
@@ -43,9 +52,12 @@ enum Improvement {
         let used = Array(Set(assignment.hostOf.filter { $0 >= 0 })).sorted()
         guard used.count > 1 else { return assignment }
         let items = PackingItem.items(problem, vms: assignment.hostOf.indices.filter { assignment.hostOf[$0] >= 0 })
-        var state = repackLPT(items, onto: used, problem) ?? PackingState(problem, from: assignment)
+        let sizes = FirstFitDecreasing.sizes(problem)
+        // The full repack looks at every host for every item: for moderate problems only.
+        let small = Double(items.count) * Double(used.count) * Double(problem.buckets * problem.resourceCount) < 2e8
+        var state = (small ? repackLPT(items, onto: used, problem, sizes: sizes) : nil) ?? PackingState(problem, from: assignment)
         if problem.rules.reserve > 0 && !reserveHolds(state) { state = PackingState(problem, from: assignment) }
-        complementaryMoves(&state, items: items, hosts: used, deadline: deadline)
+        complementaryMoves(&state, items: items, hosts: used, sizes: sizes, deadline: deadline)
         localMoves(&state, items: items, hosts: used, deadline: deadline)
         return state.assignment
     }
@@ -54,10 +66,10 @@ enum Improvement {
     /// load. Moving item x from s to d changes it by sum_{r,t} (2 L_d x + x^2) / C_d^2 +
     /// (x^2 - 2 L_s x) / C_s^2: negative exactly when x runs against d's load more than
     /// against its own host's, so VMs that peak at different times end up together.
-    private static func complementaryMoves(_ state: inout PackingState, items: [PackingItem], hosts: [Int], deadline: ContinuousClock.Instant?) {
+    private static func complementaryMoves(_ state: inout PackingState, items: [PackingItem], hosts: [Int], sizes: [Double], deadline: ContinuousClock.Instant?) {
         let problem = state.loads.problem
         let R = problem.resourceCount, B = problem.buckets
-        let movable = FirstFitDecreasing.itemOrder(problem, items.filter { $0.pinnedHost < 0 })
+        let movable = FirstFitDecreasing.itemOrder(problem, items.filter { $0.pinnedHost < 0 }, sizes: sizes)
         func delta(_ item: PackingItem, from s: Int, to d: Int) -> Double {
             var total = 0.0
             for r in 0..<R {
@@ -76,11 +88,14 @@ enum Improvement {
         }
         for _ in 0..<20 {
             var improved = false
-            for item in movable {
-                if let deadline, ContinuousClock.now >= deadline { return }
+            // On large problems, each item looks at the least loaded hosts only.
+            let targets = hosts.count <= candidates ? hosts
+                : Array(hosts.sorted { (state.loads.utilization($0), $0) < (state.loads.utilization($1), $1) }.prefix(candidates))
+            for (k, item) in movable.enumerated() {
+                if k % 64 == 0, let deadline, ContinuousClock.now >= deadline { return }
                 let source = state.assignment.hostOf[item.vms[0]]
                 var best = -1, bestDelta = -1e-12
-                for h in hosts where h != source && state.loads.count[h] > 0 && state.loads.fits(item.vms, on: h) {
+                for h in targets where h != source && state.loads.count[h] > 0 && state.loads.fits(item.vms, on: h) {
                     let d = delta(item, from: source, to: h)
                     if d < bestDelta { best = h; bestDelta = d }
                 }
@@ -98,10 +113,10 @@ enum Improvement {
         }
     }
 
-    private static func repackLPT(_ items: [PackingItem], onto used: [Int], _ problem: PlacementProblem) -> PackingState? {
+    private static func repackLPT(_ items: [PackingItem], onto used: [Int], _ problem: PlacementProblem, sizes: [Double]) -> PackingState? {
         var state = PackingState(problem)
         for item in items where item.pinnedHost >= 0 { state.place(item, on: item.pinnedHost) }
-        for item in FirstFitDecreasing.itemOrder(problem, items.filter { $0.pinnedHost < 0 }) {
+        for item in FirstFitDecreasing.itemOrder(problem, items.filter { $0.pinnedHost < 0 }, sizes: sizes) {
             var best = -1, bestPeak = Double.infinity
             for h in used where state.loads.fits(item.vms, on: h) {
                 let peak = state.loads.utilization(h, adding: item.vms)
@@ -120,14 +135,16 @@ enum Improvement {
         var moves = 0
         while moves < 20 * max(items.count, 1) {
             if let deadline, ContinuousClock.now >= deadline { return }
-            let candidates = hosts.filter { !stuck.contains($0) && state.loads.count[$0] > 0 }
-            guard let source = candidates.max(by: { (state.loads.utilization($0), $1) < (state.loads.utilization($1), $0) }) else { return }
+            let sources = hosts.filter { !stuck.contains($0) && state.loads.count[$0] > 0 }
+            guard let source = sources.max(by: { (state.loads.utilization($0), $1) < (state.loads.utilization($1), $0) }) else { return }
             let level = state.loads.utilization(source)
             var best: (item: PackingItem, to: Int, peak: Double)?
+            let targets = hosts.count <= candidates ? hosts
+                : Array(hosts.sorted { (state.loads.utilization($0), $0) < (state.loads.utilization($1), $1) }.prefix(candidates))
             for item in movable where state.assignment.hostOf[item.vms[0]] == source {
                 state.unplace(item)
                 let after = state.loads.utilization(source)
-                for h in hosts where h != source && state.loads.count[h] > 0 && state.loads.fits(item.vms, on: h) {
+                for h in targets where h != source && state.loads.count[h] > 0 && state.loads.fits(item.vms, on: h) {
                     let peak = max(after, state.loads.utilization(h, adding: item.vms))
                     if peak < level - 1e-9, peak < (best?.peak ?? .infinity) { best = (item, h, peak) }
                 }

@@ -16,8 +16,7 @@ enum ReserveRepair {
             for c in problem.rules.clusters.indices {
                 while state.loads.reserveRatio(cluster: c) > 1 {
                     if let spare = state.closed.first(where: { problem.rules.clusterOf[$0] == c }) {
-                        state.closed.removeAll { $0 == spare }
-                        state.open.append(spare)
+                        state.openHost(spare)
                         spread(&state, onto: spare, cluster: c, items: items, itemOf: itemOf)
                         continue
                     }
@@ -43,7 +42,7 @@ enum ReserveRepair {
                 state.unplace(item)
             }
         }
-        for h in state.open where state.loads.count[h] == 0 { state.open.removeAll { $0 == h }; state.closed.append(h) }
+        state.closeEmptyHosts()
     }
 
     /// Moves movable items from the fullest hosts of the cluster onto `target` while that
