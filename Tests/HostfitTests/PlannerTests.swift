@@ -79,3 +79,30 @@ struct PlannerTests {
         #expect(c.status == .optimal && c.assignment == d.assignment)
     }
 }
+
+@Suite("Migrations")
+struct MigrationTests {
+    /// Four identical hosts; today the VMs run on h3 and h4. The plan needs two hosts, and
+    /// they should be h3 and h4, with nobody moving.
+    @Test func identicalHostsAreRelabelledSoVMsStayPut() throws {
+        let hosts = (1...4).map { Host(id: "h\($0)", cpuCores: 8, cpuMHzPerCore: 2000, memoryMB: 32768) }
+        let vms = (0..<6).map { k in
+            VM(id: "v\(k)", vcpus: 2, memoryMB: 8192, currentHost: k < 3 ? "h3" : "h4", measured: [.cpu: 3000, .memory: 8000])
+        }
+        let problem = PlacementProblem(inventory: Inventory(hosts: hosts, vms: vms), headroom: Headroom())
+        let plan = try ValidatedPlan(Planner.plan(problem), for: problem)
+        #expect(plan.hostsUsed == 2)
+        #expect(plan.migrations == 0)
+        #expect(Set(plan.placement.entries.map(\.host)) == ["h3", "h4"])
+    }
+
+    /// Moving back never costs a host: a VM whose home is not in the plan still moves.
+    @Test func fewerHostsComeBeforeFewerMigrations() throws {
+        let hosts = (1...3).map { Host(id: "h\($0)", cpuCores: 8, cpuMHzPerCore: 2000, memoryMB: 32768) }
+        let vms = (0..<3).map { k in VM(id: "v\(k)", vcpus: 1, memoryMB: 1024, currentHost: "h\(k + 1)", measured: [.cpu: 1000, .memory: 1000]) }
+        let problem = PlacementProblem(inventory: Inventory(hosts: hosts, vms: vms), headroom: Headroom())
+        let plan = try ValidatedPlan(Planner.plan(problem), for: problem)
+        #expect(plan.hostsUsed == 1)
+        #expect(plan.migrations == 2)
+    }
+}

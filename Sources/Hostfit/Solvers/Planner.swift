@@ -57,7 +57,9 @@ public enum Planner {
         if options.improve {
             // Balance comes after fewest hosts and fewest migrations: only where nothing runs yet.
             if problem.vms.contains(where: { $0.currentHost != nil }) {
-                notes.append("load not balanced: VMs have a current placement, and moving them for balance is not yet weighed against migrations")
+                assignment = MigrationRepair.run(assignment, problem)
+                phase("migrations")
+                notes.append("load not balanced: VMs run somewhere today, and fewer migrations come before balance")
             } else {
                 // Balance gets what is left of the time limit, within it.
                 let left = max(0.2, options.timeLimit * 0.95 - elapsed())
