@@ -4,10 +4,16 @@ import Hostfit
 /// The flags every command that reads an inventory shares.
 struct InventoryOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
-        "Host inventory CSV.",
+        "Host inventory CSV (optional with --models: then every host is bought).",
         discussion: "Columns host, cpu_cores, cpu_mhz (per core), memory_mb; optional cluster, model, disk_iops, net_mbps, cost, power_idle_w, power_max_w, tags (a;b), max_vms, state (active|maintenance|failed) and res_NAME for any counted resource.",
         valueName: "file"))
-    var hosts: String
+    var hosts: String?
+
+    @Option(help: ArgumentHelp(
+        "Host model catalog CSV: what can be bought, any number of each.",
+        discussion: "The columns of hosts.csv with model as the key and cost required. With a catalog the plan minimizes cost: hosts you own and that have no cost are free, bought ones cost their price; summary.json says what to buy.",
+        valueName: "file"))
+    var models: String?
 
     @Option(help: ArgumentHelp(
         "VM inventory CSV (optional with --traces or --profiles: then every traced entity is a VM).",
@@ -42,10 +48,12 @@ struct InventoryOptions: ParsableArguments {
     }
 
     func loadProblem(demand: TraceOptions? = nil) throws -> PlacementProblem {
-        let hostList = try reportingInputErrors { try HostInventoryFile.read(hosts) }
+        guard hosts != nil || models != nil else { throw CLIFailure(code: 2, message: "give --hosts, --models or both: there is nowhere to place VMs") }
+        let hostList = try hosts.map { path in try reportingInputErrors { try HostInventoryFile.read(path) } } ?? []
+        let catalog = try models.map { path in try reportingInputErrors { try HostInventoryFile.readCatalog(path) } } ?? []
         let inventoryVMs = try vms.map { path in try reportingInputErrors { try VMInventoryFile.read(path) } }
         let traced = try demand?.demand(inventory: inventoryVMs ?? [])
-        let mhzPerCore = hostList.map(\.cpuMHzPerCore).max() ?? 2600
+        let mhzPerCore = (hostList + catalog).map(\.cpuMHzPerCore).max() ?? 2600
         var vmList = inventoryVMs ?? traced?.vms(mhzPerCore: mhzPerCore)
         if vmList == nil || vmList!.isEmpty, case .history(let history)? = traced {
             vmList = history.vms(mhzPerCore: mhzPerCore)
@@ -62,7 +70,7 @@ struct InventoryOptions: ParsableArguments {
             }
         }
         let rules = PlacementRules(vcpusPerCore: vcpuRatio, memoryRatio: memoryRatio, reserve: reserve)
-        let inventory = Inventory(hosts: hostList, vms: vmList)
+        let inventory = Inventory(hosts: hostList, vms: vmList, catalog: catalog)
         switch traced {
         case nil: return PlacementProblem(inventory: inventory, headroom: parsed, rules: rules)
         case .profiles(let set)?: return PlacementProblem(inventory: inventory, headroom: parsed, profiles: set, rules: rules)

@@ -70,7 +70,12 @@ struct PlanCommand: ParsableCommand {
         let bound = "lower bound \(summary.lowerBound), \(summary.lowerBoundMethod)"
         let quality = summary.gap.map { summary.status == "optimal" ? "optimal" : "\(summary.status), gap \(String(format: "%.1f", $0 * 100))%" }
             ?? "\(summary.status), not every VM fits"
-        print("Placed \(summary.vmsPlaced) of \(summary.vms) VMs on \(summary.hostsUsed) of \(summary.hostsAvailable) hosts: \(quality) (\(bound)); \(summary.solver), \(String(format: "%.2f", summary.runTimeS)) s")
+        let of = summary.hostsAvailable > 0 ? " of \(summary.hostsAvailable)" : ""
+        let objective = summary.objective == "cost" ? ", cheapest first" : ""
+        print("Placed \(summary.vmsPlaced) of \(summary.vms) VMs on \(summary.hostsUsed)\(of) hosts\(objective): \(quality) (\(bound)); \(summary.solver), \(String(format: "%.2f", summary.runTimeS)) s")
+        if !summary.buy.isEmpty {
+            print("Buy: " + summary.buy.sorted { $0.key < $1.key }.map { "\($0.value) x \($0.key)" }.joined(separator: ", "))
+        }
         if let cost = summary.cost { print("Cost of hosts used: \(Resource.number(cost))") }
         if summary.migrations > 0 { print("Migrations from the current placement: \(summary.migrations)") }
         print("Wrote placements.csv, hosts.csv, unplaced.csv, summary.json to \(out)")

@@ -106,3 +106,32 @@ struct MigrationTests {
         #expect(plan.migrations == 2)
     }
 }
+
+@Suite("Buying from a catalog")
+struct CatalogTests {
+    /// 12 VMs of 10 GHz at 80% CPU headroom. Small hosts (16 x 2.6 GHz = 33.3 GHz usable, 3 VMs)
+    /// cost 7,000; big ones (64 x 2.6 GHz, 13 VMs) cost 22,000: one big host (22,000) beats
+    /// four small (28,000). With only 3 VMs, one small host (7,000) is cheapest.
+    @Test(arguments: [(12, ["big": 1], 22_000.0), (3, ["small": 1], 7_000.0)])
+    func cheapestMixIsBought(vmCount: Int, expected: [String: Int], cost: Double) throws {
+        let catalog = [
+            Host(id: "small", cpuCores: 16, cpuMHzPerCore: 2600, memoryMB: 131_072, cost: 7000),
+            Host(id: "big", cpuCores: 64, cpuMHzPerCore: 2600, memoryMB: 524_288, cost: 22_000),
+        ]
+        let vms = (0..<vmCount).map { VM(id: "v\($0)", vcpus: 4, memoryMB: 8192, measured: [.cpu: 10_000, .memory: 8192]) }
+        let problem = PlacementProblem(inventory: Inventory(hosts: [], vms: vms, catalog: catalog), headroom: Headroom())
+        #expect(problem.objective == .cost)
+        let plan = try ValidatedPlan(Planner.plan(problem, options: PlanOptions(timeLimit: 20)), for: problem)
+        #expect(plan.unplaced.isEmpty)
+        let report = PlanReport(plan).summary
+        #expect(report.buy == expected)
+        #expect(report.cost == cost)
+    }
+
+    @Test func aCatalogModelWithoutACostIsRefused() {
+        let path = Support.file("models.csv", "model,cpu_cores,cpu_mhz,memory_mb,cost\nfree,8,2000,8192,0\n")
+        #expect(throws: InputError(file: path, line: 2, "model 'free' needs a cost above 0: the catalog is what can be bought")) {
+            try HostInventoryFile.readCatalog(path)
+        }
+    }
+}

@@ -9,14 +9,20 @@ public enum HostInventoryFile {
         try parse(CSVTable(contentsOf: path))
     }
 
-    public static func parse(_ table: CSVTable) throws(InputError) -> [Host] {
-        try table.requireColumns(requiredColumns)
+    /// A host model catalog: the same columns with `model` as the key and `cost` required.
+    public static func readCatalog(_ path: String) throws(InputError) -> [Host] {
+        try parse(CSVTable(contentsOf: path), catalog: true)
+    }
+
+    public static func parse(_ table: CSVTable, catalog: Bool = false) throws(InputError) -> [Host] {
+        let key = catalog ? "model" : "host"
+        try table.requireColumns(catalog ? ["model", "cpu_cores", "cpu_mhz", "memory_mb", "cost"] : requiredColumns)
         let counted = table.columns(withPrefix: "res_")
         var hosts: [Host] = []
         var firstLine: [String: Int] = [:]
         for row in try table.rows() {
-            let id = try row.requiredText("host")
-            if let first = firstLine[id] { throw row.error("duplicate host '\(id)' (first on line \(first))") }
+            let id = try row.requiredText(key)
+            if let first = firstLine[id] { throw row.error("duplicate \(key) '\(id)' (first on line \(first))") }
             firstLine[id] = row.line
 
             guard let cores = try row.integer("cpu_cores", minimum: 1) else { throw row.error("cpu_cores is empty") }
@@ -46,8 +52,11 @@ public enum HostInventoryFile {
                 cost: try row.number("cost"), powerIdleWatts: idle, powerMaxWatts: max,
                 tags: row.list("tags"), maxVMs: try row.integer("max_vms"), state: state))
         }
+        if catalog, let free = hosts.first(where: { ($0.cost ?? 0) <= 0 }) {
+            throw InputError(file: table.file, line: firstLine[free.id], "model '\(free.id)' needs a cost above 0: the catalog is what can be bought")
+        }
         guard !hosts.isEmpty else {
-            throw InputError(file: table.file, line: table.headerLine, "no hosts: the file has a header and nothing else")
+            throw InputError(file: table.file, line: table.headerLine, "no \(catalog ? "models" : "hosts"): the file has a header and nothing else")
         }
         return hosts
     }

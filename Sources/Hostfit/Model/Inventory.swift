@@ -2,14 +2,17 @@
 public struct Inventory: Sendable {
     public var hosts: [Host]
     public var vms: [VM]
+    /// Host models that can be bought, any number of each (`id` is the model name).
+    public var catalog: [Host]
 
-    public init(hosts: [Host], vms: [VM]) {
+    public init(hosts: [Host], vms: [VM], catalog: [Host] = []) {
         self.hosts = hosts
         self.vms = vms
+        self.catalog = catalog
     }
 
-    /// Every resource some host declares a capacity for, standard ones first.
+    /// Every resource some host or model declares a capacity for, standard ones first.
     public var resources: [Resource] {
-        Set(hosts.flatMap(\.capacity.keys)).sorted()
+        Set((hosts + catalog).flatMap(\.capacity.keys)).sorted()
     }
 }

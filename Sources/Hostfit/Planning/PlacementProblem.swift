@@ -24,6 +24,12 @@ public struct PlacementProblem: Sendable {
     public let vmIndex: [String: Int]
     /// Tags, clusters, pinning, groups, N+k: compiled once for every solver and the validator.
     public let rules: CompiledRules
+    /// What a plan minimizes first: hosts used, or their cost (when buying from a catalog;
+    /// hosts already owned and without a cost are free).
+    public let objective: Objective
+    public enum Objective: String, Sendable { case hosts, cost }
+    /// Hosts that are copies of catalog models (to buy), not hosts owned today.
+    public let purchasable: Set<Int>
     /// [vm * resources.count + r]: highest and lowest demand over the buckets (fast fit tests).
     public let peak: [Double]
     public let trough: [Double]
@@ -61,7 +67,8 @@ public struct PlacementProblem: Sendable {
     /// the VMs a trace covers, for notes.
     public init(inventory: Inventory, headroom: Headroom, rules: PlacementRules, buckets B: Int, traced: Set<String>?,
                 demandOf: (VM, Resource) -> [Double]?) {
-        let hosts = inventory.hosts, vms = inventory.vms
+        var hosts = inventory.hosts
+        let vms = inventory.vms
         var notes: [String] = []
         var resources = inventory.resources
         // A counted resource that VMs need but no host declares: every host has none of it.
@@ -78,17 +85,11 @@ public struct PlacementProblem: Sendable {
         if rules.vcpusPerCore != nil { resources.append(.vcpuAllocation) }
         if rules.memoryRatio != nil { resources.append(.memoryAllocation) }
         let R = resources.count
-        let mhzPerVCPU = hosts.map(\.cpuMHzPerCore).max() ?? 0
-        var capacity = [Double](repeating: 0, count: hosts.count * R)
-        var raw = capacity
-        for (h, host) in hosts.enumerated() {
-            for (r, resource) in resources.enumerated() {
-                var full = host.capacity[resource] ?? (resource.isCounted ? 0 : .infinity)
-                if resource == .vcpuAllocation { full = Double(host.cpuCores) * (rules.vcpusPerCore ?? 0) }
-                if resource == .memoryAllocation { full = (host.capacity[.memory] ?? 0) * (rules.memoryRatio ?? 0) }
-                raw[h * R + r] = full
-                capacity[h * R + r] = full * headroom.fraction(for: resource)
-            }
+        let mhzPerVCPU = (hosts + inventory.catalog).map(\.cpuMHzPerCore).max() ?? 0
+        func fullCapacity(_ host: Host, _ resource: Resource) -> Double {
+            if resource == .vcpuAllocation { return Double(host.cpuCores) * (rules.vcpusPerCore ?? 0) }
+            if resource == .memoryAllocation { return (host.capacity[.memory] ?? 0) * (rules.memoryRatio ?? 0) }
+            return host.capacity[resource] ?? (resource.isCounted ? 0 : .infinity)
         }
         var demand = [Double](repeating: 0, count: vms.count * R * B)
         var untraced: [VM] = []
@@ -113,6 +114,37 @@ public struct PlacementProblem: Sendable {
             let unknown = traced.count { !ids.contains($0) }
             if unknown > 0 { notes.append("\(unknown) traced entities are not in the VM inventory: not planned") }
         }
+        var purchasable = Set<Int>()
+        // Models to buy become candidate hosts: as many of each as the VMs' summed peaks could
+        // fill at its usable capacity, with margin (and the N+k reserve) on top.
+        for model in inventory.catalog {
+            var needed = 1.0
+            for (r, resource) in resources.enumerated() {
+                let usable = fullCapacity(model, resource) * headroom.fraction(for: resource)
+                guard usable.isFinite, usable > 0 else { continue }
+                var total = 0.0
+                for v in 0..<vms.count { total += demand[((v * R + r) * B)..<((v * R + r) * B + B)].max() ?? 0 }
+                needed = max(needed, total / usable)
+            }
+            let copies = min(max(vms.count, 1), Int((needed * 1.25).rounded(.up)) + rules.reserve + 2)
+            for k in 1...copies {
+                purchasable.insert(hosts.count)
+                var host = model
+                host.model = model.id
+                host.id = "\(model.id)#\(k)"
+                host.state = .active
+                hosts.append(host)
+            }
+        }
+        var capacity = [Double](repeating: 0, count: hosts.count * R)
+        var raw = capacity
+        for (h, host) in hosts.enumerated() {
+            for (r, resource) in resources.enumerated() {
+                let full = fullCapacity(host, resource)
+                raw[h * R + r] = full
+                capacity[h * R + r] = full * headroom.fraction(for: resource)
+            }
+        }
         let traced = traced ?? []
         let unmeasuredCPU = vms.filter { $0.measured[.cpu] == nil && !traced.contains($0.id) }.count
         if unmeasuredCPU > 0 {
@@ -123,12 +155,13 @@ public struct PlacementProblem: Sendable {
             notes.append("\(unmeasuredMemory) VMs have no memory_used_mb: their allocated memory_mb is planned")
         }
         self.init(hosts: hosts, vms: vms, resources: resources, headroom: headroom, buckets: B,
-                  capacity: capacity, rawCapacity: raw, demand: demand, mhzPerVCPU: mhzPerVCPU, notes: notes, rules: rules)
+                  capacity: capacity, rawCapacity: raw, demand: demand, mhzPerVCPU: mhzPerVCPU, notes: notes, rules: rules,
+                  objective: inventory.catalog.isEmpty ? .hosts : .cost, purchasable: purchasable)
     }
 
     public init(hosts: [Host], vms: [VM], resources: [Resource], headroom: Headroom, buckets: Int,
                 capacity: [Double], rawCapacity: [Double], demand: [Double], mhzPerVCPU: Double, notes: [String],
-                rules: PlacementRules = PlacementRules()) {
+                rules: PlacementRules = PlacementRules(), objective: Objective = .hosts, purchasable: Set<Int> = []) {
         precondition(capacity.count == hosts.count * resources.count && rawCapacity.count == capacity.count)
         precondition(buckets >= 1 && demand.count == vms.count * resources.count * buckets)
         self.hosts = hosts
@@ -144,6 +177,8 @@ public struct PlacementProblem: Sendable {
         self.hostIndex = Dictionary(hosts.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         self.vmIndex = Dictionary(vms.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         self.settings = rules
+        self.objective = objective
+        self.purchasable = purchasable
         self.rules = CompiledRules(hosts: hosts, vms: vms, reserve: rules.reserve)
         let R = resources.count
         var peak = [Double](repeating: 0, count: vms.count * R), trough = peak
@@ -171,6 +206,9 @@ public struct PlacementProblem: Sendable {
     @inline(__always) public func peakDemand(_ vm: Int, _ r: Int) -> Double {
         peak[vm * resources.count + r]
     }
+
+    /// A host's cost for the objective: its cost, or 0 for hosts owned without one.
+    @inline(__always) public func cost(_ host: Int) -> Double { hosts[host].cost ?? 0 }
 
     @inline(__always) public func acceptsVMs(_ host: Int) -> Bool {
         accepting[host]

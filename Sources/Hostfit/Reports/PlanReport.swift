@@ -33,7 +33,7 @@ public struct PlanReport {
         for resource in resources { header += ["\(resource.name)_peak_pct", "\(resource.name)_mean_pct"] }
         header += ["limiting_resource", "cluster", "model", "state", "power_w"]
         var csv = CSVWriter(header: header)
-        for usage in plan.usage {
+        for usage in plan.usage where usage.vms > 0 || !plan.problem.purchasable.contains(usage.host) {
             let host = plan.problem.hosts[usage.host]
             var row = [host.id, String(usage.vms)]
             for r in resources.indices {
@@ -56,7 +56,7 @@ public struct PlanReport {
         let outcome = plan.outcome, problem = plan.problem
         return PlanSummary(
             hostsUsed: plan.hostsUsed,
-            hostsAvailable: (0..<problem.hostCount).count(where: problem.acceptsVMs),
+            hostsAvailable: (0..<problem.hostCount).count { problem.acceptsVMs($0) && !problem.purchasable.contains($0) },
             lowerBound: outcome.lowerBound.hosts,
             lowerBoundMethod: outcome.lowerBound.method + (outcome.lowerBound.resource.map { " (\($0.name))" } ?? ""),
             solver: outcome.solver,
@@ -71,7 +71,10 @@ public struct PlanReport {
             vmsUnplaced: outcome.assignment.unplacedCount,
             resources: problem.resources.map(\.name),
             headroomPct: Dictionary(uniqueKeysWithValues: problem.resources.map { ($0.name, problem.headroom.fraction(for: $0) * 100) }),
-            notes: problem.notes + outcome.notes)
+            notes: problem.notes + outcome.notes,
+            objective: problem.objective.rawValue,
+            buy: Dictionary(grouping: plan.usage.filter { $0.vms > 0 && problem.purchasable.contains($0.host) }, by: { problem.hosts[$0.host].model })
+                .mapValues(\.count))
     }
 
     public func summaryJSON() -> String {
@@ -102,12 +105,42 @@ public struct PlanSummary: Codable, Sendable, Equatable {
     public var resources: [String]
     public var headroomPct: [String: Double]
     public var notes: [String]
+    /// "hosts" or "cost": what the plan minimized first.
+    public var objective: String = "hosts"
+    /// Hosts to buy per catalog model.
+    public var buy: [String: Int] = [:]
 
     enum CodingKeys: String, CodingKey {
         case hostsUsed = "hosts_used", hostsAvailable = "hosts_available", lowerBound = "lower_bound"
         case lowerBoundMethod = "lower_bound_method", solver, status, gap, cost, powerW = "power_w", migrations
         case runTimeS = "run_time_s", vms, vmsPlaced = "vms_placed", vmsUnplaced = "vms_unplaced", resources
-        case headroomPct = "headroom_pct", notes
+        case headroomPct = "headroom_pct", notes, objective, buy
+    }
+
+    public init(hostsUsed: Int, hostsAvailable: Int, lowerBound: Int, lowerBoundMethod: String, solver: String, status: String,
+                gap: Double?, cost: Double?, powerW: Double?, migrations: Int, runTimeS: Double, vms: Int, vmsPlaced: Int,
+                vmsUnplaced: Int, resources: [String], headroomPct: [String: Double], notes: [String], objective: String = "hosts",
+                buy: [String: Int] = [:]) {
+        self.hostsUsed = hostsUsed; self.hostsAvailable = hostsAvailable; self.lowerBound = lowerBound
+        self.lowerBoundMethod = lowerBoundMethod; self.solver = solver; self.status = status; self.gap = gap; self.cost = cost
+        self.powerW = powerW; self.migrations = migrations; self.runTimeS = runTimeS; self.vms = vms; self.vmsPlaced = vmsPlaced
+        self.vmsUnplaced = vmsUnplaced; self.resources = resources; self.headroomPct = headroomPct; self.notes = notes
+        self.objective = objective; self.buy = buy
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            hostsUsed: try c.decode(Int.self, forKey: .hostsUsed), hostsAvailable: try c.decode(Int.self, forKey: .hostsAvailable),
+            lowerBound: try c.decode(Int.self, forKey: .lowerBound), lowerBoundMethod: try c.decode(String.self, forKey: .lowerBoundMethod),
+            solver: try c.decode(String.self, forKey: .solver), status: try c.decode(String.self, forKey: .status),
+            gap: try c.decodeIfPresent(Double.self, forKey: .gap), cost: try c.decodeIfPresent(Double.self, forKey: .cost),
+            powerW: try c.decodeIfPresent(Double.self, forKey: .powerW), migrations: try c.decode(Int.self, forKey: .migrations),
+            runTimeS: try c.decode(Double.self, forKey: .runTimeS), vms: try c.decode(Int.self, forKey: .vms),
+            vmsPlaced: try c.decode(Int.self, forKey: .vmsPlaced), vmsUnplaced: try c.decode(Int.self, forKey: .vmsUnplaced),
+            resources: try c.decode([String].self, forKey: .resources), headroomPct: try c.decode([String: Double].self, forKey: .headroomPct),
+            notes: try c.decode([String].self, forKey: .notes), objective: try c.decodeIfPresent(String.self, forKey: .objective) ?? "hosts",
+            buy: try c.decodeIfPresent([String: Int].self, forKey: .buy) ?? [:])
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -129,5 +162,7 @@ public struct PlanSummary: Codable, Sendable, Equatable {
         try c.encode(resources, forKey: .resources)
         try c.encode(headroomPct, forKey: .headroomPct)
         try c.encode(notes, forKey: .notes)
+        try c.encode(objective, forKey: .objective)
+        if !buy.isEmpty { try c.encode(buy, forKey: .buy) }
     }
 }

@@ -25,7 +25,9 @@ public enum Planner {
         }
         var solver = "ffd"
         var notes: [String] = []
-        var proven = assignment.placedCount == placeable.count && assignment.hostsUsed <= bound.hosts
+        // Bounds count hosts: they prove a plan optimal only when hosts are what it minimizes.
+        let byCount = problem.objective == .hosts
+        var proven = byCount && assignment.placedCount == placeable.count && assignment.hostsUsed <= bound.hosts
 
         let runILP: Bool
         switch options.solver {
@@ -40,14 +42,15 @@ public enum Planner {
                 phase("ilp")
                 solver = "ffd+ilp"
                 notes += result.notes
-                if result.assignment.placedCount > assignment.placedCount
-                    || (result.assignment.placedCount == assignment.placedCount && result.assignment.hostsUsed < assignment.hostsUsed) {
+                let better = byCount ? result.assignment.hostsUsed < assignment.hostsUsed
+                    : cost(result.assignment, problem) < cost(assignment, problem) - 1e-9
+                if result.assignment.placedCount > assignment.placedCount || (result.assignment.placedCount == assignment.placedCount && better) {
                     assignment = result.assignment
                 }
-                if let hosts = result.boundHosts, hosts > bound.hosts, assignment.placedCount == placeable.count {
+                if byCount, let hosts = result.boundHosts, hosts > bound.hosts, assignment.placedCount == placeable.count {
                     bound = LowerBound(hosts: hosts, method: "ilp", resource: nil)
                 }
-                proven = result.proven || (assignment.placedCount == placeable.count && assignment.hostsUsed <= bound.hosts)
+                proven = result.proven || (byCount && assignment.placedCount == placeable.count && assignment.hostsUsed <= bound.hosts)
             } else {
                 notes.append("no time left for the ILP within --time-limit \(options.timeLimit) s")
             }
@@ -67,13 +70,17 @@ public enum Planner {
                 phase("balance")
             }
         }
-        if proven, assignment.placedCount == placeable.count, bound.hosts < assignment.hostsUsed {
+        if proven, byCount, assignment.placedCount == placeable.count, bound.hosts < assignment.hostsUsed {
             bound = LowerBound(hosts: assignment.hostsUsed, method: "ilp", resource: nil)  // the ILP proved it
         }
         let status: PlanStatus = proven ? .optimal : (solver == "ffd" ? .heuristic : .feasible)
         var outcome = PlanOutcome(assignment: assignment, status: status, solver: solver, lowerBound: bound, seconds: elapsed(), notes: notes)
         outcome.phases = phases
         return outcome
+    }
+
+    static func cost(_ assignment: Assignment, _ problem: PlacementProblem) -> Double {
+        Set(assignment.hostOf.filter { $0 >= 0 }).reduce(0) { $0 + problem.cost($1) }
     }
 
     /// x variables of the assignment model: VMs times candidate hosts, halved by symmetry breaking.
@@ -97,20 +104,25 @@ public enum Planner {
             return ILPResult(assignment: incumbent, proven: false, boundHosts: nil, notes: ["ILP skipped: the heuristic plan did not fit its model"])
         }
         let objective = zip(model.model.columns, start).reduce(0.0) { $0 + $1.0.objective * $1.1 }
-        let parameters = MIPParameters(timeLimit: timeLimit, relativeGap: 0.999 / max(objective, 1), presolve: false, heuristics: true, incumbent: start)
+        // Counting hosts, the optimum is an integer: within 1 of the bound is a proof. Costs are not.
+        let gap = problem.objective == .hosts ? 0.999 / max(objective, 1) : 1e-6
+        let parameters = MIPParameters(timeLimit: timeLimit, relativeGap: gap, presolve: false, heuristics: true, incumbent: start)
         do {
             let solution = try GLPKSolver.solve(model.model, parameters)
             var result = ILPResult(assignment: incumbent, proven: false, boundHosts: nil, notes: [])
             if solution.hasSolution { result.assignment = model.assignment(from: solution.values, base: incumbent) }
             // The objective counts hosts (plus unplaced VMs at a price above any host count):
             // its bound is a bound on hosts only when every VM is placed.
-            if let b = solution.bound, result.assignment.placedCount == vms.count {
+            if problem.objective == .hosts, let b = solution.bound, result.assignment.placedCount == vms.count {
                 result.boundHosts = Int(LowerBounds.ceilTolerant(b))
             }
             switch solution.status {
             case .optimal: result.proven = true
             case .timeLimit: result.notes.append("ILP stopped at the time limit after \(String(format: "%.1f", solution.seconds)) s")
-            case .infeasible, .unbounded, .failed, .feasible: result.notes.append("ILP ended \(solution.status)")
+            case .failed(let code):
+                let why = [1: "invalid basis", 2: "singular matrix", 3: "ill-conditioned matrix", 4: "invalid bounds", 5: "numerical failure"][Int(code)] ?? "code \(code)"
+                result.notes.append("ILP gave up (GLPK: \(why)); the heuristic plan stands")
+            case .infeasible, .unbounded, .feasible: result.notes.append("ILP ended \(solution.status)")
             }
             return result
         } catch {

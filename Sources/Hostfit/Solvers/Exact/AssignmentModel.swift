@@ -72,10 +72,12 @@ struct AssignmentModel {
     var columnCount: Int { model.columns.count }
 
     private mutating func build() {
-        let hostCount = classes.reduce(0) { $0 + $1.count }
-        let penalty = Double(hostCount + 1)
+        let byCost = problem.objective == .cost
+        let allHosts = classes.flatMap { $0 }
+        // Placing one more VM must beat any saving in hosts or cost.
+        let penalty = byCost ? allHosts.reduce(1) { $0 + problem.cost($1) } : Double(allHosts.count + 1)
         for hosts in classes {
-            for h in hosts { yColumn[h] = model.addColumn(kind: .binary, objective: 1) }
+            for h in hosts { yColumn[h] = model.addColumn(kind: .binary, objective: byCost ? problem.cost(h) : 1) }
         }
         var columnsOfHost: [Int: [(vm: Int, column: Int)]] = [:]
         for (position, v) in vms.enumerated() {

@@ -65,14 +65,20 @@ public enum FirstFitDecreasing {
         return items.indices.sorted { itemSize[$0] != itemSize[$1] ? itemSize[$0] > itemSize[$1] : items[$0].vms[0] < items[$1].vms[0] }.map { items[$0] }
     }
 
-    /// Hosts that take VMs, largest normalized capacity first, identical hosts kept together.
+    /// Hosts that take VMs, largest normalized capacity first (cheapest capacity first when
+    /// the objective is cost), identical hosts kept together.
     static func hostOrder(_ problem: PlacementProblem) -> [Int] {
         let scale = scale(problem), R = problem.resourceCount
         let hosts = (0..<problem.hostCount).filter(problem.acceptsVMs)
         let size = Dictionary(uniqueKeysWithValues: hosts.map { h in
             (h, (0..<R).reduce(0.0) { sum, r in scale[r].map { sum + min(problem.capacity(h, r), $0) / $0 } ?? sum })
         })
+        let byCost = problem.objective == .cost
         return hosts.sorted { a, b in
+            if byCost {
+                let ca = problem.cost(a) / max(size[a]!, 1e-9), cb = problem.cost(b) / max(size[b]!, 1e-9)
+                if ca != cb { return ca < cb }
+            }
             if size[a]! != size[b]! { return size[a]! > size[b]! }
             for r in 0..<R where problem.capacity(a, r) != problem.capacity(b, r) {
                 return problem.capacity(a, r) > problem.capacity(b, r)
