@@ -117,32 +117,6 @@ public struct PlanSummary: Codable, Sendable, Equatable {
         case headroomPct = "headroom_pct", notes, objective, buy
     }
 
-    public init(hostsUsed: Int, hostsAvailable: Int, lowerBound: Int, lowerBoundMethod: String, solver: String, status: String,
-                gap: Double?, cost: Double?, powerW: Double?, migrations: Int, runTimeS: Double, vms: Int, vmsPlaced: Int,
-                vmsUnplaced: Int, resources: [String], headroomPct: [String: Double], notes: [String], objective: String = "hosts",
-                buy: [String: Int] = [:]) {
-        self.hostsUsed = hostsUsed; self.hostsAvailable = hostsAvailable; self.lowerBound = lowerBound
-        self.lowerBoundMethod = lowerBoundMethod; self.solver = solver; self.status = status; self.gap = gap; self.cost = cost
-        self.powerW = powerW; self.migrations = migrations; self.runTimeS = runTimeS; self.vms = vms; self.vmsPlaced = vmsPlaced
-        self.vmsUnplaced = vmsUnplaced; self.resources = resources; self.headroomPct = headroomPct; self.notes = notes
-        self.objective = objective; self.buy = buy
-    }
-
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(
-            hostsUsed: try c.decode(Int.self, forKey: .hostsUsed), hostsAvailable: try c.decode(Int.self, forKey: .hostsAvailable),
-            lowerBound: try c.decode(Int.self, forKey: .lowerBound), lowerBoundMethod: try c.decode(String.self, forKey: .lowerBoundMethod),
-            solver: try c.decode(String.self, forKey: .solver), status: try c.decode(String.self, forKey: .status),
-            gap: try c.decodeIfPresent(Double.self, forKey: .gap), cost: try c.decodeIfPresent(Double.self, forKey: .cost),
-            powerW: try c.decodeIfPresent(Double.self, forKey: .powerW), migrations: try c.decode(Int.self, forKey: .migrations),
-            runTimeS: try c.decode(Double.self, forKey: .runTimeS), vms: try c.decode(Int.self, forKey: .vms),
-            vmsPlaced: try c.decode(Int.self, forKey: .vmsPlaced), vmsUnplaced: try c.decode(Int.self, forKey: .vmsUnplaced),
-            resources: try c.decode([String].self, forKey: .resources), headroomPct: try c.decode([String: Double].self, forKey: .headroomPct),
-            notes: try c.decode([String].self, forKey: .notes), objective: try c.decodeIfPresent(String.self, forKey: .objective) ?? "hosts",
-            buy: try c.decodeIfPresent([String: Int].self, forKey: .buy) ?? [:])
-    }
-
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(hostsUsed, forKey: .hostsUsed)
@@ -163,6 +137,6 @@ public struct PlanSummary: Codable, Sendable, Equatable {
         try c.encode(headroomPct, forKey: .headroomPct)
         try c.encode(notes, forKey: .notes)
         try c.encode(objective, forKey: .objective)
-        if !buy.isEmpty { try c.encode(buy, forKey: .buy) }
+        try c.encode(buy, forKey: .buy)
     }
 }

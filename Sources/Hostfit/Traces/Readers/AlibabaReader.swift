@@ -8,8 +8,7 @@
 enum AlibabaReader {
     static func readUsage(_ file: TraceFile, into c: TraceCollector) throws(InputError) {
         var row = NumericRow(separator: 0x2C, capacity: 12)
-        var lastIDBytes: [UInt8] = []
-        var last = -1
+        var entities = EntityCache()
         c.issues.notes.append("Alibaba times count from the trace's start: days counted from 1970-01-01; network and disk columns are normalized and not read")
         try file.forEachLine { line, number throws(InputError) in
             guard !line.isEmpty else { return }
@@ -20,10 +19,7 @@ enum AlibabaReader {
                 c.issues.bad(line: number, "unreadable timestamp", detail: row.text(1, in: line)); return
             }
             let id = row.bytes(0, in: line)
-            if last < 0 || !id.elementsEqual(lastIDBytes) {
-                lastIDBytes = Array(id)
-                last = c.entity(row.text(0, in: line))
-            }
+            let last = entities.entity(id, in: c)
             let time = Int64(stamp)
             if let cpu = c.demandValue(row.number(2), line: number, column: "cpu_util_percent") {
                 c.add(entity: last, time: time, metric: .cpuPercent, value: min(cpu, 100))

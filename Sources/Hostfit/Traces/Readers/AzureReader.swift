@@ -8,8 +8,7 @@
 enum AzureReader {
     static func readReadings(_ file: TraceFile, into c: TraceCollector) throws(InputError) {
         var row = NumericRow(separator: 0x2C, capacity: 8)
-        var lastIDBytes: [UInt8] = []
-        var last = -1
+        var entities = EntityCache()
         c.issues.notes.append("Azure timestamps count from the trace's start: days counted from 1970-01-01, weekdays not known")
         try file.forEachLine { line, number throws(InputError) in
             guard !line.isEmpty else { return }
@@ -21,10 +20,7 @@ enum AzureReader {
             }
             let id = row.bytes(1, in: line)
             guard !id.isEmpty else { c.issues.bad(line: number, "empty VM id"); return }
-            if last < 0 || !id.elementsEqual(lastIDBytes) {
-                lastIDBytes = Array(id)
-                last = c.entity(row.text(1, in: line))
-            }
+            let last = entities.entity(id, in: c)
             guard let average = c.demandValue(row.number(4), line: number, column: "avg CPU") else { return }
             c.add(entity: last, time: Int64(stamp), metric: .cpuPercent, value: min(average, 100))
         }

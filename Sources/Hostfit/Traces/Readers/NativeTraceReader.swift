@@ -7,8 +7,7 @@ enum NativeTraceReader {
     static func readLong(_ file: TraceFile, into c: TraceCollector) throws(InputError) {
         var fields = FieldSplitter(separator: 0x2C)
         var header = true
-        var lastEntityBytes: [UInt8] = []
-        var lastEntity = -1
+        var entities = EntityCache()
         try file.forEachLine { line, number in
             if header { header = false; return }
             guard !line.isEmpty else { return }
@@ -20,15 +19,12 @@ enum NativeTraceReader {
             }
             let entityBytes = fields.bytes(1, in: line)
             guard !entityBytes.isEmpty else { c.issues.bad(line: number, "empty entity"); return }
-            if lastEntity < 0 || !entityBytes.elementsEqual(lastEntityBytes) {
-                lastEntityBytes = Array(entityBytes)
-                lastEntity = c.entity(fields.text(1, in: line))
-            }
+            let entity = entities.entity(entityBytes, in: c)
             guard let metric = Metric(name: fields.text(2, in: line)) else {
                 c.issues.bad(line: number, "unknown metric", detail: fields.text(2, in: line)); return
             }
             guard let value = c.demandValue(fields.number(3, in: line), line: number, column: "value") else { return }
-            c.add(entity: lastEntity, time: time, metric: metric, value: value)
+            c.add(entity: entity, time: time, metric: metric, value: value)
         }
     }
 
@@ -37,8 +33,7 @@ enum NativeTraceReader {
         var columns: [(index: Int, metric: Metric)] = []
         var names: [String] = []
         var header = true
-        var lastEntityBytes: [UInt8] = []
-        var lastEntity = -1
+        var entities = EntityCache()
         try file.forEachLine { line, number in
             fields.split(line)
             if header {
@@ -57,13 +52,10 @@ enum NativeTraceReader {
             }
             let entityBytes = fields.bytes(1, in: line)
             guard !entityBytes.isEmpty else { c.issues.bad(line: number, "empty entity"); return }
-            if lastEntity < 0 || !entityBytes.elementsEqual(lastEntityBytes) {
-                lastEntityBytes = Array(entityBytes)
-                lastEntity = c.entity(fields.text(1, in: line))
-            }
+            let entity = entities.entity(entityBytes, in: c)
             for (i, metric) in columns where i < fields.count && !fields.isEmpty(i) {
                 guard let value = c.demandValue(fields.number(i, in: line), line: number, column: names[i]) else { continue }
-                c.add(entity: lastEntity, time: time, metric: metric, value: value)
+                c.add(entity: entity, time: time, metric: metric, value: value)
             }
         }
     }
