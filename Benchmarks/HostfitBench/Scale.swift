@@ -37,7 +37,7 @@ enum Scale {
         }
     }
 
-    static func run(sizes: [Int]) throws {
+    static func run(sizes: [Int], packing: PackingRule? = nil) throws {
         print("Synthetic hour-of-week demand (office hours, nightly batch, flat), 2 resources, 168 buckets, 3 host models;")
         print("'first plan' is bounds + first-fit decreasing; the improvement phase then uses the rest of the time limit.")
         print(pad("VMs", 9, right: true) + pad("hosts", 8, right: true) + pad("bound", 8, right: true) + pad("first plan s", 14, right: true)
@@ -47,7 +47,9 @@ enum Scale {
             let problem = problem(vms: n, seed: UInt64(n))
             let t1 = clock.now
             let limit = n <= 10_000 ? 5.0 : 60.0
-            let outcome = Planner.plan(problem, options: PlanOptions(solver: .auto, timeLimit: limit * 0.9))
+            var options = PlanOptions(solver: .auto, timeLimit: limit * 0.9)
+            options.packing = packing
+            let outcome = Planner.plan(problem, options: options)
             let t2 = clock.now
             let plan = try ValidatedPlan(outcome, for: problem)
             let peak = peakResidentMB()

@@ -33,6 +33,11 @@ struct PlanCommand: ParsableCommand {
         valueName: "auto|ilp|heuristic"))
     var solver: String = "auto"
 
+    @Option(help: ArgumentHelp(
+        "How the heuristic packs: ffd-sum (first fit, VMs by summed demand), ffd-l2 (by its L2 norm), bfd-dot (best fit by the dot product of demand and room over time), bfd-l2 (best fit leaving the least room). Default: ffd-sum and bfd-dot both, keeping the better plan.",
+        valueName: "rule"))
+    var packing: String?
+
     @Option(name: .customLong("time-limit"), help: ArgumentHelp("Wall-clock seconds for solving.", valueName: "seconds"))
     var timeLimit: Double = 30
 
@@ -44,12 +49,16 @@ struct PlanCommand: ParsableCommand {
             throw ValidationError("--solver must be auto, ilp or heuristic, not '\(solver)'")
         }
         guard timeLimit.isFinite, timeLimit > 0 else { throw ValidationError("--time-limit must be a positive number of seconds") }
+        if let packing, PackingRule(rawValue: packing) == nil {
+            throw ValidationError("--packing must be one of \(PackingRule.allCases.map(\.rawValue).joined(separator: ", ")), not '\(packing)'")
+        }
     }
 
     func run() throws {
         let problem = try inventory.loadProblem(demand: demand)
         for note in problem.notes { Terminal.note(note) }
-        let options = PlanOptions(solver: SolverChoice(rawValue: solver)!, timeLimit: timeLimit, seed: seed)
+        var options = PlanOptions(solver: SolverChoice(rawValue: solver)!, timeLimit: timeLimit, seed: seed)
+        options.packing = packing.flatMap(PackingRule.init(rawValue:))
         Terminal.progress("planning \(problem.vmCount) VMs on \(problem.hostCount) hosts (time limit \(Resource.number(timeLimit)) s)...")
         let outcome = Planner.plan(problem, options: options)
         let plan: ValidatedPlan

@@ -18,6 +18,10 @@ public struct PlanOptions: Sendable {
     public var autoILPLimit: Int
     /// After packing: empty the least-loaded hosts, then spread load evenly over the hosts kept.
     public var improve: Bool
+    /// How the greedy packer orders VMs and picks hosts; nil runs ffd-sum and bfd-dot and
+    /// keeps the better plan (ties: bfd-dot with time buckets, ffd-sum with static demand,
+    /// where the dot product degenerates to worst fit).
+    public var packing: PackingRule?
 
     public init(solver: SolverChoice = .auto, timeLimit: Double = 30, seed: UInt64 = 1, autoILPLimit: Int = 20_000, improve: Bool = true) {
         self.solver = solver

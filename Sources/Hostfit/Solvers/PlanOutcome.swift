@@ -2,7 +2,7 @@
 public struct PlanOutcome: Sendable {
     public var assignment: Assignment
     public var status: PlanStatus
-    /// "ffd" or "ffd+ilp".
+    /// The packing rule ("ffd-sum"), with "+ilp" when GLPK ran.
     public var solver: String
     public var lowerBound: LowerBound
     public var seconds: Double

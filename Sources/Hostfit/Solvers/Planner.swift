@@ -15,7 +15,15 @@ public enum Planner {
         let placeable = (0..<problem.vmCount).filter { v in (0..<problem.hostCount).contains { problem.fitsEmpty(v, $0) } }
         var bound = LowerBounds.compute(problem, vms: placeable)
         phase("bounds")
-        var assignment = FirstFitDecreasing.solve(problem, vms: placeable)
+        var rule = options.packing ?? .bfdDot
+        var assignment = FirstFitDecreasing.solve(problem, vms: placeable, rule: rule)
+        if options.packing == nil {
+            let other = FirstFitDecreasing.solve(problem, vms: placeable, rule: .ffdSum)
+            let otherFirst = (-other.placedCount, problem.objective == .cost ? cost(other, problem) : Double(other.hostsUsed))
+            let mine = (-assignment.placedCount, problem.objective == .cost ? cost(assignment, problem) : Double(assignment.hostsUsed))
+            // Ties: bfd-dot's edge is fitting demand over time; static demand goes to ffd-sum.
+            if otherFirst < mine || (otherFirst == mine && problem.buckets == 1) { assignment = other; rule = .ffdSum }
+        }
         phase("ffd")
         if options.improve {
             // Emptying hosts may take until a third of the time limit.
@@ -23,7 +31,7 @@ public enum Planner {
             assignment = Improvement.emptyHosts(assignment, problem, deadline: start + .milliseconds(Int(until * 1000)))
             phase("empty-hosts")
         }
-        var solver = "ffd"
+        var solver = rule.rawValue
         var notes: [String] = []
         // Bounds count hosts: they prove a plan optimal only when hosts are what it minimizes.
         let byCount = problem.objective == .hosts
@@ -40,7 +48,7 @@ public enum Planner {
             if left > 0.05 {
                 let result = improve(problem, placeable, assignment, timeLimit: left)
                 phase("ilp")
-                solver = "ffd+ilp"
+                solver = rule.rawValue + "+ilp"
                 notes += result.notes
                 let better = byCount ? result.assignment.hostsUsed < assignment.hostsUsed
                     : cost(result.assignment, problem) < cost(assignment, problem) - 1e-9
@@ -73,7 +81,7 @@ public enum Planner {
         if proven, byCount, assignment.placedCount == placeable.count, bound.hosts < assignment.hostsUsed {
             bound = LowerBound(hosts: assignment.hostsUsed, method: "ilp", resource: nil)  // the ILP proved it
         }
-        let status: PlanStatus = proven ? .optimal : (solver == "ffd" ? .heuristic : .feasible)
+        let status: PlanStatus = proven ? .optimal : (solver.hasSuffix("+ilp") ? .feasible : .heuristic)
         var outcome = PlanOutcome(assignment: assignment, status: status, solver: solver, lowerBound: bound, seconds: elapsed(), notes: notes)
         outcome.phases = phases
         return outcome

@@ -13,17 +13,30 @@
 ///
 /// Complexity: O(V log V + V x H x R x B). Deterministic: ties go to the earlier index.
 public enum FirstFitDecreasing {
-    public static func solve(_ problem: PlacementProblem, vms: [Int]? = nil) -> Assignment {
+    /// `rule` picks the item order and the host (first fit, or best fit by a score).
+    public static func solve(_ problem: PlacementProblem, vms: [Int]? = nil, rule: PackingRule = .ffdSum) -> Assignment {
         var state = PackingState(problem)
         let items = PackingItem.items(problem, vms: vms ?? Array(0..<problem.vmCount))
         // Pinned items first: they have one host or none.
         for item in items where item.pinnedHost >= 0 {
             if state.loads.fits(item.vms, on: item.pinnedHost) { state.place(item, on: item.pinnedHost) }
         }
-        for item in itemOrder(problem, items.filter { $0.pinnedHost < 0 }) {
-            if let h = state.open.first(where: { state.loads.fits(item.vms, on: $0) }) {
+        let scale = self.scale(problem)
+        for item in itemOrder(problem, items.filter { $0.pinnedHost < 0 }, sizes: rule.sizes(problem)) {
+            if rule.isBestFit {
+                var best = -1, bestScore = -Double.infinity, seen = 0
+                for h in state.open.reversed() where state.loads.fits(item.vms, on: h) {
+                    let score = rule.score(item.vms, on: h, state.loads, scale: scale)
+                    if score > bestScore { best = h; bestScore = score }
+                    seen += 1
+                    if seen == PackingRule.candidates { break }
+                }
+                if best >= 0 { state.place(item, on: best); continue }
+            } else if let h = state.open.first(where: { state.loads.fits(item.vms, on: $0) }) {
                 state.place(item, on: h)
-            } else if let h = state.closed.first(where: { state.loads.fits(item.vms, on: $0) }) {
+                continue
+            }
+            if let h = state.closed.first(where: { state.loads.fits(item.vms, on: $0) }) {
                 state.place(item, on: h)
             }
         }
