@@ -101,3 +101,27 @@ struct InputTests {
         #expect(throws: HeadroomError.self) { try Headroom(parsing: "cpu") }
     }
 }
+
+@Suite("Power")
+struct PowerTests {
+    /// SPECpower_ssj2008 of an IBM x3550 (2 x Xeon X5675), as CloudSim cites it: 58.4 W idle,
+    /// 98 at 10%, ..., 128 at 30%, 140 at 40%, ..., 222 at 100%.
+    static let curve = "0:58.4;10:98;20:109;30:118;40:128;50:140;60:153;70:170;80:189;90:205;100:222"
+
+    @Test func measuredCurveIsInterpolatedAndWinsOverTheLinearModel() throws {
+        let path = Support.file("hosts.csv", "host,cpu_cores,cpu_mhz,memory_mb,power_idle_w,power_max_w,power_curve\nx3550,12,3067,16384,50,250,\"\(Self.curve)\"\n")
+        let host = try HostInventoryFile.read(path)[0]
+        #expect(host.estimatedWatts(cpuUtilization: 0) == 58.4)
+        #expect(host.estimatedWatts(cpuUtilization: 0.45) == 134)   // halfway from 128 (40%) to 140 (50%)
+        #expect(host.estimatedWatts(cpuUtilization: 1.2) == 222)
+        let linear = Host(id: "l", cpuCores: 1, cpuMHzPerCore: 1, memoryMB: 1, powerIdleWatts: 100, powerMaxWatts: 300)
+        #expect(linear.estimatedWatts(cpuUtilization: 0.25) == 150)
+    }
+
+    @Test func badCurvesSayWhy() {
+        for bad in ["0:58;x:98", "50:100;10:90", "0:58;120:300"] {
+            let path = Support.file("hosts.csv", "host,cpu_cores,cpu_mhz,memory_mb,power_curve\nh,1,1000,1024,\(bad)\n")
+            #expect(throws: InputError.self, "\(bad)") { try HostInventoryFile.read(path) }
+        }
+    }
+}

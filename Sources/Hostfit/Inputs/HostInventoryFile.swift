@@ -1,7 +1,8 @@
 /// Reads the native host inventory, `hosts.csv`:
 /// `host, cluster, model, cpu_cores, cpu_mhz` (per core), `memory_mb`, and optional
 /// `disk_iops, net_mbps, cost, power_idle_w, power_max_w, tags` (`;`-separated),
-/// `max_vms, state` and any `res_NAME` (a counted resource).
+/// `max_vms, state`, `power_curve` (measured watts at CPU loads: `0:58;50:120;100:222`) and
+/// any `res_NAME` (a counted resource).
 public enum HostInventoryFile {
     public static let requiredColumns = ["host", "cpu_cores", "cpu_mhz", "memory_mb"]
 
@@ -46,11 +47,24 @@ public enum HostInventoryFile {
                 }
                 state = parsed
             }
-            hosts.append(Host(
+            var curve: [(load: Double, watts: Double)] = []
+            if let raw = row.text("power_curve") {
+                for point in raw.split(separator: ";") {
+                    let parts = point.split(separator: ":").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+                    guard parts.count == 2, let load = parts[0], let watts = parts[1], (0...100).contains(load), watts >= 0, watts.isFinite else {
+                        throw row.error("power_curve '\(raw)': each point is LOAD_PCT:WATTS, e.g. 0:58;50:120;100:222")
+                    }
+                    guard curve.last.map({ $0.load < load }) ?? true else { throw row.error("power_curve '\(raw)': loads must ascend") }
+                    curve.append((load, watts))
+                }
+            }
+            var host = Host(
                 id: id, cluster: row.text("cluster") ?? "", model: row.text("model") ?? "",
                 cpuCores: cores, cpuMHzPerCore: mhz, memoryMB: memory, capacity: capacity,
                 cost: try row.number("cost"), powerIdleWatts: idle, powerMaxWatts: max,
-                tags: row.list("tags"), maxVMs: try row.integer("max_vms"), state: state))
+                tags: row.list("tags"), maxVMs: try row.integer("max_vms"), state: state)
+            host.powerCurve = curve
+            hosts.append(host)
         }
         if catalog, let free = hosts.first(where: { ($0.cost ?? 0) <= 0 }) {
             throw InputError(file: table.file, line: firstLine[free.id], "model '\(free.id)' needs a cost above 0: the catalog is what can be bought")

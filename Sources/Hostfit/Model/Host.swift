@@ -19,6 +19,9 @@ public struct Host: Hashable, Sendable {
     public var tags: Set<String>
     public var maxVMs: Int?
     public var state: State
+    /// Measured watts at CPU loads (percent, ascending), as SPECpower publishes them: read
+    /// in preference to the linear idle/max model.
+    public var powerCurve: [(load: Double, watts: Double)] = []
 
     public init(id: String, cluster: String = "", model: String = "", cpuCores: Int, cpuMHzPerCore: Double,
                 memoryMB: Double, capacity extra: [Resource: Double] = [:], cost: Double? = nil,
@@ -41,10 +44,31 @@ public struct Host: Hashable, Sendable {
     /// Only active hosts take VMs.
     public var acceptsVMs: Bool { state == .active }
 
-    /// Linear power model between idle and full load (Fan, Weber & Barroso, ISCA 2007),
-    /// from CPU utilization in 0...1; nil without both figures.
+    /// Power at a CPU utilization in 0...1: the measured curve interpolated linearly where
+    /// there is one, else the linear model between idle and full load (Fan, Weber & Barroso,
+    /// ISCA 2007); nil with neither.
     public func estimatedWatts(cpuUtilization u: Double) -> Double? {
+        let load = Swift.min(Swift.max(u, 0), 1) * 100
+        if let first = powerCurve.first, let last = powerCurve.last {
+            if load <= first.load { return first.watts }
+            if load >= last.load { return last.watts }
+            let k = powerCurve.firstIndex { $0.load >= load }!
+            let (a, b) = (powerCurve[k - 1], powerCurve[k])
+            return a.watts + (b.watts - a.watts) * (load - a.load) / (b.load - a.load)
+        }
         guard let idle = powerIdleWatts, let max = powerMaxWatts else { return nil }
-        return idle + (max - idle) * Swift.min(Swift.max(u, 0), 1)
+        return idle + (max - idle) * load / 100
+    }
+
+    public static func == (a: Host, b: Host) -> Bool {
+        a.id == b.id && a.cluster == b.cluster && a.model == b.model && a.cpuCores == b.cpuCores && a.cpuMHzPerCore == b.cpuMHzPerCore
+            && a.capacity == b.capacity && a.cost == b.cost && a.powerIdleWatts == b.powerIdleWatts && a.powerMaxWatts == b.powerMaxWatts
+            && a.tags == b.tags && a.maxVMs == b.maxVMs && a.state == b.state
+            && a.powerCurve.map(\.load) == b.powerCurve.map(\.load) && a.powerCurve.map(\.watts) == b.powerCurve.map(\.watts)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(id)
+        hasher.combine(model)
     }
 }
