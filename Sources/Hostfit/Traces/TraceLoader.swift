@@ -101,12 +101,14 @@ public enum TraceLoader {
     }
 }
 
-/// Shared state of one parallel read; each worker writes only its own slots.
+/// Shared state of one parallel read. Each worker fills only its own collector; the
+/// per-file slots are written under the lock (arrays are not safe to mutate concurrently,
+/// even at distinct indices).
 private final class LoadState: @unchecked Sendable {
     let collectors: [TraceCollector]
-    var results: [(format: TraceFormat, issues: FileIssues)?]
-    var errors: [InputError?]
-    var ignored: [Bool]
+    private(set) var results: [(format: TraceFormat, issues: FileIssues)?]
+    private(set) var errors: [InputError?]
+    private(set) var ignored: [Bool]
     private let lock = NSLock()
     private var filesDone = 0, rows = 0, bytes = 0
     private var lastReport = Date.distantPast
@@ -127,22 +129,23 @@ private final class LoadState: @unchecked Sendable {
                     let head = String(file.firstLine.prefix(80))
                     throw InputError(file: path, line: 1, "not a trace format Hostfit reads (first line: \(head.debugDescription))")
                 }
-                ignored[index] = true
+                lock.withLock { ignored[index] = true }
                 return
             }
             collector.issues = FileIssues(file: path)
             try format.read(file, into: collector)
-            results[index] = (format, collector.issues)
             lock.withLock {
+                results[index] = (format, collector.issues)
                 filesDone += 1
                 rows += collector.issues.rows
                 bytes += file.compressedBytesRead
             }
         } catch let error as InputError {
-            if !named, error.message == "is empty" { ignored[index] = true; return }
-            errors[index] = error
+            lock.withLock {
+                if !named, error.message == "is empty" { ignored[index] = true } else { errors[index] = error }
+            }
         } catch {
-            errors[index] = InputError(file: path, "\(error)")
+            lock.withLock { errors[index] = InputError(file: path, "\(error)") }
         }
     }
 
