@@ -156,3 +156,17 @@ struct CLITests {
         #expect(try hostfit("--help").stdout.contains("Exit codes"))
     }
 }
+
+@Suite("Atomic files")
+struct AtomicFileTests {
+    @Test func aFailedSetLeavesTheOldFilesAlone() throws {
+        let dir = Support.temporaryDirectory()
+        let kept = dir + "/summary.json"
+        try Data("old".utf8).write(to: URL(fileURLWithPath: kept))
+        #expect(throws: (any Error).self) {
+            try AtomicFile.writeAll([(kept, Data("new".utf8)), (dir + "/missing-folder/hosts.csv", Data("x".utf8))])
+        }
+        #expect(try String(contentsOfFile: kept, encoding: .utf8) == "old")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["summary.json"], "no temporary file left behind")
+    }
+}
