@@ -14,12 +14,7 @@ enum NativeTraceReader {
             c.issues.rows += 1
             fields.split(line)
             guard fields.count >= 4 else { c.issues.bad(line: number, "too few fields", detail: "\(fields.count) of 4"); return }
-            guard let time = TimestampParser.parse(fields.bytes(0, in: line)) else {
-                c.issues.bad(line: number, "unreadable timestamp", detail: fields.text(0, in: line)); return
-            }
-            let entityBytes = fields.bytes(1, in: line)
-            guard !entityBytes.isEmpty else { c.issues.bad(line: number, "empty entity"); return }
-            let entity = entities.entity(entityBytes, in: c)
+            guard let (time, entity) = timeAndEntity(fields, line, number, c, &entities) else { return }
             guard let metric = Metric(name: fields.text(2, in: line)) else {
                 c.issues.bad(line: number, "unknown metric", detail: fields.text(2, in: line)); return
             }
@@ -47,16 +42,23 @@ enum NativeTraceReader {
             guard !line.isEmpty else { return }
             c.issues.rows += 1
             guard fields.count >= 2 else { c.issues.bad(line: number, "too few fields", detail: "\(fields.count) of \(names.count)"); return }
-            guard let time = TimestampParser.parse(fields.bytes(0, in: line)) else {
-                c.issues.bad(line: number, "unreadable timestamp", detail: fields.text(0, in: line)); return
-            }
-            let entityBytes = fields.bytes(1, in: line)
-            guard !entityBytes.isEmpty else { c.issues.bad(line: number, "empty entity"); return }
-            let entity = entities.entity(entityBytes, in: c)
+            guard let (time, entity) = timeAndEntity(fields, line, number, c, &entities) else { return }
             for (i, metric) in columns where i < fields.count && !fields.isEmpty(i) {
                 guard let value = c.demandValue(fields.number(i, in: line), line: number, column: names[i]) else { continue }
                 c.add(entity: entity, time: time, metric: metric, value: value)
             }
         }
+    }
+
+    /// Columns 0 and 1 of both native formats: the time and the entity, or nil (counted as bad).
+    private static func timeAndEntity(_ fields: FieldSplitter, _ line: UnsafeBufferPointer<UInt8>, _ number: Int,
+                                      _ c: TraceCollector, _ entities: inout EntityCache) -> (Int64, Int)? {
+        guard let time = TimestampParser.parse(fields.bytes(0, in: line)) else {
+            c.issues.bad(line: number, "unreadable timestamp", detail: fields.text(0, in: line))
+            return nil
+        }
+        let entityBytes = fields.bytes(1, in: line)
+        guard !entityBytes.isEmpty else { c.issues.bad(line: number, "empty entity"); return nil }
+        return (time, entities.entity(entityBytes, in: c))
     }
 }
