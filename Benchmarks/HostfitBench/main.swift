@@ -1,7 +1,7 @@
 import Foundation
 import Hostfit
 
-// hostfit-bench sizing TRACES_DIR [SPLIT_EPOCH] | scale VMS...
+// hostfit-bench sizing TRACES_DIR [SPLIT_EPOCH] | scale VMS... | binpacking [--time-limit S] [--jobs N] [--every K] ROOT...
 let arguments = CommandLine.arguments
 do {
     switch arguments.count > 1 ? arguments[1] : "" {
@@ -10,8 +10,22 @@ do {
     case "scale":
         let rule = arguments.dropFirst(2).compactMap { PackingRule(rawValue: $0) }.first
         try Scale.run(sizes: arguments.dropFirst(2).compactMap { Int($0) }, packing: rule)
+    case "binpacking":
+        var limit = 10.0, jobs = 2, every = 1, roots: [String] = []
+        var rest = arguments.dropFirst(2)[...]
+        while let a = rest.popFirst() {
+            switch a {
+            case "--time-limit": limit = Double(rest.popFirst() ?? "") ?? limit
+            case "--jobs": jobs = Int(rest.popFirst() ?? "") ?? jobs
+            case "--every": every = Int(rest.popFirst() ?? "") ?? every
+            default: roots.append(a)
+            }
+        }
+        try BinPacking.run(roots: roots, limit: limit, jobs: max(1, jobs), every: every)
+    case "binpacking-shard" where arguments.count >= 3:
+        try BinPacking.shard(limit: Double(arguments[2])!, files: Array(arguments.dropFirst(3)))
     default:
-        FileHandle.standardError.write(Data("usage: hostfit-bench sizing TRACES_DIR [SPLIT_EPOCH] | scale VMS...\n".utf8))
+        FileHandle.standardError.write(Data("usage: hostfit-bench sizing TRACES_DIR [SPLIT_EPOCH] | scale VMS... | binpacking [--time-limit S] [--jobs N] [--every K] ROOT...\n".utf8))
         exit(2)
     }
 } catch {

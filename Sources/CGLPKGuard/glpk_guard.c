@@ -1,6 +1,7 @@
 #include "glpk_guard.h"
 #include <glpk.h>
 #include <setjmp.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -159,4 +160,108 @@ int hf_solve_mip(const hf_model *model, const hf_params *params, hf_result *resu
     guard_jump = outer_jump;
     guard_text = outer_text;
     return status;
+}
+
+struct hf_lp {
+    glp_prob *P;
+    int rows, dead;
+    char message[1024];
+};
+
+/* Runs `body` under the guard; on GLPK's error the environment (and the problem) is gone. */
+#define HF_GUARDED(lp, body, failed) do { \
+    jmp_buf jump; \
+    jmp_buf *volatile outer_jump = guard_jump; \
+    char *volatile outer_text = guard_text; \
+    guard_jump = &jump; \
+    guard_text = (lp)->message; \
+    glp_term_hook(term_hook, NULL); \
+    glp_error_hook(error_hook, NULL); \
+    if (setjmp(jump) == 0) { \
+        body; \
+        glp_error_hook(NULL, NULL); \
+        glp_term_hook(NULL, NULL); \
+    } else { \
+        glp_free_env(); \
+        (lp)->dead = 1; \
+        (lp)->P = NULL; \
+        failed; \
+    } \
+    guard_jump = outer_jump; \
+    guard_text = outer_text; \
+} while (0)
+
+hf_lp *hf_lp_new(int rows, const int *row_type, const double *row_lower, const double *row_upper, char *message) {
+    hf_lp *lp = calloc(1, sizeof *lp);
+    if (!lp) { strcpy(message, "out of memory"); return NULL; }
+    lp->rows = rows;
+    HF_GUARDED(lp, {
+        lp->P = glp_create_prob();
+        glp_set_obj_dir(lp->P, GLP_MIN);
+        if (rows > 0) glp_add_rows(lp->P, rows);
+        for (int i = 1; i <= rows; i++) glp_set_row_bnds(lp->P, i, row_type[i], row_lower[i], row_upper[i]);
+    }, {});
+    if (lp->dead) {
+        strncpy(message, lp->message, 1023);
+        message[1023] = '\0';
+        free(lp);
+        return NULL;
+    }
+    return lp;
+}
+
+int hf_lp_add_column(hf_lp *lp, double cost, double upper, int count, const int *rows, const double *values) {
+    if (lp->dead) return -1;
+    int j = -1;
+    HF_GUARDED(lp, {
+        j = glp_add_cols(lp->P, 1);
+        if (upper < 0) glp_set_col_bnds(lp->P, j, GLP_LO, 0, 0);
+        else glp_set_col_bnds(lp->P, j, upper == 0 ? GLP_FX : GLP_DB, 0, upper);
+        glp_set_obj_coef(lp->P, j, cost);
+        glp_set_mat_col(lp->P, j, count, rows, values);
+    }, { j = -1; });
+    return j;
+}
+
+int hf_lp_solve(hf_lp *lp, double time_limit, int *status, double *objective, double *row_dual, double *col_value) {
+    if (lp->dead) return -1;
+    int ret = -1;
+    HF_GUARDED(lp, {
+        glp_smcp smcp;
+        glp_init_smcp(&smcp);
+        smcp.msg_lev = GLP_MSG_OFF;
+        if (time_limit > 0 && time_limit < 2e6) smcp.tm_lim = (int)(time_limit * 1000) + 1;
+        ret = glp_simplex(lp->P, &smcp);
+        if (ret == GLP_EFAIL || ret == GLP_ESING || ret == GLP_ECOND) {
+            /* A bad basis after many added columns: start again from an advanced one. */
+            glp_adv_basis(lp->P, 0);
+            ret = glp_simplex(lp->P, &smcp);
+        }
+        *status = glp_get_status(lp->P);
+        *objective = glp_get_obj_val(lp->P);
+        if (row_dual) for (int i = 1; i <= lp->rows; i++) row_dual[i] = glp_get_row_dual(lp->P, i);
+        if (col_value) {
+            int n = glp_get_num_cols(lp->P);
+            for (int j = 1; j <= n; j++) col_value[j] = glp_get_col_prim(lp->P, j);
+        }
+    }, { ret = -1; });
+    return ret;
+}
+
+int hf_lp_set_row(hf_lp *lp, int row, int type, double lower, double upper) {
+    if (lp->dead) return -1;
+    int ret = 0;
+    HF_GUARDED(lp, { glp_set_row_bnds(lp->P, row, type, lower, upper); }, { ret = -1; });
+    return ret;
+}
+
+int hf_lp_columns(const hf_lp *lp) { return lp->dead ? 0 : glp_get_num_cols(lp->P); }
+const char *hf_lp_message(const hf_lp *lp) { return lp->message; }
+
+void hf_lp_free(hf_lp *lp) {
+    if (!lp) return;
+    if (!lp->dead && lp->P) {
+        HF_GUARDED(lp, { glp_delete_prob(lp->P); }, {});
+    }
+    free(lp);
 }

@@ -21,6 +21,11 @@ public struct MIPModel: Sendable {
     public struct Row: Sendable {
         public var lower: Double?
         public var upper: Double?
+
+        public init(lower: Double? = nil, upper: Double? = nil) {
+            self.lower = lower
+            self.upper = upper
+        }
     }
 
     public var sense: Sense

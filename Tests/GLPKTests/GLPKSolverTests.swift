@@ -119,3 +119,38 @@ struct GLPKSolverTests {
     }
 }
 
+
+@Suite("Column LP")
+struct ColumnLPTests {
+    /// min x1 + 2 x2 + 3 x3 with x1 + x3 >= 2, x2 + x3 >= 1: x1 = 2, x2 = 1 costs 4 (duals 1
+    /// and 2); the column x3 then prices out (3 = 1 + 2), and a cheaper one takes over.
+    @Test func growsBySolvingWarmAndReportsDuals() throws {
+        let rows = [MIPModel.Row(lower: 2), MIPModel.Row(lower: 1)]
+        try ColumnLP.with(rows: rows) { (lp: ColumnLP) throws(GLPKError) in
+            try lp.addColumn(cost: 1, entries: [(0, 1)])
+            try lp.addColumn(cost: 2, entries: [(1, 1)])
+            var solution = try lp.solve()
+            #expect(solution.status == .optimal)
+            #expect(abs(solution.objective - 4) < 1e-9)
+            #expect(abs(solution.duals[0] - 1) < 1e-9 && abs(solution.duals[1] - 2) < 1e-9)
+            try lp.addColumn(cost: 2.5, entries: [(0, 1), (1, 1)])
+            solution = try lp.solve()
+            #expect(abs(solution.objective - 3.5) < 1e-9)  // x3 = 1, x1 = 1
+            #expect(solution.values.count == 3)
+            try lp.setRow(1, MIPModel.Row(lower: 0))
+            solution = try lp.solve()
+            #expect(abs(solution.objective - 2) < 1e-9)
+        }
+    }
+
+    @Test func rejectsBadColumnsBeforeGLPKSeesThem() throws {
+        let lp: Int = try ColumnLP.with(rows: [MIPModel.Row(lower: 1)]) { (lp: ColumnLP) throws(GLPKError) in
+            for entries in [[(row: 1, value: 1.0)], [(0, 1), (0, 2)]] {
+                do { try lp.addColumn(cost: 1, entries: entries); Issue.record("accepted \(entries)") } catch {}
+            }
+            do { try lp.addColumn(cost: .nan, entries: [(0, 1)]); Issue.record("accepted a NaN cost") } catch {}
+            return lp.columnCount
+        }
+        #expect(lp == 0)
+    }
+}

@@ -44,4 +44,23 @@ typedef struct {
    thread's GLPK environment was freed, and result->message says what GLPK reported. */
 int hf_solve_mip(const hf_model *model, const hf_params *params, hf_result *result);
 
+/* A linear program that grows by columns (column generation): created, grown, solved and
+   freed on one thread. Every call runs under the same guard as hf_solve_mip; after the
+   error hook fires the problem is gone and every later call returns -1. Minimizes; columns
+   have lower bound 0. */
+typedef struct hf_lp hf_lp;
+
+/* NULL when GLPK rejected the rows (message says why). */
+hf_lp *hf_lp_new(int rows, const int *row_type, const double *row_lower, const double *row_upper, char *message);
+/* rows/values: [count + 1], 1-based, distinct rows. upper < 0: no upper bound. Returns the column's index. */
+int hf_lp_add_column(hf_lp *lp, double cost, double upper, int count, const int *rows, const double *values);
+/* Primal simplex from the last basis. status: GLP_OPT, GLP_NOFEAS, GLP_UNBND or GLP_UNDEF.
+   row_dual: [rows + 1]; col_value: [columns + 1], both may be NULL. Returns glp_simplex's code, or -1. */
+int hf_lp_solve(hf_lp *lp, double time_limit, int *status, double *objective, double *row_dual, double *col_value);
+/* Changes row i's bounds (1-based), as in hf_lp_new. */
+int hf_lp_set_row(hf_lp *lp, int row, int type, double lower, double upper);
+int hf_lp_columns(const hf_lp *lp);
+const char *hf_lp_message(const hf_lp *lp);
+void hf_lp_free(hf_lp *lp);
+
 #endif

@@ -36,6 +36,23 @@ public enum Planner {
         // Bounds count hosts: they prove a plan optimal only when hosts are what it minimizes.
         let byCount = problem.objective == .hosts
         var proven = byCount && assignment.placedCount == placeable.count && assignment.hostsUsed <= bound.hosts
+        if !proven, byCount, options.solver != .heuristic, assignment.placedCount == placeable.count {
+            // Up to two thirds of what is left: the LP bound, and a plan from its patterns.
+            let until = elapsed() + max(0, options.timeLimit - elapsed()) * 2 / 3
+            if let cg = ColumnGeneration.run(problem, vms: placeable, incumbent: assignment,
+                                             deadline: start + .milliseconds(Int(until * 1000))) {
+                phase("column-generation")
+                notes += cg.notes
+                if let hosts = cg.boundHosts, hosts > bound.hosts {
+                    bound = LowerBound(hosts: hosts, method: "column-generation", resource: nil)
+                }
+                if let better = cg.assignment, better.hostsUsed < assignment.hostsUsed {
+                    assignment = better
+                    solver = rule.rawValue + "+patterns"
+                }
+                proven = assignment.hostsUsed <= bound.hosts
+            }
+        }
 
         let runILP: Bool
         switch options.solver {
@@ -48,7 +65,7 @@ public enum Planner {
             if left > 0.05 {
                 let result = improve(problem, placeable, assignment, timeLimit: left)
                 phase("ilp")
-                solver = rule.rawValue + "+ilp"
+                solver += "+ilp"
                 notes += result.notes
                 let better = byCount ? result.assignment.hostsUsed < assignment.hostsUsed
                     : cost(result.assignment, problem) < cost(assignment, problem) - 1e-9
@@ -81,7 +98,7 @@ public enum Planner {
         if proven, byCount, assignment.placedCount == placeable.count, bound.hosts < assignment.hostsUsed {
             bound = LowerBound(hosts: assignment.hostsUsed, method: "ilp", resource: nil)  // the ILP proved it
         }
-        let status: PlanStatus = proven ? .optimal : (solver.hasSuffix("+ilp") ? .feasible : .heuristic)
+        let status: PlanStatus = proven ? .optimal : (solver != rule.rawValue ? .feasible : .heuristic)
         var outcome = PlanOutcome(assignment: assignment, status: status, solver: solver, lowerBound: bound, seconds: elapsed(), notes: notes)
         outcome.phases = phases
         return outcome

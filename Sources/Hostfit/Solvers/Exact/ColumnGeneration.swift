@@ -1,0 +1,267 @@
+import GLPK
+
+/// Column generation on the set-covering model (`PatternModel`), for a lower bound on hosts
+/// that is usually the optimum itself (the Gilmore-Gomory LP bound; for one-dimensional bin
+/// packing its rounding is almost always optimal), then plans that may reach it:
+/// - a dive: fix the patterns the LP uses (all whole copies, else the largest fraction), take
+///   them out of the demand and generate columns again, until every VM is covered (the
+///   residual heuristic of cutting stock; see Sadykov, Vanderbeck et al., "Primal heuristics
+///   for branch and price: the assets of diving methods", INFORMS J. Computing 31, 2019);
+/// - a GLPK MIP over all patterns found ("price and branch"), from the better plan so far.
+///
+/// The bound holds whenever the pricer stops early: for any duals pi >= 0 and an upper bound
+/// P_t on the best pattern value of host class t, pi.d + sum_t N_t min(0, 1 - P_t) is a lower
+/// bound (Lagrangian relaxation of the covering rows), and scaling pi by 1 / max_t P_t gives
+/// Farley's bound (Farley, "A note on bounding a class of linear programming problems",
+/// Operations Research 38, 1990). Counting hosts only: every host costs 1.
+enum ColumnGeneration {
+    struct Result {
+        /// A plan with fewer hosts than the incumbent, when the MIP found one.
+        var assignment: Assignment?
+        /// Hosts any plan needs (the rounded bound), when the LP ran.
+        var boundHosts: Int?
+        /// The LP bound before rounding.
+        var bound: Double?
+        /// The LP was solved to optimality (pricing proved no improving pattern).
+        var lpOptimal = false
+        var columns = 0
+        var rounds = 0
+        var notes: [String] = []
+    }
+
+    static func run(_ problem: PlacementProblem, vms: [Int], incumbent: Assignment, deadline: ContinuousClock.Instant,
+                    shouldStop: () -> Bool = { false }) -> Result? {
+        guard problem.objective == .hosts, let model = PatternModel(problem, vms: vms) else { return nil }
+        guard vms.allSatisfy({ incumbent.hostOf[$0] >= 0 }) else { return nil }
+        let clock = ContinuousClock()
+        func left() -> Double {
+            let d = clock.now.duration(to: deadline)
+            return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        }
+        func outOfTime() -> Bool { left() <= 0 || shouldStop() }
+        let T = model.items.count, K = model.classes.count
+        let classOf = model.classOfHost(hostCount: problem.hostCount)
+        let demand = model.items.map(\.count), available = model.classes.map(\.hosts.count)
+        // Rows: cover each item type; at most N_t hosts of class t.
+        func rows(_ demand: [Int], _ available: [Int]) -> [MIPModel.Row] {
+            demand.map { MIPModel.Row(lower: Double($0)) } + available.map { MIPModel.Row(upper: Double($0)) }
+        }
+
+        var pool = PatternPool()
+        // The incumbent's hosts are the first columns, so the MIP can start from it.
+        var incumbentCopies: [Int: Int] = [:]
+        var byHost: [Int: [Int: Int]] = [:]
+        for v in vms { byHost[incumbent.hostOf[v], default: [:]][model.typeOf[v], default: 0] += 1 }
+        for (h, counts) in byHost.sorted(by: { $0.key < $1.key }) {
+            guard classOf[h] >= 0 else { return nil }
+            let j = pool.insert(classOf[h], counts.map { (item: $0.key, count: $0.value) })
+            incumbentCopies[j ?? pool.index(classOf[h], counts.map { (item: $0.key, count: $0.value) })!, default: 0] += 1
+        }
+        let pricer = PatternPricer(dimensions: model.dimensions)
+        var result = Result()
+        var best = incumbent.hostsUsed
+        var bestCopies = incumbentCopies
+
+        do {
+            try ColumnLP.with(rows: rows(demand, available)) { (lp: ColumnLP) throws(GLPKError) in
+                var patternOfColumn: [Int] = []   // -1: a dual-optimal inequality
+                func addPattern(_ j: Int) throws(GLPKError) {
+                    let p = pool.patterns[j]
+                    try lp.addColumn(cost: 1, entries: p.counts.map { ($0.item, Double($0.count)) } + [(T + p.cls, 1)])
+                    patternOfColumn.append(j)
+                }
+                for j in pool.patterns.indices { try addPattern(j) }
+                // Dual-optimal inequalities (Ben Amor, Desrosiers & Valerio de Carvalho, "Dual-
+                // optimal inequalities for stabilized column generation", Operations Research 54,
+                // 2006): a VM's slot can always hold a smaller VM instead, so a larger type is
+                // worth at least as much. Columns (+1 smaller, -1 larger) at cost 0 say so, and
+                // cut the degenerate duals that stall the first rounds.
+                for (big, small) in model.dominancePairs() {
+                    try lp.addColumn(cost: 0, entries: [(small, 1), (big, -1)])
+                    patternOfColumn.append(-1)
+                }
+
+                /// Rounds of pricing until no pattern improves (or `enough` says stop); the
+                /// last LP solution, or nil when the LP failed. `converged`: pricing proved it optimal.
+                var converged = false
+                func generate(_ residual: [Int], maxRounds: Int, enough: (ColumnLP.Solution, _ added: Int, _ upper: [Double], _ exact: Bool) -> Bool)
+                    throws(GLPKError) -> ColumnLP.Solution? {
+                    converged = false
+                    var rounds = 0
+                    while true {
+                        let solution = try lp.solve(timeLimit: max(0.1, left()))
+                        guard solution.status == .optimal else { return nil }
+                        rounds += 1
+                        result.rounds += 1
+                        var upper = [Double](repeating: 0, count: K)
+                        var added = 0, exact = true
+                        for c in 0..<K {
+                            let cls = model.classes[c]
+                            let threshold = 1 - min(0, solution.duals[T + c]) + 1e-9
+                            let items = (0..<T).filter { residual[$0] > 0 && cls.allows[model.items[$0].eligibility] }.map {
+                                (type: $0, size: model.items[$0].size, value: max(0, solution.duals[$0]), count: residual[$0])
+                            }
+                            let priced = pricer.price(items: items, capacity: cls.capacity, vmLimit: cls.vmLimit, threshold: threshold)
+                            upper[c] = priced.upper
+                            exact = exact && priced.exact
+                            for found in priced.patterns {
+                                if let j = pool.insert(c, found.counts) { try addPattern(j); added += 1 }
+                            }
+                            if outOfTime() { break }
+                        }
+                        converged = added == 0 && exact
+                        if enough(solution, added, upper, exact) || added == 0 || rounds >= maxRounds || outOfTime() { return solution }
+                    }
+                }
+
+                // The root: the bound.
+                var bound = 0.0
+                let root = try generate(demand, maxRounds: .max) { solution, added, upper, exact in
+                    // Lagrangian and Farley bounds from these duals (valid whatever the pricer did).
+                    let pi = (0..<T).map { max(0, solution.duals[$0]) }
+                    let cover = zip(pi, demand).reduce(0.0) { $0 + $1.0 * Double($1.1) }
+                    var lagrange = cover
+                    for c in 0..<K { lagrange += Double(available[c]) * min(0, 1 - upper[c]) }
+                    bound = max(bound, lagrange, cover / max(1, upper.max() ?? 1))
+                    if added == 0 && exact {
+                        bound = max(bound, solution.objective)
+                        result.lpOptimal = true
+                    }
+                    // Done: proven, or the LP bound's rounding is settled.
+                    let rounded = Int(LowerBounds.ceilTolerant(bound))
+                    return rounded >= best || rounded >= Int(LowerBounds.ceilTolerant(solution.objective))
+                }
+                guard root != nil else {
+                    result.notes.append("column generation stopped: the master LP did not solve")
+                    return
+                }
+                result.bound = bound
+                result.boundHosts = Int(LowerBounds.ceilTolerant(bound))
+                let target = result.boundHosts!
+                if target >= best || outOfTime() { return }
+
+                // The dive.
+                var residual = demand, free = available
+                var fixed: [Int: Int] = [:]
+                var used = 0
+                while residual.contains(where: { $0 > 0 }) {
+                    guard !outOfTime(), let node = try generate(residual, maxRounds: 40, enough: { _, _, _, _ in false }) else { return }
+                    // No plan below `best` down this path.
+                    if converged, used + Int(LowerBounds.ceilTolerant(node.objective)) >= best { return }
+                    var chosen: [(Int, Int)] = []
+                    var largest = (column: -1, value: 0.0)
+                    for (column, value) in node.values.enumerated() where patternOfColumn[column] >= 0 && value > 1e-6 {
+                        let whole = Int((value + 1e-6).rounded(.down))
+                        if whole > 0 { chosen.append((patternOfColumn[column], whole)) }
+                        if value - Double(whole) > largest.value { largest = (column, value - Double(whole)) }
+                    }
+                    if chosen.isEmpty {
+                        guard largest.column >= 0 else { return }
+                        chosen = [(patternOfColumn[largest.column], 1)]
+                    }
+                    for (j, copies) in chosen {
+                        let cls = pool.patterns[j].cls
+                        for _ in 0..<copies where free[cls] > 0 {
+                            // What the host really takes: the pattern's VMs still uncovered, then
+                            // the largest uncovered that still fit (the LP's exchange columns let a
+                            // pattern's slot stand for a smaller VM).
+                            let counts = model.fill(pool.patterns[j].counts, cls: cls, residual: residual)
+                            guard !counts.isEmpty else { break }
+                            let k: Int
+                            if let known = pool.index(cls, counts) { k = known } else { k = pool.insert(cls, counts)!; try addPattern(k) }
+                            fixed[k, default: 0] += 1
+                            used += 1
+                            free[cls] -= 1
+                            for (item, count) in counts { residual[item] -= count }
+                        }
+                    }
+                    for i in 0..<T { try lp.setRow(i, MIPModel.Row(lower: Double(residual[i]))) }
+                    for c in 0..<K { try lp.setRow(T + c, MIPModel.Row(upper: Double(free[c]))) }
+                }
+                if used < best {
+                    best = used
+                    bestCopies = fixed
+                    result.notes.append("column generation dive: \(used) hosts")
+                }
+            }
+        } catch {
+            result.notes.append("column generation failed (\(error)); the heuristic plan stands")
+            return result
+        }
+        result.columns = pool.patterns.count
+
+        // Price and branch: the best plan built from all the patterns found.
+        if let target = result.boundHosts, target < best, left() > 0.05, !shouldStop() {
+            var mip = MIPModel(sense: .minimize)
+            for p in pool.patterns { mip.addColumn(kind: .integer, lower: 0, upper: Double(available[p.cls]), objective: 1) }
+            var rowTerms = [[(column: Int, coefficient: Double)]](repeating: [], count: T + K)
+            for (j, p) in pool.patterns.enumerated() {
+                for (item, count) in p.counts { rowTerms[item].append((j, Double(count))) }
+                rowTerms[T + p.cls].append((j, 1))
+            }
+            for (i, row) in rows(demand, available).enumerated() { mip.addRow(rowTerms[i], lower: row.lower, upper: row.upper) }
+            let start = pool.patterns.indices.map { Double(bestCopies[$0] ?? 0) }
+            let gap = 0.999 / Double(max(best, 1))
+            let parameters = MIPParameters(timeLimit: max(0.05, left()), relativeGap: gap, presolve: false, heuristics: true, incumbent: start)
+            do {
+                let solution = try GLPKSolver.solve(mip, parameters)
+                if solution.hasSolution {
+                    let copies = solution.values.enumerated().reduce(into: [Int: Int]()) { $0[$1.offset] = Int($1.element.rounded()) }
+                    let hosts = copies.values.reduce(0, +)
+                    if hosts < best { best = hosts; bestCopies = copies }
+                }
+            } catch {
+                result.notes.append("pattern MIP not run: \(error)")
+            }
+        }
+        guard best < incumbent.hostsUsed, let plan = assignment(bestCopies, pool, model, vms: vms, base: incumbent),
+              plan.hostsUsed < incumbent.hostsUsed else { return result }
+        result.assignment = plan
+        return result
+    }
+
+    /// Hosts for pattern copies: each copy takes the next host of its class and the next VMs
+    /// of its item types (a copy may cover more than is left: a VM set is a subset of a pattern,
+    /// so it still fits). nil when the copies do not cover every VM.
+    static func assignment(_ copies: [Int: Int], _ pool: PatternPool, _ model: PatternModel, vms: [Int], base: Assignment) -> Assignment? {
+        var assignment = base
+        var next = model.items.map { $0.vms[...] }
+        var freeHosts = model.classes.map { $0.hosts[...] }
+        for v in vms { assignment.hostOf[v] = Assignment.unplaced }
+        for (j, count) in copies.sorted(by: { $0.key < $1.key }) where count > 0 {
+            let p = pool.patterns[j]
+            for _ in 0..<count {
+                guard p.counts.contains(where: { !next[$0.item].isEmpty }) else { break }
+                guard let h = freeHosts[p.cls].popFirst() else { return nil }
+                for (item, count) in p.counts {
+                    for _ in 0..<count {
+                        guard let v = next[item].popFirst() else { break }
+                        assignment.hostOf[v] = h
+                    }
+                }
+            }
+        }
+        return next.allSatisfy(\.isEmpty) ? assignment : nil
+    }
+}
+
+/// Patterns found so far, each once.
+struct PatternPool {
+    private(set) var patterns: [(cls: Int, counts: [(item: Int, count: Int)])] = []
+    private var known: [[Int]: Int] = [:]
+
+    private static func key(_ cls: Int, _ counts: [(item: Int, count: Int)]) -> [Int] {
+        [cls] + counts.sorted { $0.item < $1.item }.flatMap { [$0.item, $0.count] }
+    }
+
+    /// The new pattern's index, or nil when it was known.
+    mutating func insert(_ cls: Int, _ counts: [(item: Int, count: Int)]) -> Int? {
+        let k = Self.key(cls, counts)
+        guard known[k] == nil else { return nil }
+        known[k] = patterns.count
+        patterns.append((cls, counts.sorted { $0.item < $1.item }))
+        return patterns.count - 1
+    }
+
+    func index(_ cls: Int, _ counts: [(item: Int, count: Int)]) -> Int? { known[Self.key(cls, counts)] }
+}

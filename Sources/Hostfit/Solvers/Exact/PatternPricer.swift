@@ -1,0 +1,182 @@
+/// The pricing problem of column generation: the most valuable pattern for one host class,
+/// a bounded multi-dimensional knapsack (maximize the summed dual values of the items on a
+/// host, within its capacity in every dimension and its VM limit).
+///
+/// Depth-first branch and bound (Martello & Toth, "Knapsack Problems", 1990, ch. 3 for one
+/// dimension). Items go in order of value per surrogate size; a node's bound is the least,
+/// over dimensions, of that dimension's fractional (Dantzig) bound, each dimension alone
+/// being a relaxation. In one dimension this is the classic bound. A node limit keeps each
+/// call short; when it is hit the result is a good pattern, not a proven best, and `upper`
+/// still bounds the best value (the root bound), which keeps the column generation bound
+/// valid (Farley's bound needs only an upper bound on the pricing value).
+struct PatternPricer {
+    struct Result {
+        /// Improving patterns found, best last: (item, count) pairs and their value.
+        var patterns: [(counts: [(item: Int, count: Int)], value: Double)]
+        var best: Double
+        /// An upper bound on the best value: `best` when `exact`.
+        var upper: Double
+        var exact: Bool
+    }
+
+    let dimensions: Int
+    var nodeLimit = 200_000
+
+    /// `items`: (type, size per dimension, value, most copies). Only items of positive value
+    /// are worth packing. Patterns with value above `threshold` are reported.
+    func price(items input: [(type: Int, size: [Double], value: Double, count: Int)], capacity: [Double], vmLimit: Int,
+               threshold: Double) -> Result {
+        let D = dimensions
+        let useful = input.filter { $0.value > 1e-12 && $0.count > 0 }
+        // A VM limit is one more dimension, each item of size 1.
+        let limited = vmLimit < useful.reduce(0) { $0 + $1.count }
+        let E = D + (limited ? 1 : 0)
+        var cap = capacity.map { $0 * (1 + 1e-12) }
+        if limited { cap.append(Double(vmLimit)) }
+        var items: [(type: Int, size: [Double], value: Double, count: Int)] = []
+        for item in useful {
+            var size = item.size
+            if limited { size.append(1) }
+            // The most copies that fit an empty host.
+            var most = item.count
+            for d in 0..<E where size[d] > 0 { most = min(most, Int((cap[d] / size[d]).rounded(.down))) }
+            if most > 0 { items.append((item.type, size, item.value, most)) }
+        }
+        guard !items.isEmpty else { return Result(patterns: [], best: 0, upper: 0, exact: true) }
+        if E == 1, let result = dynamicProgram(items, capacity: cap[0], threshold: threshold) { return result }
+        // Value per surrogate size (each dimension relative to its capacity), best first.
+        func surrogate(_ size: [Double]) -> Double {
+            var s = 0.0
+            for d in 0..<E where cap[d] > 0 && cap[d] < .greatestFiniteMagnitude { s += size[d] / cap[d] }
+            return max(s, 1e-12)
+        }
+        items.sort { $0.value / surrogate($0.size) > $1.value / surrogate($1.size) }
+        let n = items.count
+        var size = [Double](repeating: 0, count: n * E)
+        var value = [Double](repeating: 0, count: n), most = [Int](repeating: 0, count: n)
+        for (i, item) in items.enumerated() {
+            for d in 0..<E { size[i * E + d] = item.size[d] }
+            value[i] = item.value
+            most[i] = item.count
+        }
+        // Per dimension, items by value per unit of that dimension (free ones first).
+        let order: [[Int]] = (0..<E).map { d in
+            (0..<n).sorted { a, b in
+                let ra = size[a * E + d] > 0 ? value[a] / size[a * E + d] : .infinity
+                let rb = size[b * E + d] > 0 ? value[b] / size[b * E + d] : .infinity
+                return ra > rb
+            }
+        }
+        // Dimensions that can bind: some items' total exceeds the capacity.
+        let binding = (0..<E).filter { d in
+            var total = 0.0
+            for i in 0..<n { total += size[i * E + d] * Double(most[i]) }
+            return total > cap[d]
+        }
+        var residual = cap
+        // Fractional bound over items from position `from` on, within `residual`.
+        func bound(from: Int) -> Double {
+            var best = Double.infinity
+            for d in binding {
+                var room = residual[d], total = 0.0
+                for i in order[d] where i >= from {
+                    let s = size[i * E + d]
+                    let copies = Double(most[i])
+                    if s * copies <= room { room -= s * copies; total += value[i] * copies }
+                    else { total += value[i] * room / s; break }
+                }
+                if total < best { best = total }
+                if best == 0 { break }
+            }
+            if best == .infinity {
+                best = 0
+                for i in from..<n { best += value[i] * Double(most[i]) }
+            }
+            return best
+        }
+
+        let root = bound(from: 0)
+        var counts = [Int](repeating: 0, count: n)
+        var best = 0.0, bestCounts = counts
+        var found: [(counts: [(item: Int, count: Int)], value: Double)] = []
+        var nodes = 0
+        var exhausted = false
+        func record(_ total: Double) {
+            best = total
+            bestCounts = counts
+            if total > threshold {
+                found.append((counts.enumerated().compactMap { $1 > 0 ? (items[$0].type, $1) : nil }, total))
+                if found.count > 8 { found.removeFirst() }
+            }
+        }
+        func search(_ i: Int, _ total: Double) {
+            if total > best + 1e-12 { record(total) }
+            guard i < n else { return }
+            nodes += 1
+            if nodes > nodeLimit { exhausted = true; return }
+            if total + bound(from: i) <= best + 1e-9 { return }
+            var k = most[i]
+            for d in 0..<E where size[i * E + d] > 0 { k = min(k, Int((residual[d] / size[i * E + d]).rounded(.down))) }
+            while k >= 0 {
+                counts[i] = k
+                for d in 0..<E { residual[d] -= Double(k) * size[i * E + d] }
+                search(i + 1, total + Double(k) * value[i])
+                for d in 0..<E { residual[d] += Double(k) * size[i * E + d] }
+                counts[i] = 0
+                if exhausted { return }
+                k -= 1
+            }
+        }
+        search(0, 0)
+        _ = bestCounts
+        return Result(patterns: found, best: best, upper: exhausted ? max(root, best) : best, exact: !exhausted)
+    }
+
+    /// One dimension with integral sizes: the exact dynamic program over capacity, which does
+    /// not care how correlated values and sizes are (branch and bound does: duals of bin
+    /// packing are nearly proportional to sizes, its hardest case). Copies of an item are
+    /// split in powers of two (a bounded knapsack as a 0-1 one).
+    private func dynamicProgram(_ items: [(type: Int, size: [Double], value: Double, count: Int)], capacity: Double,
+                                threshold: Double) -> Result? {
+        guard capacity < 4_000_000, items.allSatisfy({ $0.size[0] == $0.size[0].rounded() && $0.size[0] >= 1 }) else { return nil }
+        let C = Int((capacity + 1e-9).rounded(.down))
+        var pieces: [(item: Int, copies: Int, size: Int, value: Double)] = []
+        for (i, item) in items.enumerated() {
+            var left = item.count, chunk = 1
+            while left > 0 {
+                let k = min(chunk, left)
+                pieces.append((i, k, k * Int(item.size[0]), Double(k) * item.value))
+                left -= k
+                chunk *= 2
+            }
+        }
+        guard pieces.count * (C + 1) <= 60_000_000 else { return nil }
+        var best = [Double](repeating: 0, count: C + 1)
+        var taken = [UInt64](repeating: 0, count: (pieces.count * (C + 1) + 63) / 64)
+        for (p, piece) in pieces.enumerated() where piece.size <= C {
+            let base = p * (C + 1)
+            var c = C
+            while c >= piece.size {
+                let candidate = best[c - piece.size] + piece.value
+                if candidate > best[c] + 1e-12 {
+                    best[c] = candidate
+                    let bit = base + c
+                    taken[bit >> 6] |= 1 << UInt64(bit & 63)
+                }
+                c -= 1
+            }
+        }
+        var counts = [Int](repeating: 0, count: items.count)
+        var c = C
+        for p in stride(from: pieces.count - 1, through: 0, by: -1) {
+            let bit = p * (C + 1) + c
+            if taken[bit >> 6] & (1 << UInt64(bit & 63)) != 0 {
+                counts[pieces[p].item] += pieces[p].copies
+                c -= pieces[p].size
+            }
+        }
+        let value = best[C]
+        let pattern = counts.enumerated().compactMap { $1 > 0 ? (item: items[$0].type, count: $1) : nil }
+        return Result(patterns: value > threshold ? [(pattern, value)] : [], best: value, upper: value, exact: true)
+    }
+}

@@ -1,0 +1,74 @@
+import Testing
+@testable import Hostfit
+
+@Suite("Column generation")
+struct ColumnGenerationTests {
+    /// Five VMs of 40 on hosts of 100: volume and L2 say 2, but no host holds three, so the
+    /// LP bound of the set-covering model is 2.5, and 3 is proven.
+    @Test func lpBoundProvesWhatVolumeAndL2Cannot() {
+        let problem = Support.binPacking(capacity: 100, weights: [40, 40, 40, 40, 40])
+        #expect(LowerBounds.compute(problem, vms: Array(0..<5)).hosts == 2)
+        let outcome = Planner.plan(problem)
+        #expect(outcome.hostsUsed == 3)
+        #expect(outcome.status == .optimal)
+        #expect(outcome.lowerBound.method == "column-generation")
+    }
+
+    /// Triplets that fill hosts exactly (Falkenauer's "t" construction): first-fit decreasing
+    /// pairs the large ones badly; the dive finds the exact triplets.
+    @Test func diveFindsExactTriplets() {
+        let triplets: [[Double]] = [[380, 320, 300], [420, 330, 250], [450, 280, 270], [400, 350, 250], [360, 340, 300], [440, 290, 270]]
+        let problem = Support.binPacking(capacity: 1000, weights: triplets.flatMap { $0 })
+        #expect(FirstFitDecreasing.solve(problem).hostsUsed > 6)
+        let outcome = Planner.plan(problem, options: PlanOptions(timeLimit: 10))
+        #expect(outcome.hostsUsed == 6)
+        #expect(outcome.status == .optimal)
+        #expect(PlanValidator.violations(of: outcome.assignment.placement(in: problem), in: problem).isEmpty)
+    }
+
+    /// The pricer against brute force: one dimension (the dynamic program) and two (branch and bound).
+    @Test(arguments: [1, 2]) func pricerFindsTheBestPattern(dimensions: Int) {
+        var rng = SeededGenerator(seed: UInt64(dimensions))
+        for _ in 0..<40 {
+            let n = Int.random(in: 1...6, using: &rng)
+            let items = (0..<n).map { t in
+                (type: t, size: (0..<dimensions).map { _ in Double(Int.random(in: 1...60, using: &rng)) },
+                 value: Double.random(in: 0...1, using: &rng), count: Int.random(in: 1...3, using: &rng))
+            }
+            let capacity = [Double](repeating: 100, count: dimensions)
+            let result = PatternPricer(dimensions: dimensions).price(items: items, capacity: capacity, vmLimit: .max, threshold: 0)
+            var best = 0.0
+            func enumerate(_ i: Int, _ load: [Double], _ value: Double) {
+                if i == n { best = max(best, value); return }
+                for k in 0...items[i].count {
+                    let next = zip(load, items[i].size).map { $0 + Double(k) * $1 }
+                    guard next.allSatisfy({ $0 <= 100 }) else { break }
+                    enumerate(i + 1, next, value + Double(k) * items[i].value)
+                }
+            }
+            enumerate(0, [Double](repeating: 0, count: dimensions), 0)
+            #expect(result.exact)
+            #expect(abs(result.best - best) < 1e-9)
+            if let top = result.patterns.last {
+                let load = (0..<dimensions).map { d in top.counts.reduce(0.0) { $0 + Double($1.count) * items[$1.item].size[d] } }
+                #expect(load.allSatisfy { $0 <= 100 })
+                #expect(abs(top.counts.reduce(0.0) { $0 + Double($1.count) * items[$1.item].value } - top.value) < 1e-9)
+            }
+        }
+    }
+
+    /// Anti-affinity couples hosts: the set-covering model does not apply, the assignment ILP does.
+    @Test func groupRulesKeepTheAssignmentModel() {
+        var problem = Support.binPacking(capacity: 10, weights: [4, 4, 3, 3, 3, 3])
+        let vms = problem.vms.enumerated().map { v, vm in
+            var vm = vm
+            if v == 2 || v == 3 { vm.antiAffinity = ["pair"] }
+            return vm
+        }
+        problem = PlacementProblem(inventory: Inventory(hosts: problem.hosts, vms: vms), headroom: problem.headroom)
+        #expect(PatternModel(problem, vms: Array(0..<6)) == nil)
+        let outcome = Planner.plan(problem, options: PlanOptions(timeLimit: 10))
+        #expect(outcome.hostsUsed == 2)
+        #expect(outcome.solver == "ffd-sum+ilp")
+    }
+}
