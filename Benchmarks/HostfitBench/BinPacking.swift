@@ -125,7 +125,7 @@ enum BinPacking {
                 for line in text.split(whereSeparator: \.isNewline).dropFirst() {
                     let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
                     guard f.count >= 4 else { continue }
-                    table[f[0]] = (Int(f[2]), Int(f[3]))
+                    table[f[0]] = (Int(f[2]).flatMap { $0 > 0 ? $0 : nil }, Int(f[3]))  // -1: optimum unknown
                 }
             }
         }

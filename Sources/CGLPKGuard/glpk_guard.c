@@ -1,6 +1,7 @@
 #include "glpk_guard.h"
 #include <glpk.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -35,6 +36,19 @@ static double now_seconds(void) {
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+static volatile sig_atomic_t cancel_flag;
+
+void hf_request_cancel(void) { cancel_flag = 1; }
+int hf_cancel_requested(void) { return cancel_flag != 0; }
+void hf_reset_cancel(void) { cancel_flag = 0; }
+
+static void on_interrupt(int sig) {
+    cancel_flag = 1;
+    signal(sig, SIG_DFL);
+}
+
+void hf_install_interrupt_handler(void) { signal(SIGINT, on_interrupt); }
+
 typedef struct {
     const hf_params *params;
     hf_result *result;
@@ -54,7 +68,7 @@ static void mip_callback(glp_tree *tree, void *info) {
         st->result->has_bound = 1;
     }
     if ((st->deadline > 0 && now_seconds() >= st->deadline) ||
-        (st->params->cancel && *st->params->cancel)) {
+        (st->params->cancel && *st->params->cancel) || cancel_flag) {
         st->result->stopped = 1;
         glp_ios_terminate(tree);
     }
@@ -122,7 +136,9 @@ static void solve(glp_prob *P, const hf_model *m, const hf_params *p, hf_result 
 
     /* Proximity search runs inside one callback-free call with its own limit (60 s by
        default), which tm_lim does not bound: give it what is left of ours. */
-    if (iocp.tm_lim > 0) iocp.ps_tm_lim = iocp.tm_lim;
+    if (iocp.tm_lim > 0) iocp.ps_tm_lim = iocp.tm_lim / 2 > 1 ? iocp.tm_lim / 2 : 1;
+    /* The feasibility pump only looks for a first solution: none needed with an incumbent. */
+    if (p->incumbent) iocp.fp_heur = GLP_OFF;
     r->ret = glp_intopt(P, &iocp);
     r->mip_status = glp_mip_status(P);
     if (r->mip_status == GLP_OPT || r->mip_status == GLP_FEAS) {

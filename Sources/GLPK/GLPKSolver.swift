@@ -12,6 +12,14 @@ import Synchronization
 public enum GLPKSolver {
     private static let lock = Mutex(())
 
+    /// Asks every solve to stop at its next check and keep its best solution (also what
+    /// SIGINT does once `installInterruptHandler` ran).
+    public static func requestCancel() { hf_request_cancel() }
+    public static var cancelRequested: Bool { hf_cancel_requested() != 0 }
+    public static func resetCancel() { hf_reset_cancel() }
+    /// Ctrl-C stops the search and keeps the best plan so far; a second Ctrl-C quits at once.
+    public static func installInterruptHandler() { hf_install_interrupt_handler() }
+
     public static func solve(_ model: MIPModel, _ parameters: MIPParameters = MIPParameters()) throws(GLPKError) -> MIPSolution {
         try model.validate()
         return try solveUnchecked(model, parameters)

@@ -29,7 +29,7 @@ struct PlanCommand: ParsableCommand {
     var out: String
 
     @Option(help: ArgumentHelp(
-        "auto: heuristic, then GLPK on small problems when the bound is not met; ilp: always try GLPK; heuristic: first-fit decreasing only.",
+        "auto: the heuristic plan first, then while the lower bound is not met: column generation (static demand; a strong bound and plans from it), GLPK on the whole model when small, and large-neighbourhood search (GLPK repacking a few hosts at a time). ilp: GLPK on the whole model whatever its size. heuristic: the greedy packer and its improvement only. Ctrl-C stops the search and writes the best plan so far.",
         valueName: "auto|ilp|heuristic"))
     var solver: String = "auto"
 
@@ -59,8 +59,12 @@ struct PlanCommand: ParsableCommand {
         for note in problem.notes { Terminal.note(note) }
         var options = PlanOptions(solver: SolverChoice(rawValue: solver)!, timeLimit: timeLimit, seed: seed)
         options.packing = packing.flatMap(PackingRule.init(rawValue:))
-        Terminal.progress("planning \(problem.vmCount) VMs on \(problem.hostCount) hosts (time limit \(Resource.number(timeLimit)) s)...")
+        Terminal.progress("planning \(problem.vmCount) VMs on \(problem.hostCount) hosts (time limit \(Resource.number(timeLimit)) s; Ctrl-C keeps the best plan so far)...")
+        Planner.installInterruptHandler()
+        let line = ProgressLine()
+        options.progress = { line.update($0) }
         let outcome = Planner.plan(problem, options: options)
+        line.finish()
         let plan: ValidatedPlan
         do {
             plan = try ValidatedPlan(outcome, for: problem)

@@ -44,6 +44,14 @@ typedef struct {
    thread's GLPK environment was freed, and result->message says what GLPK reported. */
 int hf_solve_mip(const hf_model *model, const hf_params *params, hf_result *result);
 
+/* One process-wide request to stop: every running solve ends at its next check (the MIP
+   callback), keeping its best solution. Safe to set from a signal handler. */
+void hf_request_cancel(void);
+int hf_cancel_requested(void);
+void hf_reset_cancel(void);
+/* SIGINT requests the stop; a second SIGINT ends the process as usual. */
+void hf_install_interrupt_handler(void);
+
 /* A linear program that grows by columns (column generation): created, grown, solved and
    freed on one thread. Every call runs under the same guard as hf_solve_mip; after the
    error hook fires the problem is gone and every later call returns -1. Minimizes; columns

@@ -22,6 +22,8 @@ public struct PlanOptions: Sendable {
     /// keeps the better plan (ties: bfd-dot with time buckets, ffd-sum with static demand,
     /// where the dot product degenerates to worst fit).
     public var packing: PackingRule?
+    /// Called as the search goes: each phase, and each better plan (for a progress line).
+    public var progress: (@Sendable (PlanProgress) -> Void)?
 
     public init(solver: SolverChoice = .auto, timeLimit: Double = 30, seed: UInt64 = 1, autoILPLimit: Int = 20_000, improve: Bool = true) {
         self.solver = solver
@@ -40,4 +42,16 @@ public enum PlanStatus: String, Sendable {
     case feasible
     /// A heuristic plan; `gap` against the lower bound says how far it may be from optimal.
     case heuristic
+}
+
+/// Where a running plan stands.
+public struct PlanProgress: Sendable {
+    public var phase: String
+    /// Hosts in the best plan so far (nil before the first plan).
+    public var hosts: Int?
+    public var bound: Int
+    public var elapsed: Double
+    public var timeLimit: Double
+
+    public var gap: Double? { hosts.map { $0 == 0 ? 0 : Double(max(0, $0 - bound)) / Double($0) } }
 }

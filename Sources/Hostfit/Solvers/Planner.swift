@@ -5,16 +5,28 @@ import GLPK
 /// later; lower bounds to know how good it is; then the ILP, warm-started from it, when
 /// the bound is not met and the model is small enough (or asked for).
 public enum Planner {
+    /// Ctrl-C stops the search and keeps the best plan so far (a second Ctrl-C quits).
+    public static func installInterruptHandler() { GLPKSolver.installInterruptHandler() }
+    public static var interrupted: Bool { GLPKSolver.cancelRequested }
+
     public static func plan(_ problem: PlacementProblem, options: PlanOptions = PlanOptions()) -> PlanOutcome {
         let clock = ContinuousClock(), start = clock.now
         func elapsed() -> Double { let d = start.duration(to: clock.now); return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
 
         var phases: [(name: String, seconds: Double)] = []
         var mark = 0.0
+        // Ctrl-C (or any caller) stops every phase at its next check; the best plan so far stands.
+        let stop = { GLPKSolver.cancelRequested }
+        var best: Int? = nil, boundHosts = 0
+        func report(_ name: String) {
+            options.progress?(PlanProgress(phase: name, hosts: best, bound: boundHosts, elapsed: elapsed(), timeLimit: options.timeLimit))
+        }
         func phase(_ name: String) { let now = elapsed(); phases.append((name, now - mark)); mark = now }
         let placeable = (0..<problem.vmCount).filter { v in (0..<problem.hostCount).contains { problem.fitsEmpty(v, $0) } }
         var bound = LowerBounds.compute(problem, vms: placeable)
         phase("bounds")
+        boundHosts = bound.hosts
+        report("packing")
         var rule = options.packing ?? .bfdDot
         var assignment = FirstFitDecreasing.solve(problem, vms: placeable, rule: rule)
         if options.packing == nil {
@@ -25,7 +37,9 @@ public enum Planner {
             if otherFirst < mine || (otherFirst == mine && problem.buckets == 1) { assignment = other; rule = .ffdSum }
         }
         phase("ffd")
-        if options.improve {
+        best = assignment.hostsUsed
+        report("emptying hosts")
+        if options.improve, !stop() {
             // Emptying hosts may take until a third of the time limit.
             let until = max(elapsed(), options.timeLimit / 3)
             assignment = Improvement.emptyHosts(assignment, problem, deadline: start + .milliseconds(Int(until * 1000)))
@@ -36,11 +50,13 @@ public enum Planner {
         // Bounds count hosts: they prove a plan optimal only when hosts are what it minimizes.
         let byCount = problem.objective == .hosts
         var proven = byCount && assignment.placedCount == placeable.count && assignment.hostsUsed <= bound.hosts
-        if !proven, byCount, options.solver != .heuristic, assignment.placedCount == placeable.count {
+        best = assignment.hostsUsed
+        report("column generation")
+        if !proven, byCount, options.solver != .heuristic, assignment.placedCount == placeable.count, !stop() {
             // Up to two thirds of what is left: the LP bound, and a plan from its patterns.
             let until = elapsed() + max(0, options.timeLimit - elapsed()) * 2 / 3
             if let cg = ColumnGeneration.run(problem, vms: placeable, incumbent: assignment,
-                                             deadline: start + .milliseconds(Int(until * 1000))) {
+                                             deadline: start + .milliseconds(Int(until * 1000)), shouldStop: stop) {
                 phase("column-generation")
                 notes += cg.notes
                 if let hosts = cg.boundHosts, hosts > bound.hosts {
@@ -51,6 +67,8 @@ public enum Planner {
                     solver = rule.rawValue + "+patterns"
                 }
                 proven = assignment.hostsUsed <= bound.hosts
+                best = assignment.hostsUsed
+                boundHosts = bound.hosts
             }
         }
 
@@ -60,7 +78,8 @@ public enum Planner {
         case .ilp: runILP = !proven
         case .auto: runILP = !proven && estimatedColumns(problem, placeable, assignment) <= options.autoILPLimit
         }
-        if runILP {
+        if runILP, !stop() {
+            report("ilp")
             let left = options.timeLimit - elapsed()
             if left > 0.05 {
                 let result = improve(problem, placeable, assignment, timeLimit: left)
@@ -82,13 +101,38 @@ public enum Planner {
         } else if options.solver == .auto && !proven {
             notes.append("ILP skipped: the model would have about \(estimatedColumns(problem, placeable, assignment)) variables (auto stops at \(options.autoILPLimit); --solver ilp forces it)")
         }
+        if !proven, byCount, options.solver != .heuristic, assignment.placedCount == placeable.count, !stop() {
+            // The rest of the limit, less what balancing needs.
+            let until = options.timeLimit * (options.improve ? 0.8 : 0.97)
+            if until - elapsed() > 0.1 {
+                best = assignment.hostsUsed
+                boundHosts = bound.hosts
+                report("large-neighbourhood search")
+                let before = assignment.hostsUsed
+                let lns = LargeNeighbourhoodSearch.run(problem, start: assignment, bound: bound.hosts, deadline: start + .milliseconds(Int(until * 1000)),
+                                                       seed: options.seed, shouldStop: stop) { hosts in
+                    best = hosts
+                    report("large-neighbourhood search")
+                }
+                phase("lns")
+                if lns.improvements > 0, lns.assignment.hostsUsed < before {
+                    assignment = lns.assignment
+                    solver += "+lns"
+                    notes.append("large-neighbourhood search: \(before) -> \(assignment.hostsUsed) hosts (\(lns.improvements) of \(lns.attempts) repacks)")
+                    proven = assignment.hostsUsed <= bound.hosts
+                } else {
+                    notes.append("large-neighbourhood search: no host saved in \(lns.attempts) repacks")
+                }
+            }
+        }
+        if stop() { notes.append("stopped on request (Ctrl-C): this is the best plan found so far") }
         if options.improve {
             // Balance comes after fewest hosts and fewest migrations: only where nothing runs yet.
             if problem.vms.contains(where: { $0.currentHost != nil }) {
                 assignment = MigrationRepair.run(assignment, problem)
                 phase("migrations")
                 notes.append("load not balanced: VMs run somewhere today, and fewer migrations come before balance")
-            } else {
+            } else if !stop() {
                 // Balance gets what is left of the time limit, within it.
                 let left = max(0.2, options.timeLimit * 0.95 - elapsed())
                 assignment = Improvement.balance(assignment, problem, deadline: ContinuousClock.now + .milliseconds(Int(left * 1000)))

@@ -57,7 +57,10 @@ enum ColumnGeneration {
             let j = pool.insert(classOf[h], counts.map { (item: $0.key, count: $0.value) })
             incumbentCopies[j ?? pool.index(classOf[h], counts.map { (item: $0.key, count: $0.value) })!, default: 0] += 1
         }
-        let pricer = PatternPricer(dimensions: model.dimensions)
+        var pricer = PatternPricer(dimensions: model.dimensions)
+        // Several dimensions: many quick heuristic rounds beat few exact ones.
+        if model.dimensions > 1 { pricer.nodeLimit = 20_000 }
+        pricer.deadline = deadline
         var result = Result()
         var best = incumbent.hostsUsed
         var bestCopies = incumbentCopies

@@ -21,6 +21,8 @@ struct PatternPricer {
 
     let dimensions: Int
     var nodeLimit = 200_000
+    /// Branch and bound stops here too (checked every 1,024 nodes), as when the node limit is hit.
+    var deadline: ContinuousClock.Instant?
 
     /// `items`: (type, size per dimension, value, most copies). Only items of positive value
     /// are worth packing. Patterns with value above `threshold` are reported.
@@ -113,7 +115,7 @@ struct PatternPricer {
             if total > best + 1e-12 { record(total) }
             guard i < n else { return }
             nodes += 1
-            if nodes > nodeLimit { exhausted = true; return }
+            if nodes > nodeLimit || (nodes & 1023 == 0 && deadline.map { ContinuousClock.now >= $0 } == true) { exhausted = true; return }
             if total + bound(from: i) <= best + 1e-9 { return }
             var k = most[i]
             for d in 0..<E where size[i * E + d] > 0 { k = min(k, Int((residual[d] / size[i * E + d]).rounded(.down))) }
