@@ -27,10 +27,10 @@ struct ColumnGenerationTests {
     }
 
     /// The pricer against brute force: one dimension (the dynamic program) and two (branch and bound).
-    @Test(arguments: [1, 2]) func pricerFindsTheBestPattern(dimensions: Int) {
+    @Test(arguments: [1, 2, 3, 10]) func pricerFindsTheBestPattern(dimensions: Int) {
         var rng = SeededGenerator(seed: UInt64(dimensions))
-        for _ in 0..<40 {
-            let n = Int.random(in: 1...6, using: &rng)
+        for _ in 0..<200 {
+            let n = Int.random(in: 1...9, using: &rng)
             let items = (0..<n).map { t in
                 (type: t, size: (0..<dimensions).map { _ in Double(Int.random(in: 1...60, using: &rng)) },
                  value: Double.random(in: 0...1, using: &rng), count: Int.random(in: 1...3, using: &rng))
@@ -70,5 +70,22 @@ struct ColumnGenerationTests {
         let outcome = Planner.plan(problem, options: PlanOptions(timeLimit: 10))
         #expect(outcome.hostsUsed == 2)
         #expect(outcome.solver == "ffd-sum+ilp")
+    }
+
+    /// Random one- and two-resource instances through the whole planner: the plan is valid
+    /// and the bound (now from column generation too) never exceeds it.
+    @Test(arguments: 0..<16) func randomInstancesKeepTheBoundBelowThePlan(seed: Int) throws {
+        var rng = SeededGenerator(seed: UInt64(seed) + 100)
+        let n = Int.random(in: 8...40, using: &rng)
+        let hosts = (0..<n).map { Host(id: "b\($0)", cpuCores: 10, cpuMHzPerCore: 10, memoryMB: 100) }
+        let vms = (0..<n).map { v in
+            VM(id: "v\(v)", vcpus: 1, memoryMB: Double(Int.random(in: 5...70, using: &rng)),
+               measured: [.cpu: seed % 2 == 0 ? 0 : Double(Int.random(in: 5...70, using: &rng))])
+        }
+        let problem = PlacementProblem(inventory: Inventory(hosts: hosts, vms: vms), headroom: try Headroom(parsing: "cpu=100,memory=100"))
+        let outcome = Planner.plan(problem, options: PlanOptions(timeLimit: 2))
+        #expect(outcome.assignment.unplacedCount == 0)
+        #expect(outcome.lowerBound.hosts <= outcome.hostsUsed, "seed \(seed)")
+        #expect(PlanValidator.violations(of: outcome.assignment.placement(in: problem), in: problem).isEmpty)
     }
 }

@@ -32,6 +32,9 @@ public enum LowerBounds {
                 let volume = volumeBound(totals[b], capacities: capacities)
                 if volume > best.hosts { best = LowerBound(hosts: volume, method: "volume", resource: resource) }
             }
+            // L2 assumes sizes of at least 0 (the volume bound does not): a negative demand
+            // (possible through the library, as in some benchmark instances) skips it.
+            guard !vms.contains(where: { problem.trough[$0 * problem.resourceCount + r] < 0 }) else { continue }
             let busiest = totals.indices.sorted { totals[$0] > totals[$1] }.prefix(4)
             var sizes = [Double](repeating: 0, count: vms.count)
             for b in busiest {

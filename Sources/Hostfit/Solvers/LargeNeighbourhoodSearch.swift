@@ -66,6 +66,15 @@ enum LargeNeighbourhoodSearch {
                 failures = 0
                 size = 3
                 progress(result.assignment.hostsUsed)
+            } else if let moves = shift(problem, hosts: chosen, vms: freed, weight: weight) {
+                // No host saved, but load moved off the lightest one: the next repack starts closer.
+                for (v, h) in moves { result.assignment.hostOf[v] = h }
+                if result.assignment.hostsUsed < members.count {
+                    result.improvements += 1
+                    progress(result.assignment.hostsUsed)
+                }
+                failures += 1
+                if failures % 8 == 0 { size = min(size + 1, 8) }
             } else {
                 failures += 1
                 if failures % 8 == 0 { size = min(size + 1, 8) }
@@ -99,6 +108,30 @@ enum LargeNeighbourhoodSearch {
             buckets = Array(Set(subset).union(broken)).sorted()
         }
         return nil
+    }
+
+    /// Plateau moves: first fit over the neighbourhood's hosts with the lightest last, kept
+    /// when the summed squares of the hosts' loads grow (load concentrates, the lightest host
+    /// empties), the potential of Fleszar & Hindi's bin-packing local search ("New heuristics
+    /// for one-dimensional bin-packing", Computers & OR 29, 2002). nil when it does not.
+    static func shift(_ problem: PlacementProblem, hosts: [Int], vms: [Int], weight: [Int: Double]) -> [(Int, Int)]? {
+        guard let target = hosts.min(by: { (weight[$0]!, $0) < (weight[$1]!, $1) }) else { return nil }
+        let order = hosts.filter { $0 != target }.sorted { (weight[$0]!, $1) > (weight[$1]!, $0) } + [target]
+        let sub = problem.restricted(hosts: order, vms: vms)
+        let packed = FirstFitDecreasing.solve(sub, rule: .ffdSum)
+        guard packed.placedCount == vms.count else { return nil }
+        let R = problem.resourceCount
+        var after = [Double](repeating: 0, count: order.count)
+        for (i, v) in vms.enumerated() {
+            let k = packed.hostOf[i], h = order[k]
+            for r in 0..<R {
+                let c = problem.capacity(h, r)
+                if c.isFinite, c > 0 { after[k] += problem.peakDemand(v, r) / c }
+            }
+        }
+        let before = hosts.reduce(0.0) { $0 + weight[$1]! * weight[$1]! }
+        guard after.reduce(0.0, { $0 + $1 * $1 }) > before * (1 + 1e-9), after[order.count - 1] < weight[target]! - 1e-12 else { return nil }
+        return vms.enumerated().map { ($0.element, order[packed.hostOf[$0.offset]]) }
     }
 
     /// Per resource, the buckets where the VMs' summed demand is highest.

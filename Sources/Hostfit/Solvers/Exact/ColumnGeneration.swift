@@ -148,7 +148,7 @@ enum ColumnGeneration {
                 var fixed: [Int: Int] = [:]
                 var used = 0
                 while residual.contains(where: { $0 > 0 }) {
-                    guard !outOfTime(), let node = try generate(residual, maxRounds: 40, enough: { _, _, _, _ in false }) else { return }
+                    guard !outOfTime(), let node = try generate(residual, maxRounds: 400, enough: { _, _, _, _ in false }) else { return }
                     // No plan below `best` down this path.
                     if converged, used + Int(LowerBounds.ceilTolerant(node.objective)) >= best { return }
                     var chosen: [(Int, Int)] = []
@@ -208,6 +208,7 @@ enum ColumnGeneration {
             let parameters = MIPParameters(timeLimit: max(0.05, left()), relativeGap: gap, presolve: false, heuristics: true, incumbent: start)
             do {
                 let solution = try GLPKSolver.solve(mip, parameters)
+                result.notes.append("pattern MIP over \(pool.patterns.count) patterns: \(solution.status), \(solution.objective.map { String(Int($0.rounded())) } ?? "no plan") hosts in \(String(format: "%.1f", solution.seconds)) s")
                 if solution.hasSolution {
                     let copies = solution.values.enumerated().reduce(into: [Int: Int]()) { $0[$1.offset] = Int($1.element.rounded()) }
                     let hosts = copies.values.reduce(0, +)

@@ -42,7 +42,9 @@ struct PatternModel {
             hosts.contains { problem.capacity($0, r).isFinite } && vms.contains { problem.peakDemand($0, r) > 0 }
         }
         let dims = tracked.count * B
-        guard dims <= Self.dimensionLimit, dims > 0 else { return nil }  // nothing to pack when 0
+        guard dims <= Self.dimensionLimit, dims > 0 else { return nil }
+        // The pricer's bounds assume demand of at least 0.
+        guard !vms.contains(where: { v in tracked.contains { problem.trough[v * R + $0] < 0 } }) else { return nil }  // nothing to pack when 0
 
         var classIndex: [[Double]: Int] = [:]
         var classes: [HostClass] = []
