@@ -53,8 +53,9 @@ public enum Planner {
         best = assignment.hostsUsed
         report("column generation")
         if !proven, byCount, options.solver != .heuristic, assignment.placedCount == placeable.count, !stop() {
-            // Up to two thirds of what is left: the LP bound, and a plan from its patterns.
-            let until = elapsed() + max(0, options.timeLimit - elapsed()) * 2 / 3
+            // Most of what is left: the LP bound, and plans from its patterns (for static demand
+            // this is the strongest method here; the search after it gets the rest).
+            let until = elapsed() + max(0, options.timeLimit - elapsed()) * 0.85
             if let cg = ColumnGeneration.run(problem, vms: placeable, incumbent: assignment,
                                              deadline: start + .milliseconds(Int(until * 1000)), shouldStop: stop) {
                 phase("column-generation")

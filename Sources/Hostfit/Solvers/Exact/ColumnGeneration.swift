@@ -62,6 +62,7 @@ enum ColumnGeneration {
         if model.dimensions > 1 { pricer.nodeLimit = 20_000 }
         pricer.deadline = deadline
         var result = Result()
+        var rootSolution: ColumnLP.Solution?
         var best = incumbent.hostsUsed
         var bestCopies = incumbentCopies
 
@@ -120,6 +121,7 @@ enum ColumnGeneration {
                 // The root: the bound.
                 var bound = 0.0
                 let root = try generate(demand, maxRounds: .max) { solution, added, upper, exact in
+                    rootSolution = solution
                     // Lagrangian and Farley bounds from these duals (valid whatever the pricer did).
                     let pi = (0..<T).map { max(0, solution.duals[$0]) }
                     let cover = zip(pi, demand).reduce(0.0) { $0 + $1.0 * Double($1.1) }
@@ -132,7 +134,7 @@ enum ColumnGeneration {
                     }
                     // Done: proven, or the LP bound's rounding is settled.
                     let rounded = Int(LowerBounds.ceilTolerant(bound))
-                    return rounded >= best || rounded >= Int(LowerBounds.ceilTolerant(solution.objective))
+                    return rounded >= best
                 }
                 guard root != nil else {
                     result.notes.append("column generation stopped: the master LP did not solve")
@@ -193,6 +195,57 @@ enum ColumnGeneration {
         }
         result.columns = pool.patterns.count
 
+        // Completion by enumeration (reduced-cost fixing, as in Baldacci, Christofides &
+        // Mingozzi's exact methods, Math. Programming 115, 2008): a plan of `target` hosts
+        // uses only patterns whose reduced cost at the LP optimum is at most target - z_LP.
+        // When these are few, the MIP over exactly them finds such a plan or proves none exists.
+        if let target = result.boundHosts, target < best, result.lpOptimal, let lpRoot = rootSolution, left() > 0.05, !shouldStop() {
+            let slack = Double(target) - lpRoot.objective + 1e-9
+            var found: [Int] = []
+            var complete = true
+            for c in 0..<K where complete {
+                let cls = model.classes[c]
+                let items = (0..<T).filter { lpRoot.duals[$0] > 1e-12 && cls.allows[model.items[$0].eligibility] }.map {
+                    (type: $0, size: model.items[$0].size, value: lpRoot.duals[$0], count: demand[$0])
+                }
+                let floor = 1 - min(0, lpRoot.duals[T + c]) - slack
+                let listed = pricer.price(items: items, capacity: cls.capacity, vmLimit: cls.vmLimit, threshold: .infinity,
+                                          enumerateAbove: floor, enumerationLimit: 20_000 - found.count)
+                complete = listed.exact
+                for p in listed.patterns { found.append(pool.insert(c, p.counts) ?? pool.index(c, p.counts)!) }
+            }
+            if complete, !found.isEmpty {
+                let covered = (0..<T).filter { lpRoot.duals[$0] > 1e-12 }
+                var mip = MIPModel(sense: .minimize)
+                for j in found { mip.addColumn(kind: .integer, lower: 0, upper: Double(available[pool.patterns[j].cls]), objective: 1) }
+                var terms: [Int: [(column: Int, coefficient: Double)]] = [:]
+                for (column, j) in found.enumerated() {
+                    for (item, count) in pool.patterns[j].counts { terms[item, default: []].append((column, Double(count))) }
+                    terms[T + pool.patterns[j].cls, default: []].append((column, 1))
+                }
+                for i in covered { mip.addRow(terms[i] ?? [], lower: Double(demand[i])) }
+                for c in 0..<K { mip.addRow(terms[T + c] ?? [], upper: Double(available[c])) }
+                // Proof wanted either way: a plan of `target` hosts, or the bound above it (so no gap tolerance).
+                let parameters = MIPParameters(timeLimit: max(0.05, left()), relativeGap: 1e-9, presolve: true, heuristics: true)
+                do {
+                    let solution = try GLPKSolver.solve(mip, parameters)
+                    if solution.hasSolution, let objective = solution.objective, Int(objective.rounded()) < best {
+                        var copies: [Int: Int] = [:]
+                        for (column, j) in found.enumerated() { copies[j, default: 0] += Int(solution.values[column].rounded()) }
+                        if assignment(copies, pool, model, vms: vms, base: incumbent) != nil {
+                            best = Int(objective.rounded())
+                            bestCopies = copies
+                        }
+                    }
+                    let provenAbove = solution.status == .infeasible || (solution.status == .optimal && (solution.objective ?? 0) > Double(target) + 0.5)
+                    if provenAbove { result.boundHosts = target + 1 }
+                    result.notes.append("enumerated \(found.count) patterns within the reduced-cost gap: " + (provenAbove ? "no plan of \(target) hosts exists" : "\(solution.status)"))
+                } catch {
+                    result.notes.append("enumeration MIP not run: \(error)")
+                }
+            }
+        }
+
         // Price and branch: the best plan built from all the patterns found.
         if let target = result.boundHosts, target < best, left() > 0.05, !shouldStop() {
             var mip = MIPModel(sense: .minimize)
@@ -245,7 +298,33 @@ enum ColumnGeneration {
                 }
             }
         }
-        return next.allSatisfy(\.isEmpty) ? assignment : nil
+        // VMs left over (of item types the copies did not cover, such as those of zero dual
+        // value left out of an enumeration): first fit into the hosts used, then new ones.
+        if next.contains(where: { !$0.isEmpty }) {
+            var hostCounts: [Int: [Int: Int]] = [:]
+            for v in vms where assignment.hostOf[v] >= 0 { hostCounts[assignment.hostOf[v], default: [:]][model.typeOf[v], default: 0] += 1 }
+            let classOf = model.classOfHost(hostCount: assignment.hostOf.isEmpty ? 0 : max(assignment.hostOf.max() ?? 0, model.classes.flatMap(\.hosts).max() ?? 0) + 1)
+            for t in model.items.indices {
+                while let v = next[t].first {
+                    let open = hostCounts.keys.sorted().first { h in
+                        var counts = hostCounts[h]!
+                        counts[t, default: 0] += 1
+                        return model.fits(counts, in: classOf[h])
+                    }
+                    var host = open
+                    if host == nil {
+                        for c in model.classes.indices where model.fits([t: 1], in: c) {
+                            if let h = freeHosts[c].popFirst() { host = h; break }
+                        }
+                    }
+                    guard let h = host else { return nil }
+                    assignment.hostOf[v] = h
+                    hostCounts[h, default: [:]][t, default: 0] += 1
+                    next[t].removeFirst()
+                }
+            }
+        }
+        return assignment
     }
 }
 

@@ -27,7 +27,7 @@ struct PatternPricer {
     /// `items`: (type, size per dimension, value, most copies). Only items of positive value
     /// are worth packing. Patterns with value above `threshold` are reported.
     func price(items input: [(type: Int, size: [Double], value: Double, count: Int)], capacity: [Double], vmLimit: Int,
-               threshold: Double) -> Result {
+               threshold: Double, enumerateAbove floor: Double? = nil, enumerationLimit: Int = 20_000) -> Result {
         let D = dimensions
         let useful = input.filter { $0.value > 1e-12 && $0.count > 0 }
         // A VM limit is one more dimension, each item of size 1.
@@ -45,7 +45,7 @@ struct PatternPricer {
             if most > 0 { items.append((item.type, size, item.value, most)) }
         }
         guard !items.isEmpty else { return Result(patterns: [], best: 0, upper: 0, exact: true) }
-        if E == 1, let result = dynamicProgram(items, capacity: cap[0], threshold: threshold) { return result }
+        if E == 1, floor == nil, let result = dynamicProgram(items, capacity: cap[0], threshold: threshold) { return result }
         // Value per surrogate size (each dimension relative to its capacity), best first.
         func surrogate(_ size: [Double]) -> Double {
             var s = 0.0
@@ -111,12 +111,27 @@ struct PatternPricer {
                 if found.count > 8 { found.removeFirst() }
             }
         }
+        var all: [(counts: [(item: Int, count: Int)], value: Double)] = []
         func search(_ i: Int, _ total: Double) {
-            if total > best + 1e-12 { record(total) }
-            guard i < n else { return }
-            nodes += 1
-            if nodes > nodeLimit || (nodes & 1023 == 0 && deadline.map { ContinuousClock.now >= $0 } == true) { exhausted = true; return }
-            if total + bound(from: i) <= best + 1e-9 { return }
+            if let floor {
+                // Enumeration: every pattern worth at least `floor`, each once (at its leaf).
+                if i == n {
+                    if total >= floor - 1e-9 {
+                        all.append((counts.enumerated().compactMap { $1 > 0 ? (items[$0].type, $1) : nil }, total))
+                        if all.count > enumerationLimit { exhausted = true }
+                    }
+                    return
+                }
+                nodes += 1
+                if nodes > nodeLimit * 20 || (nodes & 1023 == 0 && deadline.map { ContinuousClock.now >= $0 } == true) { exhausted = true; return }
+                if total + bound(from: i) < floor - 1e-9 { return }
+            } else {
+                if total > best + 1e-12 { record(total) }
+                guard i < n else { return }
+                nodes += 1
+                if nodes > nodeLimit || (nodes & 1023 == 0 && deadline.map { ContinuousClock.now >= $0 } == true) { exhausted = true; return }
+                if total + bound(from: i) <= best + 1e-9 { return }
+            }
             var k = most[i]
             for d in 0..<E where size[i * E + d] > 0 { k = min(k, Int((residual[d] / size[i * E + d]).rounded(.down))) }
             while k >= 0 {
@@ -131,6 +146,7 @@ struct PatternPricer {
         }
         search(0, 0)
         _ = bestCounts
+        if floor != nil { return Result(patterns: all, best: all.map(\.value).max() ?? 0, upper: root, exact: !exhausted) }
         return Result(patterns: found, best: best, upper: exhausted ? max(root, best) : best, exact: !exhausted)
     }
 
