@@ -4,9 +4,10 @@ same machine (issue 5): BPPLIB one-dimensional and vector instances of 100-500 i
 
 CP-SAT gets x[i,b] (item i in bin b), y[b] (bin b used), with one bin per item, capacity
 per dimension, y[b] >= y[b+1], and at most as many bins as first-fit decreasing needs,
-whose plan it also gets as a hint: the same start Hostfit has. It runs with 2 workers (the
-machine's cores); Hostfit runs single-threaded. Run by Benchmarks/run from the .venv,
-which it fills with ortools when missing.
+whose plan it also gets as a hint: the same start Hostfit has. The two run side by side,
+one core each (CP-SAT with one worker; Hostfit is single-threaded), so the comparison
+takes one time limit per instance. Run by Benchmarks/run from the .venv, which it fills
+with ortools when missing.
 """
 import argparse, os, subprocess, sys, time
 
@@ -65,7 +66,7 @@ def cpsat(capacity, items, limit):
     m.Minimize(sum(y))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = limit
-    solver.parameters.num_workers = 2
+    solver.parameters.num_workers = 1
     start = time.monotonic()
     status = solver.Solve(m)
     seconds = time.monotonic() - start
@@ -102,29 +103,32 @@ def main():
     chosen = pool[::step][:args.count]
     print(f"Hostfit against CP-SAT: {len(chosen)} instances of 100-500 items (every {step}th of {len(pool)}), "
           f"{args.time_limit:g} s each")
-    run = subprocess.run([args.hostfit_bench, "binpacking-shard", str(args.time_limit)] + chosen,
-                         capture_output=True, text=True)
-    if run.returncode != 0:
-        sys.exit(f"bench: hostfit-bench failed: {run.stderr[-2000:]}")
+    hostfit_run = subprocess.Popen([args.hostfit_bench, "binpacking-shard", str(args.time_limit)] + chosen,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    results = []
+    for path in chosen:
+        capacity, items = read(path)
+        results.append((path, len(items)) + cpsat(capacity, items, args.time_limit))
+    out, err = hostfit_run.communicate()
+    if hostfit_run.returncode != 0:
+        sys.exit(f"bench: hostfit-bench failed: {err[-2000:]}")
     hostfit = {}
-    for line in run.stdout.splitlines():
+    for line in out.splitlines():
         f = line.split("\t")
         hostfit[f[0]] = (int(f[3]), f[5] == "optimal", float(f[6]))
     fewer = same = more = 0
     h_time = c_time = 0.0
     print(f"{'instance':<28} {'n':>4} {'hostfit':>7} {'CP-SAT':>6}")
-    for path in chosen:
+    for path, n, bins, proven, cs in results:
         name = os.path.basename(path).rsplit(".", 1)[0]
-        capacity, items = read(path)
         hosts, _, hs = hostfit[name]
-        bins, proven, cs = cpsat(capacity, items, args.time_limit)
         h_time += hs
         c_time += cs
         if hosts < bins: fewer += 1
         elif hosts == bins: same += 1
         else: more += 1
         mark = "" if hosts <= bins else "  <- CP-SAT better"
-        print(f"{name:<28} {len(items):>4} {hosts:>7} {bins:>6}{' (opt)' if proven else ''}{mark}", flush=True)
+        print(f"{name:<28} {n:>4} {hosts:>7} {bins:>6}{' (opt)' if proven else ''}{mark}", flush=True)
     total = len(chosen)
     print(f"Hostfit uses fewer hosts on {fewer}, as many on {same}, more on {more} of {total}: "
           f"no more than CP-SAT on {100 * (fewer + same) / total:.1f}% (target 90%); "

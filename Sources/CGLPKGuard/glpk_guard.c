@@ -1,6 +1,7 @@
 #include "glpk_guard.h"
 #include <glpk.h>
 #include <setjmp.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +48,18 @@ static void on_interrupt(int sig) {
     signal(sig, SIG_DFL);
 }
 
-void hf_install_interrupt_handler(void) { signal(SIGINT, on_interrupt); }
+void hf_install_interrupt_handler(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = on_interrupt;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, NULL);
+    /* A parent may have started us with SIGINT blocked (a mask is inherited through exec). */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+}
 
 typedef struct {
     const hf_params *params;

@@ -169,4 +169,37 @@ struct AtomicFileTests {
         #expect(try String(contentsOfFile: kept, encoding: .utf8) == "old")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["summary.json"], "no temporary file left behind")
     }
+
+    /// Ctrl-C during a long search: the best plan so far is validated and written, with its
+    /// status and a note, and the process ends at once with the usual exit code.
+    @Test func interruptWritesTheBestPlanSoFar() throws {
+        let dir = Support.temporaryDirectory()
+        // Scholl's "hard" shape: 3-4 VMs of 20-35% of a host each, where bounds and plans meet late.
+        var rng = SeededGenerator(seed: 7)
+        var hosts = "host,cpu_cores,cpu_mhz,memory_mb\n", vms = "vm,vcpus,memory_mb,cpu_mhz\n"
+        for i in 0..<160 {
+            hosts += "h\(i),1,1,100000\n"
+            vms += "v\(i),1,\(Int.random(in: 20_000...35_000, using: &rng)),0\n"
+        }
+        try hosts.write(toFile: dir + "/hosts.csv", atomically: true, encoding: .utf8)
+        try vms.write(toFile: dir + "/vms.csv", atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLITests.binary)
+        process.arguments = ["plan", "--hosts", dir + "/hosts.csv", "--vms", dir + "/vms.csv", "--headroom", "memory=100",
+                             "--time-limit", "120", "--out", dir + "/plan"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        let start = Date()
+        try process.run()
+        Thread.sleep(forTimeInterval: 1.5)
+        let stillRunning = process.isRunning
+        process.interrupt()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(Date().timeIntervalSince(start) < 10, "stops within seconds of Ctrl-C, not at the 120 s limit")
+        let summary = try JSONDecoder().decode(PlanSummary.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/plan/summary.json")))
+        #expect(summary.vmsPlaced == 160)
+        #expect(stillRunning, "the search was still going when interrupted")
+        #expect(summary.notes.contains { $0.contains("stopped on request") })
+    }
 }

@@ -16,7 +16,7 @@ public enum Planner {
         var phases: [(name: String, seconds: Double)] = []
         var mark = 0.0
         // Ctrl-C (or any caller) stops every phase at its next check; the best plan so far stands.
-        let stop = { GLPKSolver.cancelRequested }
+        let stop = { Stop.requested }
         var best: Int? = nil, boundHosts = 0
         func report(_ name: String) {
             options.progress?(PlanProgress(phase: name, hosts: best, bound: boundHosts, elapsed: elapsed(), timeLimit: options.timeLimit))

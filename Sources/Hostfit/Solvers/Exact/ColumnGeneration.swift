@@ -26,6 +26,7 @@ enum ColumnGeneration {
         var lpOptimal = false
         var columns = 0
         var rounds = 0
+        var dives = 0
         var notes: [String] = []
     }
 
@@ -145,48 +146,70 @@ enum ColumnGeneration {
                 let target = result.boundHosts!
                 if target >= best || outOfTime() { return }
 
-                // The dive.
-                var residual = demand, free = available
-                var fixed: [Int: Int] = [:]
-                var used = 0
-                while residual.contains(where: { $0 > 0 }) {
-                    guard !outOfTime(), let node = try generate(residual, maxRounds: 400, enough: { _, _, _, _ in false }) else { return }
-                    // No plan below `best` down this path.
-                    if converged, used + Int(LowerBounds.ceilTolerant(node.objective)) >= best { return }
-                    var chosen: [(Int, Int)] = []
-                    var largest = (column: -1, value: 0.0)
-                    for (column, value) in node.values.enumerated() where patternOfColumn[column] >= 0 && value > 1e-6 {
-                        let whole = Int((value + 1e-6).rounded(.down))
-                        if whole > 0 { chosen.append((patternOfColumn[column], whole)) }
-                        if value - Double(whole) > largest.value { largest = (column, value - Double(whole)) }
-                    }
-                    if chosen.isEmpty {
-                        guard largest.column >= 0 else { return }
-                        chosen = [(patternOfColumn[largest.column], 1)]
-                    }
-                    for (j, copies) in chosen {
-                        let cls = pool.patterns[j].cls
-                        for _ in 0..<copies where free[cls] > 0 {
-                            // What the host really takes: the pattern's VMs still uncovered, then
-                            // the largest uncovered that still fit (the LP's exchange columns let a
-                            // pattern's slot stand for a smaller VM).
-                            let counts = model.fill(pool.patterns[j].counts, cls: cls, residual: residual)
-                            guard !counts.isEmpty else { break }
-                            let k: Int
-                            if let known = pool.index(cls, counts) { k = known } else { k = pool.insert(cls, counts)!; try addPattern(k) }
-                            fixed[k, default: 0] += 1
-                            used += 1
-                            free[cls] -= 1
-                            for (item, count) in counts { residual[item] -= count }
-                        }
-                    }
+                // Dives: each fixes patterns until every VM is covered. A dive that misses starts
+                // again with its first choice forbidden (limited discrepancy), until time runs out.
+                var tabu = Set<Int>()
+                // Half of what is left, at most: enumeration comes next.
+                let divesEnd = clock.now + .milliseconds(Int(max(0, left()) * 500))
+                dives: for attempt in 0..<50 {
+                    if attempt > 0, clock.now >= divesEnd { break }
+                    var residual = demand, free = available
+                    var fixed: [Int: Int] = [:]
+                    var used = 0
+                    var first: Int? = nil
                     for i in 0..<T { try lp.setRow(i, MIPModel.Row(lower: Double(residual[i]))) }
                     for c in 0..<K { try lp.setRow(T + c, MIPModel.Row(upper: Double(free[c]))) }
-                }
-                if used < best {
-                    best = used
-                    bestCopies = fixed
-                    result.notes.append("column generation dive: \(used) hosts")
+                    while residual.contains(where: { $0 > 0 }) {
+                        guard !outOfTime() else { break dives }
+                        guard let node = try generate(residual, maxRounds: 400, enough: { _, _, _, _ in false }) else { break }
+                        // No plan below `best` down this path.
+                        if converged, used + Int(LowerBounds.ceilTolerant(node.objective)) >= best { break }
+                        var chosen: [(Int, Int)] = []
+                        var largest = (column: -1, value: 0.0)
+                        for (column, value) in node.values.enumerated() where patternOfColumn[column] >= 0 && value > 1e-6 {
+                            if first == nil && tabu.contains(patternOfColumn[column]) { continue }
+                            let whole = Int((value + 1e-6).rounded(.down))
+                            if whole > 0 { chosen.append((patternOfColumn[column], whole)) }
+                            if value - Double(whole) > largest.value { largest = (column, value - Double(whole)) }
+                        }
+                        if first == nil {
+                            // The first choice is the one a new dive varies: one pattern only.
+                            let pick = chosen.first?.0 ?? (largest.column >= 0 ? patternOfColumn[largest.column] : nil)
+                            guard let pick else { break }
+                            first = pick
+                            chosen = [(pick, 1)]
+                        } else if chosen.isEmpty {
+                            guard largest.column >= 0 else { break }
+                            chosen = [(patternOfColumn[largest.column], 1)]
+                        }
+                        for (j, copies) in chosen {
+                            let cls = pool.patterns[j].cls
+                            for _ in 0..<copies where free[cls] > 0 {
+                                // What the host really takes: the pattern's VMs still uncovered, then
+                                // the largest uncovered that still fit (the LP's exchange columns let a
+                                // pattern's slot stand for a smaller VM).
+                                let counts = model.fill(pool.patterns[j].counts, cls: cls, residual: residual)
+                                guard !counts.isEmpty else { break }
+                                let k: Int
+                                if let known = pool.index(cls, counts) { k = known } else { k = pool.insert(cls, counts)!; try addPattern(k) }
+                                fixed[k, default: 0] += 1
+                                used += 1
+                                free[cls] -= 1
+                                for (item, count) in counts { residual[item] -= count }
+                            }
+                        }
+                        for i in 0..<T { try lp.setRow(i, MIPModel.Row(lower: Double(residual[i]))) }
+                        for c in 0..<K { try lp.setRow(T + c, MIPModel.Row(upper: Double(free[c]))) }
+                    }
+                    result.dives += 1
+                    if !residual.contains(where: { $0 > 0 }), used < best {
+                        best = used
+                        bestCopies = fixed
+                        result.notes.append("column generation dive \(result.dives): \(used) hosts")
+                    }
+                    if best <= target { break }
+                    guard let first else { break }
+                    tabu.insert(first)
                 }
             }
         } catch {

@@ -123,13 +123,13 @@ struct PatternPricer {
                     return
                 }
                 nodes += 1
-                if nodes > nodeLimit * 20 || (nodes & 1023 == 0 && deadline.map { ContinuousClock.now >= $0 } == true) { exhausted = true; return }
+                if nodes > nodeLimit * 20 || (nodes & 1023 == 0 && Stop.expired(deadline)) { exhausted = true; return }
                 if total + bound(from: i) < floor - 1e-9 { return }
             } else {
                 if total > best + 1e-12 { record(total) }
                 guard i < n else { return }
                 nodes += 1
-                if nodes > nodeLimit || (nodes & 1023 == 0 && deadline.map { ContinuousClock.now >= $0 } == true) { exhausted = true; return }
+                if nodes > nodeLimit || (nodes & 1023 == 0 && Stop.expired(deadline)) { exhausted = true; return }
                 if total + bound(from: i) <= best + 1e-9 { return }
             }
             var k = most[i]

@@ -26,7 +26,7 @@ enum Improvement {
         let itemsOf = Dictionary(grouping: items.indices, by: { assignment.hostOf[items[$0].vms[0]] })
         var itemsOn = itemsOf.mapValues { $0.map { items[$0] } }
         var tried = Set<Int>()
-        while tried.count < emptyingAttempts, deadline.map({ ContinuousClock.now < $0 }) ?? true,
+        while tried.count < emptyingAttempts, !Stop.expired(deadline),
               let weakest = state.open.filter({ !tried.contains($0) && state.loads.count[$0] > 0 })
             .min(by: { (state.loads.utilization($0), $0) < (state.loads.utilization($1), $1) }) {
             tried.insert(weakest)
@@ -92,7 +92,7 @@ enum Improvement {
             let targets = hosts.count <= candidates ? hosts
                 : Array(hosts.sorted { (state.loads.utilization($0), $0) < (state.loads.utilization($1), $1) }.prefix(candidates))
             for (k, item) in movable.enumerated() {
-                if k % 64 == 0, let deadline, ContinuousClock.now >= deadline { return }
+                if k % 64 == 0, Stop.expired(deadline) { return }
                 let source = state.assignment.hostOf[item.vms[0]]
                 var best = -1, bestDelta = -1e-12
                 for h in targets where h != source && state.loads.count[h] > 0 && state.loads.fits(item.vms, on: h) {
@@ -134,7 +134,7 @@ enum Improvement {
         var stuck = Set<Int>()
         var moves = 0
         while moves < 20 * max(items.count, 1) {
-            if let deadline, ContinuousClock.now >= deadline { return }
+            if Stop.expired(deadline) { return }
             let sources = hosts.filter { !stuck.contains($0) && state.loads.count[$0] > 0 }
             guard let source = sources.max(by: { (state.loads.utilization($0), $1) < (state.loads.utilization($1), $0) }) else { return }
             let level = state.loads.utilization(source)
