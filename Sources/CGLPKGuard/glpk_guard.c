@@ -76,8 +76,12 @@ static void mip_callback(glp_tree *tree, void *info) {
     }
     int best = glp_ios_best_node(tree);
     if (best != 0) {
-        st->result->bound = glp_ios_node_bound(tree, best);
-        st->result->has_bound = 1;
+        /* A node not yet solved has no bound (GLPK reports -DBL_MAX). */
+        double bound = glp_ios_node_bound(tree, best);
+        if (bound > -1e300 && bound < 1e300) {
+            st->result->bound = bound;
+            st->result->has_bound = 1;
+        }
     }
     if ((st->deadline > 0 && now_seconds() >= st->deadline) ||
         (st->params->cancel && *st->params->cancel) || cancel_flag) {

@@ -32,7 +32,8 @@ enum LargeNeighbourhoodSearch {
             let d = ContinuousClock.now.duration(to: deadline)
             return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
         }
-        while result.assignment.hostsUsed > bound, timeLeft() > 0.05, !shouldStop() {
+        // Many repacks in a row that save nothing: the neighbourhoods are exhausted.
+        while result.assignment.hostsUsed > bound, timeLeft() > 0.05, !shouldStop(), failures < 100 {
             var members: [Int: [Int]] = [:]
             for (v, h) in result.assignment.hostOf.enumerated() where h >= 0 { members[h, default: []].append(v) }
             guard members.count >= 2 else { break }

@@ -77,7 +77,10 @@ public enum Planner {
         switch options.solver {
         case .heuristic: runILP = false
         case .ilp: runILP = !proven
-        case .auto: runILP = !proven && estimatedColumns(problem, placeable, assignment) <= options.autoILPLimit
+        case .auto:
+            // Variables, and matrix entries: each x[v,h] sits in a capacity row per resource and bucket.
+            let columns = estimatedColumns(problem, placeable, assignment)
+            runILP = !proven && columns <= options.autoILPLimit && columns * problem.resourceCount * problem.buckets <= Self.autoEntryLimit
         }
         if runILP, !stop() {
             report("ilp")
@@ -100,11 +103,13 @@ public enum Planner {
                 notes.append("no time left for the ILP within --time-limit \(options.timeLimit) s")
             }
         } else if options.solver == .auto && !proven {
-            notes.append("ILP skipped: the model would have about \(estimatedColumns(problem, placeable, assignment)) variables (auto stops at \(options.autoILPLimit); --solver ilp forces it)")
+            let columns = estimatedColumns(problem, placeable, assignment)
+            notes.append("ILP skipped: the model would have about \(columns) variables and \(columns * problem.resourceCount * problem.buckets) matrix entries (auto stops at \(options.autoILPLimit) and \(Self.autoEntryLimit); --solver ilp forces it)")
         }
         if !proven, byCount, options.solver != .heuristic, assignment.placedCount == placeable.count, !stop() {
-            // The rest of the limit, less what balancing needs.
-            let until = options.timeLimit * (options.improve ? 0.8 : 0.97)
+            // Half the limit when balancing follows (spread load is what keeps held-out demand
+            // within headroom, and it needs the time), else nearly all of it.
+            let until = options.timeLimit * (options.improve ? 0.5 : 0.97)
             if until - elapsed() > 0.1 {
                 best = assignment.hostsUsed
                 boundHosts = bound.hosts
@@ -154,6 +159,10 @@ public enum Planner {
     }
 
     /// x variables of the assignment model: VMs times candidate hosts, halved by symmetry breaking.
+    /// `auto` hands GLPK the whole model only below this many matrix entries (time buckets make
+    /// models of few variables but millions of entries, whose LP alone takes the time limit).
+    static let autoEntryLimit = 2_000_000
+
     static func estimatedColumns(_ problem: PlacementProblem, _ vms: [Int], _ incumbent: Assignment) -> Int {
         let hosts = min(problem.hostCount, max(incumbent.hostsUsed, 1) * 2)
         return vms.count * hosts
@@ -183,7 +192,7 @@ public enum Planner {
             if solution.hasSolution { result.assignment = model.assignment(from: solution.values, base: incumbent) }
             // The objective counts hosts (plus unplaced VMs at a price above any host count):
             // its bound is a bound on hosts only when every VM is placed.
-            if problem.objective == .hosts, let b = solution.bound, result.assignment.placedCount == vms.count {
+            if problem.objective == .hosts, let b = solution.bound, b.isFinite, abs(b) < 1e12, result.assignment.placedCount == vms.count {
                 result.boundHosts = Int(LowerBounds.ceilTolerant(b))
             }
             switch solution.status {
