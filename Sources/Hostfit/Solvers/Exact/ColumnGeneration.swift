@@ -149,8 +149,8 @@ enum ColumnGeneration {
                 // Dives: each fixes patterns until every VM is covered. A dive that misses starts
                 // again with its first choice forbidden (limited discrepancy), until time runs out.
                 var tabu = Set<Int>()
-                // Half of what is left, at most: enumeration comes next.
-                let divesEnd = clock.now + .milliseconds(Int(max(0, left()) * 500))
+                // Most of what is left: enumeration comes next, and needs less when the gap is small.
+                let divesEnd = clock.now + .milliseconds(Int(max(0, left()) * 700))
                 dives: for attempt in 0..<50 {
                     if attempt > 0, clock.now >= divesEnd { break }
                     var residual = demand, free = available
