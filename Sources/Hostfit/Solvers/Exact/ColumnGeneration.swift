@@ -326,7 +326,7 @@ enum ColumnGeneration {
         if next.contains(where: { !$0.isEmpty }) {
             var hostCounts: [Int: [Int: Int]] = [:]
             for v in vms where assignment.hostOf[v] >= 0 { hostCounts[assignment.hostOf[v], default: [:]][model.typeOf[v], default: 0] += 1 }
-            let classOf = model.classOfHost(hostCount: assignment.hostOf.isEmpty ? 0 : max(assignment.hostOf.max() ?? 0, model.classes.flatMap(\.hosts).max() ?? 0) + 1)
+            let classOf = model.classOfHost(hostCount: (model.classes.flatMap(\.hosts).max() ?? -1) + 1)  // only model hosts get VMs here
             for t in model.items.indices {
                 while let v = next[t].first {
                     let open = hostCounts.keys.sorted().first { h in
