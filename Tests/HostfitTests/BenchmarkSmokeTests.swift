@@ -16,6 +16,8 @@ struct BenchmarkSmokeTests {
         ("bpplib/1_Falkenauer/Falkenauer/Falkenauer_T/Falkenauer_t60_00.txt", 20),
         ("bpplib/4_Schwerin/Schwerin/Schwerin_1/Schwerin1_BPP1.txt", 18),
         ("vector/instances/Triplet_instances_multidim/Falkenauer/classF_60_3_0.vbp", 20),
+        // Some sizes below zero: column generation handles negative demand.
+        ("vector/instances/Triplet_instances_multidim/Caprara/classC_60_3_0.vbp", 20),
         ("vector/instances/Panigrahy_instances_multidim/class1/class1_20_3_0.vbp", 6),
         ("vector/instances/Panigrahy_instances_multidim/class2/class2_20_3_0.vbp", 13),
     ])

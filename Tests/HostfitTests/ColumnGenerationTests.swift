@@ -57,6 +57,67 @@ struct ColumnGenerationTests {
         }
     }
 
+    /// Sizes below zero give capacity back, so a load may pass the capacity on the way to a
+    /// feasible pattern: brute force checks only whole patterns.
+    @Test(arguments: [1, 3]) func pricerHandlesNegativeDemand(dimensions: Int) {
+        var rng = SeededGenerator(seed: 77 + UInt64(dimensions))
+        for _ in 0..<200 {
+            let n = Int.random(in: 1...8, using: &rng)
+            let items = (0..<n).map { t in
+                (type: t, size: (0..<dimensions).map { _ in Double(Int.random(in: -30...70, using: &rng)) },
+                 value: Double.random(in: 0...1, using: &rng), count: Int.random(in: 1...2, using: &rng))
+            }
+            let result = PatternPricer(dimensions: dimensions).price(items: items, capacity: [Double](repeating: 100, count: dimensions),
+                                                                     vmLimit: .max, threshold: 0)
+            var best = 0.0
+            func enumerate(_ i: Int, _ load: [Double], _ value: Double) {
+                if i == n {
+                    if load.allSatisfy({ $0 <= 100 }) { best = max(best, value) }
+                    return
+                }
+                for k in 0...items[i].count {
+                    enumerate(i + 1, zip(load, items[i].size).map { $0 + Double(k) * $1 }, value + Double(k) * items[i].value)
+                }
+            }
+            enumerate(0, [Double](repeating: 0, count: dimensions), 0)
+            #expect(result.exact)
+            #expect(abs(result.best - best) < 1e-9)
+            if let top = result.patterns.last {
+                let load = (0..<dimensions).map { d in top.counts.reduce(0.0) { $0 + Double($1.count) * items[$1.item].size[d] } }
+                #expect(load.allSatisfy { $0 <= 100 })
+            }
+        }
+    }
+
+    /// Triplets that fill hosts exactly in three resources, some sizes below zero (as in
+    /// Caprara and Toth's vector instances): the plan reaches the volume bound and is valid.
+    @Test func tripletsWithNegativeDemandReachTheBound() {
+        var rng = SeededGenerator(seed: 5)
+        var sizes: [[Double]] = []
+        for _ in 0..<12 {
+            var a: [Double] = [], b: [Double] = [], c: [Double] = []
+            for _ in 0..<3 {
+                let x = Double(Int.random(in: -4...60, using: &rng)), y = Double(Int.random(in: 10...50, using: &rng))
+                a.append(x); b.append(y); c.append(100 - x - y)
+            }
+            sizes += [a, b, c]
+        }
+        sizes.shuffle(using: &rng)
+        let n = sizes.count
+        let resources = (0..<3).map { Resource.counted("d\($0 + 1)") }
+        let capacity = [Double](repeating: 100, count: 3 * n)
+        let problem = PlacementProblem(hosts: (0..<n).map { Host(id: "b\($0)", cpuCores: 1, cpuMHzPerCore: 1, memoryMB: 0) },
+                                       vms: (0..<n).map { VM(id: "i\($0)", vcpus: 1, memoryMB: 0) },
+                                       resources: resources, headroom: Headroom(), buckets: 1, capacity: capacity,
+                                       rawCapacity: capacity, demand: sizes.flatMap { $0 }, mhzPerVCPU: 1, notes: [])
+        #expect(sizes.contains { $0.contains { $0 < 0 } })
+        #expect(PatternModel(problem, vms: Array(0..<n)) != nil)
+        let outcome = Planner.plan(problem, options: PlanOptions(timeLimit: 10))
+        #expect(outcome.hostsUsed == 12)
+        #expect(outcome.status == .optimal)
+        #expect(throws: Never.self) { try ValidatedPlan(outcome, for: problem) }
+    }
+
     /// Anti-affinity couples hosts: the set-covering model does not apply, the assignment ILP does.
     @Test func groupRulesKeepTheAssignmentModel() {
         var problem = Support.binPacking(capacity: 10, weights: [4, 4, 3, 3, 3, 3])

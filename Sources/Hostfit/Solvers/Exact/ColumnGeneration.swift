@@ -109,7 +109,11 @@ enum ColumnGeneration {
                             let priced = pricer.price(items: items, capacity: cls.capacity, vmLimit: cls.vmLimit, threshold: threshold)
                             upper[c] = priced.upper
                             exact = exact && priced.exact
-                            for found in priced.patterns {
+                            var patterns = priced.patterns
+                            if model.dimensions > 1 {
+                                patterns += pricer.greedy(items: items, capacity: cls.capacity, vmLimit: cls.vmLimit, threshold: threshold)
+                            }
+                            for found in patterns {
                                 if let j = pool.insert(c, found.counts) { try addPattern(j); added += 1 }
                             }
                             if outOfTime() { break }
@@ -119,8 +123,10 @@ enum ColumnGeneration {
                     }
                 }
 
-                // The root: the bound.
+                // The root: the bound. Half the time at most: where the LP converges slowly
+                // (hundreds of VMs, many resources), dives from its duals so far still give plans.
                 var bound = 0.0
+                let rootEnd = clock.now + .milliseconds(Int(max(0, left()) * 500))
                 let root = try generate(demand, maxRounds: .max) { solution, added, upper, exact in
                     rootSolution = solution
                     // Lagrangian and Farley bounds from these duals (valid whatever the pricer did).
@@ -135,7 +141,7 @@ enum ColumnGeneration {
                     }
                     // Done: proven, or the LP bound's rounding is settled.
                     let rounded = Int(LowerBounds.ceilTolerant(bound))
-                    return rounded >= best
+                    return rounded >= best || clock.now >= rootEnd
                 }
                 guard root != nil else {
                     result.notes.append("column generation stopped: the master LP did not solve")
@@ -237,6 +243,7 @@ enum ColumnGeneration {
                 complete = listed.exact
                 for p in listed.patterns { found.append(pool.insert(c, p.counts) ?? pool.index(c, p.counts)!) }
             }
+            if !complete { result.notes.append("enumeration within the reduced-cost gap stopped: more than \(20_000) patterns, or out of time") }
             if complete, !found.isEmpty {
                 let covered = (0..<T).filter { lpRoot.duals[$0] > 1e-12 }
                 var mip = MIPModel(sense: .minimize)
@@ -301,50 +308,59 @@ enum ColumnGeneration {
     }
 
     /// Hosts for pattern copies: each copy takes the next host of its class and the next VMs
-    /// of its item types (a copy may cover more than is left: a VM set is a subset of a pattern,
-    /// so it still fits). nil when the copies do not cover every VM.
+    /// of its item types (a copy may cover more than is left: a subset of a pattern still fits,
+    /// unless it lost VMs of negative demand; then its largest VMs join the leftovers).
+    /// nil when the VMs cannot all be placed.
     static func assignment(_ copies: [Int: Int], _ pool: PatternPool, _ model: PatternModel, vms: [Int], base: Assignment) -> Assignment? {
         var assignment = base
         var next = model.items.map { $0.vms[...] }
         var freeHosts = model.classes.map { $0.hosts[...] }
+        var evicted: [Int] = []
         for v in vms { assignment.hostOf[v] = Assignment.unplaced }
         for (j, count) in copies.sorted(by: { $0.key < $1.key }) where count > 0 {
             let p = pool.patterns[j]
             for _ in 0..<count {
                 guard p.counts.contains(where: { !next[$0.item].isEmpty }) else { break }
                 guard let h = freeHosts[p.cls].popFirst() else { return nil }
+                var taken: [Int: [Int]] = [:]
                 for (item, count) in p.counts {
                     for _ in 0..<count {
                         guard let v = next[item].popFirst() else { break }
                         assignment.hostOf[v] = h
+                        taken[item, default: []].append(v)
                     }
+                }
+                while !model.fits(taken.mapValues(\.count), in: p.cls) {
+                    let sizes = taken.keys.map { ($0, model.items[$0].size.reduce(0, +)) }
+                    guard let (t, _) = sizes.max(by: { $0.1 < $1.1 }), let v = taken[t]?.popLast() else { return nil }
+                    if taken[t]!.isEmpty { taken[t] = nil }
+                    assignment.hostOf[v] = Assignment.unplaced
+                    evicted.append(v)
                 }
             }
         }
         // VMs left over (of item types the copies did not cover, such as those of zero dual
         // value left out of an enumeration): first fit into the hosts used, then new ones.
-        if next.contains(where: { !$0.isEmpty }) {
+        if !evicted.isEmpty || next.contains(where: { !$0.isEmpty }) {
             var hostCounts: [Int: [Int: Int]] = [:]
             for v in vms where assignment.hostOf[v] >= 0 { hostCounts[assignment.hostOf[v], default: [:]][model.typeOf[v], default: 0] += 1 }
             let classOf = model.classOfHost(hostCount: (model.classes.flatMap(\.hosts).max() ?? -1) + 1)  // only model hosts get VMs here
-            for t in model.items.indices {
-                while let v = next[t].first {
-                    let open = hostCounts.keys.sorted().first { h in
-                        var counts = hostCounts[h]!
-                        counts[t, default: 0] += 1
-                        return model.fits(counts, in: classOf[h])
-                    }
-                    var host = open
-                    if host == nil {
-                        for c in model.classes.indices where model.fits([t: 1], in: c) {
-                            if let h = freeHosts[c].popFirst() { host = h; break }
-                        }
-                    }
-                    guard let h = host else { return nil }
-                    assignment.hostOf[v] = h
-                    hostCounts[h, default: [:]][t, default: 0] += 1
-                    next[t].removeFirst()
+            for v in evicted + model.items.indices.flatMap({ next[$0] }) {
+                let t = model.typeOf[v]
+                let open = hostCounts.keys.sorted().first { h in
+                    var counts = hostCounts[h]!
+                    counts[t, default: 0] += 1
+                    return model.fits(counts, in: classOf[h])
                 }
+                var host = open
+                if host == nil {
+                    for c in model.classes.indices where model.fits([t: 1], in: c) {
+                        if let h = freeHosts[c].popFirst() { host = h; break }
+                    }
+                }
+                guard let h = host else { return nil }
+                assignment.hostOf[v] = h
+                hostCounts[h, default: [:]][t, default: 0] += 1
             }
         }
         return assignment

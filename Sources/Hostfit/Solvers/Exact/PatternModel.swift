@@ -43,8 +43,6 @@ struct PatternModel {
         }
         let dims = tracked.count * B
         guard dims <= Self.dimensionLimit, dims > 0 else { return nil }
-        // The pricer's bounds assume demand of at least 0.
-        guard !vms.contains(where: { v in tracked.contains { problem.trough[v * R + $0] < 0 } }) else { return nil }  // nothing to pack when 0
 
         var classIndex: [[Double]: Int] = [:]
         var classes: [HostClass] = []
@@ -116,7 +114,8 @@ struct PatternModel {
     }
 
     /// A pattern cut down to the VMs still to cover (`residual` per item type), then topped
-    /// up with the largest uncovered VMs that still fit the host.
+    /// up with the largest uncovered VMs that still fit the host. A cut that took out VMs of
+    /// negative demand may no longer fit: then the largest VMs go too, until it does.
     func fill(_ pattern: [(item: Int, count: Int)], cls c: Int, residual: [Int]) -> [(item: Int, count: Int)] {
         let cls = classes[c]
         var counts: [Int: Int] = [:]
@@ -130,6 +129,13 @@ struct PatternModel {
             for d in 0..<dimensions { load[d] += Double(k) * items[item].size[d] }
         }
         let surrogate = items.map { item in zip(item.size, cls.capacity).reduce(0.0) { $0 + ($1.1 > 0 ? $1.0 / $1.1 : 0) } }
+        while let over = (0..<dimensions).first(where: { load[$0] > cls.capacity[$0] * (1 + 1e-12) }) {
+            guard let t = counts.keys.filter({ items[$0].size[over] > 0 }).max(by: { surrogate[$0] < surrogate[$1] }) else { return [] }
+            counts[t]! -= 1
+            if counts[t] == 0 { counts[t] = nil }
+            total -= 1
+            for d in 0..<dimensions { load[d] -= items[t].size[d] }
+        }
         for t in items.indices.sorted(by: { surrogate[$0] > surrogate[$1] }) where cls.allows[items[t].eligibility] {
             while total < cls.vmLimit, residual[t] > (counts[t] ?? 0),
                   (0..<dimensions).allSatisfy({ load[$0] + items[t].size[$0] <= cls.capacity[$0] * (1 + 1e-12) }) {

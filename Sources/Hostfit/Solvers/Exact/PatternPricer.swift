@@ -9,6 +9,11 @@
 /// call short; when it is hit the result is a good pattern, not a proven best, and `upper`
 /// still bounds the best value (the root bound), which keeps the column generation bound
 /// valid (Farley's bound needs only an upper bound on the pricing value).
+///
+/// Demand below zero (an item that gives capacity back, as in some published vector
+/// instances) makes loads non-monotone: a node may exceed a capacity that items still to
+/// come give back. Each dimension's relaxation then counts only positive sizes, within the
+/// capacity plus what the remaining items could give back, and only feasible nodes count.
 struct PatternPricer {
     struct Result {
         /// Improving patterns found, best last: (item, count) pairs and their value.
@@ -29,19 +34,23 @@ struct PatternPricer {
     func price(items input: [(type: Int, size: [Double], value: Double, count: Int)], capacity: [Double], vmLimit: Int,
                threshold: Double, enumerateAbove floor: Double? = nil, enumerationLimit: Int = 20_000) -> Result {
         let D = dimensions
-        let useful = input.filter { $0.value > 1e-12 && $0.count > 0 }
+        // An item of no value is still worth packing when it gives capacity back.
+        let useful = input.filter { ($0.value > 1e-12 || $0.size.contains { $0 < 0 }) && $0.count > 0 }
         // A VM limit is one more dimension, each item of size 1.
         let limited = vmLimit < useful.reduce(0) { $0 + $1.count }
         let E = D + (limited ? 1 : 0)
         var cap = capacity.map { $0 * (1 + 1e-12) }
         if limited { cap.append(Double(vmLimit)) }
+        var giveBack = [Double](repeating: 0, count: E)
+        for item in useful { for d in 0..<D where item.size[d] < 0 { giveBack[d] -= item.size[d] * Double(item.count) } }
+        let hasNegative = giveBack.contains { $0 > 0 }
         var items: [(type: Int, size: [Double], value: Double, count: Int)] = []
         for item in useful {
             var size = item.size
             if limited { size.append(1) }
             // The most copies that fit an empty host.
             var most = item.count
-            for d in 0..<E where size[d] > 0 { most = min(most, Int((cap[d] / size[d]).rounded(.down))) }
+            for d in 0..<E where size[d] > 0 { most = min(most, Self.whole((cap[d] + giveBack[d]) / size[d])) }
             if most > 0 { items.append((item.type, size, item.value, most)) }
         }
         guard !items.isEmpty else { return Result(patterns: [], best: 0, upper: 0, exact: true) }
@@ -61,6 +70,13 @@ struct PatternPricer {
             value[i] = item.value
             most[i] = item.count
         }
+        // What the items from position i on could give back, per dimension (all 0 without negative demand).
+        var slack = [Double](repeating: 0, count: (n + 1) * E)
+        if hasNegative {
+            for i in stride(from: n - 1, through: 0, by: -1) {
+                for d in 0..<E { slack[i * E + d] = slack[(i + 1) * E + d] - min(0, size[i * E + d]) * Double(most[i]) }
+            }
+        }
         // Per dimension, items by value per unit of that dimension (free ones first).
         let order: [[Int]] = (0..<E).map { d in
             (0..<n).sorted { a, b in
@@ -72,17 +88,19 @@ struct PatternPricer {
         // Dimensions that can bind: some items' total exceeds the capacity.
         let binding = (0..<E).filter { d in
             var total = 0.0
-            for i in 0..<n { total += size[i * E + d] * Double(most[i]) }
-            return total > cap[d]
+            for i in 0..<n { total += max(0, size[i * E + d]) * Double(most[i]) }
+            return total > cap[d] + slack[d]
         }
         var residual = cap
-        // Fractional bound over items from position `from` on, within `residual`.
+        // Fractional bound over items from position `from` on, within `residual`; -infinity
+        // when no completion is feasible.
         func bound(from: Int) -> Double {
             var best = Double.infinity
+            if hasNegative, (0..<E).contains(where: { residual[$0] + slack[from * E + $0] < -1e-9 }) { return -.infinity }
             for d in binding {
-                var room = residual[d], total = 0.0
+                var room = residual[d] + slack[from * E + d], total = 0.0
                 for i in order[d] where i >= from {
-                    let s = size[i * E + d]
+                    let s = max(0, size[i * E + d])
                     let copies = Double(most[i])
                     if s * copies <= room { room -= s * copies; total += value[i] * copies }
                     else { total += value[i] * room / s; break }
@@ -112,11 +130,12 @@ struct PatternPricer {
             }
         }
         var all: [(counts: [(item: Int, count: Int)], value: Double)] = []
+        func feasible() -> Bool { !hasNegative || residual.allSatisfy { $0 >= 0 } }
         func search(_ i: Int, _ total: Double) {
             if let floor {
                 // Enumeration: every pattern worth at least `floor`, each once (at its leaf).
                 if i == n {
-                    if total >= floor - 1e-9 {
+                    if total >= floor - 1e-9 && feasible() {
                         all.append((counts.enumerated().compactMap { $1 > 0 ? (items[$0].type, $1) : nil }, total))
                         if all.count > enumerationLimit { exhausted = true }
                     }
@@ -126,14 +145,16 @@ struct PatternPricer {
                 if nodes > nodeLimit * 20 || (nodes & 1023 == 0 && Stop.expired(deadline)) { exhausted = true; return }
                 if total + bound(from: i) < floor - 1e-9 { return }
             } else {
-                if total > best + 1e-12 { record(total) }
+                if total > best + 1e-12 && feasible() { record(total) }
                 guard i < n else { return }
                 nodes += 1
                 if nodes > nodeLimit || (nodes & 1023 == 0 && Stop.expired(deadline)) { exhausted = true; return }
                 if total + bound(from: i) <= best + 1e-9 { return }
             }
             var k = most[i]
-            for d in 0..<E where size[i * E + d] > 0 { k = min(k, Int((residual[d] / size[i * E + d]).rounded(.down))) }
+            for d in 0..<E where size[i * E + d] > 0 {
+                k = min(k, Self.whole((residual[d] + slack[(i + 1) * E + d]) / size[i * E + d]))
+            }
             while k >= 0 {
                 counts[i] = k
                 for d in 0..<E { residual[d] -= Double(k) * size[i * E + d] }
@@ -149,6 +170,46 @@ struct PatternPricer {
         if floor != nil { return Result(patterns: all, best: all.map(\.value).max() ?? 0, upper: root, exact: !exhausted) }
         return Result(patterns: found, best: best, upper: exhausted ? max(root, best) : best, exact: !exhausted)
     }
+
+    /// Many improving columns per round, cheaply (several resources: the exact pricer adds a
+    /// handful, and a large LP converges slowly): for each of the most valuable items, a host
+    /// seeded with it and filled greedily by value per surrogate size. Every load stays within
+    /// the capacity on the way, so each pattern fits whatever the signs of the sizes.
+    func greedy(items: [(type: Int, size: [Double], value: Double, count: Int)], capacity: [Double], vmLimit: Int,
+                threshold: Double, seeds: Int = 40) -> [(counts: [(item: Int, count: Int)], value: Double)] {
+        let D = dimensions
+        let cap = capacity.map { $0 * (1 + 1e-12) }
+        let candidates = items.filter { $0.value > 1e-12 && $0.count > 0 }
+        func surrogate(_ size: [Double]) -> Double {
+            var s = 0.0
+            for d in 0..<D where cap[d] > 0 && cap[d] < .greatestFiniteMagnitude { s += max(0, size[d]) / cap[d] }
+            return max(s, 1e-12)
+        }
+        let order = candidates.indices.sorted { candidates[$0].value / surrogate(candidates[$0].size) > candidates[$1].value / surrogate(candidates[$1].size) }
+        let seedList = candidates.indices.sorted { candidates[$0].value > candidates[$1].value }.prefix(seeds)
+        var found: [(counts: [(item: Int, count: Int)], value: Double)] = []
+        for seed in seedList {
+            var load = [Double](repeating: 0, count: D)
+            var counts = [Int](repeating: 0, count: candidates.count)
+            var total = 0.0, vms = 0
+            for i in [seed] + order {
+                let item = candidates[i]
+                while counts[i] < item.count, vms < vmLimit, (0..<D).allSatisfy({ load[$0] + item.size[$0] <= cap[$0] }) {
+                    for d in 0..<D { load[d] += item.size[d] }
+                    counts[i] += 1
+                    vms += 1
+                    total += item.value
+                }
+            }
+            if total > threshold {
+                found.append((counts.enumerated().compactMap { $1 > 0 ? (candidates[$0].type, $1) : nil }, total))
+            }
+        }
+        return found
+    }
+
+    /// Whole copies within a ratio; an unlimited capacity gives an infinite one.
+    static func whole(_ x: Double) -> Int { Int(min(x, 1e15).rounded(.down)) }
 
     /// One dimension with integral sizes: the exact dynamic program over capacity, which does
     /// not care how correlated values and sizes are (branch and bound does: duals of bin
