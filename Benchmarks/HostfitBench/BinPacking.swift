@@ -141,7 +141,7 @@ enum BinPacking {
         var shards: [(Process, URL)] = []
         for j in 0..<jobs {
             let out = FileManager.default.temporaryDirectory.appendingPathComponent("hostfit-bench-\(getpid())-\(j).tsv")
-            FileManager.default.createFile(atPath: out.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: out.path, contents: nil)
             let process = Process()
             process.executableURL = me
             process.arguments = ["binpacking-shard", String(limit)] + files.enumerated().filter { $0.offset % jobs == j }.map(\.element)

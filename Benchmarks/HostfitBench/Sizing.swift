@@ -109,9 +109,11 @@ enum Sizing {
         for note in searched.notes where note.contains("neighbourhood") { print("  \(note)") }
 
         print("")
-        print("Packing rules on the 5-min series (Panigrahy et al. 2011), alone and with the improvement phase:")
+        print("Packing rules on the 5-min series (Panigrahy et al. 2011), alone and with the improvement phase;")
+        print("held-out share over headroom by how balancing accepts swaps (each half of the history is the default):")
+        let acceptances: [SwapAcceptance] = [.none, .wholeHistory, .eachHalf]
         print(pad("rule", 10) + pad("hosts", 7, right: true) + pad("seconds", 9, right: true) + pad("improved", 10, right: true)
-              + pad("over headroom", 15, right: true) + pad("seconds", 9, right: true))
+              + acceptances.map { pad($0 == .none ? "no swaps" : $0.rawValue, 15, right: true) }.joined() + pad("seconds", 9, right: true))
         for rule in PackingRule.allCases {
             var options = PlanOptions(solver: .heuristic, improve: false)
             options.packing = rule
@@ -119,12 +121,17 @@ enum Sizing {
             let plain = try ValidatedPlan(Planner.plan(history, options: options), for: history)
             let t1 = clock.now
             options.improve = true
-            let improved = try ValidatedPlan(Planner.plan(history, options: options), for: history)
-            let t2 = clock.now
-            let replay = Replay.run(improved.placement, hosts: hosts, history: test, headroom: headroom)
+            var shares: [String] = [], hostsImproved = 0, improveSeconds = 0.0
+            for acceptance in acceptances {
+                options.swaps = acceptance
+                let t2 = clock.now
+                let improved = try ValidatedPlan(Planner.plan(history, options: options), for: history)
+                if acceptance == .eachHalf { hostsImproved = improved.hostsUsed; improveSeconds = seconds(clock.now - t2) }
+                let replay = Replay.run(improved.placement, hosts: hosts, history: test, headroom: headroom)
+                shares.append(pad(String(format: "%.3f%%", replay.overHeadroomShare * 100), 15, right: true))
+            }
             print(pad(rule.rawValue, 10) + pad("\(plain.hostsUsed)", 7, right: true) + pad(String(format: "%.2f", seconds(t1 - t0)), 9, right: true)
-                  + pad("\(improved.hostsUsed)", 10, right: true) + pad(String(format: "%.3f%%", replay.overHeadroomShare * 100), 15, right: true)
-                  + pad(String(format: "%.2f", seconds(t2 - t1)), 9, right: true))
+                  + pad("\(hostsImproved)", 10, right: true) + shares.joined() + pad(String(format: "%.2f", improveSeconds), 9, right: true))
         }
     }
 

@@ -63,6 +63,42 @@ struct HistoryTests {
         spread.hostOf = [0, 1, 2, 0, 1]
         #expect(Improvement.emptyHosts(spread, problem).hostsUsed == 1)
     }
+
+    /// With VMs running somewhere today, balance moves only those that move anyway.
+    @Test func balanceKeepsStayingVMsWhereTheyAre() {
+        for seed in 1...5 as ClosedRange<UInt64> {
+            let problem = Support.randomProblem(seed: seed, vms: 40, hosts: 20)
+            let start = FirstFitDecreasing.solve(problem)
+            var rng = SeededGenerator(seed: seed)
+            let staying = start.hostOf.map { $0 >= 0 && Bool.random(using: &rng) }
+            let balanced = Improvement.balance(start, problem, staying: staying)
+            for v in staying.indices where staying[v] { #expect(balanced.hostOf[v] == start.hostOf[v]) }
+            #expect(balanced.hostsUsed <= start.hostsUsed)
+            #expect(PlanValidator.violations(of: balanced.placement(in: problem), in: problem).isEmpty)
+        }
+    }
+
+    /// No single move fits (h0 is full), but a swap evens the loads (10 + 7 becomes 8 + 9). When the swap helps in the first half of the history and hurts in the
+    /// second, it is not taken.
+    @Test(arguments: [(true, [4.0, 4], [2.0, 2]), (false, [4.0, 1], [2.0, 3])])
+    func swapsMustHelpInEachHalfOfTheHistory(expected: Bool, small: [Double], smaller: [Double]) {
+        let demand = [[6.0, 6], small, [5.0, 5], smaller]
+        let problem = PlacementProblem(hosts: (0..<2).map { Host(id: "h\($0)", cpuCores: 1, cpuMHzPerCore: 1, memoryMB: 0) },
+                                       vms: (0..<4).map { VM(id: "v\($0)", vcpus: 1, memoryMB: 0) },
+                                       resources: [Resource.counted("units")], headroom: Headroom(), buckets: 2,
+                                       capacity: [10, 10], rawCapacity: [10, 10], demand: demand.flatMap { $0 }, mhzPerVCPU: 1, notes: [])
+        var start = Assignment(vmCount: 4)
+        start.hostOf = [0, 0, 1, 1]
+        var state = PackingState(problem, from: start)
+        Improvement.complementarySwaps(&state, items: PackingItem.items(problem, vms: Array(0..<4)), hosts: [0, 1], deadline: nil)
+        if expected {
+            let loads = (0..<2).map { h in (0..<4).filter { state.assignment.hostOf[$0] == h }.reduce(0.0) { $0 + demand[$1][0] } }
+            #expect(loads.sorted() == [8, 9])  // 4 <-> 2, or 6 <-> 5: the same gain
+        } else {
+            #expect(state.assignment.hostOf == [0, 0, 1, 1])
+        }
+        #expect(PlanValidator.violations(of: state.assignment.placement(in: problem), in: problem).isEmpty)
+    }
 }
 
 extension HostLoads {

@@ -22,6 +22,8 @@ public struct PlanOptions: Sendable {
     /// keeps the better plan (ties: bfd-dot with time buckets, ffd-sum with static demand,
     /// where the dot product degenerates to worst fit).
     public var packing: PackingRule?
+    /// When balancing keeps a swap of two VMs between hosts.
+    public var swaps: SwapAcceptance = .eachHalf
     /// Called as the search goes: each phase, and each better plan (for a progress line).
     public var progress: (@Sendable (PlanProgress) -> Void)?
 
@@ -32,6 +34,15 @@ public struct PlanOptions: Sendable {
         self.autoILPLimit = autoILPLimit
         self.improve = improve
     }
+}
+
+/// When balancing keeps a swap: it must lower the squared load in each half of the history
+/// (the default), over the whole history, or swaps are off. The last two are for comparison
+/// (`make bench` prints all three): a swap that pays off in one half only fits a coincidence.
+public enum SwapAcceptance: String, Sendable, CaseIterable {
+    case eachHalf = "each half"
+    case wholeHistory = "whole history"
+    case none
 }
 
 /// How sure a plan's host count is.

@@ -59,6 +59,8 @@ public enum Planner {
             if let cg = ColumnGeneration.run(problem, vms: placeable, incumbent: assignment,
                                              deadline: start + .milliseconds(Int(until * 1000)), shouldStop: stop) {
                 phase("column-generation")
+                let lp = cg.bound.map { String(format: "%.2f", $0) + (cg.lpOptimal ? " (LP optimum)" : " (LP not converged)") } ?? "none"
+                notes.append("column generation: \(cg.rounds) pricing rounds, \(cg.columns) patterns, \(cg.dives) dives, bound \(lp)")
                 notes += cg.notes
                 if let hosts = cg.boundHosts, hosts > bound.hosts {
                     bound = LowerBound(hosts: hosts, method: "column-generation", resource: nil)
@@ -134,14 +136,21 @@ public enum Planner {
         if stop() { notes.append("stopped on request (Ctrl-C): this is the best plan found so far") }
         if options.improve {
             // Balance comes after fewest hosts and fewest migrations: only where nothing runs yet.
+            var staying: [Bool]? = nil
             if problem.vms.contains(where: { $0.currentHost != nil }) {
                 assignment = MigrationRepair.run(assignment, problem)
                 phase("migrations")
-                notes.append("load not balanced: VMs run somewhere today, and fewer migrations come before balance")
-            } else if !stop() {
+                // Fewer migrations come before balance: only VMs that move anyway are balanced.
+                let home = problem.vms.map { vm in vm.currentHost.flatMap { problem.hostIndex[$0] } ?? -1 }
+                staying = assignment.hostOf.indices.map { home[$0] >= 0 && assignment.hostOf[$0] == home[$0] }
+                let moving = assignment.hostOf.indices.count { assignment.hostOf[$0] >= 0 && !staying![$0] }
+                notes.append("balanced by moving only the \(moving) VMs that move anyway (fewer migrations come before balance)")
+            }
+            if !stop() {
                 // Balance gets what is left of the time limit, within it.
                 let left = max(0.2, options.timeLimit * 0.95 - elapsed())
-                assignment = Improvement.balance(assignment, problem, deadline: ContinuousClock.now + .milliseconds(Int(left * 1000)))
+                assignment = Improvement.balance(assignment, problem, deadline: ContinuousClock.now + .milliseconds(Int(left * 1000)),
+                                                 staying: staying, swaps: options.swaps)
                 phase("balance")
             }
         }

@@ -9,6 +9,10 @@
 ///    the fullest host whenever that lowers it and leaves the destination below where the
 ///    source was, host after host, until no move helps. A plan that fills its hosts evenly
 ///    leaves each the same room for demand it has not seen.
+/// 3. Swaps of two items between hosts, under the squared-load objective of the moves,
+///    kept only when they lower it in each half of the history separately: a swap that pays
+///    off in one half only fits a coincidence of that period, which held-out demand does
+///    not repeat (the hold-out test of cross-validation, applied to each step).
 ///
 /// Pinned items stay put. Deterministic. On large problems each item looks at a bounded
 /// set of candidate hosts (the least loaded), so a pass is O(V x K x R x B), and every phase
@@ -48,10 +52,18 @@ enum Improvement {
         return state.assignment
     }
 
-    static func balance(_ assignment: Assignment, _ problem: PlacementProblem, deadline: ContinuousClock.Instant? = nil) -> Assignment {
+    /// `staying`: VMs that keep their host, as if pinned (those already on their current host,
+    /// when fewer migrations come first: moving only VMs that move anyway adds none).
+    static func balance(_ assignment: Assignment, _ problem: PlacementProblem, deadline: ContinuousClock.Instant? = nil,
+                        staying: [Bool]? = nil, swaps: SwapAcceptance = .eachHalf) -> Assignment {
         let used = Array(Set(assignment.hostOf.filter { $0 >= 0 })).sorted()
         guard used.count > 1 else { return assignment }
-        let items = PackingItem.items(problem, vms: assignment.hostOf.indices.filter { assignment.hostOf[$0] >= 0 })
+        var items = PackingItem.items(problem, vms: assignment.hostOf.indices.filter { assignment.hostOf[$0] >= 0 })
+        if let staying {
+            for k in items.indices where items[k].pinnedHost < 0 && items[k].vms.contains(where: { staying[$0] }) {
+                items[k].pinnedHost = assignment.hostOf[items[k].vms[0]]
+            }
+        }
         let sizes = FirstFitDecreasing.sizes(problem)
         // The full repack looks at every host for every item: for moderate problems only.
         let small = Double(items.count) * Double(used.count) * Double(problem.buckets * problem.resourceCount) < 2e8
@@ -59,6 +71,7 @@ enum Improvement {
         if problem.rules.reserve > 0 && !reserveHolds(state) { state = PackingState(problem, from: assignment) }
         complementaryMoves(&state, items: items, hosts: used, sizes: sizes, deadline: deadline)
         localMoves(&state, items: items, hosts: used, deadline: deadline)
+        if swaps != .none { complementarySwaps(&state, items: items, hosts: used, deadline: deadline, eachHalf: swaps == .eachHalf) }
         return state.assignment
     }
 
@@ -110,6 +123,81 @@ enum Improvement {
                 improved = true
             }
             if !improved { return }
+        }
+    }
+
+    /// Swaps between the fullest hosts and the others. Swapping a on s with b on d changes the
+    /// squared-load objective, per resource and bucket, by (2 L_s e + e^2) / C_s^2 +
+    /// (e^2 - 2 L_d e) / C_d^2 with e = b - a; the sum must fall in both halves of the buckets.
+    static func complementarySwaps(_ state: inout PackingState, items: [PackingItem], hosts: [Int], deadline: ContinuousClock.Instant?,
+                                   eachHalf: Bool = true, sources sourceCount: Int = 4) {
+        let problem = state.loads.problem
+        let R = problem.resourceCount, B = problem.buckets
+        let movable = items.filter { $0.pinnedHost < 0 }
+        guard hosts.count > 1, movable.count > 1 else { return }
+        let halves = B >= 2 && eachHalf ? [0..<(B / 2), (B / 2)..<B] : [0..<B]
+        var itemsOn: [Int: [Int]] = [:]  // host -> indices into movable
+        for (i, item) in movable.enumerated() { itemsOn[state.assignment.hostOf[item.vms[0]], default: []].append(i) }
+        // Demand of an item, per resource and bucket, computed once.
+        var demand: [Int: [Double]] = [:]
+        func vector(_ i: Int) -> [Double] {
+            if let known = demand[i] { return known }
+            var x = [Double](repeating: 0, count: R * B)
+            for v in movable[i].vms { for k in 0..<(R * B) { x[k] += problem.demand[v * R * B + k] } }
+            demand[i] = x
+            return x
+        }
+        func gains(_ a: [Double], on s: Int, _ b: [Double], on d: Int) -> Bool {
+            for half in halves {
+                var total = 0.0
+                for r in 0..<R {
+                    let cs = problem.capacity(s, r), cd = problem.capacity(d, r)
+                    guard cs.isFinite, cd.isFinite, cs > 0, cd > 0 else { continue }
+                    let ks = 1 / (cs * cs), kd = 1 / (cd * cd)
+                    let sb = (s * R + r) * B, db = (d * R + r) * B, xb = r * B
+                    for t in half {
+                        let e = b[xb + t] - a[xb + t]
+                        if e == 0 { continue }
+                        total += (2 * state.loads.load[sb + t] * e + e * e) * ks + (e * e - 2 * state.loads.load[db + t] * e) * kd
+                    }
+                }
+                if total >= -1e-9 { return false }
+            }
+            return true
+        }
+        for _ in 0..<10 {
+            var swapped = false
+            let byLoad = hosts.filter { state.loads.count[$0] > 0 }
+                .sorted { (state.loads.utilization($0), $1) > (state.loads.utilization($1), $0) }
+            for s in byLoad.prefix(sourceCount) {
+                for i in itemsOn[s] ?? [] {
+                    if Stop.expired(deadline) { return }
+                    let a = vector(i)
+                    // The least loaded hosts first (on large problems, only they).
+                    search: for d in byLoad.suffix(2 * candidates).reversed() where d != s {
+                        for j in itemsOn[d] ?? [] where gains(a, on: s, vector(j), on: d) {
+                            let x = movable[i], y = movable[j]
+                            state.unplace(x)
+                            state.unplace(y)
+                            var ok = state.loads.fits(x.vms, on: d)
+                            if ok { state.place(x, on: d); ok = state.loads.fits(y.vms, on: s); if !ok { state.unplace(x) } }
+                            if ok { state.place(y, on: s); ok = problem.rules.reserve == 0 || reserveHolds(state); if !ok { state.unplace(x); state.unplace(y) } }
+                            if !ok {
+                                state.place(x, on: s)
+                                state.place(y, on: d)
+                                continue
+                            }
+                            itemsOn[s]!.removeAll { $0 == i }
+                            itemsOn[d]!.removeAll { $0 == j }
+                            itemsOn[s]!.append(j)
+                            itemsOn[d]!.append(i)
+                            swapped = true
+                            break search
+                        }
+                    }
+                }
+            }
+            if !swapped { return }
         }
     }
 
