@@ -185,6 +185,7 @@ public enum Planner {
     }
 
     static func improve(_ problem: PlacementProblem, _ vms: [Int], _ incumbent: Assignment, timeLimit: Double) -> ILPResult {
+        let began = ContinuousClock.now
         let allPlaced = incumbent.placedCount == vms.count
         let perClass = allPlaced ? incumbent.hostsUsed : problem.hostCount
         let model = AssignmentModel(problem: problem, vms: FirstFitDecreasing.vmOrder(problem, vms: vms), hostsPerClass: perClass)
@@ -194,7 +195,14 @@ public enum Planner {
         let objective = zip(model.model.columns, start).reduce(0.0) { $0 + $1.0.objective * $1.1 }
         // Counting hosts, the optimum is an integer: within 1 of the bound is a proof. Costs are not.
         let gap = problem.objective == .hosts ? 0.999 / max(objective, 1) : 1e-6
-        let parameters = MIPParameters(timeLimit: timeLimit, relativeGap: gap, presolve: false, heuristics: true, incumbent: start)
+        // The limit counts from here: building the model took some of it. GLPK's set-up before
+        // its first callback (conflict graph, cover rows) is not bounded: keep 5% for it.
+        let built = began.duration(to: .now)
+        let left = timeLimit - (Double(built.components.seconds) + Double(built.components.attoseconds) * 1e-18)
+        guard left > 0.05 else {
+            return ILPResult(assignment: incumbent, proven: false, boundHosts: nil, notes: ["ILP not run: building its model took the time left"])
+        }
+        let parameters = MIPParameters(timeLimit: left * 0.95, relativeGap: gap, presolve: false, heuristics: true, incumbent: start)
         do {
             let solution = try GLPKSolver.solve(model.model, parameters)
             var result = ILPResult(assignment: incumbent, proven: false, boundHosts: nil, notes: [])
