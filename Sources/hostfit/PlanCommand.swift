@@ -7,14 +7,21 @@ struct PlanCommand: ParsableCommand {
         commandName: "plan",
         abstract: "Place every VM on as few hosts as possible.",
         discussion: """
-        Writes DIR/placements.csv (vm,host), DIR/hosts.csv (utilization per host and
-        resource), DIR/unplaced.csv (vm,reason) and DIR/summary.json (hosts used, lower
-        bound, solver, status optimal|feasible|heuristic, gap, cost, power, migrations,
-        run time). Nothing is written unless the plan passes the validator.
+        Writes DIR/placements.csv (vm,host), DIR/hosts.csv (utilization per host
+        and resource), DIR/unplaced.csv (vm,reason) and DIR/summary.json (hosts
+        used, lower bound, solver, status optimal|feasible|heuristic, gap, cost,
+        power, migrations, run time). Nothing is written unless the plan passes
+        the validator.
 
-        Status is 'optimal' only when proven: a lower bound (volume, Martello-Toth L2, or
-        GLPK's branch and bound) equals the hosts used. Otherwise 'gap' says how far from
-        the bound the plan may be.
+        Objectives, in order: fewest hosts (lowest cost with --models), fewest
+        migrations from the vms.csv host column, then even load (moves and swaps
+        that pair VMs peaking at different times; a VM that can stay on its
+        current host is never moved for balance).
+
+        Status is 'optimal' only when proven: a lower bound (volume,
+        Martello-Toth L2, the column-generation LP or GLPK's branch and bound)
+        equals the hosts used. Otherwise 'gap' says how far from the bound the
+        plan may be.
 
         Example:
           hostfit plan --hosts hosts.csv --vms vms.csv --headroom cpu=75 --out plan/
