@@ -144,7 +144,8 @@ enum ColumnGeneration {
                     return rounded >= best || clock.now >= rootEnd
                 }
                 guard root != nil else {
-                    result.notes.append("column generation stopped: the master LP did not solve")
+                    result.notes.append(outOfTime() ? "column generation stopped: out of time before its first LP bound"
+                                                    : "column generation stopped: the master LP did not solve")
                     return
                 }
                 result.bound = bound
