@@ -37,23 +37,34 @@ struct ColumnGenerationTests {
             }
             let capacity = [Double](repeating: 100, count: dimensions)
             let result = PatternPricer(dimensions: dimensions).price(items: items, capacity: capacity, vmLimit: .max, threshold: 0)
-            var best = 0.0
-            func enumerate(_ i: Int, _ load: [Double], _ value: Double) {
-                if i == n { best = max(best, value); return }
-                for k in 0...items[i].count {
-                    let next = zip(load, items[i].size).map { $0 + Double(k) * $1 }
-                    guard next.allSatisfy({ $0 <= 100 }) else { break }
-                    enumerate(i + 1, next, value + Double(k) * items[i].value)
-                }
+            Self.expectBestPattern(result, items: items, dimensions: dimensions)
+        }
+    }
+
+    /// The pricer's result against brute force over every pattern, on hosts of 100 in each
+    /// dimension. Loads only grow when no size is negative, so a branch stops at the first overflow.
+    static func expectBestPattern(_ result: PatternPricer.Result, items: [(type: Int, size: [Double], value: Double, count: Int)],
+                                  dimensions: Int) {
+        let monotone = items.allSatisfy { $0.size.allSatisfy { $0 >= 0 } }
+        var best = 0.0
+        func enumerate(_ i: Int, _ load: [Double], _ value: Double) {
+            if i == items.count {
+                if load.allSatisfy({ $0 <= 100 }) { best = max(best, value) }
+                return
             }
-            enumerate(0, [Double](repeating: 0, count: dimensions), 0)
-            #expect(result.exact)
-            #expect(abs(result.best - best) < 1e-9)
-            if let top = result.patterns.last {
-                let load = (0..<dimensions).map { d in top.counts.reduce(0.0) { $0 + Double($1.count) * items[$1.item].size[d] } }
-                #expect(load.allSatisfy { $0 <= 100 })
-                #expect(abs(top.counts.reduce(0.0) { $0 + Double($1.count) * items[$1.item].value } - top.value) < 1e-9)
+            for k in 0...items[i].count {
+                let next = zip(load, items[i].size).map { $0 + Double(k) * $1 }
+                if monotone, !next.allSatisfy({ $0 <= 100 }) { break }
+                enumerate(i + 1, next, value + Double(k) * items[i].value)
             }
+        }
+        enumerate(0, [Double](repeating: 0, count: dimensions), 0)
+        #expect(result.exact)
+        #expect(abs(result.best - best) < 1e-9)
+        if let top = result.patterns.last {
+            let load = (0..<dimensions).map { d in top.counts.reduce(0.0) { $0 + Double($1.count) * items[$1.item].size[d] } }
+            #expect(load.allSatisfy { $0 <= 100 })
+            #expect(abs(top.counts.reduce(0.0) { $0 + Double($1.count) * items[$1.item].value } - top.value) < 1e-9)
         }
     }
 
@@ -69,23 +80,7 @@ struct ColumnGenerationTests {
             }
             let result = PatternPricer(dimensions: dimensions).price(items: items, capacity: [Double](repeating: 100, count: dimensions),
                                                                      vmLimit: .max, threshold: 0)
-            var best = 0.0
-            func enumerate(_ i: Int, _ load: [Double], _ value: Double) {
-                if i == n {
-                    if load.allSatisfy({ $0 <= 100 }) { best = max(best, value) }
-                    return
-                }
-                for k in 0...items[i].count {
-                    enumerate(i + 1, zip(load, items[i].size).map { $0 + Double(k) * $1 }, value + Double(k) * items[i].value)
-                }
-            }
-            enumerate(0, [Double](repeating: 0, count: dimensions), 0)
-            #expect(result.exact)
-            #expect(abs(result.best - best) < 1e-9)
-            if let top = result.patterns.last {
-                let load = (0..<dimensions).map { d in top.counts.reduce(0.0) { $0 + Double($1.count) * items[$1.item].size[d] } }
-                #expect(load.allSatisfy { $0 <= 100 })
-            }
+            Self.expectBestPattern(result, items: items, dimensions: dimensions)
         }
     }
 

@@ -28,10 +28,7 @@ enum LargeNeighbourhoodSearch {
         var rng = SeededGenerator(seed: seed)
         var size = 3, failures = 0
         let R = problem.resourceCount
-        func timeLeft() -> Double {
-            let d = ContinuousClock.now.duration(to: deadline)
-            return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-        }
+        func timeLeft() -> Double { ContinuousClock.now.duration(to: deadline).seconds }
         // Many repacks in a row that save nothing: the neighbourhoods are exhausted.
         while result.assignment.hostsUsed > bound, timeLeft() > 0.05, !shouldStop(), failures < 100 {
             var members: [Int: [Int]] = [:]
@@ -95,8 +92,7 @@ enum LargeNeighbourhoodSearch {
             let sub = problem.restricted(hosts: hosts, vms: vms, buckets: buckets)
             var packed = FirstFitDecreasing.solve(sub, rule: .ffdSum)
             if packed.placedCount < vms.count || packed.hostsUsed >= k {
-                let spent = start.duration(to: clock.now)
-                let left = timeLimit - (Double(spent.components.seconds) + Double(spent.components.attoseconds) * 1e-18)
+                let left = timeLimit - start.duration(to: clock.now).seconds
                 guard left > 0.02 else { return nil }
                 packed = Planner.improve(sub, Array(0..<vms.count), incumbent, timeLimit: left).assignment
             }

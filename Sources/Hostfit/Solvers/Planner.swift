@@ -11,7 +11,7 @@ public enum Planner {
 
     public static func plan(_ problem: PlacementProblem, options: PlanOptions = PlanOptions()) -> PlanOutcome {
         let clock = ContinuousClock(), start = clock.now
-        func elapsed() -> Double { let d = start.duration(to: clock.now); return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
+        func elapsed() -> Double { start.duration(to: clock.now).seconds }
 
         var phases: [(name: String, seconds: Double)] = []
         var mark = 0.0
@@ -135,15 +135,16 @@ public enum Planner {
         }
         if stop() { notes.append("stopped on request (Ctrl-C): this is the best plan found so far") }
         if options.improve {
-            // Balance comes after fewest hosts and fewest migrations: only where nothing runs yet.
+            // Fewer migrations come before balance: VMs on their current host stay there, and
+            // only the VMs that move anyway are balanced.
             var staying: [Bool]? = nil
             if problem.vms.contains(where: { $0.currentHost != nil }) {
                 assignment = MigrationRepair.run(assignment, problem)
                 phase("migrations")
-                // Fewer migrations come before balance: only VMs that move anyway are balanced.
                 let home = problem.vms.map { vm in vm.currentHost.flatMap { problem.hostIndex[$0] } ?? -1 }
-                staying = assignment.hostOf.indices.map { home[$0] >= 0 && assignment.hostOf[$0] == home[$0] }
-                let moving = assignment.hostOf.indices.count { assignment.hostOf[$0] >= 0 && !staying![$0] }
+                let stays = assignment.hostOf.indices.map { home[$0] >= 0 && assignment.hostOf[$0] == home[$0] }
+                staying = stays
+                let moving = assignment.hostOf.indices.count { assignment.hostOf[$0] >= 0 && !stays[$0] }
                 notes.append("balanced by moving only the \(moving) VMs that move anyway (fewer migrations come before balance)")
             }
             if !stop() {
@@ -197,8 +198,7 @@ public enum Planner {
         let gap = problem.objective == .hosts ? 0.999 / max(objective, 1) : 1e-6
         // The limit counts from here: building the model took some of it. GLPK's set-up before
         // its first callback (conflict graph, cover rows) is not bounded: keep 5% for it.
-        let built = began.duration(to: .now)
-        let left = timeLimit - (Double(built.components.seconds) + Double(built.components.attoseconds) * 1e-18)
+        let left = timeLimit - began.duration(to: .now).seconds
         guard left > 0.05 else {
             return ILPResult(assignment: incumbent, proven: false, boundHosts: nil, notes: ["ILP not run: building its model took the time left"])
         }

@@ -9,3 +9,8 @@ enum Stop {
         requested || deadline.map { ContinuousClock.now >= $0 } == true
     }
 }
+
+extension Duration {
+    /// For time limits, which are in seconds.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
+}

@@ -35,10 +35,7 @@ enum ColumnGeneration {
         guard problem.objective == .hosts, let model = PatternModel(problem, vms: vms) else { return nil }
         guard vms.allSatisfy({ incumbent.hostOf[$0] >= 0 }) else { return nil }
         let clock = ContinuousClock()
-        func left() -> Double {
-            let d = clock.now.duration(to: deadline)
-            return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-        }
+        func left() -> Double { clock.now.duration(to: deadline).seconds }
         func outOfTime() -> Bool { left() <= 0 || shouldStop() }
         let T = model.items.count, K = model.classes.count
         let classOf = model.classOfHost(hostCount: problem.hostCount)

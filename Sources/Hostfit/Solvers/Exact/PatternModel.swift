@@ -128,7 +128,7 @@ struct PatternModel {
             total += k
             for d in 0..<dimensions { load[d] += Double(k) * items[item].size[d] }
         }
-        let surrogate = items.map { item in zip(item.size, cls.capacity).reduce(0.0) { $0 + ($1.1 > 0 ? $1.0 / $1.1 : 0) } }
+        let surrogate = items.map { PatternPricer.surrogate($0.size, capacity: cls.capacity) }
         while let over = (0..<dimensions).first(where: { load[$0] > cls.capacity[$0] * (1 + 1e-12) }) {
             guard let t = counts.keys.filter({ items[$0].size[over] > 0 }).max(by: { surrogate[$0] < surrogate[$1] }) else { return [] }
             counts[t]! -= 1

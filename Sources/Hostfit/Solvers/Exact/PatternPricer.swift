@@ -55,13 +55,8 @@ struct PatternPricer {
         }
         guard !items.isEmpty else { return Result(patterns: [], best: 0, upper: 0, exact: true) }
         if E == 1, floor == nil, let result = dynamicProgram(items, capacity: cap[0], threshold: threshold) { return result }
-        // Value per surrogate size (each dimension relative to its capacity), best first.
-        func surrogate(_ size: [Double]) -> Double {
-            var s = 0.0
-            for d in 0..<E where cap[d] > 0 && cap[d] < .greatestFiniteMagnitude { s += size[d] / cap[d] }
-            return max(s, 1e-12)
-        }
-        items.sort { $0.value / surrogate($0.size) > $1.value / surrogate($1.size) }
+        // Value per surrogate size, best first.
+        items.sort { $0.value / Self.surrogate($0.size, capacity: cap) > $1.value / Self.surrogate($1.size, capacity: cap) }
         let n = items.count
         var size = [Double](repeating: 0, count: n * E)
         var value = [Double](repeating: 0, count: n), most = [Int](repeating: 0, count: n)
@@ -180,12 +175,8 @@ struct PatternPricer {
         let D = dimensions
         let cap = capacity.map { $0 * (1 + 1e-12) }
         let candidates = items.filter { $0.value > 1e-12 && $0.count > 0 }
-        func surrogate(_ size: [Double]) -> Double {
-            var s = 0.0
-            for d in 0..<D where cap[d] > 0 && cap[d] < .greatestFiniteMagnitude { s += max(0, size[d]) / cap[d] }
-            return max(s, 1e-12)
-        }
-        let order = candidates.indices.sorted { candidates[$0].value / surrogate(candidates[$0].size) > candidates[$1].value / surrogate(candidates[$1].size) }
+        let density = candidates.map { $0.value / Self.surrogate($0.size, capacity: cap) }
+        let order = candidates.indices.sorted { density[$0] > density[$1] }
         let seedList = candidates.indices.sorted { candidates[$0].value > candidates[$1].value }.prefix(seeds)
         var found: [(counts: [(item: Int, count: Int)], value: Double)] = []
         for seed in seedList {
@@ -206,6 +197,14 @@ struct PatternPricer {
             }
         }
         return found
+    }
+
+    /// One number for a size in several dimensions: the sum of each dimension relative to its
+    /// (finite) capacity; what a VM gives back counts as 0.
+    static func surrogate(_ size: [Double], capacity: [Double]) -> Double {
+        var s = 0.0
+        for d in capacity.indices where capacity[d] > 0 && capacity[d] < .greatestFiniteMagnitude { s += max(0, size[d]) / capacity[d] }
+        return max(s, 1e-12)
     }
 
     /// Whole copies within a ratio; an unlimited capacity gives an infinite one.
