@@ -99,17 +99,14 @@ struct ColumnGenerationTests {
         }
         sizes.shuffle(using: &rng)
         let n = sizes.count
-        let resources = (0..<3).map { Resource.counted("d\($0 + 1)") }
-        let capacity = [Double](repeating: 100, count: 3 * n)
-        let problem = PlacementProblem(hosts: (0..<n).map { Host(id: "b\($0)", cpuCores: 1, cpuMHzPerCore: 1, memoryMB: 0) },
-                                       vms: (0..<n).map { VM(id: "i\($0)", vcpus: 1, memoryMB: 0) },
-                                       resources: resources, headroom: Headroom(), buckets: 1, capacity: capacity,
-                                       rawCapacity: capacity, demand: sizes.flatMap { $0 }, mhzPerVCPU: 1, notes: [])
+        let problem = Support.vectorPacking(capacity: 100, sizes: sizes)
         #expect(sizes.contains { $0.contains { $0 < 0 } })
         #expect(PatternModel(problem, vms: Array(0..<n)) != nil)
         let outcome = Planner.plan(problem, options: PlanOptions(timeLimit: 10))
         #expect(outcome.hostsUsed == 12)
         #expect(outcome.status == .optimal)
+        // They fill hosts exactly: the plan comes from the patterns that waste nothing.
+        #expect(outcome.notes.contains { $0.hasPrefix("tight packing:") && $0.contains("a plan of 12 hosts") })
         #expect(throws: Never.self) { try ValidatedPlan(outcome, for: problem) }
     }
 

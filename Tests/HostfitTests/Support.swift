@@ -42,6 +42,18 @@ enum Support {
         return PlacementProblem(inventory: Inventory(hosts: hosts, vms: vms), headroom: try! Headroom(parsing: "memory=100"))
     }
 
+    /// The problem of a vector-packing instance: one counted resource per dimension, hosts of
+    /// `capacity` in each, one VM per size vector (sizes may be below zero).
+    static func vectorPacking(capacity: Double, sizes: [[Double]], bins: Int? = nil) -> PlacementProblem {
+        let dimensions = sizes.first?.count ?? 1, hosts = bins ?? sizes.count
+        let resources = (0..<dimensions).map { Resource.counted("d\($0 + 1)") }
+        let capacities = [Double](repeating: capacity, count: dimensions * hosts)
+        return PlacementProblem(hosts: (0..<hosts).map { Host(id: "b\($0)", cpuCores: 1, cpuMHzPerCore: 1, memoryMB: 0) },
+                                vms: sizes.indices.map { VM(id: "i\($0)", vcpus: 1, memoryMB: 0) },
+                                resources: resources, headroom: Headroom(), buckets: 1, capacity: capacities,
+                                rawCapacity: capacities, demand: sizes.flatMap { $0 }, mhzPerVCPU: 1, notes: [])
+    }
+
     /// Random 2-resource instances with a mix of host sizes, some hosts not active.
     static func randomProblem(seed: UInt64, vms vmCount: Int, hosts hostCount: Int) -> PlacementProblem {
         var rng = SeededGenerator(seed: seed)

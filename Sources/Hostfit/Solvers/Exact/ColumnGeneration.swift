@@ -55,14 +55,44 @@ enum ColumnGeneration {
             let j = pool.insert(classOf[h], counts.map { (item: $0.key, count: $0.value) })
             incumbentCopies[j ?? pool.index(classOf[h], counts.map { (item: $0.key, count: $0.value) })!, default: 0] += 1
         }
+        var result = Result()
+        var best = incumbent.hostsUsed
+        var bestCopies = incumbentCopies
+        // Hosts any plan needs, proven before the LP runs.
+        var knownHosts = 0
+
+        // A tight volume bound: few patterns can be part of a plan that meets it (`TightPacking`).
+        if K == 1 {
+            let volume = (0..<model.dimensions).map { d in
+                let demand = model.items.reduce(0.0) { $0 + $1.size[d] * Double($1.count) }
+                return model.classes[0].capacity[d] > 0 ? Int(LowerBounds.ceilTolerant(demand / model.classes[0].capacity[d])) : 0
+            }.max() ?? 0
+            if volume < best, let tight = TightPacking.run(model, target: volume, deadline: clock.now + .milliseconds(Int(max(0, left()) * 300)),
+                                                           shouldStop: shouldStop) {
+                result.notes.append(tight.note)
+                knownHosts = tight.provenImpossible ? volume + 1 : volume
+                if let copies = tight.copies {
+                    var counts: [Int: Int] = [:]
+                    for p in copies { counts[pool.insert(0, p) ?? pool.index(0, p)!, default: 0] += 1 }
+                    result.boundHosts = volume
+                    result.columns = pool.patterns.count
+                    if let plan = assignment(counts, pool, model, vms: vms, base: incumbent), plan.hostsUsed < incumbent.hostsUsed {
+                        result.assignment = plan
+                        return result
+                    }
+                }
+                // The patterns that waste least make good columns for the LP.
+                for p in tight.patterns.prefix(5_000) { _ = pool.insert(0, p) }
+            }
+        }
+        if knownHosts > 0 { result.boundHosts = knownHosts }
+        if knownHosts >= best { return result }
+
         var pricer = PatternPricer(dimensions: model.dimensions)
         // Several dimensions: many quick heuristic rounds beat few exact ones.
         if model.dimensions > 1 { pricer.nodeLimit = 20_000 }
         pricer.deadline = deadline
-        var result = Result()
         var rootSolution: ColumnLP.Solution?
-        var best = incumbent.hostsUsed
-        var bestCopies = incumbentCopies
 
         do {
             try ColumnLP.with(rows: rows(demand, available)) { (lp: ColumnLP) throws(GLPKError) in
@@ -122,7 +152,7 @@ enum ColumnGeneration {
 
                 // The root: the bound. Half the time at most: where the LP converges slowly
                 // (hundreds of VMs, many resources), dives from its duals so far still give plans.
-                var bound = 0.0
+                var bound = Double(knownHosts)
                 let rootEnd = clock.now + .milliseconds(Int(max(0, left()) * 500))
                 let root = try generate(demand, maxRounds: .max) { solution, added, upper, exact in
                     rootSolution = solution

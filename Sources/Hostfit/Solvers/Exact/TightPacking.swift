@@ -1,0 +1,197 @@
+import GLPK
+
+/// Plans that meet the volume bound when it is nearly tight. With L hosts of capacity C_d, a
+/// plan leaves exactly W_d = L C_d - (total demand in d) unused in dimension d, summed over
+/// its hosts; so no host of it leaves more than W_d. The patterns that waste at most W_d in
+/// every dimension are few when W is small, and a plan of L hosts is a partition of the VMs
+/// into L of them (the waste argument behind reductions for tight bin-packing instances, as
+/// in Martello & Toth, "Knapsack Problems", 1990, ch. 8).
+///
+/// Enumerating them (depth first, pruned by what the rest can still fill) and solving the
+/// set-partitioning ILP over them either finds a plan of L hosts, optimal since it meets
+/// the bound, or, when the enumeration was complete, proves that none exists. Published
+/// triplet instances (Falkenauer's t class; Caprara & Toth's vector triplets) are built with
+/// W = 0, and are hard for every other method here because of it.
+///
+/// One host class only, every item allowed on it: classes mix capacities, and W with them.
+enum TightPacking {
+    struct Result {
+        /// The target's plan as pattern copies, when found.
+        var copies: [[(item: Int, count: Int)]]?
+        /// No plan of `target` hosts exists (complete enumeration, ILP infeasible).
+        var provenImpossible = false
+        /// The patterns found (good columns for what follows, even when incomplete).
+        var patterns: [[(item: Int, count: Int)]] = []
+        var note: String
+    }
+
+    /// Patterns beyond this: waste too loose for enumeration to pay.
+    static let patternLimit = 20_000
+    static let nodeLimit = 50_000_000
+
+    static func run(_ model: PatternModel, target L: Int, deadline: ContinuousClock.Instant, shouldStop: () -> Bool) -> Result? {
+        guard model.classes.count == 1, L > 0 else { return nil }
+        let cls = model.classes[0]
+        guard model.items.allSatisfy({ cls.allows[$0.eligibility] }), cls.hosts.count >= L else { return nil }
+        let T = model.items.count
+        // One more dimension, implied by the others: the sum of each VM's shares of capacity.
+        // Its smallest VM is larger than in any one dimension, which bounds how many more fit.
+        let real = (0..<model.dimensions).filter { cls.capacity[$0] > 0 }
+        let D = model.dimensions + 1
+        let cap = cls.capacity + [Double(real.count)]
+        func sizes(_ t: Int) -> [Double] {
+            let size = model.items[t].size
+            return size + [real.reduce(0.0) { $0 + size[$1] / cls.capacity[$1] }]
+        }
+        var waste = [Double](repeating: 0, count: D)
+        for d in 0..<(D - 1) {
+            let demand = model.items.reduce(0.0) { $0 + $1.size[d] * Double($1.count) }
+            waste[d] = Double(L) * cap[d] - demand
+            guard waste[d] >= -1e-9 * cap[d] * Double(L) else { return nil }  // L is below the volume bound
+            waste[d] = max(0, waste[d])
+        }
+        waste[D - 1] = real.reduce(0.0) { $0 + waste[$1] / cap[$1] }
+        // Worth trying only when some dimension must be nearly full on every host.
+        guard let tightest = real.min(by: { waste[$0] / cap[$0] < waste[$1] / cap[$1] }), waste[tightest] <= 0.2 * cap[tightest] else { return nil }
+        // Pivot: the dimension where the fewest VMs fill a host, so that "how many more fit" bites.
+        func minPositive(_ d: Int) -> Double { (0..<T).compactMap { sizes($0)[d] > 0 ? sizes($0)[d] : nil }.min() ?? .infinity }
+        guard let p = (real + [D - 1]).min(by: { cap[$0] / minPositive($0) < cap[$1] / minPositive($1) }) else { return nil }
+
+        let order = (0..<T).sorted { sizes($0)[p] > sizes($1)[p] }
+        let n = order.count
+        var size = [Double](repeating: 0, count: n * D), count = [Int](repeating: 0, count: n)
+        for (k, t) in order.enumerated() {
+            let s = sizes(t)
+            for d in 0..<D { size[k * D + d] = s[d] }
+            count[k] = model.items[t].count
+        }
+        // Suffix sums from position k on: what the rest could still add (positive sizes) or give back.
+        var reach = [Double](repeating: 0, count: (n + 1) * D), giveBack = reach
+        for k in stride(from: n - 1, through: 0, by: -1) {
+            for d in 0..<D {
+                let s = size[k * D + d] * Double(count[k])
+                reach[k * D + d] = reach[(k + 1) * D + d] + max(0, s)
+                giveBack[k * D + d] = giveBack[(k + 1) * D + d] + max(0, -s)
+            }
+        }
+        let smallest = minPositive(p)
+        let eps = cap.map { 1e-9 * max(1, $0) }
+        let need = (0..<D).map { cap[$0] - waste[$0] - eps[$0] }
+
+        var found: [[(item: Int, count: Int)]] = []
+        var load = [Double](repeating: 0, count: D)
+        var chosen: [(item: Int, count: Int)] = []
+        var nodes = 0, complete = true
+        let clock = ContinuousClock()
+
+        func visit(_ start: Int, _ vms: Int) {
+            nodes += 1
+            if nodes & 0xFFFF == 0, clock.now >= deadline || shouldStop() || nodes > nodeLimit { complete = false }
+            guard complete else { return }
+            // Everything from `start` on cannot bring some dimension up to what it needs.
+            for d in 0..<D where load[d] + reach[start * D + d] < need[d] { return }
+            if !chosen.isEmpty, (0..<D).allSatisfy({ load[$0] >= need[$0] && load[$0] <= cap[$0] + eps[$0] }) {
+                found.append(chosen.map { (item: order[$0.item], count: $0.count) })
+                if found.count > patternLimit { complete = false; return }
+            }
+            let slots = cls.vmLimit - vms
+            guard slots > 0 else { return }
+            // At most this many more VMs of positive size in the pivot dimension fit.
+            let room = cap[p] + eps[p] - load[p] + giveBack[start * D + p]
+            let more = Double(min(slots, Int((room / smallest + 1e-9).rounded(.down))))
+            // Sorted by size in the pivot: skip those larger than the room (binary search).
+            var low = start, high = n
+            while low < high {
+                let mid = (low + high) / 2
+                if size[mid * D + p] > room { low = mid + 1 } else { high = mid }
+            }
+            for k in low..<n {
+                let s = size[k * D + p]
+                // Every later VM is no larger in the pivot: `more` of them would still fall short.
+                if s > 0 ? load[p] + more * s < need[p] : load[p] < need[p] { break }
+                var copies = 0
+                while copies < count[k], copies < slots {
+                    copies += 1
+                    for d in 0..<D { load[d] += size[k * D + d] }
+                    // Over capacity beyond what later VMs (and k's other copies) can give back:
+                    // more copies of k cannot help either.
+                    var over = false
+                    for d in 0..<D where load[d] - giveBack[(k + 1) * D + d] - max(0, -size[k * D + d]) * Double(count[k] - copies)
+                        > cap[d] + eps[d] { over = true; break }
+                    if over { break }
+                    chosen.append((k, copies))
+                    visit(k + 1, vms + copies)
+                    chosen.removeLast()
+                    if !complete { break }
+                }
+                for d in 0..<D { load[d] -= Double(copies) * size[k * D + d] }
+                if !complete { return }
+            }
+        }
+        visit(0, 0)
+        var result = Result(patterns: found, note: "")
+        let share = String(format: "%.1f%%", 100 * waste[tightest] / (Double(L) * cap[tightest]))
+        if found.isEmpty {
+            result.provenImpossible = complete
+            result.note = "tight packing: " + (complete ? "no pattern wastes at most \(share), so no plan of \(L) hosts exists"
+                                                        : "enumeration of patterns for \(L) hosts (\(share) room) stopped without any")
+            return result
+        }
+
+        // First a short search for an exact cover (quick where most VMs fit few patterns), then the ILP.
+        let what = "\(found.count) patterns wasting at most \(share) for \(L) hosts" + (complete ? "" : " (enumeration stopped)")
+        let searchEnd = clock.now + .milliseconds(Int(max(0, clock.now.duration(to: deadline).seconds) * 250))
+        let wasteOf = found.map { pattern in
+            (0..<(D - 1)).map { d in cap[d] - pattern.reduce(0.0) { $0 + model.items[$1.item].size[d] * Double($1.count) } }
+        }
+        var cover = ExactCoverSearch(patterns: found, waste: wasteOf, demand: model.items.map(\.count),
+                                     budget: Array(waste.prefix(D - 1)), hosts: L)
+        cover.deadline = searchEnd
+        switch cover.run(shouldStop: shouldStop) {
+        case .found(let chosen):
+            result.copies = chosen.map { found[$0] }
+            result.note = "tight packing: \(what): a plan of \(L) hosts (exact-cover search)"
+            return result
+        case .impossible where complete:
+            result.provenImpossible = true
+            result.note = "tight packing: \(what): no plan of \(L) hosts exists (exact-cover search)"
+            return result
+        default: break
+        }
+
+        // Set partitioning: every VM on exactly one host, L hosts.
+        var mip = MIPModel(sense: .minimize)
+        var rows = [[(column: Int, coefficient: Double)]](repeating: [], count: T)
+        for (j, pattern) in found.enumerated() {
+            let most = pattern.map { model.items[$0.item].count / $0.count }.min() ?? 0
+            _ = mip.addColumn(kind: .integer, lower: 0, upper: Double(min(most, L)), objective: 1)
+            for (item, k) in pattern { rows[item].append((j, Double(k))) }
+        }
+        for t in 0..<T { _ = mip.addRow(rows[t], lower: Double(model.items[t].count), upper: Double(model.items[t].count)) }
+        _ = mip.addRow(found.indices.map { ($0, 1.0) }, upper: Double(L))
+        let left = clock.now.duration(to: deadline).seconds
+        guard left > 0.01 else {
+            result.note = "tight packing: \(found.count) patterns for \(L) hosts, no time left for the ILP"
+            return result
+        }
+        do {
+            let solution = try GLPKSolver.solve(mip, MIPParameters(timeLimit: left, relativeGap: 1e-9, presolve: true, heuristics: true))
+            if solution.hasSolution {
+                var copies: [[(item: Int, count: Int)]] = []
+                for (j, value) in solution.values.enumerated() {
+                    for _ in 0..<Int(value.rounded()) { copies.append(found[j]) }
+                }
+                result.copies = copies
+                result.note = "tight packing: \(what): a plan of \(L) hosts"
+            } else if solution.status == .infeasible, complete {
+                result.provenImpossible = true
+                result.note = "tight packing: \(what): no plan of \(L) hosts exists"
+            } else {
+                result.note = "tight packing: \(what): \(solution.status)"
+            }
+        } catch {
+            result.note = "tight packing: ILP not run: \(error)"
+        }
+        return result
+    }
+}
