@@ -19,9 +19,9 @@ struct PlanCommand: ParsableCommand {
         current host is never moved for balance).
 
         Status is 'optimal' only when proven: a lower bound (volume,
-        Martello-Toth L2, the column-generation LP or GLPK's branch and bound)
-        equals the hosts used. Otherwise 'gap' says how far from the bound the
-        plan may be.
+        Martello-Toth L2, the column-generation LP, a search showing that the
+        volume bound cannot be met, or GLPK's branch and bound) equals the
+        hosts used. Otherwise 'gap' says how far from the bound the plan may be.
 
         Example:
           hostfit plan --hosts hosts.csv --vms vms.csv --headroom cpu=75 --out plan/
@@ -36,7 +36,7 @@ struct PlanCommand: ParsableCommand {
     var out: String
 
     @Option(help: ArgumentHelp(
-        "auto: the heuristic plan first, then while the lower bound is not met: column generation (static demand; a strong bound and plans from it), GLPK on the whole model when small, and large-neighbourhood search (GLPK repacking a few hosts at a time). ilp: GLPK on the whole model whatever its size. heuristic: the greedy packer and its improvement only. Ctrl-C stops the search and writes the best plan so far.",
+        "auto: the heuristic plan first, then while the lower bound is not met: column generation (static demand; a strong bound and plans from it, after a search for plans that fill hosts as tightly as the volume bound demands), GLPK on the whole model when small, and large-neighbourhood search (GLPK repacking a few hosts at a time). ilp: GLPK on the whole model whatever its size. heuristic: the greedy packer and its improvement only. Ctrl-C stops the search and writes the best plan so far.",
         valueName: "auto|ilp|heuristic"))
     var solver: String = "auto"
 
