@@ -129,8 +129,12 @@ enum TightPacking {
             }
         }
         visit(0, 0)
-        var result = Result(patterns: found, note: "")
         let share = String(format: "%.1f%%", 100 * waste[tightest] / (Double(L) * cap[tightest]))
+        // So many patterns: the room is too loose for this to pay, and they would only slow the LP.
+        if found.count > patternLimit {
+            return Result(note: "tight packing: more than \(patternLimit) patterns waste at most \(share); left to column generation")
+        }
+        var result = Result(patterns: found, note: "")
         if found.isEmpty {
             result.provenImpossible = complete
             result.note = "tight packing: " + (complete ? "no pattern wastes at most \(share), so no plan of \(L) hosts exists"
