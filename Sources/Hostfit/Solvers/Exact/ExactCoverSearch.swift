@@ -30,9 +30,12 @@ struct ExactCoverSearch {
         var limit = 1_000
         var total = 0
         let clock = ContinuousClock()
+        var containing = [[Int]](repeating: [], count: demand.count)
+        for (j, pattern) in patterns.enumerated() { for (item, _) in pattern { containing[item].append(j) } }
         while true {
             let last = total + limit * 3 > nodeLimit  // the next ones would not fit: this one runs to the end
-            let (outcome, used) = attempt(limit: last ? nodeLimit - total : limit, randomize: total > 0, &random, shouldStop: shouldStop)
+            let (outcome, used) = attempt(limit: last ? nodeLimit - total : limit, randomize: total > 0, containing, &random,
+                                          shouldStop: shouldStop)
             total += used
             switch outcome {
             case .found, .impossible: return outcome
@@ -43,10 +46,10 @@ struct ExactCoverSearch {
         }
     }
 
-    private func attempt(limit: Int, randomize: Bool, _ random: inout SeededGenerator, shouldStop: () -> Bool) -> (Outcome, Int) {
+    /// One search of at most `limit` nodes; `containing`: the patterns that hold each item.
+    private func attempt(limit: Int, randomize: Bool, _ containing: [[Int]], _ random: inout SeededGenerator,
+                         shouldStop: () -> Bool) -> (Outcome, Int) {
         let T = demand.count, D = budget.count
-        var containing = [[Int]](repeating: [], count: T)
-        for (j, pattern) in patterns.enumerated() { for (item, _) in pattern { containing[item].append(j) } }
         var remaining = demand
         var left = budget.map { $0 + 1e-9 * max(1, abs($0)) }
         var chosen: [Int] = []
