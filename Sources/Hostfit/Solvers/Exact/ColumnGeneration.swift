@@ -62,28 +62,22 @@ enum ColumnGeneration {
         var knownHosts = 0
 
         // A tight volume bound: few patterns can be part of a plan that meets it (`TightPacking`).
-        if K == 1 {
-            let volume = (0..<model.dimensions).map { d in
-                let demand = model.items.reduce(0.0) { $0 + $1.size[d] * Double($1.count) }
-                return model.classes[0].capacity[d] > 0 ? Int(LowerBounds.ceilTolerant(demand / model.classes[0].capacity[d])) : 0
-            }.max() ?? 0
-            if volume < best, let tight = TightPacking.run(model, target: volume, deadline: clock.now + .milliseconds(Int(max(0, left()) * 300)),
-                                                           shouldStop: shouldStop) {
-                result.notes.append(tight.note)
-                knownHosts = tight.provenImpossible ? volume + 1 : volume
-                if let copies = tight.copies {
-                    var counts: [Int: Int] = [:]
-                    for p in copies { counts[pool.insert(0, p) ?? pool.index(0, p)!, default: 0] += 1 }
-                    result.boundHosts = volume
-                    result.columns = pool.patterns.count
-                    if let plan = assignment(counts, pool, model, vms: vms, base: incumbent), plan.hostsUsed < incumbent.hostsUsed {
-                        result.assignment = plan
-                        return result
-                    }
+        if let tight = TightPacking.run(model, below: best, deadline: clock.now + .milliseconds(Int(max(0, left()) * 300)),
+                                        shouldStop: shouldStop) {
+            result.notes.append(tight.note)
+            knownHosts = tight.provenImpossible ? tight.target + 1 : tight.target
+            if let copies = tight.copies {
+                var counts: [Int: Int] = [:]
+                for p in copies { counts[pool.insert(0, p) ?? pool.index(0, p)!, default: 0] += 1 }
+                result.boundHosts = tight.target
+                result.columns = pool.patterns.count
+                if let plan = assignment(counts, pool, model, vms: vms, base: incumbent), plan.hostsUsed < incumbent.hostsUsed {
+                    result.assignment = plan
+                    return result
                 }
-                // The patterns that waste least make good columns for the LP.
-                for p in tight.patterns.prefix(5_000) { _ = pool.insert(0, p) }
             }
+            // The patterns that waste least make good columns for the LP.
+            for p in tight.patterns.prefix(5_000) { _ = pool.insert(0, p) }
         }
         if knownHosts > 0 { result.boundHosts = knownHosts }
         if knownHosts >= best { return result }

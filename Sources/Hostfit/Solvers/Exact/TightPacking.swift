@@ -16,6 +16,8 @@ import GLPK
 /// One host class only, every item allowed on it: classes mix capacities, and W with them.
 enum TightPacking {
     struct Result {
+        /// The hosts tried: the volume bound.
+        var target: Int
         /// The target's plan as pattern copies, when found.
         var copies: [[(item: Int, count: Int)]]?
         /// No plan of `target` hosts exists (complete enumeration, ILP infeasible).
@@ -29,40 +31,35 @@ enum TightPacking {
     static let patternLimit = 20_000
     static let nodeLimit = 50_000_000
 
-    static func run(_ model: PatternModel, target L: Int, deadline: ContinuousClock.Instant, shouldStop: () -> Bool) -> Result? {
-        guard model.classes.count == 1, L > 0 else { return nil }
+    /// Tries L = the volume bound, when it is below `hosts` (the plan so far); nil when it does not apply.
+    static func run(_ model: PatternModel, below hosts: Int, deadline: ContinuousClock.Instant, shouldStop: () -> Bool) -> Result? {
+        guard model.classes.count == 1 else { return nil }
         let cls = model.classes[0]
-        guard model.items.allSatisfy({ cls.allows[$0.eligibility] }), cls.hosts.count >= L else { return nil }
+        guard model.items.allSatisfy({ cls.allows[$0.eligibility] }) else { return nil }
         let T = model.items.count
         // One more dimension, implied by the others: the sum of each VM's shares of capacity.
         // Its smallest VM is larger than in any one dimension, which bounds how many more fit.
         let real = (0..<model.dimensions).filter { cls.capacity[$0] > 0 }
         let D = model.dimensions + 1
         let cap = cls.capacity + [Double(real.count)]
-        func sizes(_ t: Int) -> [Double] {
-            let size = model.items[t].size
-            return size + [real.reduce(0.0) { $0 + size[$1] / cls.capacity[$1] }]
-        }
+        let sizes = model.items.map { item in item.size + [real.reduce(0.0) { $0 + item.size[$1] / cls.capacity[$1] }] }
+        let demand = (0..<(D - 1)).map { d in model.items.reduce(0.0) { $0 + $1.size[d] * Double($1.count) } }
+        let L = real.map { Int(LowerBounds.ceilTolerant(demand[$0] / cap[$0])) }.max() ?? 0
+        guard L > 0, L < hosts, cls.hosts.count >= L else { return nil }
         var waste = [Double](repeating: 0, count: D)
-        for d in 0..<(D - 1) {
-            let demand = model.items.reduce(0.0) { $0 + $1.size[d] * Double($1.count) }
-            waste[d] = Double(L) * cap[d] - demand
-            guard waste[d] >= -1e-9 * cap[d] * Double(L) else { return nil }  // L is below the volume bound
-            waste[d] = max(0, waste[d])
-        }
+        for d in real { waste[d] = max(0, Double(L) * cap[d] - demand[d]) }
         waste[D - 1] = real.reduce(0.0) { $0 + waste[$1] / cap[$1] }
         // Worth trying only when some dimension must be nearly full on every host.
         guard let tightest = real.min(by: { waste[$0] / cap[$0] < waste[$1] / cap[$1] }), waste[tightest] <= 0.2 * cap[tightest] else { return nil }
         // Pivot: the dimension where the fewest VMs fill a host, so that "how many more fit" bites.
-        func minPositive(_ d: Int) -> Double { (0..<T).compactMap { sizes($0)[d] > 0 ? sizes($0)[d] : nil }.min() ?? .infinity }
+        func minPositive(_ d: Int) -> Double { sizes.compactMap { $0[d] > 0 ? $0[d] : nil }.min() ?? .infinity }
         guard let p = (real + [D - 1]).min(by: { cap[$0] / minPositive($0) < cap[$1] / minPositive($1) }) else { return nil }
 
-        let order = (0..<T).sorted { sizes($0)[p] > sizes($1)[p] }
+        let order = (0..<T).sorted { sizes[$0][p] > sizes[$1][p] }
         let n = order.count
         var size = [Double](repeating: 0, count: n * D), count = [Int](repeating: 0, count: n)
         for (k, t) in order.enumerated() {
-            let s = sizes(t)
-            for d in 0..<D { size[k * D + d] = s[d] }
+            for d in 0..<D { size[k * D + d] = sizes[t][d] }
             count[k] = model.items[t].count
         }
         // Suffix sums from position k on: what the rest could still add (positive sizes) or give back.
@@ -132,9 +129,9 @@ enum TightPacking {
         let share = String(format: "%.1f%%", 100 * waste[tightest] / (Double(L) * cap[tightest]))
         // So many patterns: the room is too loose for this to pay, and they would only slow the LP.
         if found.count > patternLimit {
-            return Result(note: "tight packing: more than \(patternLimit) patterns waste at most \(share); left to column generation")
+            return Result(target: L, note: "tight packing: more than \(patternLimit) patterns waste at most \(share); left to column generation")
         }
-        var result = Result(patterns: found, note: "")
+        var result = Result(target: L, patterns: found, note: "")
         if found.isEmpty {
             result.provenImpossible = complete
             result.note = "tight packing: " + (complete ? "no pattern wastes at most \(share), so no plan of \(L) hosts exists"
