@@ -9,6 +9,9 @@
 /// only; the answer is checked on every bucket and the buckets it breaks are added (rows
 /// generated lazily), so the result holds on the whole history.
 ///
+/// Before the repacks, ejection chains (`EjectionSearch`) try to take a host out with two
+/// thirds of the time left: room spread thinly over every host is out of reach of a few-host repack.
+///
 /// Same rules as the engine, through the restricted problem; skipped under an N+k reserve,
 /// which couples every host of a cluster.
 enum LargeNeighbourhoodSearch {
@@ -16,6 +19,8 @@ enum LargeNeighbourhoodSearch {
         var assignment: Assignment
         var attempts = 0
         var improvements = 0
+        /// Hosts saved by ejection chains (`EjectionSearch`).
+        var ejections = 0
     }
 
     /// At most this many time buckets go to GLPK at first.
@@ -30,7 +35,23 @@ enum LargeNeighbourhoodSearch {
         let R = problem.resourceCount
         func timeLeft() -> Double { ContinuousClock.now.duration(to: deadline).seconds }
         // Many repacks in a row that save nothing: the neighbourhoods are exhausted.
+        var ejectionFailedAt = Int.max
         while result.assignment.hostsUsed > bound, timeLeft() > 0.05, !shouldStop(), failures < 100 {
+            // Ejection chains first, with two thirds of the time left: they gather room from every host.
+            if result.assignment.hostsUsed < ejectionFailedAt {
+                let until = ContinuousClock.now + .milliseconds(Int(max(0.1, timeLeft() * 2 / 3) * 1000))
+                if let fewer = EjectionSearch.dropHost(problem, start: result.assignment, deadline: min(until, deadline),
+                                                       seed: seed &+ UInt64(result.ejections), shouldStop: shouldStop),
+                   fewer.hostsUsed < result.assignment.hostsUsed {
+                    result.assignment = fewer
+                    result.ejections += 1
+                    result.improvements += 1
+                    progress(fewer.hostsUsed)
+                    continue
+                }
+                ejectionFailedAt = result.assignment.hostsUsed
+                continue
+            }
             var members: [Int: [Int]] = [:]
             for (v, h) in result.assignment.hostOf.enumerated() where h >= 0 { members[h, default: []].append(v) }
             guard members.count >= 2 else { break }

@@ -126,7 +126,7 @@ public enum Planner {
                 if lns.improvements > 0, lns.assignment.hostsUsed < before {
                     assignment = lns.assignment
                     solver += "+lns"
-                    notes.append("large-neighbourhood search: \(before) -> \(assignment.hostsUsed) hosts (\(lns.improvements) of \(lns.attempts) repacks)")
+                    notes.append("large-neighbourhood search: \(before) -> \(assignment.hostsUsed) hosts (\(lns.ejections) by ejection chains, \(lns.improvements - lns.ejections) of \(lns.attempts) repacks)")
                     proven = assignment.hostsUsed <= bound.hosts
                 } else {
                     notes.append("large-neighbourhood search: no host saved in \(lns.attempts) repacks")
