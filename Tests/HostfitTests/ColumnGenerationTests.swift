@@ -120,7 +120,9 @@ struct ColumnGenerationTests {
         }
         problem = PlacementProblem(inventory: Inventory(hosts: problem.hosts, vms: vms), headroom: problem.headroom)
         #expect(PatternModel(problem, vms: Array(0..<6)) == nil)
-        let outcome = Planner.plan(problem, options: PlanOptions(timeLimit: 10))
+        var options = PlanOptions(timeLimit: 10)
+        options.ejectionChains = false
+        let outcome = Planner.plan(problem, options: options)
         #expect(outcome.hostsUsed == 2)
         #expect(outcome.solver == "ffd-sum+ilp")
     }

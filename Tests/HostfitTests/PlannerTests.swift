@@ -13,12 +13,20 @@ struct PlannerTests {
         #expect(heuristic.status == .heuristic)
         #expect(heuristic.hostsUsed == 3)
         #expect(heuristic.lowerBound.hosts == 2)
-        let outcome = Planner.plan(problem, options: PlanOptions(solver: .auto, timeLimit: 20))
+        var options = PlanOptions(solver: .auto, timeLimit: 20)
+        let chained = Planner.plan(problem, options: options)
+        #expect(chained.hostsUsed == 2)
+        #expect(chained.status == .optimal)
+        #expect(chained.solver == "ffd-sum+ejection")  // ejection chains found it before the exact methods ran
+        options.ejectionChains = false
+        let outcome = Planner.plan(problem, options: options)
         #expect(outcome.hostsUsed == 2)
         #expect(outcome.status == .optimal)
         #expect(outcome.solver == "ffd-sum+patterns")  // column generation's dive found it
         #expect(outcome.gap == 0)
-        #expect(PlanValidator.violations(of: outcome.assignment.placement(in: problem), in: problem).isEmpty)
+        for plan in [chained, outcome] {
+            #expect(PlanValidator.violations(of: plan.assignment.placement(in: problem), in: problem).isEmpty)
+        }
     }
 
     @Test func boundMetByTheHeuristicSkipsTheILP() {

@@ -24,6 +24,8 @@ public struct PlanOptions: Sendable {
     public var packing: PackingRule?
     /// When balancing keeps a swap of two VMs between hosts.
     public var swaps: SwapAcceptance = .eachHalf
+    /// Ejection chains before the exact methods (`auto` and `ilp`); off to test or measure those alone.
+    public var ejectionChains = true
     /// Called as the search goes: each phase, and each better plan (for a progress line).
     public var progress: (@Sendable (PlanProgress) -> Void)?
 

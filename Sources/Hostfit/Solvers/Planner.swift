@@ -47,6 +47,26 @@ public enum Planner {
         }
         var solver = rule.rawValue
         var notes: [String] = []
+        if options.ejectionChains, options.solver != .heuristic, problem.objective == .hosts, assignment.placedCount == placeable.count, !stop() {
+            // Ejection chains, for 15% of the limit: quick to save hosts where room is spread
+            // thinly, and a better plan to start the exact methods from.
+            report("ejection chains")
+            let until = clock.now + .milliseconds(Int(options.timeLimit * 150))
+            let before = assignment.hostsUsed
+            var round: UInt64 = 0
+            while assignment.hostsUsed > bound.hosts, problem.settings.reserve == 0, !stop(),
+                  let fewer = EjectionSearch.dropHost(problem, start: assignment, deadline: until, seed: options.seed &+ round, shouldStop: stop) {
+                assignment = fewer
+                round += 1
+                best = assignment.hostsUsed
+                report("ejection chains")
+            }
+            if assignment.hostsUsed < before {
+                notes.append("ejection chains: \(before) -> \(assignment.hostsUsed) hosts")
+                solver += "+ejection"
+            }
+            phase("ejection")
+        }
         // Bounds count hosts: they prove a plan optimal only when hosts are what it minimizes.
         let byCount = problem.objective == .hosts
         var proven = byCount && assignment.placedCount == placeable.count && assignment.hostsUsed <= bound.hosts
