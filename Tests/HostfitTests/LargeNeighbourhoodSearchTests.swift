@@ -44,6 +44,22 @@ struct LargeNeighbourhoodSearchTests {
         #expect(plan.hostsUsed == 8)
     }
 
+    /// Through the planner: time buckets leave column generation out, the chains run before
+    /// the ILP and reach the volume bound, which proves the plan.
+    @Test func thePlannerRunsTheChainsAndProvesThePlan() throws {
+        let problem = Self.planted(seed: 3, hosts: 8, perHost: 5, buckets: 4, fill: 90)
+        var options = PlanOptions(solver: .auto, timeLimit: 10)
+        options.improve = false
+        let outcome = Planner.plan(problem, options: options)
+        #expect(outcome.solver.hasSuffix("+ejection"))
+        #expect(outcome.hostsUsed == 8)
+        #expect(outcome.status == .optimal)
+        #expect(throws: Never.self) { try ValidatedPlan(outcome, for: problem) }
+        options.ejectionChains = false
+        options.solver = .heuristic
+        #expect(Planner.plan(problem, options: options).hostsUsed > 8)
+    }
+
     @Test func pinnedVMsStayAndTheirHostIsNotTakenOut() {
         let free = Self.planted(seed: 2, hosts: 8, perHost: 5, buckets: 4, fill: 90)
         let plan = FirstFitDecreasing.solve(free, rule: .ffdSum)

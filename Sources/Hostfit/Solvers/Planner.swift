@@ -47,26 +47,31 @@ public enum Planner {
         }
         var solver = rule.rawValue
         var notes: [String] = []
-        if options.ejectionChains, options.solver != .heuristic, problem.objective == .hosts, assignment.placedCount == placeable.count, !stop() {
-            // Ejection chains, for 15% of the limit: quick to save hosts where room is spread
-            // thinly, and a better plan to start the exact methods from.
+        // Ejection chains, two short rounds within 10% of the limit: quick to save hosts where
+        // room is spread thinly, and a better plan to start the exact methods from (after tight
+        // packing, which needs the time where the bound is nearly met). The search after the
+        // exact methods has the longer rounds.
+        var ejected = false, ejectedHosts: Int? = nil
+        func ejectionChains(_ plan: Assignment) -> Assignment {
+            ejected = true
             report("ejection chains")
-            let until = clock.now + .milliseconds(Int(options.timeLimit * 150))
-            let before = assignment.hostsUsed
-            var round: UInt64 = 0
-            while assignment.hostsUsed > bound.hosts, problem.settings.reserve == 0, !stop(),
-                  let fewer = EjectionSearch.dropHost(problem, start: assignment, deadline: until, seed: options.seed &+ round, shouldStop: stop) {
-                assignment = fewer
+            let until = clock.now + .milliseconds(Int(options.timeLimit * 100))
+            var plan = plan, round: UInt64 = 0
+            while plan.hostsUsed > bound.hosts, problem.settings.reserve == 0, !stop(),
+                  let fewer = EjectionSearch.dropHost(problem, start: plan, deadline: until, seed: options.seed &+ round, rounds: 2, shouldStop: stop) {
+                plan = fewer
                 round += 1
-                best = assignment.hostsUsed
+                best = plan.hostsUsed
                 report("ejection chains")
             }
-            if assignment.hostsUsed < before {
-                notes.append("ejection chains: \(before) -> \(assignment.hostsUsed) hosts")
+            if plan.hostsUsed < assignment.hostsUsed {
+                notes.append("ejection chains: \(assignment.hostsUsed) -> \(plan.hostsUsed) hosts")
                 solver += "+ejection"
+                ejectedHosts = plan.hostsUsed
             }
-            phase("ejection")
+            return plan
         }
+        let chains = options.ejectionChains && options.solver != .heuristic && problem.objective == .hosts
         // Bounds count hosts: they prove a plan optimal only when hosts are what it minimizes.
         let byCount = problem.objective == .hosts
         var proven = byCount && assignment.placedCount == placeable.count && assignment.hostsUsed <= bound.hosts
@@ -77,7 +82,8 @@ public enum Planner {
             // this is the strongest method here; the search after it gets the rest).
             let until = elapsed() + max(0, options.timeLimit - elapsed()) * 0.85
             if let cg = ColumnGeneration.run(problem, vms: placeable, incumbent: assignment,
-                                             deadline: start + .milliseconds(Int(until * 1000)), shouldStop: stop) {
+                                             deadline: start + .milliseconds(Int(until * 1000)), polish: chains ? ejectionChains : nil,
+                                             shouldStop: stop) {
                 phase("column-generation")
                 let lp = cg.bound.map { String(format: "%.2f", $0) + (cg.lpOptimal ? " (LP optimum)" : " (LP not converged)") } ?? "none"
                 notes.append("column generation: \(cg.rounds) pricing rounds, \(cg.columns) patterns, \(cg.dives) dives, bound \(lp)")
@@ -87,12 +93,19 @@ public enum Planner {
                 }
                 if let better = cg.assignment, better.hostsUsed < assignment.hostsUsed {
                     assignment = better
-                    solver = rule.rawValue + "+patterns"
+                    // Better than the ejection chains' plan (when they ran inside): from the patterns.
+                    if better.hostsUsed < ejectedHosts ?? Int.max { solver += "+patterns" }
                 }
                 proven = assignment.hostsUsed <= bound.hosts
                 best = assignment.hostsUsed
                 boundHosts = bound.hosts
             }
+        }
+        // Where column generation does not apply (time buckets, group rules), the chains run here.
+        if chains, !ejected, !proven, assignment.placedCount == placeable.count, !stop() {
+            assignment = ejectionChains(assignment)
+            proven = assignment.hostsUsed <= bound.hosts
+            phase("ejection")
         }
 
         let runILP: Bool

@@ -30,8 +30,10 @@ enum ColumnGeneration {
         var notes: [String] = []
     }
 
+    /// `polish` may improve the incumbent once tight packing has had its turn (which only it
+    /// can take: it needs the time while the heuristic plan is far from the bound).
     static func run(_ problem: PlacementProblem, vms: [Int], incumbent: Assignment, deadline: ContinuousClock.Instant,
-                    shouldStop: () -> Bool = { false }) -> Result? {
+                    polish: ((Assignment) -> Assignment)? = nil, shouldStop: () -> Bool = { false }) -> Result? {
         guard problem.objective == .hosts, let model = PatternModel(problem, vms: vms) else { return nil }
         guard vms.allSatisfy({ incumbent.hostOf[$0] >= 0 }) else { return nil }
         let clock = ContinuousClock()
@@ -47,14 +49,18 @@ enum ColumnGeneration {
 
         var pool = PatternPool()
         // The incumbent's hosts are the first columns, so the MIP can start from it.
-        var incumbentCopies: [Int: Int] = [:]
-        var byHost: [Int: [Int: Int]] = [:]
-        for v in vms { byHost[incumbent.hostOf[v], default: [:]][model.typeOf[v], default: 0] += 1 }
-        for (h, counts) in byHost.sorted(by: { $0.key < $1.key }) {
-            guard classOf[h] >= 0 else { return nil }
-            let j = pool.insert(classOf[h], counts.map { (item: $0.key, count: $0.value) })
-            incumbentCopies[j ?? pool.index(classOf[h], counts.map { (item: $0.key, count: $0.value) })!, default: 0] += 1
+        func copies(of plan: Assignment) -> [Int: Int]? {
+            var copies: [Int: Int] = [:]
+            var byHost: [Int: [Int: Int]] = [:]
+            for v in vms { byHost[plan.hostOf[v], default: [:]][model.typeOf[v], default: 0] += 1 }
+            for (h, counts) in byHost.sorted(by: { $0.key < $1.key }) {
+                guard classOf[h] >= 0 else { return nil }
+                let j = pool.insert(classOf[h], counts.map { (item: $0.key, count: $0.value) })
+                copies[j ?? pool.index(classOf[h], counts.map { (item: $0.key, count: $0.value) })!, default: 0] += 1
+            }
+            return copies
         }
+        guard let incumbentCopies = copies(of: incumbent) else { return nil }
         var result = Result()
         var best = incumbent.hostsUsed
         var bestCopies = incumbentCopies
@@ -81,6 +87,15 @@ enum ColumnGeneration {
         }
         if knownHosts > 0 { result.boundHosts = knownHosts }
         if knownHosts >= best { return result }
+        if let polish, !outOfTime() {
+            let better = polish(incumbent)
+            if better.hostsUsed < best, vms.allSatisfy({ better.hostOf[$0] >= 0 }), let counts = copies(of: better) {
+                best = better.hostsUsed
+                bestCopies = counts
+                result.assignment = better
+                if knownHosts >= best { return result }
+            }
+        }
 
         var pricer = PatternPricer(dimensions: model.dimensions)
         // Several dimensions: many quick heuristic rounds beat few exact ones.

@@ -10,9 +10,10 @@
 /// cannot: when room must be gathered from every host, as when demand over time leaves a
 /// little on each at the peak. Same rules as the engine: every placement passes `HostLoads`.
 enum EjectionSearch {
-    /// A plan of `start` on one host fewer, or nil when none was found by the deadline.
+    /// A plan of `start` on one host fewer, or nil when none was found by the deadline or
+    /// within `rounds` rounds (each host taken out in turn, four times more steps each round).
     static func dropHost(_ problem: PlacementProblem, start: Assignment, deadline: ContinuousClock.Instant, seed: UInt64,
-                         shouldStop: () -> Bool = { false }) -> Assignment? {
+                         rounds: Int = 6, shouldStop: () -> Bool = { false }) -> Assignment? {
         let placed = start.hostOf.indices.filter { start.hostOf[$0] >= 0 }
         let items = PackingItem.items(problem, vms: placed)
         guard items.count > 1 else { return nil }
@@ -34,7 +35,7 @@ enum EjectionSearch {
         // Each host to take out gets a few steps, then the next one; each round allows four
         // times more (a chain stuck on one VM is often free when another host goes out).
         let firstSteps = max(500, 2 * items.count)
-        let tries = (0..<6).flatMap { round in candidates.map { (round, $0) } }
+        let tries = (0..<rounds).flatMap { round in candidates.map { (round, $0) } }
         for (round, out) in tries {
             if clock.now >= deadline || shouldStop() { return nil }
             var state = PackingState(problem, from: start)
