@@ -36,7 +36,7 @@ struct PlanCommand: ParsableCommand {
     var out: String
 
     @Option(help: ArgumentHelp(
-        "auto: the heuristic plan first, then while the lower bound is not met: column generation (static demand; a strong bound and plans from it, after a search for plans that fill hosts as tightly as the volume bound demands), GLPK on the whole model when small, and large-neighbourhood search (GLPK repacking a few hosts at a time). ilp: GLPK on the whole model whatever its size. heuristic: the greedy packer and its improvement only. Ctrl-C stops the search and writes the best plan so far.",
+        "auto: the heuristic plan first, then while the lower bound is not met: column generation (static demand; a strong bound and plans from it, after a search for plans that fill hosts as tightly as the volume bound demands), GLPK on the whole model when small, and large-neighbourhood search (ejection chains that take a host out, moving VMs from host to host to make room, then GLPK repacking a few hosts at a time). ilp: GLPK on the whole model whatever its size. heuristic: the greedy packer and its improvement only. Ctrl-C stops the search and writes the best plan so far.",
         valueName: "auto|ilp|heuristic"))
     var solver: String = "auto"
 

@@ -44,14 +44,15 @@ struct LargeNeighbourhoodSearchTests {
         #expect(plan.hostsUsed == 8)
     }
 
-    /// Through the planner: time buckets leave column generation out, the chains run before
-    /// the ILP and reach the volume bound, which proves the plan.
+    /// Through the planner: four time buckets are four dimensions to column generation, whose
+    /// ejection chains (after tight packing) reach the volume bound, which proves the plan.
     @Test func thePlannerRunsTheChainsAndProvesThePlan() throws {
         let problem = Self.planted(seed: 3, hosts: 8, perHost: 5, buckets: 4, fill: 90)
         var options = PlanOptions(solver: .auto, timeLimit: 10)
         options.improve = false
         let outcome = Planner.plan(problem, options: options)
         #expect(outcome.solver.hasSuffix("+ejection"))
+        #expect(outcome.notes.contains { $0.hasPrefix("ejection chains:") })
         #expect(outcome.hostsUsed == 8)
         #expect(outcome.status == .optimal)
         #expect(throws: Never.self) { try ValidatedPlan(outcome, for: problem) }

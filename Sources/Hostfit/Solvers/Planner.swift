@@ -47,15 +47,14 @@ public enum Planner {
         }
         var solver = rule.rawValue
         var notes: [String] = []
-        // Ejection chains, two short rounds within 10% of the limit: quick to save hosts where
-        // room is spread thinly, and a better plan to start the exact methods from (after tight
-        // packing, which needs the time where the bound is nearly met). The search after the
-        // exact methods has the longer rounds.
-        var ejected = false, ejectedHosts: Int? = nil
+        // Ejection chains inside column generation, two short rounds within 10% of the limit:
+        // quick to save hosts where room is spread thinly, and a better plan for the LP to start
+        // from (after tight packing, which needs the time where the bound is nearly met). The
+        // large-neighbourhood search, after the exact methods, runs them with longer rounds.
+        var ejectedHosts: Int? = nil
         func ejectionChains(_ plan: Assignment) -> Assignment {
-            ejected = true
             report("ejection chains")
-            let until = clock.now + .milliseconds(Int(options.timeLimit * 100))
+            let until = min(clock.now + .milliseconds(Int(options.timeLimit * 100)), start + .milliseconds(Int(options.timeLimit * 970)))
             var plan = plan, round: UInt64 = 0
             while plan.hostsUsed > bound.hosts, problem.settings.reserve == 0, !stop(),
                   let fewer = EjectionSearch.dropHost(problem, start: plan, deadline: until, seed: options.seed &+ round, rounds: 2, shouldStop: stop) {
@@ -100,12 +99,6 @@ public enum Planner {
                 best = assignment.hostsUsed
                 boundHosts = bound.hosts
             }
-        }
-        // Where column generation does not apply (time buckets, group rules), the chains run here.
-        if chains, !ejected, !proven, assignment.placedCount == placeable.count, !stop() {
-            assignment = ejectionChains(assignment)
-            proven = assignment.hostsUsed <= bound.hosts
-            phase("ejection")
         }
 
         let runILP: Bool

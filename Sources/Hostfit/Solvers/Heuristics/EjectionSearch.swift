@@ -13,7 +13,7 @@ enum EjectionSearch {
     /// A plan of `start` on one host fewer, or nil when none was found by the deadline or
     /// within `rounds` rounds (each host taken out in turn, four times more steps each round).
     static func dropHost(_ problem: PlacementProblem, start: Assignment, deadline: ContinuousClock.Instant, seed: UInt64,
-                         rounds: Int = 6, shouldStop: () -> Bool = { false }) -> Assignment? {
+                         rounds: Int = 7, shouldStop: () -> Bool = { false }) -> Assignment? {
         let placed = start.hostOf.indices.filter { start.hostOf[$0] >= 0 }
         let items = PackingItem.items(problem, vms: placed)
         guard items.count > 1 else { return nil }
@@ -34,7 +34,7 @@ enum EjectionSearch {
         let clock = ContinuousClock()
         // Each host to take out gets a few steps, then the next one; each round allows four
         // times more (a chain stuck on one VM is often free when another host goes out).
-        let firstSteps = max(500, 2 * items.count)
+        let firstSteps = max(200, items.count / 2)
         let tries = (0..<rounds).flatMap { round in candidates.map { (round, $0) } }
         for (round, out) in tries {
             if clock.now >= deadline || shouldStop() { return nil }
