@@ -47,7 +47,7 @@ public enum Planner {
         }
         var solver = rule.rawValue
         var notes: [String] = []
-        // Ejection chains inside column generation, two short rounds within 10% of the limit:
+        // Ejection chains inside column generation, three short rounds within 10% of the limit:
         // quick to save hosts where room is spread thinly, and a better plan for the LP to start
         // from (after tight packing, which needs the time where the bound is nearly met). The
         // large-neighbourhood search, after the exact methods, runs them with longer rounds.
@@ -57,7 +57,7 @@ public enum Planner {
             let until = min(clock.now + .milliseconds(Int(options.timeLimit * 100)), start + .milliseconds(Int(options.timeLimit * 970)))
             var plan = plan, round: UInt64 = 0
             while plan.hostsUsed > bound.hosts, problem.settings.reserve == 0, !stop(),
-                  let fewer = EjectionSearch.dropHost(problem, start: plan, deadline: until, seed: options.seed &+ round, rounds: 2, shouldStop: stop) {
+                  let fewer = EjectionSearch.dropHost(problem, start: plan, deadline: until, seed: options.seed &+ round, rounds: 3, shouldStop: stop) {
                 plan = fewer
                 round += 1
                 best = plan.hostsUsed
