@@ -66,12 +66,16 @@ enum ColumnGeneration {
         var bestCopies = incumbentCopies
         // Hosts any plan needs, proven before the LP runs.
         var knownHosts = 0
+        // Tight packing listed every pattern a plan of the bound can use: only a partition of
+        // them (which the ejection chains rarely find) can beat a plan one host above it.
+        var partitionOnly = false
 
         // A tight volume bound: few patterns can be part of a plan that meets it (`TightPacking`).
         if let tight = TightPacking.run(model, below: best, deadline: clock.now + .milliseconds(Int(max(0, left()) * 300)),
                                         shouldStop: shouldStop) {
             result.notes.append(tight.note)
             knownHosts = tight.provenImpossible ? tight.target + 1 : tight.target
+            partitionOnly = tight.complete && !tight.provenImpossible
             if let copies = tight.copies {
                 var counts: [Int: Int] = [:]
                 for p in copies { counts[pool.insert(0, p) ?? pool.index(0, p)!, default: 0] += 1 }
@@ -87,7 +91,7 @@ enum ColumnGeneration {
         }
         if knownHosts > 0 { result.boundHosts = knownHosts }
         if knownHosts >= best { return result }
-        if let polish, !outOfTime() {
+        if let polish, !(partitionOnly && best <= knownHosts + 1), !outOfTime() {
             let better = polish(incumbent)
             if better.hostsUsed < best, vms.allSatisfy({ better.hostOf[$0] >= 0 }), let counts = copies(of: better) {
                 best = better.hostsUsed

@@ -22,6 +22,8 @@ enum TightPacking {
         var copies: [[(item: Int, count: Int)]]?
         /// No plan of `target` hosts exists (complete enumeration, ILP infeasible).
         var provenImpossible = false
+        /// The patterns are all there are: every plan of `target` hosts is a partition of them.
+        var complete = false
         /// The patterns found (good columns for what follows, even when incomplete).
         var patterns: [[(item: Int, count: Int)]] = []
         var note: String
@@ -132,6 +134,7 @@ enum TightPacking {
             return Result(target: L, note: "tight packing: more than \(patternLimit) patterns waste at most \(share); left to column generation")
         }
         var result = Result(target: L, patterns: found, note: "")
+        result.complete = complete
         if found.isEmpty {
             result.provenImpossible = complete
             result.note = "tight packing: " + (complete ? "no pattern wastes at most \(share), so no plan of \(L) hosts exists"
