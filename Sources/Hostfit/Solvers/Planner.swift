@@ -56,7 +56,7 @@ public enum Planner {
             report("ejection chains")
             let until = min(clock.now + .milliseconds(Int(options.timeLimit * 100)), start + .milliseconds(Int(options.timeLimit * 970)))
             var plan = plan, round: UInt64 = 0
-            while plan.hostsUsed > bound.hosts, problem.settings.reserve == 0, !stop(),
+            while plan.hostsUsed > bound.hosts, !stop(),
                   let fewer = EjectionSearch.dropHost(problem, start: plan, deadline: until, seed: options.seed &+ round, rounds: 3, shouldStop: stop) {
                 plan = fewer
                 round += 1
@@ -70,7 +70,7 @@ public enum Planner {
             }
             return plan
         }
-        let chains = options.ejectionChains && options.solver != .heuristic && problem.objective == .hosts
+        let chains = options.ejectionChains && options.solver != .heuristic && problem.objective == .hosts && problem.settings.reserve == 0
         // Bounds count hosts: they prove a plan optimal only when hosts are what it minimizes.
         let byCount = problem.objective == .hosts
         var proven = byCount && assignment.placedCount == placeable.count && assignment.hostsUsed <= bound.hosts

@@ -58,12 +58,13 @@ enum EjectionSearch {
                 let k = pool.remove(at: pick)
                 let item = items[k]
                 var moves: [(host: Int, eject: [Int], cost: Double)] = []
-                var direct: Int? = nil
+                var direct: Int? = nil, cheapest = Double.infinity
                 for h in kept where (tabu[k * problem.hostCount + h] ?? 0) <= step {
                     if state.loads.fits(item.vms, on: h) { direct = h; break }
-                    let best = moves.map(\.cost).min() ?? .infinity
-                    if let eject = ejection(item, onto: h, members: on[h], items: items, weight: weight, state: state, costAbove: best) {
-                        moves.append((h, eject, eject.reduce(0.0) { $0 + weight[$1] * weight[$1] } + Double.random(in: 0..<1e-9, using: &random)))
+                    if let eject = ejection(item, onto: h, members: on[h], items: items, weight: weight, state: state, costAbove: cheapest) {
+                        let cost = eject.reduce(0.0) { $0 + weight[$1] * weight[$1] } + Double.random(in: 0..<1e-9, using: &random)
+                        moves.append((h, eject, cost))
+                        cheapest = min(cheapest, cost)
                     }
                 }
                 if let h = direct {
