@@ -1,3 +1,4 @@
+import GLPK
 import Testing
 @testable import Hostfit
 
@@ -89,5 +90,35 @@ struct TightPackingTests {
         let wasteful = ExactCoverSearch(patterns: patterns, waste: sets.map { _ in [1] }, demand: [Int](repeating: 1, count: 7),
                                         budget: [2], hosts: 3)
         guard case .impossible = wasteful.run() else { Issue.record("expected the budget to rule it out"); return }
+    }
+
+    /// The set-partitioning ILP over single VMs: one binary column per pattern and choice of
+    /// identical VMs, so that GLPK's feasibility pump (binary columns only) can round it.
+    /// Three types with 2, 2 and 2 VMs; its plan, mapped back to patterns, covers each once.
+    @Test func partitionILPGoesBinaryOverSingleVMs() throws {
+        #expect(TightPacking.combinations(4, 2) == [[0, 1], [0, 2], [1, 2], [0, 3], [1, 3], [2, 3]])
+        #expect(TightPacking.combinations(3, 0) == [[]])
+        #expect(TightPacking.choose(9, 2) == 36)
+        #expect(TightPacking.choose(200, 100) > TightPacking.binaryColumnLimit)
+        let counts = [2, 2, 2]
+        let patterns: [[(item: Int, count: Int)]] = [[(0, 1), (1, 1)], [(2, 2)], [(0, 2)], [(1, 2)], [(0, 1), (2, 1)]]
+        let ilp = TightPacking.partitionILP(patterns, counts: counts, hosts: 3)
+        // 2·2 + 1 + 1 + 1 + 2·2 choices, all binary; one row per VM and one for the hosts.
+        #expect(ilp.model.columns.count == 11)
+        #expect(ilp.model.columns.allSatisfy { $0.kind == .binary })
+        #expect(ilp.model.rows.count == 7)
+        let solution = try GLPKSolver.solve(ilp.model, MIPParameters(timeLimit: 10))
+        #expect(solution.status == .optimal)
+        var covered = [0, 0, 0], hosts = 0
+        for (column, value) in solution.values.enumerated() where value > 0.5 {
+            hosts += 1
+            for (item, count) in patterns[ilp.patternOf[column]] { covered[item] += count }
+        }
+        #expect(covered == counts)
+        #expect(hosts <= 3)
+        // Too many choices (a type of 200 VMs, 100 to a host): over types, with integer columns.
+        let wide = TightPacking.partitionILP([[(0, 100)]], counts: [200], hosts: 2)
+        #expect(wide.model.columns.count == 1)
+        #expect(wide.model.columns[0].kind == .integer)
     }
 }

@@ -69,6 +69,7 @@ enum ColumnGeneration {
         // Tight packing listed every pattern a plan of the bound can use: only a partition of
         // them (which the ejection chains rarely find) can beat a plan one host above it.
         var partitionOnly = false
+        var partitionAgain: TightPacking.Result.Retry?
 
         // A tight volume bound: few patterns can be part of a plan that meets it (`TightPacking`).
         if let tight = TightPacking.run(model, below: best, deadline: clock.now + .milliseconds(Int(max(0, left()) * 300)),
@@ -76,6 +77,7 @@ enum ColumnGeneration {
             result.notes.append(tight.note)
             knownHosts = tight.provenImpossible ? tight.target + 1 : tight.target
             partitionOnly = tight.complete && !tight.provenImpossible
+            partitionAgain = tight.partitionAgain
             if let copies = tight.copies {
                 var counts: [Int: Int] = [:]
                 for p in copies { counts[pool.insert(0, p) ?? pool.index(0, p)!, default: 0] += 1 }
@@ -100,6 +102,26 @@ enum ColumnGeneration {
                 if knownHosts >= best { return result }
             }
         }
+
+        // One host above the bound, and tight packing listed every pattern: only a partition of
+        // them does better, so the time left goes to another try at one (the LP, its dives and
+        // the MIPs below would search the same space less directly).
+        var retried = false
+        func tryPartitionAgain() -> Bool {
+            guard partitionOnly, best == knownHosts + 1, !retried, let partitionAgain, left() > 0.1, !shouldStop() else { return false }
+            retried = true
+            let start = clock.now
+            let again = partitionAgain(clock.now + .milliseconds(Int(left() * 900)), 2, shouldStop)
+            result.notes.append(again.note + String(format: " (%.1f s)", start.duration(to: clock.now).seconds))
+            guard let found = again.copies else { return false }
+            var counts: [Int: Int] = [:]
+            for p in found { counts[pool.insert(0, p) ?? pool.index(0, p)!, default: 0] += 1 }
+            guard let plan = assignment(counts, pool, model, vms: vms, base: incumbent), plan.hostsUsed < best else { return false }
+            result.columns = pool.patterns.count
+            result.assignment = plan
+            return true
+        }
+        if tryPartitionAgain() { return result }
 
         var pricer = PatternPricer(dimensions: model.dimensions)
         // Several dimensions: many quick heuristic rounds beat few exact ones.
@@ -166,7 +188,9 @@ enum ColumnGeneration {
                 // The root: the bound. Half the time at most: where the LP converges slowly
                 // (hundreds of VMs, many resources), dives from its duals so far still give plans.
                 var bound = Double(knownHosts)
-                let rootEnd = clock.now + .milliseconds(Int(max(0, left()) * 500))
+                // A fifth when only a partition can beat a plan one above the bound: the root is then
+                // only there to lead a dive to that plan, and the partition search wants the rest.
+                let rootEnd = clock.now + .milliseconds(Int(max(0, left()) * (partitionOnly ? 200 : 500)))
                 let root = try generate(demand, maxRounds: .max) { solution, added, upper, exact in
                     rootSolution = solution
                     // Lagrangian and Farley bounds from these duals (valid whatever the pricer did).
@@ -254,7 +278,7 @@ enum ColumnGeneration {
                         bestCopies = fixed
                         result.notes.append("column generation dive \(result.dives): \(used) hosts")
                     }
-                    if best <= target { break }
+                    if best <= target || (partitionOnly && best <= knownHosts + 1) { break }
                     guard let first else { break }
                     tabu.insert(first)
                 }
@@ -264,6 +288,8 @@ enum ColumnGeneration {
             return result
         }
         result.columns = pool.patterns.count
+
+        if tryPartitionAgain() { return result }
 
         // Completion by enumeration (reduced-cost fixing, as in Baldacci, Christofides &
         // Mingozzi's exact methods, Math. Programming 115, 2008): a plan of `target` hosts

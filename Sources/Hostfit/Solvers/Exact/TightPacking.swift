@@ -27,11 +27,82 @@ enum TightPacking {
         /// The patterns found (good columns for what follows, even when incomplete).
         var patterns: [[(item: Int, count: Int)]] = []
         var note: String
+        /// Another try at a partition of `patterns` until the given time, with another seed:
+        /// where the first missed and the list is all there is, later time is best spent here.
+        var partitionAgain: Retry?
+        typealias Retry = (ContinuousClock.Instant, UInt64, () -> Bool) -> (copies: [[(item: Int, count: Int)]]?, note: String)
+    }
+
+    private struct Attempt {
+        var copies: [[(item: Int, count: Int)]]?
+        var impossible = false
+        var note: String
     }
 
     /// Patterns beyond this: waste too loose for enumeration to pay.
     static let patternLimit = 20_000
     static let nodeLimit = 50_000_000
+    /// Columns of the set-partitioning ILP over single VMs beyond this: over VM types instead.
+    static let binaryColumnLimit = 10_000
+
+    static func choose(_ n: Int, _ k: Int) -> Int {
+        guard k >= 0, k <= n else { return 0 }
+        var result = 1
+        for i in 0..<min(k, n - k) {
+            result = result * (n - i) / (i + 1)
+            if result > binaryColumnLimit { return binaryColumnLimit + 1 }
+        }
+        return result
+    }
+
+    /// Set partitioning: every VM on exactly one host, `hosts` hosts. Over single VMs (each
+    /// pattern once per choice of identical VMs) when that stays small: all columns binary,
+    /// which GLPK's feasibility pump needs (it rounds binary columns only); else over VM types.
+    static func partitionILP(_ found: [[(item: Int, count: Int)]], counts: [Int], hosts: Int) -> (model: MIPModel, patternOf: [Int]) {
+        let T = counts.count
+        var mip = MIPModel(sense: .minimize)
+        var patternOf: [Int] = []
+        let expanded = found.reduce(0) { total, pattern in
+            min(binaryColumnLimit + 1, total + pattern.reduce(1) { min(binaryColumnLimit + 1, $0 * choose(counts[$1.item], $1.count)) })
+        }
+        if expanded <= binaryColumnLimit {
+            var first = [Int](repeating: 0, count: T + 1)
+            for t in 0..<T { first[t + 1] = first[t] + counts[t] }
+            var rows = [[(column: Int, coefficient: Double)]](repeating: [], count: first[T])
+            for (j, pattern) in found.enumerated() {
+                // Every choice of `count` copies of each of its VM types.
+                var choices: [[Int]] = [[]]
+                for (item, k) in pattern {
+                    let picks = combinations(counts[item], k).map { $0.map { first[item] + $0 } }
+                    choices = choices.flatMap { prefix in picks.map { prefix + $0 } }
+                }
+                for choice in choices {
+                    let column = mip.addColumn(kind: .binary, lower: 0, upper: 1, objective: 1)
+                    patternOf.append(j)
+                    for r in choice { rows[r].append((column, 1)) }
+                }
+            }
+            for r in rows.indices { _ = mip.addRow(rows[r], lower: 1, upper: 1) }
+        } else {
+            var rows = [[(column: Int, coefficient: Double)]](repeating: [], count: T)
+            for (j, pattern) in found.enumerated() {
+                let most = pattern.map { counts[$0.item] / $0.count }.min() ?? 0
+                _ = mip.addColumn(kind: .integer, lower: 0, upper: Double(min(most, hosts)), objective: 1)
+                patternOf.append(j)
+                for (item, k) in pattern { rows[item].append((j, Double(k))) }
+            }
+            for t in 0..<T { _ = mip.addRow(rows[t], lower: Double(counts[t]), upper: Double(counts[t])) }
+        }
+        _ = mip.addRow(patternOf.indices.map { ($0, 1.0) }, upper: Double(hosts))
+        return (mip, patternOf)
+    }
+
+    /// The k-element subsets of 0..<n, each ascending.
+    static func combinations(_ n: Int, _ k: Int) -> [[Int]] {
+        guard k > 0 else { return [[]] }
+        guard k <= n else { return [] }
+        return (k - 1..<n).flatMap { last in combinations(last, k - 1).map { $0 + [last] } }
+    }
 
     /// Tries L = the volume bound, when it is below `hosts` (the plan so far); nil when it does not apply.
     static func run(_ model: PatternModel, below hosts: Int, deadline: ContinuousClock.Instant, shouldStop: () -> Bool) -> Result? {
@@ -142,59 +213,50 @@ enum TightPacking {
             return result
         }
 
-        // First a short search for an exact cover (quick where most VMs fit few patterns), then the ILP.
         let what = "\(found.count) patterns wasting at most \(share) for \(L) hosts" + (complete ? "" : " (enumeration stopped)")
-        let searchEnd = clock.now + .milliseconds(Int(max(0, clock.now.duration(to: deadline).seconds) * 250))
         let wasteOf = found.map { pattern in
             (0..<(D - 1)).map { d in cap[d] - pattern.reduce(0.0) { $0 + model.items[$1.item].size[d] * Double($1.count) } }
         }
-        var cover = ExactCoverSearch(patterns: found, waste: wasteOf, demand: model.items.map(\.count),
-                                     budget: Array(waste.prefix(D - 1)), hosts: L)
-        cover.deadline = searchEnd
-        switch cover.run(shouldStop: shouldStop) {
-        case .found(let chosen):
-            result.copies = chosen.map { found[$0] }
-            result.note = "tight packing: \(what): a plan of \(L) hosts (exact-cover search)"
-            return result
-        case .impossible where complete:
-            result.provenImpossible = true
-            result.note = "tight packing: \(what): no plan of \(L) hosts exists (exact-cover search)"
-            return result
-        default: break
-        }
-
-        // Set partitioning: every VM on exactly one host, L hosts.
-        var mip = MIPModel(sense: .minimize)
-        var rows = [[(column: Int, coefficient: Double)]](repeating: [], count: T)
-        for (j, pattern) in found.enumerated() {
-            let most = pattern.map { model.items[$0.item].count / $0.count }.min() ?? 0
-            _ = mip.addColumn(kind: .integer, lower: 0, upper: Double(min(most, L)), objective: 1)
-            for (item, k) in pattern { rows[item].append((j, Double(k))) }
-        }
-        for t in 0..<T { _ = mip.addRow(rows[t], lower: Double(model.items[t].count), upper: Double(model.items[t].count)) }
-        _ = mip.addRow(found.indices.map { ($0, 1.0) }, upper: Double(L))
-        let left = clock.now.duration(to: deadline).seconds
-        guard left > 0.01 else {
-            result.note = "tight packing: \(found.count) patterns for \(L) hosts, no time left for the ILP"
-            return result
-        }
-        do {
-            let solution = try GLPKSolver.solve(mip, MIPParameters(timeLimit: left, relativeGap: 1e-9, presolve: true, heuristics: true))
-            if solution.hasSolution {
-                var copies: [[(item: Int, count: Int)]] = []
-                for (j, value) in solution.values.enumerated() {
-                    for _ in 0..<Int(value.rounded()) { copies.append(found[j]) }
-                }
-                result.copies = copies
-                result.note = "tight packing: \(what): a plan of \(L) hosts"
-            } else if solution.status == .infeasible, complete {
-                result.provenImpossible = true
-                result.note = "tight packing: \(what): no plan of \(L) hosts exists"
-            } else {
-                result.note = "tight packing: \(what): \(solution.status)"
+        let ilp = partitionILP(found, counts: model.items.map(\.count), hosts: L)
+        let budget = Array(waste.prefix(D - 1))
+        // First a short search for an exact cover (quick where most VMs fit few patterns), then the ILP.
+        func partition(until end: ContinuousClock.Instant, seed: UInt64, shouldStop: () -> Bool) -> Attempt {
+            let clock = ContinuousClock()
+            var cover = ExactCoverSearch(patterns: found, waste: wasteOf, demand: model.items.map(\.count), budget: budget, hosts: L)
+            cover.deadline = clock.now + .milliseconds(Int(max(0, clock.now.duration(to: end).seconds) * 250))
+            switch cover.run(seed: seed, shouldStop: shouldStop) {
+            case .found(let chosen):
+                return Attempt(copies: chosen.map { found[$0] }, note: "a plan of \(L) hosts (exact-cover search)")
+            case .impossible where complete:
+                return Attempt(impossible: true, note: "no plan of \(L) hosts exists (exact-cover search)")
+            default: break
             }
-        } catch {
-            result.note = "tight packing: ILP not run: \(error)"
+            let left = clock.now.duration(to: end).seconds
+            guard left > 0.01 else { return Attempt(note: "no time left for the ILP") }
+            do {
+                let solution = try GLPKSolver.solve(ilp.model, MIPParameters(timeLimit: left, relativeGap: 1e-9, presolve: true, heuristics: true))
+                if solution.hasSolution {
+                    var copies: [[(item: Int, count: Int)]] = []
+                    for (column, value) in solution.values.enumerated() {
+                        for _ in 0..<Int(value.rounded()) { copies.append(found[ilp.patternOf[column]]) }
+                    }
+                    return Attempt(copies: copies, note: "a plan of \(L) hosts (ILP over \(ilp.model.columns.count) columns)")
+                }
+                if solution.status == .infeasible, complete { return Attempt(impossible: true, note: "no plan of \(L) hosts exists") }
+                return Attempt(note: "\(solution.status)")
+            } catch {
+                return Attempt(note: "ILP not run: \(error)")
+            }
+        }
+        let first = partition(until: deadline, seed: 1, shouldStop: shouldStop)
+        result.copies = first.copies
+        result.provenImpossible = first.impossible
+        result.note = "tight packing: \(what): \(first.note)"
+        if first.copies == nil, !first.impossible {
+            result.partitionAgain = { end, seed, shouldStop in
+                let attempt = partition(until: end, seed: seed, shouldStop: shouldStop)
+                return (attempt.copies, "tight packing again: \(attempt.note)")
+            }
         }
         return result
     }
