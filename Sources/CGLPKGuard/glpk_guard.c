@@ -132,9 +132,10 @@ static void solve(glp_prob *P, const hf_model *m, const hf_params *p, hf_result 
     iocp.gmi_cuts = m->cols <= 1000 ? GLP_ON : GLP_OFF;
     /* Likewise the default branching (Driebeck-Tomlin) took 0.8 s at one node of 4,400 columns. */
     if (m->cols > 1000) iocp.br_tech = GLP_BR_MFV;
-    iocp.mir_cuts = GLP_ON;
-    iocp.cov_cuts = GLP_ON;
-    iocp.clq_cuts = GLP_ON;
+    iocp.mir_cuts = p->cuts ? GLP_ON : GLP_OFF;
+    iocp.cov_cuts = p->cuts ? GLP_ON : GLP_OFF;
+    iocp.clq_cuts = p->cuts ? GLP_ON : GLP_OFF;
+    if (!p->cuts) iocp.gmi_cuts = GLP_OFF;
     iocp.cb_func = mip_callback;
     iocp.cb_info = &st;
     if (ms_limit > 0) iocp.tm_lim = ms_limit;

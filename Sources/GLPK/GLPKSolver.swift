@@ -82,7 +82,7 @@ public enum GLPKSolver {
                     var cParams = hf_params(
                         time_limit: parameters.timeLimit ?? 0, mip_gap: parameters.relativeGap,
                         presolve: parameters.presolve ? 1 : 0, heuristics: parameters.heuristics ? 1 : 0,
-                        incumbent: inc, cancel: nil)
+                        cuts: parameters.cuts ? 1 : 0, incumbent: inc, cancel: nil)
                     return hf_solve_mip(&cModel, &cParams, &result)
                 }
             }}}}}}}}}}}}

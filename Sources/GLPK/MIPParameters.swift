@@ -9,15 +9,19 @@ public struct MIPParameters: Sendable {
     public var presolve: Bool
     /// GLPK's feasibility pump and proximity search.
     public var heuristics: Bool
+    /// GLPK's cut generators. Off where they cost more than they prune: on set partitioning
+    /// over thousands of columns they run for seconds between two clock checks.
+    public var cuts: Bool
     /// A feasible solution, one value per column, handed to GLPK as its first incumbent.
     public var incumbent: [Double]?
 
     public init(timeLimit: Double? = nil, relativeGap: Double = 1e-6, presolve: Bool = true,
-                heuristics: Bool = false, incumbent: [Double]? = nil) {
+                heuristics: Bool = false, cuts: Bool = true, incumbent: [Double]? = nil) {
         self.timeLimit = timeLimit
         self.relativeGap = relativeGap
         self.presolve = presolve
         self.heuristics = heuristics
+        self.cuts = cuts
         self.incumbent = incumbent
     }
 }

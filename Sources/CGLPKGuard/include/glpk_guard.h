@@ -23,6 +23,7 @@ typedef struct {
     double mip_gap;            /* relative gap at which to stop */
     int presolve;              /* ignored when an incumbent is given: GLPK needs it off */
     int heuristics;            /* feasibility pump and proximity search */
+    int cuts;                  /* MIR, cover and clique cuts (Gomory's too, up to 1,000 columns) */
     const double *incumbent;   /* [cols + 1] a feasible solution to start from, or NULL */
     const volatile int *cancel;/* stop as soon as it becomes nonzero, or NULL */
 } hf_params;

@@ -45,6 +45,7 @@ enum TightPacking {
     /// Columns of the set-partitioning ILP over single VMs beyond this: over VM types instead.
     static let binaryColumnLimit = 10_000
 
+    /// n choose k, saturating just above `binaryColumnLimit`.
     static func choose(_ n: Int, _ k: Int) -> Int {
         guard k >= 0, k <= n else { return 0 }
         var result = 1
@@ -234,7 +235,8 @@ enum TightPacking {
             let left = clock.now.duration(to: end).seconds
             guard left > 0.01 else { return Attempt(note: "no time left for the ILP") }
             do {
-                let solution = try GLPKSolver.solve(ilp.model, MIPParameters(timeLimit: left, relativeGap: 1e-9, presolve: true, heuristics: true))
+                let solution = try GLPKSolver.solve(ilp.model, MIPParameters(timeLimit: left, relativeGap: 1e-9, presolve: true, heuristics: true,
+                                                                                     cuts: ilp.model.columns.count <= 1_000))
                 if solution.hasSolution {
                     var copies: [[(item: Int, count: Int)]] = []
                     for (column, value) in solution.values.enumerated() {
