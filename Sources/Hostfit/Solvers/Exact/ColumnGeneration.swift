@@ -93,7 +93,9 @@ enum ColumnGeneration {
         }
         if knownHosts > 0 { result.boundHosts = knownHosts }
         if knownHosts >= best { return result }
-        if let polish, !(partitionOnly && best <= knownHosts + 1), !outOfTime() {
+        // One resource: the pricer is exact and the dives find what the chains would, at a
+        // fraction of their time (BPPLIB: Schwerin 0.02 s against 0.9 s with them).
+        if let polish, model.dimensions > 1, !(partitionOnly && best <= knownHosts + 1), !outOfTime() {
             let better = polish(incumbent)
             if better.hostsUsed < best, vms.allSatisfy({ better.hostOf[$0] >= 0 }), let counts = copies(of: better) {
                 best = better.hostsUsed
