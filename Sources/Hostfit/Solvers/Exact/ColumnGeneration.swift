@@ -70,6 +70,12 @@ enum ColumnGeneration {
         // them (which the ejection chains rarely find) can beat a plan one host above it.
         var partitionOnly = false
         var partitionAgain: TightPacking.Result.Retry?
+        // Tight packing's plan (one pattern per host, of the single class) as pool columns and copies.
+        func poolCounts(_ copies: [[(item: Int, count: Int)]]) -> [Int: Int] {
+            var counts: [Int: Int] = [:]
+            for p in copies { counts[pool.insert(0, p) ?? pool.index(0, p)!, default: 0] += 1 }
+            return counts
+        }
 
         // A tight volume bound: few patterns can be part of a plan that meets it (`TightPacking`).
         if let tight = TightPacking.run(model, below: best, deadline: clock.now + .milliseconds(Int(max(0, left()) * 300)),
@@ -79,8 +85,7 @@ enum ColumnGeneration {
             partitionOnly = tight.complete && !tight.provenImpossible
             partitionAgain = tight.partitionAgain
             if let copies = tight.copies {
-                var counts: [Int: Int] = [:]
-                for p in copies { counts[pool.insert(0, p) ?? pool.index(0, p)!, default: 0] += 1 }
+                let counts = poolCounts(copies)
                 result.boundHosts = tight.target
                 result.columns = pool.patterns.count
                 if let plan = assignment(counts, pool, model, vms: vms, base: incumbent), plan.hostsUsed < incumbent.hostsUsed {
@@ -116,9 +121,7 @@ enum ColumnGeneration {
             let again = partitionAgain(clock.now + .milliseconds(Int(left() * 900)), 2, shouldStop)
             result.notes.append(again.note + String(format: " (%.1f s)", start.duration(to: clock.now).seconds))
             guard let found = again.copies else { return false }
-            var counts: [Int: Int] = [:]
-            for p in found { counts[pool.insert(0, p) ?? pool.index(0, p)!, default: 0] += 1 }
-            guard let plan = assignment(counts, pool, model, vms: vms, base: incumbent), plan.hostsUsed < best else { return false }
+            guard let plan = assignment(poolCounts(found), pool, model, vms: vms, base: incumbent), plan.hostsUsed < best else { return false }
             result.columns = pool.patterns.count
             result.assignment = plan
             return true

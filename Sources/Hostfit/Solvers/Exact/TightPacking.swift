@@ -218,7 +218,14 @@ enum TightPacking {
         let wasteOf = found.map { pattern in
             (0..<(D - 1)).map { d in cap[d] - pattern.reduce(0.0) { $0 + model.items[$1.item].size[d] * Double($1.count) } }
         }
-        let ilp = partitionILP(found, counts: model.items.map(\.count), hosts: L)
+        // Built when first needed: the exact-cover search usually settles it before.
+        var built: (model: MIPModel, patternOf: [Int])?
+        func ilp() -> (model: MIPModel, patternOf: [Int]) {
+            if let built { return built }
+            let made = partitionILP(found, counts: model.items.map(\.count), hosts: L)
+            built = made
+            return made
+        }
         let budget = Array(waste.prefix(D - 1))
         // First a short search for an exact cover (quick where most VMs fit few patterns), then the ILP.
         func partition(until end: ContinuousClock.Instant, seed: UInt64, shouldStop: () -> Bool) -> Attempt {
@@ -234,6 +241,7 @@ enum TightPacking {
             }
             let left = clock.now.duration(to: end).seconds
             guard left > 0.01 else { return Attempt(note: "no time left for the ILP") }
+            let ilp = ilp()
             do {
                 let solution = try GLPKSolver.solve(ilp.model, MIPParameters(timeLimit: left, relativeGap: 1e-9, presolve: true, heuristics: true,
                                                                                      cuts: ilp.model.columns.count <= 1_000))
