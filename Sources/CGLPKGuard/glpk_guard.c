@@ -3,6 +3,7 @@
 #include <setjmp.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -16,9 +17,10 @@ static void error_hook(void *info) {
     longjmp(*guard_jump, 1);
 }
 
-/* Keeps the tail of GLPK's output instead of printing it. */
+/* Keeps the tail of GLPK's output instead of printing it (HOSTFIT_GLPK_TRACE: prints it too). */
 static int term_hook(void *info, const char *s) {
     (void)info;
+    if (getenv("HOSTFIT_GLPK_TRACE")) fputs(s, stderr);
     if (guard_text == NULL) return 1;
     size_t have = strlen(guard_text), add = strlen(s), cap = 1023;
     if (add >= cap) { s += add - cap + 1; add = cap - 1; }
@@ -123,7 +125,7 @@ static void solve(glp_prob *P, const hf_model *m, const hf_params *p, hf_result 
 
     glp_iocp iocp;
     glp_init_iocp(&iocp);
-    iocp.msg_lev = GLP_MSG_OFF;
+    iocp.msg_lev = getenv("HOSTFIT_GLPK_TRACE") ? GLP_MSG_ALL : GLP_MSG_OFF;
     iocp.mip_gap = p->mip_gap;
     iocp.fp_heur = p->heuristics ? GLP_ON : GLP_OFF;
     iocp.ps_heur = p->heuristics ? GLP_ON : GLP_OFF;

@@ -56,35 +56,48 @@ enum TightPacking {
         return result
     }
 
-    /// Set partitioning: every VM on exactly one host, `hosts` hosts. Over single VMs (each
-    /// pattern once per choice of identical VMs) when that stays small: all columns binary,
-    /// which GLPK's feasibility pump needs (it rounds binary columns only); else over VM types.
-    static func partitionILP(_ found: [[(item: Int, count: Int)]], counts: [Int], hosts: Int) -> (model: MIPModel, patternOf: [Int]) {
-        let T = counts.count
-        var mip = MIPModel(sense: .minimize)
-        var patternOf: [Int] = []
+    typealias SingleVMColumns = (columns: [[Int]], patternOf: [Int], rows: Int)
+
+    /// The patterns as columns over single VMs: each pattern once per choice of identical VMs,
+    /// VM t's copies numbered from the sum of the counts before it. Nil past `binaryColumnLimit`.
+    static func singleVMColumns(_ found: [[(item: Int, count: Int)]], counts: [Int]) -> SingleVMColumns? {
         let expanded = found.reduce(0) { total, pattern in
             min(binaryColumnLimit + 1, total + pattern.reduce(1) { min(binaryColumnLimit + 1, $0 * choose(counts[$1.item], $1.count)) })
         }
-        if expanded <= binaryColumnLimit {
-            var first = [Int](repeating: 0, count: T + 1)
-            for t in 0..<T { first[t + 1] = first[t] + counts[t] }
-            var rows = [[(column: Int, coefficient: Double)]](repeating: [], count: first[T])
-            for (j, pattern) in found.enumerated() {
-                // Every choice of `count` copies of each of its VM types.
-                var choices: [[Int]] = [[]]
-                for (item, k) in pattern {
-                    let picks = combinations(counts[item], k).map { $0.map { first[item] + $0 } }
-                    choices = choices.flatMap { prefix in picks.map { prefix + $0 } }
-                }
-                for choice in choices {
-                    let column = mip.addColumn(kind: .binary, lower: 0, upper: 1, objective: 1)
-                    patternOf.append(j)
-                    for r in choice { rows[r].append((column, 1)) }
-                }
+        guard expanded <= binaryColumnLimit else { return nil }
+        let T = counts.count
+        var first = [Int](repeating: 0, count: T + 1)
+        for t in 0..<T { first[t + 1] = first[t] + counts[t] }
+        var columns: [[Int]] = [], patternOf: [Int] = []
+        for (j, pattern) in found.enumerated() {
+            // Every choice of `count` copies of each of its VM types.
+            var choices: [[Int]] = [[]]
+            for (item, k) in pattern {
+                let picks = combinations(counts[item], k).map { $0.map { first[item] + $0 } }
+                choices = choices.flatMap { prefix in picks.map { prefix + $0 } }
             }
+            columns += choices
+            patternOf += Array(repeating: j, count: choices.count)
+        }
+        return (columns, patternOf, first[T])
+    }
+
+    /// Set partitioning: every VM on exactly one host, `hosts` hosts. Over single VMs when
+    /// that stays small: all columns binary, which GLPK's feasibility pump needs (it rounds
+    /// binary columns only); else over VM types.
+    static func partitionILP(_ found: [[(item: Int, count: Int)]], counts: [Int], hosts: Int) -> (model: MIPModel, patternOf: [Int]) {
+        var mip = MIPModel(sense: .minimize)
+        var patternOf: [Int] = []
+        if let single = singleVMColumns(found, counts: counts) {
+            var rows = [[(column: Int, coefficient: Double)]](repeating: [], count: single.rows)
+            for column in single.columns {
+                let c = mip.addColumn(kind: .binary, lower: 0, upper: 1, objective: 1)
+                for r in column { rows[r].append((c, 1)) }
+            }
+            patternOf = single.patternOf
             for r in rows.indices { _ = mip.addRow(rows[r], lower: 1, upper: 1) }
         } else {
+            let T = counts.count
             var rows = [[(column: Int, coefficient: Double)]](repeating: [], count: T)
             for (j, pattern) in found.enumerated() {
                 let most = pattern.map { counts[$0.item] / $0.count }.min() ?? 0
@@ -219,6 +232,13 @@ enum TightPacking {
             (0..<(D - 1)).map { d in cap[d] - pattern.reduce(0.0) { $0 + model.items[$1.item].size[d] * Double($1.count) } }
         }
         // Built when first needed: the exact-cover search usually settles it before.
+        var expanded: SingleVMColumns??
+        func singleVM() -> SingleVMColumns? {
+            if let expanded { return expanded }
+            let made = singleVMColumns(found, counts: model.items.map(\.count))
+            expanded = .some(made)
+            return made
+        }
         var built: (model: MIPModel, patternOf: [Int])?
         func ilp() -> (model: MIPModel, patternOf: [Int]) {
             if let built { return built }
@@ -227,7 +247,8 @@ enum TightPacking {
             return made
         }
         let budget = Array(waste.prefix(D - 1))
-        // First a short search for an exact cover (quick where most VMs fit few patterns), then the ILP.
+        // First a short search for an exact cover (quick where most VMs fit few patterns), then
+        // annealing, then the ILP (which can also prove that no partition exists).
         func partition(until end: ContinuousClock.Instant, seed: UInt64, shouldStop: () -> Bool) -> Attempt {
             let clock = ContinuousClock()
             var cover = ExactCoverSearch(patterns: found, waste: wasteOf, demand: model.items.map(\.count), budget: budget, hosts: L)
@@ -239,8 +260,21 @@ enum TightPacking {
                 return Attempt(impossible: true, note: "no plan of \(L) hosts exists (exact-cover search)")
             default: break
             }
+            // Then annealing over single VMs, for part of what is left: it finds the partitions
+            // of triplet instances long before the ILP does, but proves nothing.
+            var annealed = ""
+            if let single = singleVM() {
+                let search = PartitionSearch(columns: single.columns, rows: single.rows, hosts: L)
+                let searched = search.run(until: clock.now + .milliseconds(Int(max(0, clock.now.duration(to: end).seconds) * 400)),
+                                          seed: seed, shouldStop: shouldStop)
+                if let chosen = searched.found {
+                    return Attempt(copies: chosen.map { found[single.patternOf[$0]] },
+                                   note: "a plan of \(L) hosts (annealing, \(searched.steps) steps)")
+                }
+                annealed = " (annealing left \(searched.fewestUncovered) VMs over at best)"
+            }
             let left = clock.now.duration(to: end).seconds
-            guard left > 0.01 else { return Attempt(note: "no time left for the ILP") }
+            guard left > 0.01 else { return Attempt(note: "no time left for the ILP" + annealed) }
             let ilp = ilp()
             do {
                 let solution = try GLPKSolver.solve(ilp.model, MIPParameters(timeLimit: left, relativeGap: 1e-9, presolve: true, heuristics: true,
@@ -253,7 +287,7 @@ enum TightPacking {
                     return Attempt(copies: copies, note: "a plan of \(L) hosts (ILP over \(ilp.model.columns.count) columns)")
                 }
                 if solution.status == .infeasible, complete { return Attempt(impossible: true, note: "no plan of \(L) hosts exists") }
-                return Attempt(note: "\(solution.status)")
+                return Attempt(note: "\(solution.status)" + annealed)
             } catch {
                 return Attempt(note: "ILP not run: \(error)")
             }
