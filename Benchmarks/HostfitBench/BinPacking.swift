@@ -109,10 +109,14 @@ enum BinPacking {
                        bound: outcome.lowerBound.hosts, status: outcome.status.rawValue, seconds: outcome.seconds, valid: valid)
     }
 
-    /// Known optima (and the best published heuristic, for vector sets) by instance name.
+    /// Known optima (and the best published heuristic, for vector sets) by instance name,
+    /// from each root or a folder above it (so that a subset, such as the triplets, has them).
     static func reference(_ roots: [String]) -> [String: (optimum: Int?, bestHeuristic: Int?)] {
         var table: [String: (optimum: Int?, bestHeuristic: Int?)] = [:]
-        for root in roots {
+        let folders = roots.flatMap { root in
+            (0..<4).map { up in (0..<up).reduce(URL(fileURLWithPath: root).standardizedFileURL) { url, _ in url.deletingLastPathComponent() }.path }
+        }
+        for root in Array(Set(folders)) {
             let bounds = root + "/Bounds.txt"
             if let text = try? String(contentsOfFile: bounds, encoding: .utf8) {
                 for line in text.split(whereSeparator: \.isNewline) {
