@@ -240,14 +240,27 @@ enum ColumnGeneration {
                         guard let node = try generate(residual, maxRounds: 400, enough: { _, _, _, _ in false }) else { break }
                         // No plan below `best` down this path.
                         if converged, used + Int(LowerBounds.ceilTolerant(node.objective)) >= best { break }
+                        // Every other dive fixes whole copies only while their VMs are all still
+                        // uncovered. The covering LP may hold more copies than there are VMs (over-
+                        // covering them); filling those copies with the largest VMs that fit finds
+                        // most plans at once (Scholl_1), but where every host must take three VMs it
+                        // breaks the dive (Scholl's N4W1B1: 155 hosts fixed at once, 179 in all
+                        // against 167; strict, 176 and then 170-174 after the pattern MIP).
+                        // Without whole copies: one pattern by largest fraction (strict: preferring
+                        // those whose VMs are all uncovered), filled if need be.
+                        let strict = attempt % 2 == 1
+                        func uncovered(_ j: Int) -> Bool { pool.patterns[j].counts.allSatisfy { residual[$0.item] >= $0.count } }
                         var chosen: [(Int, Int)] = []
                         var largest = (column: -1, value: 0.0)
                         for (column, value) in node.values.enumerated() where patternOfColumn[column] >= 0 && value > 1e-6 {
                             if first == nil && tabu.contains(patternOfColumn[column]) { continue }
                             let whole = Int((value + 1e-6).rounded(.down))
-                            if whole > 0 { chosen.append((patternOfColumn[column], whole)) }
-                            if value - Double(whole) > largest.value { largest = (column, value - Double(whole)) }
+                            let free = !strict || uncovered(patternOfColumn[column])
+                            if whole > 0, free { chosen.append((patternOfColumn[column], whole)) }
+                            let fraction = value - Double(whole) + (strict && free ? 1 : 0)
+                            if fraction > largest.value { largest = (column, fraction) }
                         }
+                        let wholeOnly = strict && !chosen.isEmpty && first != nil
                         if first == nil {
                             // The first choice is the one a new dive varies: one pattern only.
                             let pick = chosen.first?.0 ?? (largest.column >= 0 ? patternOfColumn[largest.column] : nil)
@@ -261,6 +274,7 @@ enum ColumnGeneration {
                         for (j, copies) in chosen {
                             let cls = pool.patterns[j].cls
                             for _ in 0..<copies where free[cls] > 0 {
+                                if wholeOnly, !uncovered(j) { break }
                                 // What the host really takes: the pattern's VMs still uncovered, then
                                 // the largest uncovered that still fit (the LP's exchange columns let a
                                 // pattern's slot stand for a smaller VM).
@@ -331,17 +345,22 @@ enum ColumnGeneration {
                 let parameters = MIPParameters(timeLimit: max(0.05, left()), relativeGap: 1e-9, presolve: true, heuristics: true)
                 do {
                     let solution = try GLPKSolver.solve(mip, parameters)
+                    // Its patterns cover the VMs of positive dual only; the others must fit in what they leave.
+                    var leftOver = ""
                     if solution.hasSolution, let objective = solution.objective, Int(objective.rounded()) < best {
                         var copies: [Int: Int] = [:]
                         for (column, j) in found.enumerated() { copies[j, default: 0] += Int(solution.values[column].rounded()) }
-                        if assignment(copies, pool, model, vms: vms, base: incumbent) != nil {
+                        if let plan = assignment(copies, pool, model, vms: vms, base: incumbent), plan.hostsUsed <= Int(objective.rounded()) {
                             best = Int(objective.rounded())
                             bestCopies = copies
+                        } else {
+                            leftOver = ", but the VMs of zero dual do not fit in what its \(Int(objective.rounded())) hosts leave"
                         }
                     }
                     let provenAbove = solution.status == .infeasible || (solution.status == .optimal && (solution.objective ?? 0) > Double(target) + 0.5)
                     if provenAbove { result.boundHosts = target + 1 }
-                    result.notes.append("enumerated \(found.count) patterns within the reduced-cost gap: " + (provenAbove ? "no plan of \(target) hosts exists" : "\(solution.status)"))
+                    result.notes.append("enumerated \(found.count) patterns within the reduced-cost gap: "
+                                        + (provenAbove ? "no plan of \(target) hosts exists" : "\(solution.status)\(leftOver)"))
                 } catch {
                     result.notes.append("enumeration MIP not run: \(error)")
                 }
