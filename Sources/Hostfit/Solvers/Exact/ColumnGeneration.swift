@@ -310,6 +310,43 @@ enum ColumnGeneration {
 
         if tryPartitionAgain() { return result }
 
+        // The dives missed the bound: look for a plan on exactly that many hosts directly, by
+        // trading VMs between overloaded hosts (`FixedHostsSearch`). A tenth of the time left:
+        // it settles in a fraction of a second where it can (Scholl's N4W1B1, three VMs per
+        // host), and on one host fewer than the best plan it found none on the vector sample.
+        if let lpHosts = result.boundHosts, lpHosts < best, K == 1, left() > 0.1, !shouldStop(),
+           model.items.allSatisfy({ model.classes[0].allows[$0.eligibility] }) {
+            let cls = model.classes[0]
+            var typeOfVM: [Int] = [], sizes: [[Double]] = []
+            for (t, item) in model.items.enumerated() {
+                let share = (0..<model.dimensions).map { cls.capacity[$0] > 0 && cls.capacity[$0] < .greatestFiniteMagnitude ? item.size[$0] / cls.capacity[$0] : 0 }
+                for _ in 0..<item.count { typeOfVM.append(t); sizes.append(share) }
+            }
+            // The LP bound may be far below when the LP did not converge: the volume bound too.
+            let volume = (0..<model.dimensions).map { d in Int(LowerBounds.ceilTolerant(sizes.reduce(0.0) { $0 + $1[d] })) }.max() ?? 0
+            let target = max(lpHosts, volume, knownHosts)
+            let start = clock.now
+            let search = FixedHostsSearch(sizes: sizes, hosts: target, vmLimit: min(cls.vmLimit, sizes.count))
+            let outcome = target < best ? search.run(until: clock.now + .milliseconds(Int(left() * 100)), seed: 1, shouldStop: shouldStop) : nil
+            let seconds = String(format: "%.1f s", start.duration(to: clock.now).seconds)
+            if let hostOf = outcome?.hostOf {
+                var perHost = [[Int: Int]](repeating: [:], count: target)
+                for (v, h) in hostOf.enumerated() { perHost[h][typeOfVM[v], default: 0] += 1 }
+                var counts: [Int: Int] = [:]
+                for host in perHost where !host.isEmpty {
+                    let p = host.map { (item: $0.key, count: $0.value) }
+                    counts[pool.insert(0, p) ?? pool.index(0, p)!, default: 0] += 1
+                }
+                if let plan = assignment(counts, pool, model, vms: vms, base: incumbent), plan.hostsUsed <= target {
+                    best = target
+                    bestCopies = counts
+                    result.notes.append("fixed-hosts search: a plan of \(target) hosts (\(seconds))")
+                }
+            } else if let outcome {
+                result.notes.append(String(format: "fixed-hosts search: no plan of \(target) hosts (\(seconds); least overload %.2f hosts)", outcome.leastOverload))
+            }
+        }
+
         // Completion by enumeration (reduced-cost fixing, as in Baldacci, Christofides &
         // Mingozzi's exact methods, Math. Programming 115, 2008): a plan of `target` hosts
         // uses only patterns whose reduced cost at the LP optimum is at most target - z_LP.
