@@ -7,8 +7,9 @@ import Foundation
 ///
 /// It proves nothing, but finds the planted partitions of triplet instances that depth-first
 /// search and GLPK's feasibility pump miss: on Caprara & Toth's class F with three
-/// resources and 501 VMs, 9 of 10 in under 0.6 s. The useful temperature is narrow (0.3
-/// finds them; 0.2 and 0.5 find one between them), so it cycles through a few near it.
+/// resources and 501 VMs, 9 of 10 in under 0.6 s at T = 0.3. The useful temperature is
+/// narrow (0.25-0.35 find most; 0.2 and 0.5 one between them in a second), so it cycles
+/// through a few near 0.3, long enough at each to settle.
 struct PartitionSearch {
     /// The rows each column covers: every row must be covered exactly once.
     let columns: [[Int]]
@@ -16,7 +17,7 @@ struct PartitionSearch {
     let hosts: Int
 
     static let temperatures = [0.3, 0.35, 0.25]
-    /// Steps at one temperature before the next (about 0.5 s): each needs time to settle.
+    /// Steps at one temperature before the next (about 0.5 s; cycling every 0.1 s found fewer).
     static let segment = 10_000_000
 
     struct Outcome {
