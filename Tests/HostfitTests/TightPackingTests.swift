@@ -102,7 +102,8 @@ struct TightPackingTests {
         #expect(TightPacking.choose(200, 100) > TightPacking.binaryColumnLimit)
         let counts = [2, 2, 2]
         let patterns: [[(item: Int, count: Int)]] = [[(0, 1), (1, 1)], [(2, 2)], [(0, 2)], [(1, 2)], [(0, 1), (2, 1)]]
-        let ilp = TightPacking.partitionILP(patterns, counts: counts, hosts: 3)
+        let ilp = TightPacking.partitionILP(patterns, counts: counts, hosts: 3,
+                                              single: TightPacking.singleVMColumns(patterns, counts: counts))
         // 2·2 + 1 + 1 + 1 + 2·2 choices, all binary; one row per VM and one for the hosts.
         #expect(ilp.model.columns.count == 11)
         #expect(ilp.model.columns.allSatisfy { $0.kind == .binary })
@@ -117,7 +118,8 @@ struct TightPackingTests {
         #expect(covered == counts)
         #expect(hosts <= 3)
         // Too many choices (a type of 200 VMs, 100 to a host): over types, with integer columns.
-        let wide = TightPacking.partitionILP([[(0, 100)]], counts: [200], hosts: 2)
+        let wide = TightPacking.partitionILP([[(0, 100)]], counts: [200], hosts: 2,
+                                               single: TightPacking.singleVMColumns([[(0, 100)]], counts: [200]))
         #expect(wide.model.columns.count == 1)
         #expect(wide.model.columns[0].kind == .integer)
     }

@@ -70,7 +70,7 @@ enum ColumnGeneration {
         // them (which the ejection chains rarely find) can beat a plan one host above it.
         var partitionOnly = false
         var partitionAgain: TightPacking.Result.Retry?
-        // Tight packing's plan (one pattern per host, of the single class) as pool columns and copies.
+        // A plan of the single class (one pattern per host) as pool columns and copies.
         func poolCounts(_ copies: [[(item: Int, count: Int)]]) -> [Int: Int] {
             var counts: [Int: Int] = [:]
             for p in copies { counts[pool.insert(0, p) ?? pool.index(0, p)!, default: 0] += 1 }
@@ -332,11 +332,7 @@ enum ColumnGeneration {
             if let hostOf = outcome?.hostOf {
                 var perHost = [[Int: Int]](repeating: [:], count: target)
                 for (v, h) in hostOf.enumerated() { perHost[h][typeOfVM[v], default: 0] += 1 }
-                var counts: [Int: Int] = [:]
-                for host in perHost where !host.isEmpty {
-                    let p = host.map { (item: $0.key, count: $0.value) }
-                    counts[pool.insert(0, p) ?? pool.index(0, p)!, default: 0] += 1
-                }
+                let counts = poolCounts(perHost.filter { !$0.isEmpty }.map { $0.map { (item: $0.key, count: $0.value) } })
                 if let plan = assignment(counts, pool, model, vms: vms, base: incumbent), plan.hostsUsed <= target {
                     best = target
                     bestCopies = counts

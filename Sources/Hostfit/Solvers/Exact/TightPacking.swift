@@ -82,13 +82,14 @@ enum TightPacking {
         return (columns, patternOf, first[T])
     }
 
-    /// Set partitioning: every VM on exactly one host, `hosts` hosts. Over single VMs when
-    /// that stays small: all columns binary, which GLPK's feasibility pump needs (it rounds
-    /// binary columns only); else over VM types.
-    static func partitionILP(_ found: [[(item: Int, count: Int)]], counts: [Int], hosts: Int) -> (model: MIPModel, patternOf: [Int]) {
+    /// Set partitioning: every VM on exactly one host, `hosts` hosts. Over single VMs
+    /// (`single`, from `singleVMColumns`) when there are not too many: all columns binary,
+    /// which GLPK's feasibility pump needs (it rounds binary columns only); else over VM types.
+    static func partitionILP(_ found: [[(item: Int, count: Int)]], counts: [Int], hosts: Int,
+                             single: SingleVMColumns?) -> (model: MIPModel, patternOf: [Int]) {
         var mip = MIPModel(sense: .minimize)
         var patternOf: [Int] = []
-        if let single = singleVMColumns(found, counts: counts) {
+        if let single {
             var rows = [[(column: Int, coefficient: Double)]](repeating: [], count: single.rows)
             for column in single.columns {
                 let c = mip.addColumn(kind: .binary, lower: 0, upper: 1, objective: 1)
@@ -242,7 +243,7 @@ enum TightPacking {
         var built: (model: MIPModel, patternOf: [Int])?
         func ilp() -> (model: MIPModel, patternOf: [Int]) {
             if let built { return built }
-            let made = partitionILP(found, counts: model.items.map(\.count), hosts: L)
+            let made = partitionILP(found, counts: model.items.map(\.count), hosts: L, single: singleVM())
             built = made
             return made
         }
