@@ -98,11 +98,14 @@ enum BinPacking {
         let instance = try read(path)
         let problem = problem(instance)
         var options = PlanOptions(solver: .auto, timeLimit: limit)
+        if ProcessInfo.processInfo.environment["HOSTFIT_GLPK_TRACE"] != nil {
+            options.glpkTrace = { FileHandle.standardError.write(Data($0.utf8)) }
+        }
         options.improve = false  // balance means nothing here; keep the limit for the search
         let outcome = Planner.plan(problem, options: options)
         if ProcessInfo.processInfo.environment["HOSTFIT_BENCH_VERBOSE"] != nil {
-            let phases = outcome.phases.map { "\($0.name) \(String(format: "%.2f", $0.seconds))" }.joined(separator: ", ")
-            FileHandle.standardError.write(Data("\(instance.name): \(outcome.hostsUsed) hosts, bound \(outcome.lowerBound.hosts) (\(outcome.lowerBound.method)), \(outcome.solver); \(phases)\n  \(outcome.notes.joined(separator: "\n  "))\n".utf8))
+            let phases = outcome.phases.map { "\($0.phase.rawValue) \(String(format: "%.2f", $0.seconds))" }.joined(separator: ", ")
+            FileHandle.standardError.write(Data("\(instance.name): \(outcome.hostsUsed) hosts, bound \(outcome.lowerBound.hosts) (\(outcome.lowerBound.method.rawValue)), \(outcome.solver); \(phases)\n  \(outcome.notes.map(\.message).joined(separator: "\n  "))\n".utf8))
         }
         let valid = (try? ValidatedPlan(outcome, for: problem)) != nil && outcome.assignment.placedCount == problem.vmCount
         return Outcome(name: instance.name, family: instance.family, items: instance.items.count, hosts: outcome.hostsUsed,

@@ -55,7 +55,7 @@ enum Scale {
             let peak = peakResidentMB()
             let planSeconds = seconds(t2 - t1)
             let met = planSeconds < limit && peak < 4096 && plan.unplaced.isEmpty
-            let first = outcome.phases.filter { $0.name == "bounds" || $0.name == "ffd" }.reduce(0) { $0 + $1.seconds }
+            let first = outcome.phases.filter { $0.phase == .bounds || $0.phase == .packing }.reduce(0) { $0 + $1.seconds }
             _ = t0
             print(pad("\(n)", 9, right: true) + pad("\(plan.hostsUsed)", 8, right: true) + pad("\(outcome.lowerBound.hosts)", 8, right: true)
                   + pad(String(format: "%.2f", first), 14, right: true) + pad(String(format: "%.2f", planSeconds), 9, right: true)

@@ -106,7 +106,7 @@ enum Sizing {
         print("Large-neighbourhood search (--solver auto, 30 s): \(before.hostsUsed) hosts before, \(after.hostsUsed) after"
               + " (bound \(searched.lowerBound.hosts), gap \(String(format: "%.1f", (searched.gap ?? 0) * 100))%), \(String(format: "%.1f", lnsSeconds)) s;"
               + " held out: \(String(format: "%.3f%%", lnsReplay.overCapacityShare * 100)) over capacity, \(String(format: "%.3f%%", lnsReplay.overHeadroomShare * 100)) over headroom")
-        for note in searched.notes where note.contains("neighbourhood") { print("  \(note)") }
+        for note in searched.notes where note.code == .largeNeighbourhoodSearch { print("  \(note.message)") }
 
         print("")
         print("Packing rules on the 5-min series (Panigrahy et al. 2011), alone and with the improvement phase;")

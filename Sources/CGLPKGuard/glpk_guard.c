@@ -1,8 +1,7 @@
 #include "glpk_guard.h"
 #include <glpk.h>
 #include <setjmp.h>
-#include <pthread.h>
-#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,16 +10,29 @@
 /* GLPK's environment is thread-local on Debian, so the guard state is too. */
 static _Thread_local jmp_buf *guard_jump;
 static _Thread_local char *guard_text;
+static _Thread_local hf_trace_fn guard_trace;
+static _Thread_local void *guard_trace_context;
+
+struct hf_stop { atomic_int requested; };
+
+hf_stop *hf_stop_new(void) {
+    hf_stop *stop = calloc(1, sizeof *stop);
+    if (stop) atomic_init(&stop->requested, 0);
+    return stop;
+}
+void hf_stop_free(hf_stop *stop) { free(stop); }
+void hf_stop_request(hf_stop *stop) { atomic_store(&stop->requested, 1); }
+int hf_stop_requested(const hf_stop *stop) { return atomic_load((atomic_int *)&stop->requested) != 0; }
 
 static void error_hook(void *info) {
     (void)info;
     longjmp(*guard_jump, 1);
 }
 
-/* Keeps the tail of GLPK's output instead of printing it (HOSTFIT_GLPK_TRACE: prints it too). */
+/* Keeps the tail of GLPK's output instead of printing it; a caller's trace gets all of it. */
 static int term_hook(void *info, const char *s) {
     (void)info;
-    if (getenv("HOSTFIT_GLPK_TRACE")) fputs(s, stderr);
+    if (guard_trace) guard_trace(guard_trace_context, s);
     if (guard_text == NULL) return 1;
     size_t have = strlen(guard_text), add = strlen(s), cap = 1023;
     if (add >= cap) { s += add - cap + 1; add = cap - 1; }
@@ -37,30 +49,6 @@ static double now_seconds(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static volatile sig_atomic_t cancel_flag;
-
-void hf_request_cancel(void) { cancel_flag = 1; }
-int hf_cancel_requested(void) { return cancel_flag != 0; }
-void hf_reset_cancel(void) { cancel_flag = 0; }
-
-static void on_interrupt(int sig) {
-    cancel_flag = 1;
-    signal(sig, SIG_DFL);
-}
-
-void hf_install_interrupt_handler(void) {
-    struct sigaction action;
-    memset(&action, 0, sizeof action);
-    action.sa_handler = on_interrupt;
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGINT, &action, NULL);
-    /* A parent may have started us with SIGINT blocked (a mask is inherited through exec). */
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 }
 
 typedef struct {
@@ -97,7 +85,7 @@ static void mip_callback(glp_tree *tree, void *info) {
         }
     }
     if ((st->deadline > 0 && now + st->longest_step >= st->deadline) ||
-        (st->params->cancel && *st->params->cancel) || cancel_flag) {
+        (st->params->stop && hf_stop_requested(st->params->stop))) {
         st->result->stopped = 1;
         glp_ios_terminate(tree);
     }
@@ -125,7 +113,7 @@ static void solve(glp_prob *P, const hf_model *m, const hf_params *p, hf_result 
 
     glp_iocp iocp;
     glp_init_iocp(&iocp);
-    iocp.msg_lev = getenv("HOSTFIT_GLPK_TRACE") ? GLP_MSG_ALL : GLP_MSG_OFF;
+    iocp.msg_lev = p->trace ? GLP_MSG_ALL : GLP_MSG_OFF;
     iocp.mip_gap = p->mip_gap;
     iocp.fp_heur = p->heuristics ? GLP_ON : GLP_OFF;
     iocp.ps_heur = p->heuristics ? GLP_ON : GLP_OFF;
@@ -188,9 +176,13 @@ int hf_solve_mip(const hf_model *model, const hf_params *params, hf_result *resu
     glp_prob *volatile P = NULL;
     int status = 0;
 
+    hf_trace_fn outer_trace = guard_trace;
+    void *outer_trace_context = guard_trace_context;
     result->message[0] = '\0';
     guard_jump = &jump;
     guard_text = result->message;
+    guard_trace = params->trace;
+    guard_trace_context = params->trace_context;
     glp_term_hook(term_hook, NULL);
     glp_error_hook(error_hook, NULL);
 
@@ -209,12 +201,16 @@ int hf_solve_mip(const hf_model *model, const hf_params *params, hf_result *resu
     }
     guard_jump = outer_jump;
     guard_text = outer_text;
+    guard_trace = outer_trace;
+    guard_trace_context = outer_trace_context;
     return status;
 }
 
 struct hf_lp {
     glp_prob *P;
     int rows, dead;
+    hf_trace_fn trace;
+    void *trace_context;
     char message[1024];
 };
 
@@ -223,8 +219,12 @@ struct hf_lp {
     jmp_buf jump; \
     jmp_buf *volatile outer_jump = guard_jump; \
     char *volatile outer_text = guard_text; \
+    hf_trace_fn outer_trace = guard_trace; \
+    void *outer_trace_context = guard_trace_context; \
     guard_jump = &jump; \
     guard_text = (lp)->message; \
+    guard_trace = (lp)->trace; \
+    guard_trace_context = (lp)->trace_context; \
     glp_term_hook(term_hook, NULL); \
     glp_error_hook(error_hook, NULL); \
     if (setjmp(jump) == 0) { \
@@ -239,6 +239,8 @@ struct hf_lp {
     } \
     guard_jump = outer_jump; \
     guard_text = outer_text; \
+    guard_trace = outer_trace; \
+    guard_trace_context = outer_trace_context; \
 } while (0)
 
 hf_lp *hf_lp_new(int rows, const int *row_type, const double *row_lower, const double *row_upper, char *message) {
@@ -279,7 +281,7 @@ int hf_lp_solve(hf_lp *lp, double time_limit, int *status, double *objective, do
     HF_GUARDED(lp, {
         glp_smcp smcp;
         glp_init_smcp(&smcp);
-        smcp.msg_lev = GLP_MSG_OFF;
+        smcp.msg_lev = lp->trace ? GLP_MSG_ON : GLP_MSG_OFF;
         if (time_limit > 0 && time_limit < 2e6) smcp.tm_lim = (int)(time_limit * 1000) + 1;
         ret = glp_simplex(lp->P, &smcp);
         if (ret == GLP_EFAIL || ret == GLP_ESING || ret == GLP_ECOND) {
@@ -307,6 +309,11 @@ int hf_lp_set_row(hf_lp *lp, int row, int type, double lower, double upper) {
 
 int hf_lp_columns(const hf_lp *lp) { return lp->dead ? 0 : glp_get_num_cols(lp->P); }
 const char *hf_lp_message(const hf_lp *lp) { return lp->message; }
+
+void hf_lp_set_trace(hf_lp *lp, hf_trace_fn trace, void *context) {
+    lp->trace = trace;
+    lp->trace_context = context;
+}
 
 void hf_lp_free(hf_lp *lp) {
     if (!lp) return;

@@ -30,7 +30,8 @@ public final class ColumnLP {
     }
 
     /// Rows are `lower <= a x <= upper` (nil: unbounded on that side).
-    public static func with<R>(rows: [MIPModel.Row], _ body: (ColumnLP) throws(GLPKError) -> R) throws(GLPKError) -> R {
+    /// `trace` receives GLPK's simplex log; without it GLPK prints nothing.
+    public static func with<R>(rows: [MIPModel.Row], trace: GLPKTrace? = nil, _ body: (ColumnLP) throws(GLPKError) -> R) throws(GLPKError) -> R {
         var type = [Int32(0)], lower = [0.0], upper = [0.0]
         for (i, row) in rows.enumerated() {
             let (t, l, u) = try bounds(row, i)
@@ -42,7 +43,11 @@ public final class ColumnLP {
         }
         let lp = ColumnLP(raw, rows: rows.count)
         defer { hf_lp_free(raw) }
-        return try body(lp)
+        return try TraceBox.with(trace) { (fn, context) throws(GLPKError) -> R in
+            hf_lp_set_trace(raw, fn, context)
+            defer { hf_lp_set_trace(raw, nil, nil) }
+            return try body(lp)
+        }
     }
 
     private static func bounds(_ row: MIPModel.Row, _ i: Int) throws(GLPKError) -> (Int32, Double, Double) {

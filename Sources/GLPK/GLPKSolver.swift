@@ -12,14 +12,6 @@ import Synchronization
 public enum GLPKSolver {
     private static let lock = Mutex(())
 
-    /// Asks every solve to stop at its next check and keep its best solution (also what
-    /// SIGINT does once `installInterruptHandler` ran).
-    public static func requestCancel() { hf_request_cancel() }
-    public static var cancelRequested: Bool { hf_cancel_requested() != 0 }
-    public static func resetCancel() { hf_reset_cancel() }
-    /// Ctrl-C stops the search and keeps the best plan so far; a second Ctrl-C quits at once.
-    public static func installInterruptHandler() { hf_install_interrupt_handler() }
-
     public static func solve(_ model: MIPModel, _ parameters: MIPParameters = MIPParameters()) throws(GLPKError) -> MIPSolution {
         try model.validate()
         return try solveUnchecked(model, parameters)
@@ -79,11 +71,16 @@ public enum GLPKSolver {
                     entries: Int32(ne), ia: iap.baseAddress, ja: jap.baseAddress, ar: arp.baseAddress)
                 result.x = xp.baseAddress
                 return withIncumbent(incumbent) { inc in
-                    var cParams = hf_params(
-                        time_limit: parameters.timeLimit ?? 0, mip_gap: parameters.relativeGap,
-                        presolve: parameters.presolve ? 1 : 0, heuristics: parameters.heuristics ? 1 : 0,
-                        cuts: parameters.cuts ? 1 : 0, incumbent: inc, cancel: nil)
-                    return hf_solve_mip(&cModel, &cParams, &result)
+                    withExtendedLifetime(parameters.stop) {
+                        (try? TraceBox.with(parameters.trace) { trace, context in
+                            var cParams = hf_params(
+                                time_limit: parameters.timeLimit ?? 0, mip_gap: parameters.relativeGap,
+                                presolve: parameters.presolve ? 1 : 0, heuristics: parameters.heuristics ? 1 : 0,
+                                cuts: parameters.cuts ? 1 : 0, incumbent: inc, stop: parameters.stop?.unsafeFlag,
+                                trace: trace, trace_context: context)
+                            return hf_solve_mip(&cModel, &cParams, &result)
+                        }) ?? -1
+                    }
                 }
             }}}}}}}}}}}}
         }

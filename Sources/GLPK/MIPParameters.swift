@@ -14,9 +14,16 @@ public struct MIPParameters: Sendable {
     public var cuts: Bool
     /// A feasible solution, one value per column, handed to GLPK as its first incumbent.
     public var incumbent: [Double]?
+    /// Ends the search at its next callback, keeping its best solution.
+    public var stop: StopToken?
+    /// Receives GLPK's log; without one GLPK prints nothing.
+    public var trace: GLPKTrace?
 
     public init(timeLimit: Double? = nil, relativeGap: Double = 1e-6, presolve: Bool = true,
-                heuristics: Bool = false, cuts: Bool = true, incumbent: [Double]? = nil) {
+                heuristics: Bool = false, cuts: Bool = true, incumbent: [Double]? = nil,
+                stop: StopToken? = nil, trace: GLPKTrace? = nil) {
+        self.stop = stop
+        self.trace = trace
         self.timeLimit = timeLimit
         self.relativeGap = relativeGap
         self.presolve = presolve

@@ -67,7 +67,10 @@ struct PlanCommand: ParsableCommand {
         var options = PlanOptions(solver: SolverChoice(rawValue: solver)!, timeLimit: timeLimit, seed: seed)
         options.packing = packing.flatMap(PackingRule.init(rawValue:))
         Terminal.progress("planning \(problem.vmCount) VMs on \(problem.hostCount) hosts (time limit \(Resource.number(timeLimit)) s; Ctrl-C keeps the best plan so far)...")
-        Planner.installInterruptHandler()
+        Interrupt.stopOnCtrlC(options.stop)
+        if ProcessInfo.processInfo.environment["HOSTFIT_GLPK_TRACE"] != nil {
+            options.glpkTrace = { FileHandle.standardError.write(Data($0.utf8)) }
+        }
         let line = ProgressLine()
         options.progress = { line.update($0) }
         let outcome = Planner.plan(problem, options: options)
@@ -84,7 +87,7 @@ struct PlanCommand: ParsableCommand {
         } catch {
             throw CLIFailure(code: 2, message: "\(out): cannot write the plan: \(error.localizedDescription)")
         }
-        for note in outcome.notes { Terminal.note(note) }
+        for note in outcome.notes { Terminal.note(note.message) }
 
         let summary = report.summary
         let bound = "lower bound \(summary.lowerBound), \(summary.lowerBoundMethod)"

@@ -11,7 +11,7 @@ struct ColumnGenerationTests {
         let outcome = Planner.plan(problem)
         #expect(outcome.hostsUsed == 3)
         #expect(outcome.status == .optimal)
-        #expect(outcome.lowerBound.method == "column-generation")
+        #expect(outcome.lowerBound.method == .columnGeneration)
     }
 
     /// Triplets that fill hosts exactly (Falkenauer's "t" construction): first-fit decreasing
@@ -106,7 +106,7 @@ struct ColumnGenerationTests {
         #expect(outcome.hostsUsed == 12)
         #expect(outcome.status == .optimal)
         // They fill hosts exactly: the plan comes from the patterns that waste nothing.
-        #expect(outcome.notes.contains { $0.hasPrefix("tight packing:") && $0.contains("a plan of 12 hosts") })
+        #expect(outcome.notes.contains { $0.message.hasPrefix("tight packing:") && $0.message.contains("a plan of 12 hosts") })
         #expect(throws: Never.self) { try ValidatedPlan(outcome, for: problem) }
     }
 

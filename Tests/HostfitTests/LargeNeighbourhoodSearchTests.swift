@@ -52,7 +52,7 @@ struct LargeNeighbourhoodSearchTests {
         options.improve = false
         let outcome = Planner.plan(problem, options: options)
         #expect(outcome.solver.hasSuffix("+ejection"))
-        #expect(outcome.notes.contains { $0.hasPrefix("ejection chains:") })
+        #expect(outcome.notes.contains { $0.code == .ejectionChains })
         #expect(outcome.hostsUsed == 8)
         #expect(outcome.status == .optimal)
         #expect(throws: Never.self) { try ValidatedPlan(outcome, for: problem) }

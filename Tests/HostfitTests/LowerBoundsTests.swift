@@ -8,7 +8,7 @@ struct LowerBoundsTests {
         #expect(LowerBounds.martelloTothL2([51, 51, 51], capacity: 100) == 3)
         let problem = Support.binPacking(capacity: 100, weights: [51, 51, 51])
         let bound = LowerBounds.compute(problem, vms: [0, 1, 2])
-        #expect(bound == LowerBound(hosts: 3, method: "martello-toth-l2", resource: .memory))
+        #expect(bound == LowerBound(hosts: 3, method: .martelloTothL2, resource: .memory))
     }
 
     @Test func l2CountsTheRoomBigItemsLeave() {

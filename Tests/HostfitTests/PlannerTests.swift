@@ -27,7 +27,7 @@ struct PlannerTests {
         #expect(outcome.hostsUsed == 3)
         #expect(outcome.status == .optimal)
         #expect(outcome.solver == "ffd-sum")
-        #expect(outcome.lowerBound.method == "martello-toth-l2")
+        #expect(outcome.lowerBound.method == .martelloTothL2)
     }
 
     @Test func vmLargerThanEveryHostIsUnplacedWithItsReason() throws {

@@ -18,6 +18,17 @@ typedef struct {
     const double *ar;          /* [entries + 1] its value */
 } hf_model;
 
+/* A request to stop, one per plan (or per solve): set from any thread or a signal handler
+   (an atomic store), read at every MIP callback. */
+typedef struct hf_stop hf_stop;
+hf_stop *hf_stop_new(void);
+void hf_stop_free(hf_stop *stop);
+void hf_stop_request(hf_stop *stop);
+int hf_stop_requested(const hf_stop *stop);
+
+/* Receives GLPK's terminal output (its log), when a caller asks for it. */
+typedef void (*hf_trace_fn)(void *context, const char *text);
+
 typedef struct {
     double time_limit;         /* seconds of wall clock; <= 0 for none */
     double mip_gap;            /* relative gap at which to stop */
@@ -25,7 +36,9 @@ typedef struct {
     int heuristics;            /* feasibility pump and proximity search */
     int cuts;                  /* MIR, cover and clique cuts (Gomory's too, up to 1,000 columns) */
     const double *incumbent;   /* [cols + 1] a feasible solution to start from, or NULL */
-    const volatile int *cancel;/* stop as soon as it becomes nonzero, or NULL */
+    const hf_stop *stop;       /* stop as soon as it is requested, or NULL */
+    hf_trace_fn trace;         /* GLPK's log goes here (and its messages on), or NULL: silent */
+    void *trace_context;
 } hf_params;
 
 typedef struct {
@@ -45,14 +58,6 @@ typedef struct {
    thread's GLPK environment was freed, and result->message says what GLPK reported. */
 int hf_solve_mip(const hf_model *model, const hf_params *params, hf_result *result);
 
-/* One process-wide request to stop: every running solve ends at its next check (the MIP
-   callback), keeping its best solution. Safe to set from a signal handler. */
-void hf_request_cancel(void);
-int hf_cancel_requested(void);
-void hf_reset_cancel(void);
-/* SIGINT requests the stop; a second SIGINT ends the process as usual. */
-void hf_install_interrupt_handler(void);
-
 /* A linear program that grows by columns (column generation): created, grown, solved and
    freed on one thread. Every call runs under the same guard as hf_solve_mip; after the
    error hook fires the problem is gone and every later call returns -1. Minimizes; columns
@@ -70,6 +75,8 @@ int hf_lp_solve(hf_lp *lp, double time_limit, int *status, double *objective, do
 int hf_lp_set_row(hf_lp *lp, int row, int type, double lower, double upper);
 int hf_lp_columns(const hf_lp *lp);
 const char *hf_lp_message(const hf_lp *lp);
+/* GLPK's log of this LP's solves goes to trace (NULL: silent). */
+void hf_lp_set_trace(hf_lp *lp, hf_trace_fn trace, void *context);
 void hf_lp_free(hf_lp *lp);
 
 #endif

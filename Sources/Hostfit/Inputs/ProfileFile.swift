@@ -33,7 +33,8 @@ public enum ProfileFile {
                 resource: resource, samples: samples, expectedSamples: try row.integer("expected_samples") ?? samples,
                 confidenceStars: try row.integer("confidence_stars") ?? 5, mean: try value("mean"), p50: try value("p50"),
                 p90: try value("p90"), p95: try value("p95"), p99: try value("p99"), max: try value("max"),
-                trendPer30Days: try row.number("trend_per_30d", minimum: -.greatestFiniteMagnitude), buckets: buckets)
+                trendPer30Days: try row.number("trend_per_30d", minimum: -.greatestFiniteMagnitude), buckets: buckets,
+                atPercentile: try [50: "p50", 90: "p90", 95: "p95", 99: "p99", 100: "max"][rowPercentile].map { column throws(InputError) in try value(column) })
             if byEntity[entity] == nil {
                 order.append(entity)
                 let allocation = EntityAllocation(cores: try row.integer("vcpus"), cpuMHz: try row.number("cpu_capacity_mhz"), memoryMB: try row.number("memory_mb"))

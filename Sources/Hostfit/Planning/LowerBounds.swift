@@ -2,10 +2,30 @@ import Foundation
 
 /// A proven minimum number of hosts, and which argument proved it.
 public struct LowerBound: Sendable, Equatable {
+    public enum Method: String, Sendable, CaseIterable {
+        /// Summed demand over the largest usable capacities, per resource and bucket.
+        case volume
+        /// Martello & Toth's L2: items above half a host cannot share one.
+        case martelloTothL2 = "martello-toth-l2"
+        /// The column-generation LP bound, or a search that proved the volume bound unreachable.
+        case columnGeneration = "column-generation"
+        /// GLPK's branch and bound.
+        case ilp
+    }
+
     public var hosts: Int
-    /// "volume", "martello-toth-l2" or "ilp".
-    public var method: String
+    public var method: Method
+    /// The resource that binds, for the volume and L2 bounds.
     public var resource: Resource?
+
+    public init(hosts: Int, method: Method, resource: Resource? = nil) {
+        self.hosts = hosts
+        self.method = method
+        self.resource = resource
+    }
+
+    /// As summary.json says it: "volume (cpu)".
+    public var description: String { method.rawValue + (resource.map { " (\($0.name))" } ?? "") }
 }
 
 /// Lower bounds on the number of hosts any valid plan needs for a set of VMs.
@@ -20,7 +40,7 @@ public struct LowerBound: Sendable, Equatable {
 /// Each bound holds in every bucket, so the largest over resources and buckets holds.
 public enum LowerBounds {
     public static func compute(_ problem: PlacementProblem, vms: [Int]) -> LowerBound {
-        var best = LowerBound(hosts: vms.isEmpty ? 0 : 1, method: "volume", resource: nil)
+        var best = LowerBound(hosts: vms.isEmpty ? 0 : 1, method: .volume, resource: nil)
         let eligible = (0..<problem.hostCount).filter { problem.acceptsVMs($0) }
         for (r, resource) in problem.resources.enumerated() {
             let capacities = eligible.map { problem.capacity($0, r) }.sorted(by: >)
@@ -30,7 +50,7 @@ public enum LowerBounds {
             for v in vms { for b in 0..<problem.buckets { totals[b] += problem.demand(v, r, b) } }
             for b in 0..<problem.buckets {
                 let volume = volumeBound(totals[b], capacities: capacities)
-                if volume > best.hosts { best = LowerBound(hosts: volume, method: "volume", resource: resource) }
+                if volume > best.hosts { best = LowerBound(hosts: volume, method: .volume, resource: resource) }
             }
             // L2 assumes sizes of at least 0 (the volume bound does not): a negative demand
             // (possible through the library, as in some benchmark instances) skips it.
@@ -40,7 +60,7 @@ public enum LowerBounds {
             for b in busiest {
                 for (i, v) in vms.enumerated() { sizes[i] = problem.demand(v, r, b) }
                 let l2 = martelloTothL2(sizes, capacity: largest)
-                if l2 > best.hosts { best = LowerBound(hosts: l2, method: "martello-toth-l2", resource: resource) }
+                if l2 > best.hosts { best = LowerBound(hosts: l2, method: .martelloTothL2, resource: resource) }
             }
         }
         return best

@@ -78,16 +78,18 @@ public enum ProfileBuilder {
                         window: (start: Int64, end: Int64)) -> ResourceProfile {
         let q = percentile / 100
         var buckets = a.buckets
-        let levels = [0.5, 0.9, 0.95, 0.99]
-        var quantiles: [Double]
+        // Selection needs ascending levels; the profile's own percentile goes among them.
+        let levels = Array(Set([0.5, 0.9, 0.95, 0.99, q])).sorted()
+        var computed: [Double]
         if buckets.allSatisfy(\.isExact) {
             var all = buckets.flatMap { $0.exactValues ?? [] }
-            quantiles = QuantileSketch.quantiles(selecting: &all, levels)
+            computed = QuantileSketch.quantiles(selecting: &all, levels)
         } else {
             var merged = QuantileSketch()
             for b in buckets { merged.merge(b) }
-            quantiles = levels.map { merged.quantile($0) ?? 0 }
+            computed = levels.map { merged.quantile($0) ?? 0 }
         }
+        let quantiles = [0.5, 0.9, 0.95, 0.99, q].map { computed[levels.firstIndex(of: $0)!] }
         let bucketValues = buckets.indices.map { buckets[$0].quantile(q).map { $0 * scale } }
 
         var intervals = a.intervals
@@ -102,6 +104,7 @@ public enum ProfileBuilder {
         return ResourceProfile(
             resource: resource, samples: a.count, expectedSamples: max(expected, a.count), confidenceStars: ResourceProfile.stars(share: share),
             mean: a.sum / Double(a.count) * scale, p50: quantiles[0] * scale, p90: quantiles[1] * scale, p95: quantiles[2] * scale,
-            p99: quantiles[3] * scale, max: a.max * scale, trendPer30Days: trend, buckets: bucketValues)
+            p99: quantiles[3] * scale, max: a.max * scale, trendPer30Days: trend, buckets: bucketValues,
+            atPercentile: quantiles[4] * scale)
     }
 }

@@ -17,9 +17,14 @@ public struct ResourceProfile: Sendable, Equatable {
     public var trendPer30Days: Double?
     /// The profile's percentile of each time bucket; nil where the trace has no sample.
     public var buckets: [Double?]
+    /// The profile's percentile (`ProfileSet.percentile`) over every sample, not per bucket:
+    /// what `--sizing percentile` plans on. nil for profiles read from a file at another level.
+    public var atPercentile: Double?
 
     public init(resource: Resource, samples: Int, expectedSamples: Int, confidenceStars: Int, mean: Double, p50: Double,
-                p90: Double, p95: Double, p99: Double, max: Double, trendPer30Days: Double?, buckets: [Double?]) {
+                p90: Double, p95: Double, p99: Double, max: Double, trendPer30Days: Double?, buckets: [Double?],
+                atPercentile: Double? = nil) {
+        self.atPercentile = atPercentile
         self.resource = resource
         self.samples = samples
         self.expectedSamples = expectedSamples

@@ -58,7 +58,7 @@ public struct PlanReport {
             hostsUsed: plan.hostsUsed,
             hostsAvailable: (0..<problem.hostCount).count { problem.acceptsVMs($0) && !problem.purchasable.contains($0) },
             lowerBound: outcome.lowerBound.hosts,
-            lowerBoundMethod: outcome.lowerBound.method + (outcome.lowerBound.resource.map { " (\($0.name))" } ?? ""),
+            lowerBoundMethod: outcome.lowerBound.description,
             solver: outcome.solver,
             status: outcome.status.rawValue,
             gap: outcome.gap.map { ($0 * 10_000).rounded() / 10_000 },
@@ -71,7 +71,7 @@ public struct PlanReport {
             vmsUnplaced: outcome.assignment.unplacedCount,
             resources: problem.resources.map(\.name),
             headroomPct: Dictionary(uniqueKeysWithValues: problem.resources.map { ($0.name, problem.headroom.fraction(for: $0) * 100) }),
-            notes: problem.notes + outcome.notes,
+            notes: problem.notes + outcome.notes.map(\.message),
             objective: problem.objective.rawValue,
             buy: Dictionary(grouping: plan.usage.filter { $0.vms > 0 && problem.purchasable.contains($0.host) }, by: { problem.hosts[$0.host].model })
                 .mapValues(\.count))

@@ -27,7 +27,8 @@ enum LargeNeighbourhoodSearch {
     static let initialBuckets = 48
 
     static func run(_ problem: PlacementProblem, start: Assignment, bound: Int, deadline: ContinuousClock.Instant, seed: UInt64,
-                    shouldStop: () -> Bool = { false }, progress: (Int) -> Void = { _ in }) -> Result {
+                    control: SearchControl = SearchControl(), progress: (Int) -> Void = { _ in }) -> Result {
+        let shouldStop = { control.stopRequested }
         var result = Result(assignment: start)
         guard problem.settings.reserve == 0 else { return result }
         var rng = SeededGenerator(seed: seed)
@@ -79,7 +80,7 @@ enum LargeNeighbourhoodSearch {
             let freed = chosen.flatMap { members[$0]! }.sorted()
             result.attempts += 1
             let limit = min(max(0.2, timeLeft() / 4), 2.0)
-            if let moves = repack(problem, hosts: chosen, vms: freed, current: result.assignment, timeLimit: min(limit, timeLeft())) {
+            if let moves = repack(problem, hosts: chosen, vms: freed, current: result.assignment, timeLimit: min(limit, timeLeft()), control: control) {
                 for (v, h) in moves { result.assignment.hostOf[v] = h }
                 result.improvements += 1
                 failures = 0
@@ -103,7 +104,8 @@ enum LargeNeighbourhoodSearch {
     }
 
     /// New hosts for `vms` among `hosts`, using fewer of them; nil when none was found.
-    static func repack(_ problem: PlacementProblem, hosts: [Int], vms: [Int], current: Assignment, timeLimit: Double) -> [(Int, Int)]? {
+    static func repack(_ problem: PlacementProblem, hosts: [Int], vms: [Int], current: Assignment, timeLimit: Double,
+                       control: SearchControl = SearchControl()) -> [(Int, Int)]? {
         let k = hosts.count
         var buckets: [Int]? = nil
         if problem.buckets > initialBuckets { buckets = busiestBuckets(problem, vms: vms) }
@@ -115,7 +117,7 @@ enum LargeNeighbourhoodSearch {
             if packed.placedCount < vms.count || packed.hostsUsed >= k {
                 let left = timeLimit - start.duration(to: clock.now).seconds
                 guard left > 0.02 else { return nil }
-                packed = Planner.improve(sub, Array(0..<vms.count), incumbent, timeLimit: left).assignment
+                packed = Planner.improve(sub, Array(0..<vms.count), incumbent, timeLimit: left, control: control).assignment
             }
             guard packed.placedCount == vms.count, packed.hostsUsed < k else { return nil }
             let moves = vms.enumerated().map { ($0.element, hosts[packed.hostOf[$0.offset]]) }

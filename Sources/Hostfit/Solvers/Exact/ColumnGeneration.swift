@@ -33,7 +33,8 @@ enum ColumnGeneration {
     /// `polish` may improve the incumbent once tight packing has had its turn (which only it
     /// can take: it needs the time while the heuristic plan is far from the bound).
     static func run(_ problem: PlacementProblem, vms: [Int], incumbent: Assignment, deadline: ContinuousClock.Instant,
-                    polish: ((Assignment) -> Assignment)? = nil, shouldStop: () -> Bool = { false }) -> Result? {
+                    polish: ((Assignment) -> Assignment)? = nil, control: SearchControl = SearchControl()) -> Result? {
+        let shouldStop = { control.stopRequested }
         guard problem.objective == .hosts, let model = PatternModel(problem, vms: vms) else { return nil }
         guard vms.allSatisfy({ incumbent.hostOf[$0] >= 0 }) else { return nil }
         let clock = ContinuousClock()
@@ -79,7 +80,7 @@ enum ColumnGeneration {
 
         // A tight volume bound: few patterns can be part of a plan that meets it (`TightPacking`).
         if let tight = TightPacking.run(model, below: best, deadline: clock.now + .milliseconds(Int(max(0, left()) * 300)),
-                                        shouldStop: shouldStop) {
+                                        control: control) {
             result.notes.append(tight.note)
             knownHosts = tight.provenImpossible ? tight.target + 1 : tight.target
             partitionOnly = tight.complete && !tight.provenImpossible
@@ -132,10 +133,11 @@ enum ColumnGeneration {
         // Several dimensions: many quick heuristic rounds beat few exact ones.
         if model.dimensions > 1 { pricer.nodeLimit = 20_000 }
         pricer.deadline = deadline
+        pricer.control = control
         var rootSolution: ColumnLP.Solution?
 
         do {
-            try ColumnLP.with(rows: rows(demand, available)) { (lp: ColumnLP) throws(GLPKError) in
+            try ColumnLP.with(rows: rows(demand, available), trace: control.glpkTrace) { (lp: ColumnLP) throws(GLPKError) in
                 var patternOfColumn: [Int] = []   // -1: a dual-optimal inequality
                 func addPattern(_ j: Int) throws(GLPKError) {
                     let p = pool.patterns[j]
@@ -377,7 +379,7 @@ enum ColumnGeneration {
                 // Proof wanted either way: a plan of `target` hosts, or the bound above it (so no gap tolerance).
                 let parameters = MIPParameters(timeLimit: max(0.05, left()), relativeGap: 1e-9, presolve: true, heuristics: true)
                 do {
-                    let solution = try GLPKSolver.solve(mip, parameters)
+                    let solution = try GLPKSolver.solve(mip, control.glpk(parameters))
                     // Its patterns cover the VMs of positive dual only; the others must fit in what they leave.
                     var leftOver = ""
                     if solution.hasSolution, let objective = solution.objective, Int(objective.rounded()) < best {
@@ -414,7 +416,7 @@ enum ColumnGeneration {
             let gap = 0.999 / Double(max(best, 1))
             let parameters = MIPParameters(timeLimit: max(0.05, left()), relativeGap: gap, presolve: false, heuristics: true, incumbent: start)
             do {
-                let solution = try GLPKSolver.solve(mip, parameters)
+                let solution = try GLPKSolver.solve(mip, control.glpk(parameters))
                 result.notes.append("pattern MIP over \(pool.patterns.count) patterns: \(solution.status), \(solution.objective.map { String(Int($0.rounded())) } ?? "no plan") hosts in \(String(format: "%.1f", solution.seconds)) s")
                 if solution.hasSolution {
                     let copies = solution.values.enumerated().reduce(into: [Int: Int]()) { $0[$1.offset] = Int($1.element.rounded()) }

@@ -28,6 +28,7 @@ struct PatternPricer {
     var nodeLimit = 200_000
     /// Branch and bound stops here too (checked every 1,024 nodes), as when the node limit is hit.
     var deadline: ContinuousClock.Instant?
+    var control = SearchControl()
 
     /// `items`: (type, size per dimension, value, most copies). Only items of positive value
     /// are worth packing. Patterns with value above `threshold` are reported.
@@ -137,13 +138,13 @@ struct PatternPricer {
                     return
                 }
                 nodes += 1
-                if nodes > nodeLimit * 20 || (nodes & 1023 == 0 && Stop.expired(deadline)) { exhausted = true; return }
+                if nodes > nodeLimit * 20 || (nodes & 1023 == 0 && control.expired(deadline)) { exhausted = true; return }
                 if total + bound(from: i) < floor - 1e-9 { return }
             } else {
                 if total > best + 1e-12 && feasible() { record(total) }
                 guard i < n else { return }
                 nodes += 1
-                if nodes > nodeLimit || (nodes & 1023 == 0 && Stop.expired(deadline)) { exhausted = true; return }
+                if nodes > nodeLimit || (nodes & 1023 == 0 && control.expired(deadline)) { exhausted = true; return }
                 if total + bound(from: i) <= best + 1e-9 { return }
             }
             var k = most[i]

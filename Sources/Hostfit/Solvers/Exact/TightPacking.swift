@@ -120,7 +120,8 @@ enum TightPacking {
     }
 
     /// Tries L = the volume bound, when it is below `hosts` (the plan so far); nil when it does not apply.
-    static func run(_ model: PatternModel, below hosts: Int, deadline: ContinuousClock.Instant, shouldStop: () -> Bool) -> Result? {
+    static func run(_ model: PatternModel, below hosts: Int, deadline: ContinuousClock.Instant, control: SearchControl) -> Result? {
+        let shouldStop = { control.stopRequested }
         guard model.classes.count == 1 else { return nil }
         let cls = model.classes[0]
         guard model.items.allSatisfy({ cls.allows[$0.eligibility] }) else { return nil }
@@ -278,8 +279,8 @@ enum TightPacking {
             guard left > 0.01 else { return Attempt(note: "no time left for the ILP" + annealed) }
             let ilp = ilp()
             do {
-                let solution = try GLPKSolver.solve(ilp.model, MIPParameters(timeLimit: left, relativeGap: 1e-9, presolve: true, heuristics: true,
-                                                                                     cuts: ilp.model.columns.count <= 1_000))
+                let solution = try GLPKSolver.solve(ilp.model, control.glpk(MIPParameters(timeLimit: left, relativeGap: 1e-9, presolve: true, heuristics: true,
+                                                                                     cuts: ilp.model.columns.count <= 1_000)))
                 if solution.hasSolution {
                     var copies: [[(item: Int, count: Int)]] = []
                     for (column, value) in solution.values.enumerated() {

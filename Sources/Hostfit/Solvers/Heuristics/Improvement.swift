@@ -23,14 +23,15 @@ enum Improvement {
     /// Weakest hosts tried when emptying.
     static let emptyingAttempts = 32
 
-    static func emptyHosts(_ assignment: Assignment, _ problem: PlacementProblem, deadline: ContinuousClock.Instant? = nil) -> Assignment {
+    static func emptyHosts(_ assignment: Assignment, _ problem: PlacementProblem, deadline: ContinuousClock.Instant? = nil,
+                           control: SearchControl = SearchControl()) -> Assignment {
         let sizes = FirstFitDecreasing.sizes(problem)
         var state = PackingState(problem, from: assignment)
         let items = PackingItem.items(problem, vms: assignment.hostOf.indices.filter { assignment.hostOf[$0] >= 0 })
         let itemsOf = Dictionary(grouping: items.indices, by: { assignment.hostOf[items[$0].vms[0]] })
         var itemsOn = itemsOf.mapValues { $0.map { items[$0] } }
         var tried = Set<Int>()
-        while tried.count < emptyingAttempts, !Stop.expired(deadline),
+        while tried.count < emptyingAttempts, !control.expired(deadline),
               let weakest = state.open.filter({ !tried.contains($0) && state.loads.count[$0] > 0 })
             .min(by: { (state.loads.utilization($0), $0) < (state.loads.utilization($1), $1) }) {
             tried.insert(weakest)
@@ -55,7 +56,7 @@ enum Improvement {
     /// `staying`: VMs that keep their host, as if pinned (those already on their current host,
     /// when fewer migrations come first: moving only VMs that move anyway adds none).
     static func balance(_ assignment: Assignment, _ problem: PlacementProblem, deadline: ContinuousClock.Instant? = nil,
-                        staying: [Bool]? = nil, swaps: SwapAcceptance = .eachHalf) -> Assignment {
+                        staying: [Bool]? = nil, swaps: SwapAcceptance = .eachHalf, control: SearchControl = SearchControl()) -> Assignment {
         let used = Array(Set(assignment.hostOf.filter { $0 >= 0 })).sorted()
         guard used.count > 1 else { return assignment }
         var items = PackingItem.items(problem, vms: assignment.hostOf.indices.filter { assignment.hostOf[$0] >= 0 })
@@ -69,9 +70,9 @@ enum Improvement {
         let small = Double(items.count) * Double(used.count) * Double(problem.buckets * problem.resourceCount) < 2e8
         var state = (small ? repackLPT(items, onto: used, problem, sizes: sizes) : nil) ?? PackingState(problem, from: assignment)
         if problem.rules.reserve > 0 && !reserveHolds(state) { state = PackingState(problem, from: assignment) }
-        complementaryMoves(&state, items: items, hosts: used, sizes: sizes, deadline: deadline)
-        localMoves(&state, items: items, hosts: used, deadline: deadline)
-        if swaps != .none { complementarySwaps(&state, items: items, hosts: used, deadline: deadline, eachHalf: swaps == .eachHalf) }
+        complementaryMoves(&state, items: items, hosts: used, sizes: sizes, deadline: deadline, control: control)
+        localMoves(&state, items: items, hosts: used, deadline: deadline, control: control)
+        if swaps != .none { complementarySwaps(&state, items: items, hosts: used, deadline: deadline, eachHalf: swaps == .eachHalf, control: control) }
         return state.assignment
     }
 
@@ -79,7 +80,8 @@ enum Improvement {
     /// load. Moving item x from s to d changes it by sum_{r,t} (2 L_d x + x^2) / C_d^2 +
     /// (x^2 - 2 L_s x) / C_s^2: negative exactly when x runs against d's load more than
     /// against its own host's, so VMs that peak at different times end up together.
-    private static func complementaryMoves(_ state: inout PackingState, items: [PackingItem], hosts: [Int], sizes: [Double], deadline: ContinuousClock.Instant?) {
+    private static func complementaryMoves(_ state: inout PackingState, items: [PackingItem], hosts: [Int], sizes: [Double], deadline: ContinuousClock.Instant?,
+                                           control: SearchControl) {
         let problem = state.loads.problem
         let R = problem.resourceCount, B = problem.buckets
         let movable = FirstFitDecreasing.itemOrder(problem, items.filter { $0.pinnedHost < 0 }, sizes: sizes)
@@ -105,7 +107,7 @@ enum Improvement {
             let targets = hosts.count <= candidates ? hosts
                 : Array(hosts.sorted { (state.loads.utilization($0), $0) < (state.loads.utilization($1), $1) }.prefix(candidates))
             for (k, item) in movable.enumerated() {
-                if k % 64 == 0, Stop.expired(deadline) { return }
+                if k % 64 == 0, control.expired(deadline) { return }
                 let source = state.assignment.hostOf[item.vms[0]]
                 var best = -1, bestDelta = -1e-12
                 for h in targets where h != source && state.loads.count[h] > 0 && state.loads.fits(item.vms, on: h) {
@@ -130,7 +132,7 @@ enum Improvement {
     /// squared-load objective, per resource and bucket, by (2 L_s e + e^2) / C_s^2 +
     /// (e^2 - 2 L_d e) / C_d^2 with e = b - a; the sum must fall in both halves of the buckets.
     static func complementarySwaps(_ state: inout PackingState, items: [PackingItem], hosts: [Int], deadline: ContinuousClock.Instant?,
-                                   eachHalf: Bool = true, sources sourceCount: Int = 4) {
+                                   eachHalf: Bool = true, sources sourceCount: Int = 4, control: SearchControl = SearchControl()) {
         let problem = state.loads.problem
         let R = problem.resourceCount, B = problem.buckets
         let movable = items.filter { $0.pinnedHost < 0 }
@@ -171,7 +173,7 @@ enum Improvement {
                 .sorted { (state.loads.utilization($0), $1) > (state.loads.utilization($1), $0) }
             for s in byLoad.prefix(sourceCount) {
                 for i in itemsOn[s] ?? [] {
-                    if Stop.expired(deadline) { return }
+                    if control.expired(deadline) { return }
                     let a = vector(i)
                     // The least loaded hosts first (on large problems, only they).
                     search: for d in byLoad.suffix(2 * candidates).reversed() where d != s {
@@ -216,13 +218,13 @@ enum Improvement {
         return state
     }
 
-    private static func localMoves(_ state: inout PackingState, items: [PackingItem], hosts: [Int], deadline: ContinuousClock.Instant?) {
+    private static func localMoves(_ state: inout PackingState, items: [PackingItem], hosts: [Int], deadline: ContinuousClock.Instant?, control: SearchControl) {
         let problem = state.loads.problem
         let movable = items.filter { $0.pinnedHost < 0 }
         var stuck = Set<Int>()
         var moves = 0
         while moves < 20 * max(items.count, 1) {
-            if Stop.expired(deadline) { return }
+            if control.expired(deadline) { return }
             let sources = hosts.filter { !stuck.contains($0) && state.loads.count[$0] > 0 }
             guard let source = sources.max(by: { (state.loads.utilization($0), $1) < (state.loads.utilization($1), $0) }) else { return }
             let level = state.loads.utilization(source)

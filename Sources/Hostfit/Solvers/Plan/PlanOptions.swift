@@ -28,6 +28,11 @@ public struct PlanOptions: Sendable {
     public var ejectionChains = true
     /// Called as the search goes: each phase, and each better plan (for a progress line).
     public var progress: (@Sendable (PlanProgress) -> Void)?
+    /// This plan's stop: `stop.requestStop()` from any thread ends every phase at its next
+    /// check (GLPK's included) with the best plan so far. Each `PlanOptions()` has its own.
+    public var stop = StopToken()
+    /// Receives GLPK's own log of this plan's solves (nothing is printed without it).
+    public var glpkTrace: GLPKTrace?
 
     public init(solver: SolverChoice = .auto, timeLimit: Double = 30, seed: UInt64 = 1, autoILPLimit: Int = 20_000, improve: Bool = true) {
         self.solver = solver
@@ -36,6 +41,8 @@ public struct PlanOptions: Sendable {
         self.autoILPLimit = autoILPLimit
         self.improve = improve
     }
+
+    var control: SearchControl { SearchControl(stop: stop, glpkTrace: glpkTrace) }
 }
 
 /// When balancing keeps a swap: it must lower the squared load in each half of the history
@@ -51,15 +58,17 @@ public enum SwapAcceptance: String, Sendable, CaseIterable {
 public enum PlanStatus: String, Sendable {
     /// Proven: a lower bound equals the hosts used.
     case optimal
-    /// The ILP ran and did not close the gap.
+    /// An exact method (GLPK on the assignment model, or column generation's patterns) made
+    /// or searched the plan and did not close the gap.
     case feasible
-    /// A heuristic plan; `gap` against the lower bound says how far it may be from optimal.
+    /// Heuristics only (greedy packing, ejection chains, large-neighbourhood search); `gap`
+    /// against the lower bound says how far it may be from optimal.
     case heuristic
 }
 
 /// Where a running plan stands.
 public struct PlanProgress: Sendable {
-    public var phase: String
+    public var phase: PlanPhase
     /// Hosts in the best plan so far (nil before the first plan).
     public var hosts: Int?
     public var bound: Int

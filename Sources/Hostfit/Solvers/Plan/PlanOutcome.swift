@@ -2,14 +2,27 @@
 public struct PlanOutcome: Sendable {
     public var assignment: Assignment
     public var status: PlanStatus
-    /// The packing rule ("ffd-sum"), with "+ilp" when GLPK ran.
-    public var solver: String
+    /// The packing rule and each method that improved on it.
+    public var provenance: SolverProvenance
     public var lowerBound: LowerBound
     public var seconds: Double
     /// What the solvers want the user to know (an ILP that timed out, say).
-    public var notes: [String]
-    /// Seconds spent in each phase, in order (bounds, ffd, ilp, empty-hosts, balance).
-    public var phases: [(name: String, seconds: Double)] = []
+    public var notes: [PlanNote]
+    /// Seconds spent in each phase that ran, in order.
+    public var phases: [(phase: PlanPhase, seconds: Double)] = []
+
+    public init(assignment: Assignment, status: PlanStatus, provenance: SolverProvenance, lowerBound: LowerBound,
+                seconds: Double, notes: [PlanNote] = []) {
+        self.assignment = assignment
+        self.status = status
+        self.provenance = provenance
+        self.lowerBound = lowerBound
+        self.seconds = seconds
+        self.notes = notes
+    }
+
+    /// As summary.json says it: "ffd-sum+patterns".
+    public var solver: String { provenance.description }
 
     public var hostsUsed: Int { assignment.hostsUsed }
 

@@ -1,0 +1,69 @@
+/// The state of one `Planner.plan` call, which its phases (one file each, `PlanRun+*.swift`)
+/// read and improve: the best plan so far, the best bound, what made the plan and what to
+/// tell the user.
+final class PlanRun {
+    let problem: PlacementProblem
+    let options: PlanOptions
+    let budget: TimeBudget
+    let control: SearchControl
+    /// VMs that fit at least one empty host: the others stay unplaced, with their reason.
+    let placeable: [Int]
+
+    var assignment = Assignment(hostOf: [])
+    var bound = LowerBound(hosts: 0, method: .volume)
+    var proven = false
+    var provenance = SolverProvenance(packing: .bfdDot)
+    var notes: [PlanNote] = []
+    /// Hosts of the plan the ejection chains left, when they ran inside column generation.
+    var ejectedHosts: Int?
+
+    private var phases: [(phase: PlanPhase, seconds: Double)] = []
+    private var phaseStart = 0.0
+    /// Hosts in the best plan so far, for the progress line.
+    private var best: Int?
+
+    init(_ problem: PlacementProblem, _ options: PlanOptions) {
+        self.problem = problem
+        self.options = options
+        self.budget = TimeBudget(limit: options.timeLimit)
+        self.control = options.control
+        self.placeable = (0..<problem.vmCount).filter { v in (0..<problem.hostCount).contains { problem.fitsEmpty(v, $0) } }
+    }
+
+    /// Bounds count hosts: they prove a plan optimal only when hosts are what it minimizes.
+    var byCount: Bool { problem.objective == .hosts }
+    var allPlaced: Bool { assignment.placedCount == placeable.count }
+    var stopRequested: Bool { control.stopRequested }
+    /// Whether the search phases (column generation, ILP, LNS) have anything to do.
+    var searching: Bool { !proven && byCount && options.solver != .heuristic && allPlaced && !stopRequested }
+
+    /// Tells the progress line where the search stands.
+    func report(_ phase: PlanPhase, hosts: Int? = nil) {
+        if let hosts { best = hosts }
+        options.progress?(PlanProgress(phase: phase, hosts: best, bound: bound.hosts, elapsed: budget.elapsed, timeLimit: options.timeLimit))
+    }
+
+    /// Closes the timing of a phase that ran.
+    func finished(_ phase: PlanPhase) {
+        let now = budget.elapsed
+        phases.append((phase, now - phaseStart))
+        phaseStart = now
+    }
+
+    func note(_ code: PlanNote.Code, _ message: String) { notes.append(PlanNote(code, message)) }
+
+    /// Cost of a plan's hosts (the objective with a catalog).
+    func cost(_ plan: Assignment) -> Double {
+        Set(plan.hostOf.filter { $0 >= 0 }).reduce(0) { $0 + problem.cost($1) }
+    }
+
+    func outcome() -> PlanOutcome {
+        if proven, byCount, allPlaced, bound.hosts < assignment.hostsUsed {
+            bound = LowerBound(hosts: assignment.hostsUsed, method: .ilp)  // the ILP proved it
+        }
+        var outcome = PlanOutcome(assignment: assignment, status: provenance.status(proven: proven), provenance: provenance,
+                                  lowerBound: bound, seconds: budget.elapsed, notes: notes)
+        outcome.phases = phases
+        return outcome
+    }
+}

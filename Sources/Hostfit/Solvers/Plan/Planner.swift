@@ -1,0 +1,25 @@
+/// Plans a placement, in phases that each only replace the plan with a better one, so a
+/// valid plan exists whatever happens later:
+///
+/// 1. bounds and greedy packing (`PlanRun+Packing.swift`): lower bounds, then first-fit or
+///    best-fit decreasing, then emptying the least-loaded hosts;
+/// 2. column generation (`PlanRun+ColumnGeneration.swift`, static demand), with ejection
+///    chains as its polish step (`PlanRun+EjectionChains.swift`);
+/// 3. GLPK on the assignment model (`PlanRun+AssignmentILP.swift`) when it is small enough;
+/// 4. large-neighbourhood search (`PlanRun+Search.swift`) while the bound is not met;
+/// 5. fewer migrations, then balance (`PlanRun+Balance.swift`).
+///
+/// `TimeBudget` says how the time limit is shared between them; `PlanOptions.stop` ends any
+/// of them early, keeping the best plan so far.
+public enum Planner {
+    public static func plan(_ problem: PlacementProblem, options: PlanOptions = PlanOptions()) -> PlanOutcome {
+        let run = PlanRun(problem, options)
+        run.boundAndPack()
+        run.emptyHosts()
+        run.columnGeneration()
+        run.assignmentILP()
+        run.largeNeighbourhoodSearch()
+        run.fewerMigrationsThenBalance()
+        return run.outcome()
+    }
+}
