@@ -85,7 +85,7 @@ enum BinPacking {
     static func problem(_ instance: Instance) -> PlacementProblem {
         let D = instance.capacity.count, n = instance.items.count
         let resources = (0..<D).map { Resource.counted("d\($0 + 1)") }
-        let hosts = (0..<n).map { Host(id: "b\($0 + 1)", cpuCores: 1, cpuMHzPerCore: 1, memoryMB: 0) }
+        let hosts = (0..<n).map { VMHost(id: "b\($0 + 1)", cpuCores: 1, cpuMHzPerCore: 1, memoryMB: 0) }
         let vms = (0..<n).map { VM(id: "i\($0 + 1)", vcpus: 1, memoryMB: 0) }
         var capacity = [Double]()
         for _ in 0..<n { capacity += instance.capacity }

@@ -9,7 +9,7 @@ enum Scale {
         let models: [(cores: Int, mhz: Double, memory: Double)] = [(32, 2600, 262_144), (48, 2400, 393_216), (64, 2200, 524_288)]
         let hosts = (0..<(count / 8)).map { k in
             let m = models[k % 3]
-            return Host(id: "h\(k)", model: "m\(k % 3)", cpuCores: m.cores, cpuMHzPerCore: m.mhz, memoryMB: m.memory)
+            return VMHost(id: "h\(k)", model: "m\(k % 3)", cpuCores: m.cores, cpuMHzPerCore: m.mhz, memoryMB: m.memory)
         }
         var vms: [VM] = []
         var shapes: [[Double]] = []

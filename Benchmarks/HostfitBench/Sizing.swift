@@ -19,7 +19,7 @@ enum Sizing {
             guard let a = read.profileAllocation(entity), train.series[entity] != nil else { return nil }
             return VM(id: entity, vcpus: a.cores ?? 1, memoryMB: a.memoryMB ?? 1)
         }
-        let hosts = (1...hostCount).map { Host(id: String(format: "host%03d", $0), cpuCores: 32, cpuMHzPerCore: 2600, memoryMB: 262_144) }
+        let hosts = (1...hostCount).map { VMHost(id: String(format: "host%03d", $0), cpuCores: 32, cpuMHzPerCore: 2600, memoryMB: 262_144) }
         let headroom = try Headroom(parsing: "cpu=80,memory=90")
         let inventory = Inventory(hosts: hosts, vms: vms)
         print("Bitbrains Rnd, \(vms.count) VMs: planned on \(date(train.start)) to \(date(split)) (\(train.slots) five-minute intervals),")

@@ -53,14 +53,6 @@ struct InventoryOptions: ParsableArguments {
         let catalog = try models.map { path in try reportingInputErrors { try HostInventoryFile.readCatalog(path) } } ?? []
         let inventoryVMs = try vms.map { path in try reportingInputErrors { try VMInventoryFile.read(path) } }
         let traced = try demand?.demand(inventory: inventoryVMs ?? [])
-        let mhzPerCore = (hostList + catalog).map(\.cpuMHzPerCore).max() ?? 2600
-        var vmList = inventoryVMs ?? traced?.vms(mhzPerCore: mhzPerCore)
-        if vmList == nil || vmList!.isEmpty, case .history(let history)? = traced {
-            vmList = history.vms(mhzPerCore: mhzPerCore)
-        }
-        guard let vmList, !vmList.isEmpty else {
-            throw CLIFailure(code: 2, message: "give --vms, --traces or --profiles: there is nothing to place")
-        }
         var parsed = Headroom()
         if let headroom {
             do {
@@ -70,26 +62,10 @@ struct InventoryOptions: ParsableArguments {
             }
         }
         let rules = PlacementRules(vcpusPerCore: vcpuRatio, memoryRatio: memoryRatio, reserve: reserve)
-        let inventory = Inventory(hosts: hostList, vms: vmList, catalog: catalog)
-        switch traced {
-        case nil: return PlacementProblem(inventory: inventory, headroom: parsed, rules: rules)
-        case .profiles(let set)?: return PlacementProblem(inventory: inventory, headroom: parsed, profiles: set, rules: rules)
-        case .history(let history)?: return PlacementProblem(inventory: inventory, headroom: parsed, history: history, rules: rules)
-        case .statistics(let set, let statistic, _)?:
-            let byEntity = Dictionary(set.profiles.map { ($0.entity, $0) }, uniquingKeysWith: { a, _ in a })
-            return PlacementProblem(inventory: inventory, headroom: parsed, rules: rules, buckets: 1, traced: Set(byEntity.keys)) { vm, resource in
-                byEntity[vm.id]?.profile(of: resource).map { [statistic($0)] }
-            }
-        case .allocation(let set)?:
-            let byEntity = Dictionary(set.profiles.map { ($0.entity, $0) }, uniquingKeysWith: { a, _ in a })
-            return PlacementProblem(inventory: inventory, headroom: parsed, rules: rules, buckets: 1, traced: Set(byEntity.keys)) { vm, resource in
-                guard let a = byEntity[vm.id]?.allocation else { return nil }
-                switch resource {
-                case .cpu: return [a.cpuMHz ?? Double(a.cores ?? vm.vcpus) * mhzPerCore]
-                case .memory: return [a.memoryMB ?? vm.memoryMB]
-                default: return nil
-                }
-            }
+        do {
+            return try PlacementProblem(hosts: hostList, catalog: catalog, vms: inventoryVMs, demand: traced, headroom: parsed, rules: rules)
+        } catch {
+            throw CLIFailure(code: 2, message: error.message)
         }
     }
 }

@@ -38,12 +38,12 @@ struct PlanCommand: ParsableCommand {
     @Option(help: ArgumentHelp(
         "auto: the heuristic plan first, then while the lower bound is not met: column generation (static demand; a strong bound and plans from it, after a search for plans that fill hosts as tightly as the volume bound demands), GLPK on the whole model when small, and large-neighbourhood search (ejection chains that take a host out, moving VMs from host to host to make room, then GLPK repacking a few hosts at a time). ilp: GLPK on the whole model whatever its size. heuristic: the greedy packer and its improvement only. Ctrl-C stops the search and writes the best plan so far.",
         valueName: "auto|ilp|heuristic"))
-    var solver: String = "auto"
+    var solver: SolverChoice = .auto
 
     @Option(help: ArgumentHelp(
         "How the heuristic packs: ffd-sum (first fit, VMs by summed demand), ffd-l2 (by its L2 norm), bfd-dot (best fit by the dot product of demand and room over time), bfd-l2 (best fit leaving the least room). Default: ffd-sum and bfd-dot both, keeping the better plan.",
         valueName: "rule"))
-    var packing: String?
+    var packing: PackingRule?
 
     @Option(name: .customLong("time-limit"), help: ArgumentHelp("Wall-clock seconds for solving.", valueName: "seconds"))
     var timeLimit: Double = 30
@@ -52,20 +52,14 @@ struct PlanCommand: ParsableCommand {
     var seed: UInt64 = 1
 
     func validate() throws {
-        guard SolverChoice(rawValue: solver) != nil else {
-            throw ValidationError("--solver must be auto, ilp or heuristic, not '\(solver)'")
-        }
         guard timeLimit.isFinite, timeLimit > 0 else { throw ValidationError("--time-limit must be a positive number of seconds") }
-        if let packing, PackingRule(rawValue: packing) == nil {
-            throw ValidationError("--packing must be one of \(PackingRule.allCases.map(\.rawValue).joined(separator: ", ")), not '\(packing)'")
-        }
     }
 
     func run() throws {
         let problem = try inventory.loadProblem(demand: demand)
         for note in problem.notes { Terminal.note(note) }
-        var options = PlanOptions(solver: SolverChoice(rawValue: solver)!, timeLimit: timeLimit, seed: seed)
-        options.packing = packing.flatMap(PackingRule.init(rawValue:))
+        var options = PlanOptions(solver: solver, timeLimit: timeLimit, seed: seed)
+        options.packing = packing
         Terminal.progress("planning \(problem.vmCount) VMs on \(problem.hostCount) hosts (time limit \(Resource.number(timeLimit)) s; Ctrl-C keeps the best plan so far)...")
         Interrupt.stopOnCtrlC(options.stop)
         if ProcessInfo.processInfo.environment["HOSTFIT_GLPK_TRACE"] != nil {

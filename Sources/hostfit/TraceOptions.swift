@@ -11,9 +11,9 @@ struct TraceOptions: ParsableArguments {
     var traces: [String] = []
 
     @Option(help: ArgumentHelp("How profiles fold time (UTC).", valueName: "hour-of-day|hour-of-week"))
-    var buckets: String = BucketScheme.hourOfWeek.rawValue
+    var buckets: BucketScheme = .hourOfWeek
 
-    @Option(help: ArgumentHelp("The percentile each time bucket keeps.", valueName: "pct"))
+    @Option(help: ArgumentHelp("The percentile each time bucket keeps (and --sizing percentile plans on).", valueName: "pct"))
     var percentile: Double = 95
 
     @Option(name: .customLong("core-mhz"), help: ArgumentHelp(
@@ -28,78 +28,41 @@ struct TraceOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp(
         "How traces become demand (plan and check).",
-        discussion: "history (default): the demand at every interval of the trace, so a host's VMs must fit together at every moment, not their summed peaks; profile: the --percentile of each hour of the day or week; percentile: each VM's --percentile as one static figure; peak: each VM's maximum; allocation: what each VM was given.",
+        discussion: "history (default): the demand at every interval of the trace, so a host's VMs must fit together at every moment, not their summed peaks; profile: the --percentile of each hour of the day or week; percentile: each VM's --percentile over its whole trace, as one static figure; peak: each VM's maximum; allocation: what each VM was given.",
         valueName: "history|profile|percentile|peak|allocation"))
-    var sizing: String = Sizing.history.rawValue
-
-    enum Sizing: String, CaseIterable { case history, profile, percentile, peak, allocation }
-
-    var scheme: BucketScheme { BucketScheme(rawValue: buckets)! }
+    var sizing: DemandSizing?
 
     func validate() throws {
         if profiles != nil && !traces.isEmpty { throw ValidationError("give --traces or --profiles, not both") }
-        guard let method = Sizing(rawValue: sizing) else {
-            throw ValidationError("--sizing must be one of \(Sizing.allCases.map(\.rawValue).joined(separator: ", ")), not '\(sizing)'")
+        if profiles != nil, let sizing, sizing != .profile {
+            throw ValidationError("--profiles plans on the profiles; --sizing \(sizing.rawValue) needs --traces")
         }
-        if profiles != nil && method != .profile && sizing != Sizing.history.rawValue {
-            throw ValidationError("--profiles plans on the profiles; --sizing \(sizing) needs --traces")
-        }
-        guard BucketScheme(rawValue: buckets) != nil else { throw ValidationError("--buckets must be hour-of-day or hour-of-week, not '\(buckets)'") }
         guard percentile > 0, percentile <= 100 else { throw ValidationError("--percentile must be above 0 and at most 100") }
         if let coreMHz, !(coreMHz > 0 && coreMHz.isFinite) { throw ValidationError("--core-mhz must be a positive number") }
     }
 
-    /// What the traces say each VM needs, per --sizing: a ProfileSet (profile buckets) or a
-    /// DemandHistory, or static figures per VM and resource.
-    enum Demand {
-        case profiles(ProfileSet)
-        case history(DemandHistory)
-        case statistics(ProfileSet, (ResourceProfile) -> Double, label: String)
-        case allocation(ProfileSet)
-
-        /// The VMs a study without an inventory plans: every traced entity.
-        func vms(mhzPerCore: Double) -> [VM] {
-            switch self {
-            case .profiles(let set), .statistics(let set, _, _), .allocation(let set): set.vms(mhzPerCore: mhzPerCore)
-            case .history: []
-            }
-        }
-    }
-
-    func demand(inventory: [VM]) throws -> Demand? {
-        if let profiles { return .profiles(try reportingInputErrors { try ProfileFile.read(profiles) }) }
+    /// What the traces (or a profiles file) say each VM needs, per --sizing; nil without either.
+    func demand(inventory: [VM]) throws -> TracedDemand? {
+        if let profiles { return TracedDemand(profiles: try reportingInputErrors { try ProfileFile.read(profiles) }) }
         guard !traces.isEmpty else { return nil }
-        switch Sizing(rawValue: sizing)! {
-        case .profile: return .profiles(try self.profiles(inventory: inventory))
-        case .percentile:
-            let p = percentile
-            return .statistics(try self.profiles(inventory: inventory), { profile in
-                p >= 99 ? profile.p99 : p >= 95 ? profile.p95 : p >= 90 ? profile.p90 : profile.p50
-            }, label: "p\(Resource.number(p))")
-        case .peak: return .statistics(try self.profiles(inventory: inventory), { $0.max }, label: "peak")
-        case .allocation: return .allocation(try self.profiles(inventory: inventory))
-        case .history: return .history(try history(inventory: inventory))
-        }
-    }
-
-    /// Reads the traces keeping every sample, and lines them up on one grid.
-    private func history(inventory: [VM]) throws -> DemandHistory {
         let show: (@Sendable (TraceProgress) -> Void)? = Terminal.isInteractive ? Self.showProgress : nil
-        let paths = traces, scheme = scheme
-        let read = try reportingInputErrors { try TraceLoader.read(paths, scheme: scheme, keepSeries: true, progress: show) }
+        let demand = try reportingInputErrors {
+            try TracedDemand.read(traces, sizing: sizing ?? .history, percentile: percentile, scheme: buckets, coreMHz: coreMHz,
+                                  inventory: inventory, progress: show)
+        }
         Terminal.clearStatus()
-        try report(read)
-        let sizes = Dictionary(inventory.map { ($0.id, EntityAllocation(cores: $0.vcpus, memoryMB: $0.memoryMB)) }, uniquingKeysWith: { a, _ in a })
-        return DemandHistory(read, options: ProfileBuilder.Options(percentile: percentile, coreMHz: coreMHz, inventory: sizes))
+        if let quality = demand.quality { try report(quality) }
+        for note in demand.notes { Terminal.note(note) }
+        return demand
     }
 
     /// Reads the traces, reports data quality on stderr, and builds profiles.
     func profiles(inventory: [VM] = []) throws -> ProfileSet {
         let show: (@Sendable (TraceProgress) -> Void)? = Terminal.isInteractive ? Self.showProgress : nil
-        let paths = traces, scheme = scheme
+        let paths = traces, scheme = buckets
         let read = try reportingInputErrors { try TraceLoader.read(paths, scheme: scheme, progress: show) }
         Terminal.clearStatus()
-        try report(read)
+        try report(TraceQuality(read))
         let sizes = Dictionary(inventory.map { ($0.id, EntityAllocation(cores: $0.vcpus, memoryMB: $0.memoryMB)) }, uniquingKeysWith: { a, _ in a })
         let set = ProfileBuilder.build(read, options: ProfileBuilder.Options(percentile: percentile, coreMHz: coreMHz, inventory: sizes))
         for note in set.notes { Terminal.note(note) }
@@ -112,7 +75,7 @@ struct TraceOptions: ParsableArguments {
     }
 
     /// Bad rows never pass silently: counted per file, first examples shown.
-    private func report(_ read: TraceRead) throws {
+    private func report(_ read: TraceQuality) throws {
         for issues in read.issues where issues.badRows > 0 {
             if strict, let first = issues.firstError {
                 throw CLIFailure(code: 2, message: "\(first) (--strict: \(issues.badRows) unreadable rows in this file)")

@@ -51,7 +51,7 @@ struct BenchmarkSmokeTests {
         let resources = capacity.indices.map { Resource.counted("d\($0 + 1)") }
         var caps: [Double] = []
         for _ in 0..<n { caps += capacity }
-        return PlacementProblem(hosts: (0..<n).map { Host(id: "b\($0)", cpuCores: 1, cpuMHzPerCore: 1, memoryMB: 0) },
+        return PlacementProblem(hosts: (0..<n).map { VMHost(id: "b\($0)", cpuCores: 1, cpuMHzPerCore: 1, memoryMB: 0) },
                                 vms: (0..<n).map { VM(id: "i\($0)", vcpus: 1, memoryMB: 0) }, resources: resources,
                                 headroom: Headroom(), buckets: 1, capacity: caps, rawCapacity: caps,
                                 demand: items.flatMap { $0 }, mhzPerVCPU: 1, notes: [])

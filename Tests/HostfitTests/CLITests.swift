@@ -106,7 +106,7 @@ struct CLITests {
         #expect(nothing.stderr.contains("give --vms, --traces or --profiles"))
         let badSolver = try hostfit("plan", "--hosts", hosts, "--vms", vms, "--out", "/tmp/x", "--solver", "magic")
         #expect(badSolver.code == 2)
-        #expect(badSolver.stderr.contains("--solver must be auto, ilp or heuristic"))
+        #expect(badSolver.stderr.contains("Please provide one of 'auto', 'ilp' or 'heuristic'"))
         let badHeadroom = try hostfit("plan", "--hosts", hosts, "--vms", vms, "--out", "/tmp/x", "--headroom", "cpu=180")
         #expect(badHeadroom.code == 2)
         #expect(badHeadroom.stderr.contains("--headroom 'cpu=180'"))

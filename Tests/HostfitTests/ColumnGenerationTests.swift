@@ -132,7 +132,7 @@ struct ColumnGenerationTests {
     @Test(arguments: 0..<16) func randomInstancesKeepTheBoundBelowThePlan(seed: Int) throws {
         var rng = SeededGenerator(seed: UInt64(seed) + 100)
         let n = Int.random(in: 8...40, using: &rng)
-        let hosts = (0..<n).map { Host(id: "b\($0)", cpuCores: 10, cpuMHzPerCore: 10, memoryMB: 100) }
+        let hosts = (0..<n).map { VMHost(id: "b\($0)", cpuCores: 10, cpuMHzPerCore: 10, memoryMB: 100) }
         let vms = (0..<n).map { v in
             VM(id: "v\(v)", vcpus: 1, memoryMB: Double(Int.random(in: 5...70, using: &rng)),
                measured: [.cpu: seed % 2 == 0 ? 0 : Double(Int.random(in: 5...70, using: &rng))])

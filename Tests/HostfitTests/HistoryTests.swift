@@ -18,7 +18,7 @@ struct HistoryTests {
     }
 
     @Test func replayCountsHostIntervalsOverCapacityAndHeadroom() throws {
-        let hosts = [Host(id: "h", cpuCores: 1, cpuMHzPerCore: 1000, memoryMB: 1024)]
+        let hosts = [VMHost(id: "h", cpuCores: 1, cpuMHzPerCore: 1000, memoryMB: 1024)]
         let history = DemandHistory(start: 0, step: 300, slots: 4, series: [
             "a": [.cpu: [300, 500, 700, 100]], "b": [.cpu: [300, 400, 400, 100]],
         ])
@@ -33,7 +33,7 @@ struct HistoryTests {
 
     /// Two VMs that peak at different times share a host on their history, not on their peaks.
     @Test func historyPacksComplementaryVMsTogether() {
-        let hosts = (1...2).map { Host(id: "h\($0)", cpuCores: 1, cpuMHzPerCore: 1000, memoryMB: 65536) }
+        let hosts = (1...2).map { VMHost(id: "h\($0)", cpuCores: 1, cpuMHzPerCore: 1000, memoryMB: 65536) }
         let vms = [VM(id: "day", vcpus: 1, memoryMB: 1024), VM(id: "night", vcpus: 1, memoryMB: 1024)]
         let history = DemandHistory(start: 0, step: 3600, slots: 4, series: [
             "day": [.cpu: [700, 700, 50, 50], .memory: [1024, 1024, 1024, 1024]],
@@ -83,7 +83,7 @@ struct HistoryTests {
     @Test(arguments: [(true, [4.0, 4], [2.0, 2]), (false, [4.0, 1], [2.0, 3])])
     func swapsMustHelpInEachHalfOfTheHistory(expected: Bool, small: [Double], smaller: [Double]) {
         let demand = [[6.0, 6], small, [5.0, 5], smaller]
-        let problem = PlacementProblem(hosts: (0..<2).map { Host(id: "h\($0)", cpuCores: 1, cpuMHzPerCore: 1, memoryMB: 0) },
+        let problem = PlacementProblem(hosts: (0..<2).map { VMHost(id: "h\($0)", cpuCores: 1, cpuMHzPerCore: 1, memoryMB: 0) },
                                        vms: (0..<4).map { VM(id: "v\($0)", vcpus: 1, memoryMB: 0) },
                                        resources: [Resource.counted("units")], headroom: Headroom(), buckets: 2,
                                        capacity: [10, 10], rawCapacity: [10, 10], demand: demand.flatMap { $0 }, mhzPerVCPU: 1, notes: [])

@@ -114,7 +114,7 @@ struct PowerTests {
         #expect(host.estimatedWatts(cpuUtilization: 0) == 58.4)
         #expect(host.estimatedWatts(cpuUtilization: 0.45) == 134)   // halfway from 128 (40%) to 140 (50%)
         #expect(host.estimatedWatts(cpuUtilization: 1.2) == 222)
-        let linear = Host(id: "l", cpuCores: 1, cpuMHzPerCore: 1, memoryMB: 1, powerIdleWatts: 100, powerMaxWatts: 300)
+        let linear = VMHost(id: "l", cpuCores: 1, cpuMHzPerCore: 1, memoryMB: 1, powerIdleWatts: 100, powerMaxWatts: 300)
         #expect(linear.estimatedWatts(cpuUtilization: 0.25) == 150)
     }
 

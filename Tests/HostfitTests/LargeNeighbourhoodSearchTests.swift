@@ -19,7 +19,7 @@ struct LargeNeighbourhoodSearchTests {
         }
         demand.shuffle(using: &rng)
         let pool = hosts + 3
-        return PlacementProblem(hosts: (0..<pool).map { Host(id: "h\($0)", cpuCores: 1, cpuMHzPerCore: 1, memoryMB: 0) },
+        return PlacementProblem(hosts: (0..<pool).map { VMHost(id: "h\($0)", cpuCores: 1, cpuMHzPerCore: 1, memoryMB: 0) },
                                 vms: demand.indices.map { v in
                                     pin?.vm == v ? VM(id: "v\(v)", vcpus: 1, memoryMB: 0, currentHost: "h\(pin!.host)", pinned: true)
                                                  : VM(id: "v\(v)", vcpus: 1, memoryMB: 0) },

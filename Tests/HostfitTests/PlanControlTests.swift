@@ -37,7 +37,7 @@ struct PlanControlTests {
     @Test func glpkTraceGoesToTheCallerOnly() {
         // Five VMs of 4 on hosts of 10: the bounds say 2, the optimum is 3. Anti-affinity
         // between two of them keeps column generation out, so GLPK's ILP proves it.
-        let hosts = (0..<5).map { Host(id: "b\($0)", cpuCores: 1, cpuMHzPerCore: 1, memoryMB: 10) }
+        let hosts = (0..<5).map { VMHost(id: "b\($0)", cpuCores: 1, cpuMHzPerCore: 1, memoryMB: 10) }
         let vms = (0..<5).map { VM(id: "i\($0)", vcpus: 1, memoryMB: 4, antiAffinity: $0 < 2 ? ["apart"] : [], measured: [.cpu: 0]) }
         let problem = PlacementProblem(inventory: Inventory(hosts: hosts, vms: vms), headroom: try! Headroom(parsing: "memory=100"))
         let lines = LockedLines()

@@ -85,7 +85,7 @@ struct MigrationTests {
     /// Four identical hosts; today the VMs run on h3 and h4. The plan needs two hosts, and
     /// they should be h3 and h4, with nobody moving.
     @Test func identicalHostsAreRelabelledSoVMsStayPut() throws {
-        let hosts = (1...4).map { Host(id: "h\($0)", cpuCores: 8, cpuMHzPerCore: 2000, memoryMB: 32768) }
+        let hosts = (1...4).map { VMHost(id: "h\($0)", cpuCores: 8, cpuMHzPerCore: 2000, memoryMB: 32768) }
         let vms = (0..<6).map { k in
             VM(id: "v\(k)", vcpus: 2, memoryMB: 8192, currentHost: k < 3 ? "h3" : "h4", measured: [.cpu: 3000, .memory: 8000])
         }
@@ -98,7 +98,7 @@ struct MigrationTests {
 
     /// Moving back never costs a host: a VM whose home is not in the plan still moves.
     @Test func fewerHostsComeBeforeFewerMigrations() throws {
-        let hosts = (1...3).map { Host(id: "h\($0)", cpuCores: 8, cpuMHzPerCore: 2000, memoryMB: 32768) }
+        let hosts = (1...3).map { VMHost(id: "h\($0)", cpuCores: 8, cpuMHzPerCore: 2000, memoryMB: 32768) }
         let vms = (0..<3).map { k in VM(id: "v\(k)", vcpus: 1, memoryMB: 1024, currentHost: "h\(k + 1)", measured: [.cpu: 1000, .memory: 1000]) }
         let problem = PlacementProblem(inventory: Inventory(hosts: hosts, vms: vms), headroom: Headroom())
         let plan = try ValidatedPlan(Planner.plan(problem), for: problem)
@@ -115,8 +115,8 @@ struct CatalogTests {
     @Test(arguments: [(12, ["big": 1], 22_000.0), (3, ["small": 1], 7_000.0)])
     func cheapestMixIsBought(vmCount: Int, expected: [String: Int], cost: Double) throws {
         let catalog = [
-            Host(id: "small", cpuCores: 16, cpuMHzPerCore: 2600, memoryMB: 131_072, cost: 7000),
-            Host(id: "big", cpuCores: 64, cpuMHzPerCore: 2600, memoryMB: 524_288, cost: 22_000),
+            VMHost(id: "small", cpuCores: 16, cpuMHzPerCore: 2600, memoryMB: 131_072, cost: 7000),
+            VMHost(id: "big", cpuCores: 64, cpuMHzPerCore: 2600, memoryMB: 524_288, cost: 22_000),
         ]
         let vms = (0..<vmCount).map { VM(id: "v\($0)", vcpus: 4, memoryMB: 8192, measured: [.cpu: 10_000, .memory: 8192]) }
         let problem = PlacementProblem(inventory: Inventory(hosts: [], vms: vms, catalog: catalog), headroom: Headroom())

@@ -4,8 +4,8 @@ import Testing
 
 @Suite("Placement rules")
 struct RuleTests {
-    func host(_ id: String, cluster: String = "a", cores: Int = 16, memory: Double = 65536, tags: Set<String> = [], state: Host.State = .active) -> Host {
-        Host(id: id, cluster: cluster, cpuCores: cores, cpuMHzPerCore: 2000, memoryMB: memory, tags: tags, state: state)
+    func host(_ id: String, cluster: String = "a", cores: Int = 16, memory: Double = 65536, tags: Set<String> = [], state: VMHost.State = .active) -> VMHost {
+        VMHost(id: id, cluster: cluster, cpuCores: cores, cpuMHzPerCore: 2000, memoryMB: memory, tags: tags, state: state)
     }
 
     func vm(_ id: String, cpu: Double = 2000, memory: Double = 8192, host: String? = nil, requires: Set<String> = [],
@@ -14,7 +14,7 @@ struct RuleTests {
            measured: [.cpu: cpu, .memory: memory], pinned: pinned)
     }
 
-    func plan(_ hosts: [Host], _ vms: [VM], rules: PlacementRules = PlacementRules(), solver: SolverChoice = .auto) throws -> (PlacementProblem, ValidatedPlan) {
+    func plan(_ hosts: [VMHost], _ vms: [VM], rules: PlacementRules = PlacementRules(), solver: SolverChoice = .auto) throws -> (PlacementProblem, ValidatedPlan) {
         let problem = PlacementProblem(inventory: Inventory(hosts: hosts, vms: vms), headroom: Headroom(), rules: rules)
         let plan = try ValidatedPlan(Planner.plan(problem, options: PlanOptions(solver: solver, timeLimit: 5)), for: problem)
         return (problem, plan)
@@ -112,7 +112,7 @@ struct RuleTests {
     func randomRulesAlwaysGiveValidPlans(seed: UInt64) throws {
         var rng = SeededGenerator(seed: seed + 100)
         let hosts = (0..<Int.random(in: 3...7, using: &rng)).map { h in
-            let state: Host.State = Int.random(in: 0..<6, using: &rng) == 0 ? .maintenance : .active
+            let state: VMHost.State = Int.random(in: 0..<6, using: &rng) == 0 ? .maintenance : .active
             let tags: Set<String> = Bool.random(using: &rng) ? ["pool"] : []
             return host("h\(h)", cluster: ["a", "b"].randomElement(using: &rng)!, cores: [8, 16].randomElement(using: &rng)!, tags: tags, state: state)
         }

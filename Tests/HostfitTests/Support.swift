@@ -37,7 +37,7 @@ enum Support {
     /// The problem of a one-dimensional bin-packing instance: bins as hosts with memory
     /// `capacity`, items as VMs with memory demand, no CPU demand, memory headroom 100%.
     static func binPacking(capacity: Double, weights: [Double], bins: Int? = nil) -> PlacementProblem {
-        let hosts = (0..<(bins ?? weights.count)).map { Host(id: "b\($0 + 1)", cpuCores: 1, cpuMHzPerCore: 1, memoryMB: capacity) }
+        let hosts = (0..<(bins ?? weights.count)).map { VMHost(id: "b\($0 + 1)", cpuCores: 1, cpuMHzPerCore: 1, memoryMB: capacity) }
         let vms = weights.enumerated().map { VM(id: "i\($0.offset + 1)", vcpus: 1, memoryMB: $0.element, measured: [.cpu: 0]) }
         return PlacementProblem(inventory: Inventory(hosts: hosts, vms: vms), headroom: try! Headroom(parsing: "memory=100"))
     }
@@ -48,7 +48,7 @@ enum Support {
         let dimensions = sizes.first?.count ?? 1, hosts = bins ?? sizes.count
         let resources = (0..<dimensions).map { Resource.counted("d\($0 + 1)") }
         let capacities = [Double](repeating: capacity, count: dimensions * hosts)
-        return PlacementProblem(hosts: (0..<hosts).map { Host(id: "b\($0)", cpuCores: 1, cpuMHzPerCore: 1, memoryMB: 0) },
+        return PlacementProblem(hosts: (0..<hosts).map { VMHost(id: "b\($0)", cpuCores: 1, cpuMHzPerCore: 1, memoryMB: 0) },
                                 vms: sizes.indices.map { VM(id: "i\($0)", vcpus: 1, memoryMB: 0) },
                                 resources: resources, headroom: Headroom(), buckets: 1, capacity: capacities,
                                 rawCapacity: capacities, demand: sizes.flatMap { $0 }, mhzPerVCPU: 1, notes: [])
@@ -58,7 +58,7 @@ enum Support {
     static func randomProblem(seed: UInt64, vms vmCount: Int, hosts hostCount: Int) -> PlacementProblem {
         var rng = SeededGenerator(seed: seed)
         let hosts = (0..<hostCount).map { h in
-            Host(id: "h\(h)", cpuCores: [8, 16, 32].randomElement(using: &rng)!, cpuMHzPerCore: 2000,
+            VMHost(id: "h\(h)", cpuCores: [8, 16, 32].randomElement(using: &rng)!, cpuMHzPerCore: 2000,
                  memoryMB: [32768, 65536, 131072].randomElement(using: &rng)!,
                  maxVMs: Int.random(in: 0..<5, using: &rng) == 0 ? Int.random(in: 1...6, using: &rng) : nil,
                  state: Int.random(in: 0..<8, using: &rng) == 0 ? .maintenance : .active)
@@ -71,5 +71,3 @@ enum Support {
     }
 }
 
-/// Foundation has a `Host` class too.
-typealias Host = Hostfit.Host

@@ -6,20 +6,20 @@
 public enum HostInventoryFile {
     public static let requiredColumns = ["host", "cpu_cores", "cpu_mhz", "memory_mb"]
 
-    public static func read(_ path: String) throws(InputError) -> [Host] {
+    public static func read(_ path: String) throws(InputError) -> [VMHost] {
         try parse(CSVTable(contentsOf: path))
     }
 
     /// A host model catalog: the same columns with `model` as the key and `cost` required.
-    public static func readCatalog(_ path: String) throws(InputError) -> [Host] {
+    public static func readCatalog(_ path: String) throws(InputError) -> [VMHost] {
         try parse(CSVTable(contentsOf: path), catalog: true)
     }
 
-    public static func parse(_ table: CSVTable, catalog: Bool = false) throws(InputError) -> [Host] {
+    public static func parse(_ table: CSVTable, catalog: Bool = false) throws(InputError) -> [VMHost] {
         let key = catalog ? "model" : "host"
         try table.requireColumns(catalog ? ["model", "cpu_cores", "cpu_mhz", "memory_mb", "cost"] : requiredColumns)
         let counted = table.columns(withPrefix: "res_")
-        var hosts: [Host] = []
+        var hosts: [VMHost] = []
         var firstLine: [String: Int] = [:]
         for row in try table.rows() {
             let id = try row.requiredText(key)
@@ -40,10 +40,10 @@ public enum HostInventoryFile {
             if let idle, let max, idle > max {
                 throw row.error("power_idle_w (\(Resource.number(idle))) exceeds power_max_w (\(Resource.number(max)))")
             }
-            var state = Host.State.active
+            var state = VMHost.State.active
             if let raw = row.text("state") {
-                guard let parsed = Host.State(rawValue: raw.lowercased()) else {
-                    throw row.error("state '\(raw)' is not one of \(Host.State.allCases.map(\.rawValue).joined(separator: ", "))")
+                guard let parsed = VMHost.State(rawValue: raw.lowercased()) else {
+                    throw row.error("state '\(raw)' is not one of \(VMHost.State.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 state = parsed
             }
@@ -58,7 +58,7 @@ public enum HostInventoryFile {
                     curve.append((load, watts))
                 }
             }
-            var host = Host(
+            var host = VMHost(
                 id: id, cluster: row.text("cluster") ?? "", model: row.text("model") ?? "",
                 cpuCores: cores, cpuMHzPerCore: mhz, memoryMB: memory, capacity: capacity,
                 cost: try row.number("cost"), powerIdleWatts: idle, powerMaxWatts: max,

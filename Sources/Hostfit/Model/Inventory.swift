@@ -1,11 +1,11 @@
 /// The hosts and VMs a plan is about.
 public struct Inventory: Sendable {
-    public var hosts: [Host]
+    public var hosts: [VMHost]
     public var vms: [VM]
     /// Host models that can be bought, any number of each (`id` is the model name).
-    public var catalog: [Host]
+    public var catalog: [VMHost]
 
-    public init(hosts: [Host], vms: [VM], catalog: [Host] = []) {
+    public init(hosts: [VMHost], vms: [VM], catalog: [VMHost] = []) {
         self.hosts = hosts
         self.vms = vms
         self.catalog = catalog

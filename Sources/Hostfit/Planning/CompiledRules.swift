@@ -30,7 +30,7 @@ public struct CompiledRules: Sendable {
 
     public var hasGroups: Bool { !antiAffinityGroups.isEmpty || !units.isEmpty }
 
-    init(hosts: [Host], vms: [VM], reserve: Int) {
+    init(hosts: [VMHost], vms: [VM], reserve: Int) {
         self.reserve = reserve
         var clusters: [String] = [], clusterIndex: [String: Int] = [:]
         clusterOf = hosts.map { host in

@@ -8,14 +8,14 @@ public struct PlanningInputError: Error, Equatable, CustomStringConvertible {
 extension PlacementProblem {
     /// Each vCPU of a VM with no measured CPU counts as a busy core of this clock: the
     /// fastest host's (owned or in the catalog), or 2,600 MHz when no host says.
-    public static func mhzPerCore(hosts: [Host], catalog: [Host] = []) -> Double {
+    public static func mhzPerCore(hosts: [VMHost], catalog: [VMHost] = []) -> Double {
         (hosts + catalog).map(\.cpuMHzPerCore).max() ?? 2600
     }
 
     /// The one way to build a problem from an inventory and what traces say: the CLI and
     /// embedders alike. `vms` nil (or empty, with traces) plans every traced entity as a VM.
     /// Without `demand`, each VM's static demand (measured columns, else allocation) counts.
-    public init(hosts: [Host], catalog: [Host] = [], vms: [VM]?, demand: TracedDemand? = nil,
+    public init(hosts: [VMHost], catalog: [VMHost] = [], vms: [VM]?, demand: TracedDemand? = nil,
                 headroom: Headroom = Headroom(), rules: PlacementRules = PlacementRules()) throws(PlanningInputError) {
         guard !hosts.isEmpty || !catalog.isEmpty else {
             throw PlanningInputError("give --hosts, --models or both: there is nowhere to place VMs")

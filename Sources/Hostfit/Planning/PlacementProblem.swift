@@ -5,7 +5,7 @@
 /// `buckets` points in time per resource (1 for static demand), and a host's constraint
 /// is that the summed demand fits in every bucket, not that the summed peaks fit.
 public struct PlacementProblem: Sendable {
-    public let hosts: [Host]
+    public let hosts: [VMHost]
     public let vms: [VM]
     public let resources: [Resource]
     public let headroom: Headroom
@@ -86,7 +86,7 @@ public struct PlacementProblem: Sendable {
         if rules.memoryRatio != nil { resources.append(.memoryAllocation) }
         let R = resources.count
         let mhzPerVCPU = (hosts + inventory.catalog).map(\.cpuMHzPerCore).max() ?? 0
-        func fullCapacity(_ host: Host, _ resource: Resource) -> Double {
+        func fullCapacity(_ host: VMHost, _ resource: Resource) -> Double {
             if resource == .vcpuAllocation { return Double(host.cpuCores) * (rules.vcpusPerCore ?? 0) }
             if resource == .memoryAllocation { return (host.capacity[.memory] ?? 0) * (rules.memoryRatio ?? 0) }
             return host.capacity[resource] ?? (resource.isCounted ? 0 : .infinity)
@@ -159,7 +159,7 @@ public struct PlacementProblem: Sendable {
                   objective: inventory.catalog.isEmpty ? .hosts : .cost, purchasable: purchasable)
     }
 
-    public init(hosts: [Host], vms: [VM], resources: [Resource], headroom: Headroom, buckets: Int,
+    public init(hosts: [VMHost], vms: [VM], resources: [Resource], headroom: Headroom, buckets: Int,
                 capacity: [Double], rawCapacity: [Double], demand: [Double], mhzPerVCPU: Double, notes: [String],
                 rules: PlacementRules = PlacementRules(), objective: Objective = .hosts, purchasable: Set<Int> = []) {
         precondition(capacity.count == hosts.count * resources.count && rawCapacity.count == capacity.count)

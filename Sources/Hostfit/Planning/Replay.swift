@@ -25,7 +25,7 @@ public enum Replay {
     }
 
     /// VMs the history does not cover contribute nothing (say so where it matters).
-    public static func run(_ placement: Placement, hosts: [Host], history: DemandHistory, headroom: Headroom,
+    public static func run(_ placement: Placement, hosts: [VMHost], history: DemandHistory, headroom: Headroom,
                            resources: [Resource] = [.cpu, .memory]) -> Result {
         let hostIndex = Dictionary(hosts.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         let members = Dictionary(grouping: placement.entries.filter { hostIndex[$0.host] != nil }, by: \.host)

@@ -1,5 +1,8 @@
-/// A physical host that VMs can be placed on.
-public struct Host: Hashable, Sendable {
+/// A physical host that VMs can be placed on (a row of hosts.csv, or a catalog model).
+///
+/// Named as System Center VMM names it: `Host` would clash with Foundation's `Host` class
+/// in every program that imports both.
+public struct VMHost: Hashable, Sendable {
     public enum State: String, Sendable, CaseIterable {
         case active, maintenance, failed
     }
@@ -60,7 +63,7 @@ public struct Host: Hashable, Sendable {
         return idle + (max - idle) * load / 100
     }
 
-    public static func == (a: Host, b: Host) -> Bool {
+    public static func == (a: VMHost, b: VMHost) -> Bool {
         a.id == b.id && a.cluster == b.cluster && a.model == b.model && a.cpuCores == b.cpuCores && a.cpuMHzPerCore == b.cpuMHzPerCore
             && a.capacity == b.capacity && a.cost == b.cost && a.powerIdleWatts == b.powerIdleWatts && a.powerMaxWatts == b.powerMaxWatts
             && a.tags == b.tags && a.maxVMs == b.maxVMs && a.state == b.state

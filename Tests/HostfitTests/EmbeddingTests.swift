@@ -1,0 +1,54 @@
+import Foundation
+import Hostfit  // not @testable: only what an embedder sees
+import Testing
+
+/// The library as another Swift program uses it: inventory and traces in, a validated plan
+/// out, in a few lines, with nothing from the CLI. Importing Foundation too proves that the
+/// host type does not clash with Foundation's `Host`.
+@Suite("Embedding the library")
+struct EmbeddingTests {
+    static let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("SampleData").path
+
+    @Test(arguments: DemandSizing.allCases)
+    func inventoryAndTracesInValidatedPlanOut(sizing: DemandSizing) throws {
+        let hosts: [VMHost] = try HostInventoryFile.read(Self.sample + "/hosts.csv")
+        let vms = try VMInventoryFile.read(Self.sample + "/vms.csv")
+        let demand = try TracedDemand.read([Self.sample + "/traces"], sizing: sizing, percentile: 80, inventory: vms)
+        let problem = try PlacementProblem(hosts: hosts, vms: vms, demand: demand, headroom: try Headroom(parsing: "cpu=80,memory=90"))
+        var options = PlanOptions(timeLimit: 3)
+        options.seed = 2
+        let plan = try ValidatedPlan(Planner.plan(problem, options: options), for: problem)
+
+        #expect(plan.placement.entries.count + plan.unplaced.count == vms.count)
+        #expect(plan.hostsUsed >= plan.outcome.lowerBound.hosts || !plan.unplaced.isEmpty)
+        #expect(sizing == .history ? problem.buckets > 4000 : problem.buckets == (sizing == .profile ? 168 : 1))
+        if sizing != .allocation { #expect(plan.unplaced.isEmpty, "\(sizing): \(plan.unplaced)") }
+    }
+
+    /// `--sizing percentile --percentile 80` plans on each VM's p80, not on a rounded level.
+    @Test func percentileSizingPlansOnTheAskedPercentile() throws {
+        let hosts = try HostInventoryFile.read(Self.sample + "/hosts.csv")
+        let vms = try VMInventoryFile.read(Self.sample + "/vms.csv")
+        let demand = try TracedDemand.read([Self.sample + "/traces"], sizing: .percentile, percentile: 80, inventory: vms)
+        let problem = try PlacementProblem(hosts: hosts, vms: vms, demand: demand)
+        guard case .profiles(let set) = demand.source else { Issue.record("percentile sizing reads profiles"); return }
+        let cpu = try #require(problem.resources.firstIndex(of: .cpu))
+        var between = 0
+        for profile in set.profiles {
+            guard let v = problem.vms.firstIndex(where: { $0.id == profile.entity }), let p = profile.profile(of: .cpu) else { continue }
+            let planned = problem.demand(v, cpu, 0)
+            #expect(planned == p.atPercentile)
+            #expect(planned >= p.p50 - 1e-9 && planned <= p.p90 + 1e-9)
+            if planned > p.p50 + 1e-6 && planned < p.p90 - 1e-6 { between += 1 }
+        }
+        #expect(between > set.profiles.count / 2, "p80 lies strictly between p50 and p90 for most VMs")
+    }
+
+    @Test func noHostsOrNoVMsIsAnInputError() {
+        #expect(throws: PlanningInputError.self) { try PlacementProblem(hosts: [], vms: [VM(id: "a", vcpus: 1, memoryMB: 1)]) }
+        #expect(throws: PlanningInputError.self) {
+            try PlacementProblem(hosts: [VMHost(id: "h", cpuCores: 1, cpuMHzPerCore: 1, memoryMB: 1)], vms: nil)
+        }
+    }
+}
