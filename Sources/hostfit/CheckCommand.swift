@@ -26,8 +26,8 @@ struct CheckCommand: ParsableCommand {
         let problem = try inventory.loadProblem(demand: demand)
         let placement = try reportingInputErrors { try PlacementFile.read(plan) }
         let violations = PlanValidator.violations(of: placement, in: problem)
-        let placed = Set(placement.entries.map(\.vm)).intersection(problem.vmIndex.keys).count
-        let hosts = Set(placement.entries.map(\.host)).intersection(problem.hostIndex.keys).count
+        let placed = Set(placement.entries.map(\.vm)).filter { problem.vm(named: $0) != nil }.count
+        let hosts = Set(placement.entries.map(\.host)).filter { problem.host(named: $0) != nil }.count
         guard violations.isEmpty else {
             for violation in violations {
                 let prefix = violation.line.map { "\(plan):\($0)" } ?? plan

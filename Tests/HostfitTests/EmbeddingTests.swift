@@ -45,6 +45,22 @@ struct EmbeddingTests {
         #expect(between > set.profiles.count / 2, "p80 lies strictly between p50 and p90 for most VMs")
     }
 
+    /// A plan and traces in, the replay out: a plan of the history itself never exceeds its
+    /// headroom on that history, and the VMs without a trace are named.
+    @Test func replayTakesAPlanAndTraces() throws {
+        let hosts = try HostInventoryFile.read(Self.sample + "/hosts.csv")
+        let vms = try VMInventoryFile.read(Self.sample + "/vms.csv")
+        let demand = try TracedDemand.read([Self.sample + "/traces"], inventory: vms)
+        let headroom = try Headroom(parsing: "cpu=80,memory=90")
+        let problem = try PlacementProblem(hosts: hosts, vms: vms, demand: demand, headroom: headroom)
+        let plan = try ValidatedPlan(Planner.plan(problem, options: PlanOptions(solver: .heuristic)), for: problem)
+        let replay = try Replay.run(plan.placement, hosts: hosts, traces: [Self.sample + "/traces"], headroom: headroom, inventory: vms)
+        #expect(replay.hostIntervals == plan.hostsUsed * problem.buckets)
+        #expect(replay.overHeadroom == 0 && replay.overCapacity == 0)
+        #expect(replay.missing.count == vms.count - demand.traced.intersection(vms.map(\.id)).count)
+        #expect(!replay.missing.isEmpty)
+    }
+
     @Test func noHostsOrNoVMsIsAnInputError() {
         #expect(throws: PlanningInputError.self) { try PlacementProblem(hosts: [], vms: [VM(id: "a", vcpus: 1, memoryMB: 1)]) }
         #expect(throws: PlanningInputError.self) {

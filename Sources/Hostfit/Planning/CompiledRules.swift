@@ -1,34 +1,34 @@
 /// The rules of a problem, compiled once into what every solver and the validator look up:
 /// which hosts each VM may use, its groups, its pinned host, the N+k reserve per cluster,
 /// and the VMs no plan can place (contradictory rules), each with the rule's name.
-public struct CompiledRules: Sendable {
+package struct CompiledRules: Sendable {
     /// Index into `eligibility`, per VM: VMs with the same constraints share a row.
     let eligibilityClass: [Int]
     /// Per class, per host: may a VM of the class run there?
     let eligibility: [[Bool]]
     /// Per VM: the host it is pinned to, or -1.
-    public let pinnedHost: [Int]
+    package let pinnedHost: [Int]
     /// Per VM: its anti-affinity groups (indices into antiAffinityGroups).
-    public let antiAffinityOf: [[Int]]
-    public let antiAffinityGroups: [(name: String, vms: [Int])]
+    package let antiAffinityOf: [[Int]]
+    package let antiAffinityGroups: [(name: String, vms: [Int])]
     /// Per VM: its affinity unit (VMs that must share a host, groups that overlap joined), or -1.
-    public let unitOf: [Int]
-    public let units: [[Int]]
+    package let unitOf: [Int]
+    package let units: [[Int]]
     /// Per host: its cluster's index.
-    public let clusterOf: [Int]
-    public let clusters: [String]
+    package let clusterOf: [Int]
+    package let clusters: [String]
     /// N+k: hosts each cluster must be able to lose.
-    public let reserve: Int
+    package let reserve: Int
     /// VMs no plan can place, with the rule that says why.
-    public let impossible: [Int: Violation]
+    package let impossible: [Int: Violation]
     /// Per VM: in `impossible` (a flat copy for fit tests).
-    public let isImpossible: [Bool]
+    package let isImpossible: [Bool]
 
-    @inline(__always) public func allows(_ vm: Int, _ host: Int) -> Bool {
+    @inline(__always) package func allows(_ vm: Int, _ host: Int) -> Bool {
         eligibility[eligibilityClass[vm]][host]
     }
 
-    public var hasGroups: Bool { !antiAffinityGroups.isEmpty || !units.isEmpty }
+    package var hasGroups: Bool { !antiAffinityGroups.isEmpty || !units.isEmpty }
 
     init(hosts: [VMHost], vms: [VM], reserve: Int) {
         self.reserve = reserve

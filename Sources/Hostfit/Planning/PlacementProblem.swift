@@ -11,32 +11,32 @@ public struct PlacementProblem: Sendable {
     public let headroom: Headroom
     public let buckets: Int
     /// [host * resources.count + r]: capacity times headroom; `.infinity` where untracked.
-    public let capacity: [Double]
+    package let capacity: [Double]
     /// [host * resources.count + r]: capacity before headroom.
-    public let rawCapacity: [Double]
+    package let rawCapacity: [Double]
     /// [(vm * resources.count + r) * buckets + b]
-    public let demand: [Double]
+    package let demand: [Double]
     /// How CPU was counted for VMs without a measured `cpu_mhz`: each vCPU as a busy core of this clock.
     public let mhzPerVCPU: Double
     /// Things the user should know about how the inputs were read (never silent drops).
     public let notes: [String]
-    public let hostIndex: [String: Int]
-    public let vmIndex: [String: Int]
+    package let hostIndex: [String: Int]
+    package let vmIndex: [String: Int]
     /// Tags, clusters, pinning, groups, N+k: compiled once for every solver and the validator.
-    public let rules: CompiledRules
+    package let rules: CompiledRules
     /// What a plan minimizes first: hosts used, or their cost (when buying from a catalog;
     /// hosts already owned and without a cost are free).
     public let objective: Objective
     public enum Objective: String, Sendable { case hosts, cost }
     /// Hosts that are copies of catalog models (to buy), not hosts owned today.
-    public let purchasable: Set<Int>
+    package let purchasable: Set<Int>
     /// [vm * resources.count + r]: highest and lowest demand over the buckets (fast fit tests).
-    public let peak: [Double]
-    public let trough: [Double]
+    package let peak: [Double]
+    package let trough: [Double]
     /// Per host: takes VMs at all (active, max_vms not 0), and its max_vms (Int.max when none).
     /// Flat copies for the hot paths, which must not copy a Host.
-    public let accepting: [Bool]
-    public let vmLimit: [Int]
+    package let accepting: [Bool]
+    package let vmLimit: [Int]
     public let settings: PlacementRules
 
     /// With `profiles`, a VM's demand is the profile's percentile in each time bucket (a VM
@@ -159,7 +159,8 @@ public struct PlacementProblem: Sendable {
                   objective: inventory.catalog.isEmpty ? .hosts : .cost, purchasable: purchasable)
     }
 
-    public init(hosts: [VMHost], vms: [VM], resources: [Resource], headroom: Headroom, buckets: Int,
+    /// The low-level form over flat arrays, for benchmark instances and tests.
+    package init(hosts: [VMHost], vms: [VM], resources: [Resource], headroom: Headroom, buckets: Int,
                 capacity: [Double], rawCapacity: [Double], demand: [Double], mhzPerVCPU: Double, notes: [String],
                 rules: PlacementRules = PlacementRules(), objective: Objective = .hosts, purchasable: Set<Int> = []) {
         precondition(capacity.count == hosts.count * resources.count && rawCapacity.count == capacity.count)
@@ -194,6 +195,13 @@ public struct PlacementProblem: Sendable {
     }
 
     public var hostCount: Int { hosts.count }
+    /// Position of a host or VM by its id.
+    public func host(named id: String) -> Int? { hostIndex[id] }
+    public func vm(named id: String) -> Int? { vmIndex[id] }
+    /// Whether host `h` is a copy of a catalog model (to buy), not a host owned today.
+    public func isPurchasable(_ host: Int) -> Bool { purchasable.contains(host) }
+    /// Capacity of host `h` for resource `r` before headroom (`.infinity` where untracked).
+    public func fullCapacity(_ host: Int, _ r: Int) -> Double { rawCapacity[host * resources.count + r] }
     public var vmCount: Int { vms.count }
     public var resourceCount: Int { resources.count }
 

@@ -19,17 +19,30 @@ public enum Replay {
         public var overHeadroom: Int
         /// Every resource over capacity, one entry per host, interval and resource.
         public var overloads: [Overload]
+        /// VMs of the plan the history does not cover: they add nothing to their host's load.
+        public var missing: [String] = []
 
         public var overCapacityShare: Double { hostIntervals == 0 ? 0 : Double(overCapacity) / Double(hostIntervals) }
         public var overHeadroomShare: Double { hostIntervals == 0 ? 0 : Double(overHeadroom) / Double(hostIntervals) }
     }
 
-    /// VMs the history does not cover contribute nothing (say so where it matters).
+    /// Replays `placement` on the traces at `paths` (files or folders, any format Hostfit
+    /// reads): the entry for a plan and the traces of a later period. `inventory` gives
+    /// percentages a capacity, as for planning.
+    public static func run(_ placement: Placement, hosts: [VMHost], traces paths: [String], headroom: Headroom = Headroom(),
+                           inventory: [VM] = [], coreMHz: Double? = nil, resources: [Resource] = [.cpu, .memory]) throws(InputError) -> Result {
+        let demand = try TracedDemand.read(paths, sizing: .history, coreMHz: coreMHz, inventory: inventory)
+        guard case .history(let history) = demand.source else { preconditionFailure("history sizing gives a history") }
+        return run(placement, hosts: hosts, history: history, headroom: headroom, resources: resources)
+    }
+
+    /// VMs the history does not cover contribute nothing; `Result.missing` names them.
     public static func run(_ placement: Placement, hosts: [VMHost], history: DemandHistory, headroom: Headroom,
                            resources: [Resource] = [.cpu, .memory]) -> Result {
         let hostIndex = Dictionary(hosts.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         let members = Dictionary(grouping: placement.entries.filter { hostIndex[$0.host] != nil }, by: \.host)
         var result = Result(hostIntervals: 0, overCapacity: 0, overHeadroom: 0, overloads: [])
+        result.missing = placement.entries.map(\.vm).filter { history.series[$0] == nil }
         let T = history.slots
         for (hostID, entries) in members.sorted(by: { $0.key < $1.key }) {
             let host = hosts[hostIndex[hostID]!]

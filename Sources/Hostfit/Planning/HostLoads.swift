@@ -1,9 +1,16 @@
-/// Running per-host load while a heuristic places VMs: O(R x B) per fit test and per move.
-/// Solvers use it for speed; `PlanValidator` does not, and tests prove the two agree.
-struct HostLoads {
-    let problem: PlacementProblem
-    private(set) var load: [Double]
-    private(set) var count: [Int]
+/// Running per-host load over time while VMs are placed, moved or removed: O(R x B) per fit
+/// test and per move. The heuristics, the ratings of new VMs and the placement service use
+/// it for speed; `PlanValidator` does not, and tests prove the two agree.
+///
+///     var loads = HostLoads(problem)
+///     for (v, h) in plan.hostOf.enumerated() where h >= 0 { loads.add(v, to: h) }
+///     let room = loads.fits(newVM, on: h)
+public struct HostLoads: Sendable {
+    public let problem: PlacementProblem
+    /// [(host * R + r) * B + b]
+    package private(set) var load: [Double]
+    /// VMs per host.
+    public private(set) var count: [Int]
     /// Per host, anti-affinity group -> VMs of it there (only when the problem has groups).
     private var antiPresent: [[Int: Int]]
     /// Where each VM is, when a caller keeps it here (for explanations).
@@ -16,7 +23,7 @@ struct HostLoads {
     /// [host * R + r]: the bucket with the least room, tested first: a full host fails there.
     private(set) var tightest: [Int]
 
-    init(_ problem: PlacementProblem) {
+    public init(_ problem: PlacementProblem) {
         self.problem = problem
         load = [Double](repeating: 0, count: problem.hostCount * problem.resourceCount * problem.buckets)
         count = [Int](repeating: 0, count: problem.hostCount)
@@ -26,12 +33,13 @@ struct HostLoads {
         tightest = [Int](repeating: 0, count: problem.hostCount * problem.resourceCount)
     }
 
-    func fits(_ vm: Int, on host: Int) -> Bool {
+    /// Whether the VM may go on the host now: every rule and every resource in every bucket.
+    public func fits(_ vm: Int, on host: Int) -> Bool {
         fits(CollectionOfOne(vm), on: host)
     }
 
     /// Whether all of `vms` (an affinity unit, or one VM) fit on the host together.
-    func fits<C: Collection<Int>>(_ vms: C, on host: Int) -> Bool {
+    public func fits<C: Collection<Int>>(_ vms: C, on host: Int) -> Bool {
         guard problem.accepting[host], count[host] + vms.count <= problem.vmLimit[host] else { return false }
         let rules = problem.rules
         for v in vms {
@@ -65,13 +73,13 @@ struct HostLoads {
         return true
     }
 
-    mutating func add(_ vm: Int, to host: Int) {
+    public mutating func add(_ vm: Int, to host: Int) {
         apply(vm, host, sign: 1)
         count[host] += 1
         if !antiPresent.isEmpty { for g in problem.rules.antiAffinityOf[vm] { antiPresent[host][g, default: 0] += 1 } }
     }
 
-    mutating func remove(_ vm: Int, from host: Int) {
+    public mutating func remove(_ vm: Int, from host: Int) {
         apply(vm, host, sign: -1)
         count[host] -= 1
         if !antiPresent.isEmpty { for g in problem.rules.antiAffinityOf[vm] { antiPresent[host][g, default: 0] -= 1 } }
@@ -95,13 +103,18 @@ struct HostLoads {
         }
     }
 
-    /// Highest load of a resource over the buckets.
-    @inline(__always) func peak(_ host: Int, _ r: Int) -> Double {
+    /// The host's highest load of resource `r` over the buckets.
+    @inline(__always) public func peak(_ host: Int, _ r: Int) -> Double {
         let k = host * problem.resourceCount + r
         return problem.capacity[k] - leastRoom[k]
     }
 
     /// The host's fullest resource at its fullest bucket, as a share of usable capacity.
+    /// The host's load of resource `r` in bucket `b`.
+    @inline(__always) public func load(_ host: Int, _ r: Int, _ b: Int) -> Double {
+        load[(host * problem.resourceCount + r) * problem.buckets + b]
+    }
+
     func utilization(_ host: Int) -> Double {
         var worst = 0.0
         for r in 0..<problem.resourceCount {
