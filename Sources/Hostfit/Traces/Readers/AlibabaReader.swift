@@ -7,25 +7,15 @@
 /// Times count seconds from the trace's start: days counted from 1970-01-01.
 enum AlibabaReader {
     static func readUsage(_ file: TraceFile, into c: TraceCollector) throws(InputError) {
-        var row = NumericRow(separator: 0x2C, capacity: 12)
-        var entities = EntityCache()
         c.issues.notes.append("Alibaba times count from the trace's start: days counted from 1970-01-01; network and disk columns are normalized and not read")
-        try file.forEachLine { line, number throws(InputError) in
-            guard !line.isEmpty else { return }
-            c.issues.rows += 1
-            row.parse(line)
-            guard row.count >= 4 else { c.issues.bad(line: number, "too few fields", detail: "\(row.count) of 9"); return }
-            guard let stamp = row.number(1), stamp >= 0, stamp < 1e12 else {
-                c.issues.bad(line: number, "unreadable timestamp", detail: row.text(1, in: line)); return
-            }
-            let id = row.bytes(0, in: line)
-            let last = entities.entity(id, in: c)
-            let time = Int64(stamp)
+        var rows = SampleRows(fields: NumericRow(separator: 0x2C, capacity: 12), timeColumn: 1, entityColumn: 0, timestamp: .seconds,
+                              minimumFields: 4, expectedFields: 9, emptyEntity: "empty machine id")
+        try rows.read(file, into: c) { row, line, number, time, entity in
             if let cpu = c.demandValue(row.number(2), line: number, column: "cpu_util_percent") {
-                c.add(entity: last, time: time, metric: .cpuPercent, value: min(cpu, 100))
+                c.add(entity: entity, time: time, metric: .cpuPercent, value: min(cpu, 100))
             }
             if !row.bytes(3, in: line).isEmpty, let memory = c.demandValue(row.number(3), line: number, column: "mem_util_percent") {
-                c.add(entity: last, time: time, metric: .memoryPercent, value: min(memory, 100))
+                c.add(entity: entity, time: time, metric: .memoryPercent, value: min(memory, 100))
             }
         }
     }

@@ -7,22 +7,12 @@
 ///   count as their bound.
 enum AzureReader {
     static func readReadings(_ file: TraceFile, into c: TraceCollector) throws(InputError) {
-        var row = NumericRow(separator: 0x2C, capacity: 8)
-        var entities = EntityCache()
         c.issues.notes.append("Azure timestamps count from the trace's start: days counted from 1970-01-01, weekdays not known")
-        try file.forEachLine { line, number throws(InputError) in
-            guard !line.isEmpty else { return }
-            c.issues.rows += 1
-            row.parse(line)
-            guard row.count >= 5 else { c.issues.bad(line: number, "too few fields", detail: "\(row.count) of 5"); return }
-            guard let stamp = row.number(0), stamp >= 0, stamp < 1e12 else {
-                c.issues.bad(line: number, "unreadable timestamp", detail: row.text(0, in: line)); return
-            }
-            let id = row.bytes(1, in: line)
-            guard !id.isEmpty else { c.issues.bad(line: number, "empty VM id"); return }
-            let last = entities.entity(id, in: c)
+        var rows = SampleRows(fields: NumericRow(separator: 0x2C, capacity: 8), timestamp: .seconds, minimumFields: 5, expectedFields: 5,
+                              emptyEntity: "empty VM id")
+        try rows.read(file, into: c) { row, line, number, time, entity in
             guard let average = c.demandValue(row.number(4), line: number, column: "avg CPU") else { return }
-            c.add(entity: last, time: Int64(stamp), metric: .cpuPercent, value: min(average, 100))
+            c.add(entity: entity, time: time, metric: .cpuPercent, value: min(average, 100))
         }
     }
 
