@@ -64,6 +64,8 @@ struct PlannerTests {
                 #expect(outcome.hostsUsed >= outcome.lowerBound.hosts, "seed \(seed)")
             }
             #expect(throws: Never.self) { try ValidatedPlan(outcome, for: problem) }
+            // An empty plan passes the validator: the plan must also place what greedy packing does.
+            #expect(outcome.assignment.placedCount >= Support.greedyPlaced(problem), "seed \(seed), \(solver)")
         }
     }
 

@@ -130,6 +130,8 @@ struct RuleTests {
             let outcome = Planner.plan(problem, options: PlanOptions(solver: solver, timeLimit: 1))
             let violations = PlanValidator.violations(of: outcome.assignment.placement(in: problem), in: problem)
             #expect(violations.isEmpty, "seed \(seed), \(solver) via \(outcome.solver): \(violations)")
+            // An empty plan passes the validator: the plan must also place what greedy packing does.
+            #expect(outcome.assignment.placedCount >= Support.greedyPlaced(problem), "seed \(seed), \(solver)")
         }
     }
 }

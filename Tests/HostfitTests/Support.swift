@@ -69,5 +69,9 @@ enum Support {
         }
         return PlacementProblem(inventory: Inventory(hosts: hosts, vms: vms), headroom: Headroom())
     }
-}
 
+    /// The most VMs a plain greedy packer places (each rule on its own, no improvement).
+    static func greedyPlaced(_ problem: PlacementProblem) -> Int {
+        PackingRule.allCases.map { FirstFitDecreasing.solve(problem, rule: $0).placedCount }.max() ?? 0
+    }
+}

@@ -20,7 +20,8 @@ public struct PlanOptions: Sendable {
     public var improve: Bool
     /// How the greedy packer orders VMs and picks hosts; nil runs ffd-sum and bfd-dot and
     /// keeps the better plan (ties: bfd-dot with time buckets, ffd-sum with static demand,
-    /// where the dot product degenerates to worst fit).
+    /// where the dot product degenerates to worst fit); when VMs are left over, ffd-l2 and
+    /// bfd-l2 too, keeping the plan that places most.
     public var packing: PackingRule?
     /// When balancing keeps a swap of two VMs between hosts.
     public var swaps: SwapAcceptance = .eachHalf

@@ -13,6 +13,13 @@ extension PlanRun {
             let mine = (-assignment.placedCount, byCount ? Double(assignment.hostsUsed) : cost(assignment))
             // Ties: bfd-dot's edge is fitting demand over time; static demand goes to ffd-sum.
             if otherFirst < mine || (otherFirst == mine && problem.buckets == 1) { assignment = other; rule = .ffdSum }
+            // VMs left over although each fits some host alone: another order may place more.
+            if !allPlaced {
+                for alternative in PackingRule.allCases where alternative != .bfdDot && alternative != .ffdSum {
+                    let plan = FirstFitDecreasing.solve(problem, vms: placeable, rule: alternative)
+                    if plan.placedCount > assignment.placedCount { assignment = plan; rule = alternative }
+                }
+            }
         }
         provenance = SolverProvenance(packing: rule)
         finished(.packing)
