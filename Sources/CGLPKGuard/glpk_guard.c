@@ -104,6 +104,10 @@ static void load(glp_prob *P, const hf_model *m) {
         glp_set_obj_coef(P, j, m->objective[j]);
     }
     glp_load_matrix(P, m->entries, (int *)m->ia, (int *)m->ja, (double *)m->ar);
+    /* Capacities in MHz and MB beside 0/1 variables span five orders of magnitude: unscaled,
+       the simplex met singular bases and failed an assertion (teta_lim >= 0.0) on SampleData
+       sized by allocation. glpsol scales by default too. */
+    glp_scale_prob(P, GLP_SF_AUTO);
 }
 
 static void solve(glp_prob *P, const hf_model *m, const hf_params *p, hf_result *r) {

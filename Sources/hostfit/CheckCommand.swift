@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Hostfit
 
 struct CheckCommand: ParsableCommand {
@@ -10,8 +11,13 @@ struct CheckCommand: ParsableCommand {
         that every id is known and that hosts are active and within max_vms. Exits 0 when
         the plan is valid, 1 with each violation listed when it is not.
 
+        When the plan's folder holds the summary.json that hostfit plan wrote, its inputs
+        and settings (sizing, headroom, percentile, reserve, ratios) are the defaults:
+        hostfit check --plan DIR/placements.csv alone re-checks a plan.
+
         Example:
-          hostfit check --hosts hosts.csv --vms vms.csv --plan plan/placements.csv
+          hostfit check --plan plan/placements.csv
+          hostfit check --hosts hosts.csv --vms vms.csv --plan edited.csv
         """
     )
 
@@ -23,7 +29,19 @@ struct CheckCommand: ParsableCommand {
     var plan: String
 
     func run() throws {
+        var inventory = inventory, demand = demand
+        // The plan's own summary.json says how it was made: its inputs and options are the
+        // defaults, so a plan re-checks with one command; flags given here win.
+        let summaryPath = ((plan as NSString).deletingLastPathComponent as NSString).appendingPathComponent("summary.json")
+        if let data = FileManager.default.contents(atPath: summaryPath),
+           let summary = try? JSONDecoder().decode(PlanSummary.self, from: data) {
+            inventory.fill(from: summary.record)
+            try demand.fill(from: summary.record)
+            let shown = summary.record.options.sorted { $0.key < $1.key }.map { "--\($0.key) \($0.value)" }.joined(separator: " ")
+            Terminal.note("checking with the inputs and settings of \(summaryPath) (flags given here win): \(shown)")
+        }
         let problem = try inventory.loadProblem(demand: demand)
+        for note in problem.notes { Terminal.note(note) }
         let placement = try reportingInputErrors { try PlacementFile.read(plan) }
         let violations = PlanValidator.violations(of: placement, in: problem)
         let placed = Set(placement.entries.map(\.vm)).filter { problem.vm(named: $0) != nil }.count

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Hostfit
 
 struct HostfitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,6 +17,7 @@ struct HostfitCommand: ParsableCommand {
         Exit codes: 0 success, 1 ran but could not place every VM (or check found
         violations), 2 bad input or usage, 3 internal error.
         """,
+        version: HostfitVersion.current,
         subcommands: [ProfileCommand.self, PlanCommand.self, CheckCommand.self]
     )
 }

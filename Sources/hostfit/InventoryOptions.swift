@@ -36,10 +36,14 @@ struct InventoryOptions: ParsableArguments {
         "Most allocated memory per physical memory (1.0: no overcommit).", valueName: "ratio"))
     var memoryRatio: Double?
 
-    @Option(help: ArgumentHelp(
+    @Option(name: .customLong("reserve"), help: ArgumentHelp(
         "N+k: every cluster must hold its demand after losing any k of its hosts (their capacity is held back, as vSphere HA's percentage admission control does).",
         valueName: "k"))
-    var reserve: Int = 0
+    var reserveOption: Int?
+    var reserve: Int { reserveOption ?? 0 }
+
+    @Flag(name: .customLong("include-powered-off"), help: "Plan the VMs an RVTools vInfo export lists as powered off or suspended too (left out by default, and listed).")
+    var includePoweredOff = false
 
     func validate() throws {
         if let vcpuRatio, !(vcpuRatio > 0 && vcpuRatio.isFinite) { throw ValidationError("--vcpu-ratio must be a positive number") }
@@ -47,11 +51,45 @@ struct InventoryOptions: ParsableArguments {
         guard reserve >= 0 else { throw ValidationError("--reserve must be 0 or more") }
     }
 
+    /// The inputs and options of these flags, for summary.json.
+    func record(into record: inout RunRecord) {
+        if let hosts { record.add("hosts", hosts) }
+        if let models { record.add("models", models) }
+        if let vms { record.add("vms", vms) }
+        if let headroom { record.options["headroom"] = headroom }
+        record.options["reserve"] = String(reserve)
+        if let vcpuRatio { record.options["vcpu-ratio"] = Resource.number(vcpuRatio) }
+        if let memoryRatio { record.options["memory-ratio"] = Resource.number(memoryRatio) }
+        if includePoweredOff { record.options["include-powered-off"] = "true" }
+    }
+
+    /// Fills what was not given on the command line from a run's record (`hostfit check`).
+    mutating func fill(from record: RunRecord) {
+        if hosts == nil && models == nil {
+            hosts = record.paths("hosts").first
+            models = record.paths("models").first
+        }
+        if vms == nil { vms = record.paths("vms").first }
+        if headroom == nil { headroom = record.options["headroom"] }
+        if reserveOption == nil { reserveOption = record.options["reserve"].flatMap(Int.init) }
+        if vcpuRatio == nil { vcpuRatio = record.options["vcpu-ratio"].flatMap(Double.init) }
+        if memoryRatio == nil { memoryRatio = record.options["memory-ratio"].flatMap(Double.init) }
+        if record.options["include-powered-off"] == "true" { includePoweredOff = true }
+    }
+
     func loadProblem(demand: TraceOptions? = nil) throws -> PlacementProblem {
         guard hosts != nil || models != nil else { throw CLIFailure(code: 2, message: "give --hosts, --models or both: there is nowhere to place VMs") }
-        let hostList = try hosts.map { path in try reportingInputErrors { try HostInventoryFile.read(path) } } ?? []
-        let catalog = try models.map { path in try reportingInputErrors { try HostInventoryFile.readCatalog(path) } } ?? []
-        let inventoryVMs = try vms.map { path in try reportingInputErrors { try VMInventoryFile.read(path) } }
+        let hostRead = try hosts.map { path in try reportingInputErrors { try HostInventoryFile.load(path) } }
+        let catalogRead = try models.map { path in try reportingInputErrors { try HostInventoryFile.loadCatalog(path) } }
+        let vmRead = try vms.map { path in try reportingInputErrors { try VMInventoryFile.load(path, includePoweredOff: includePoweredOff) } }
+        var inputNotes = (hostRead?.notes ?? []) + (catalogRead?.notes ?? []) + (vmRead?.notes ?? [])
+        let hostList = hostRead?.items ?? [], catalog = catalogRead?.items ?? []
+        var inventoryVMs = vmRead?.items
+        if let vmRead, let vms, let hosts {
+            let checked = InventoryCheck.reconcile(vmRead, vmFile: vms, hosts: hostList, hostFile: hosts)
+            inventoryVMs = checked.vms
+            inputNotes += checked.notes
+        }
         let traced = try demand?.demand(inventory: inventoryVMs ?? [])
         var parsed = Headroom()
         if let headroom {
@@ -63,7 +101,8 @@ struct InventoryOptions: ParsableArguments {
         }
         let rules = PlacementRules(vcpusPerCore: vcpuRatio, memoryRatio: memoryRatio, reserve: reserve)
         do {
-            return try PlacementProblem(hosts: hostList, catalog: catalog, vms: inventoryVMs, demand: traced, headroom: parsed, rules: rules)
+            return try PlacementProblem(hosts: hostList, catalog: catalog, vms: inventoryVMs, demand: traced, headroom: parsed, rules: rules,
+                                        inputNotes: inputNotes)
         } catch {
             throw CLIFailure(code: 2, message: error.message)
         }

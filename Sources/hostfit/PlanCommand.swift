@@ -75,7 +75,15 @@ struct PlanCommand: ParsableCommand {
         } catch {
             throw CLIFailure(code: 3, message: error.description)
         }
-        let report = PlanReport(plan)
+        var record = RunRecord()
+        inventory.record(into: &record)
+        demand.record(into: &record)
+        record.options["solver"] = solver.rawValue
+        record.options["time-limit"] = Resource.number(timeLimit)
+        record.options["seed"] = String(seed)
+        if let packing { record.options["packing"] = packing.rawValue }
+        record.options["headroom"] = problem.headroom.description
+        let report = PlanReport(plan, record: record)
         do {
             try report.write(to: out)
         } catch {
@@ -84,18 +92,21 @@ struct PlanCommand: ParsableCommand {
         for note in outcome.notes { Terminal.note(note.message) }
 
         let summary = report.summary
-        let bound = "lower bound \(summary.lowerBound), \(summary.lowerBoundMethod)"
-        let quality = summary.gap.map { summary.status == "optimal" ? "optimal" : "\(summary.status), gap \(String(format: "%.1f", $0 * 100))%" }
-            ?? "\(summary.status), not every VM fits"
-        let of = summary.hostsAvailable > 0 ? " of \(summary.hostsAvailable)" : ""
-        let objective = summary.objective == "cost" ? ", cheapest first" : ""
-        print("Placed \(summary.vmsPlaced) of \(summary.vms) VMs on \(summary.hostsUsed)\(of) hosts\(objective): \(quality) (\(bound)); \(summary.solver), \(String(format: "%.2f", summary.runTimeS)) s")
+        print(summary.headline)
         if !summary.buy.isEmpty {
             print("Buy: " + summary.buy.sorted { $0.key < $1.key }.map { "\($0.value) x \($0.key)" }.joined(separator: ", "))
         }
         if let cost = summary.cost { print("Cost of hosts used: \(Resource.number(cost))") }
-        if summary.migrations > 0 { print("Migrations from the current placement: \(summary.migrations)") }
-        print("Wrote placements.csv, hosts.csv, unplaced.csv, summary.json to \(out)")
+        if report.hasCurrentPlacement {
+            let order = report.migrationOrder
+            let parked = order.steps.count { $0.parking }
+            print("Migrations from the current placement: \(summary.migrations), in a safe one-at-a-time order in migrations.csv"
+                  + (parked > 0 ? " (\(parked) temporary parking moves break cycles)" : ""))
+            if !order.unsafe.isEmpty {
+                Terminal.note("no safe order exists for \(order.unsafe.count) migrations (\(order.unsafe.prefix(5).joined(separator: ", ")))): every host they could pass through is full; they are listed last in migrations.csv as unsafe")
+            }
+        }
+        print("Wrote placements.csv, hosts.csv, unplaced.csv, summary.json\(report.hasCurrentPlacement ? ", migrations.csv" : "") to \(out)")
         if summary.vmsUnplaced > 0 {
             print("\(summary.vmsUnplaced) VMs could not be placed; reasons in \((out as NSString).appendingPathComponent("unplaced.csv")):")
             for item in plan.unplaced.prefix(5) { print("  \(item.vm): \(item.reason)") }

@@ -6,6 +6,7 @@ struct ProfileCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "profile",
         abstract: "Turn performance traces into workload profiles.",
+        usage: "hostfit profile --traces <path> ... [<options>] --out <file>",
         discussion: """
         Writes one row per entity and resource: mean, p50, p90, p95, p99 and max; the
         trend (change of the daily mean per 30 days, Theil-Sen); a data confidence of 1 to
@@ -20,7 +21,7 @@ struct ProfileCommand: ParsableCommand {
         """
     )
 
-    @OptionGroup var traceOptions: TraceOptions
+    @OptionGroup var traceOptions: TraceReadOptions
 
     @Option(help: ArgumentHelp("VM inventory CSV: vcpus and memory_mb give percentages a capacity.", valueName: "file"))
     var vms: String?
@@ -30,13 +31,18 @@ struct ProfileCommand: ParsableCommand {
 
     func validate() throws {
         guard !traceOptions.traces.isEmpty else { throw ValidationError("give at least one --traces file or folder") }
-        guard traceOptions.profiles == nil else { throw ValidationError("profile reads --traces; --profiles is for plan and check") }
     }
 
     func run() throws {
         let clock = ContinuousClock(), start = clock.now
         let inventory = try vms.map { path in try reportingInputErrors { try VMInventoryFile.read(path) } } ?? []
         let set = try traceOptions.profiles(inventory: inventory)
+        guard !set.profiles.isEmpty else {
+            // An empty profiles file with exit 0 would pass a misread in silence.
+            let why = set.notes.isEmpty ? "the traces hold no CPU, memory, disk or network samples" : set.notes.joined(separator: "; ")
+            Terminal.error("no profiles: \(why); nothing written")
+            throw ExitCode(1)
+        }
         do {
             try AtomicFile.write(Data(ProfileReport.csv(set).utf8), to: out)
         } catch {

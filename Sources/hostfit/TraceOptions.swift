@@ -2,26 +2,9 @@ import ArgumentParser
 import Foundation
 import Hostfit
 
-/// The flags of commands that read performance traces.
+/// The flags of commands that plan on traces or profiles: reading them, and --sizing.
 struct TraceOptions: ParsableArguments {
-    @Option(name: .customLong("traces"), help: ArgumentHelp(
-        "Trace file or folder (repeatable; plain or gzip).",
-        discussion: "Formats are detected from the header: native long (timestamp,entity,metric,value), native wide (timestamp,entity,cpu_mhz,...), Bitbrains GWA-T-12, PlanetLab/CoMon, perfmon/typeperf and esxtop (PDH-CSV 4.0), sar (sadf -d), Azure v1 (vm_cpu_readings, vmtable), Alibaba 2018 (machine_usage, machine_meta).",
-        valueName: "path"))
-    var traces: [String] = []
-
-    @Option(help: ArgumentHelp("How profiles fold time (UTC).", valueName: "hour-of-day|hour-of-week"))
-    var buckets: BucketScheme = .hourOfWeek
-
-    @Option(help: ArgumentHelp("The percentile each time bucket keeps (and --sizing percentile plans on).", valueName: "pct"))
-    var percentile: Double = 95
-
-    @Option(name: .customLong("core-mhz"), help: ArgumentHelp(
-        "Clock of one core, to turn CPU percentages into MHz where a trace gives no capacity.", valueName: "MHz"))
-    var coreMHz: Double?
-
-    @Flag(help: "Treat any unreadable row in a trace as an error (exit 2) instead of counting and reporting it.")
-    var strict = false
+    @OptionGroup var read: TraceReadOptions
 
     @Option(help: ArgumentHelp("Profiles CSV written by `hostfit profile`, instead of --traces.", valueName: "file"))
     var profiles: String?
@@ -37,23 +20,80 @@ struct TraceOptions: ParsableArguments {
         if profiles != nil, let sizing, sizing != .profile {
             throw ValidationError("--profiles plans on the profiles; --sizing \(sizing.rawValue) needs --traces")
         }
-        guard percentile > 0, percentile <= 100 else { throw ValidationError("--percentile must be above 0 and at most 100") }
-        if let coreMHz, !(coreMHz > 0 && coreMHz.isFinite) { throw ValidationError("--core-mhz must be a positive number") }
+    }
+
+    /// The inputs and options of these flags, for summary.json.
+    func record(into record: inout RunRecord) {
+        for path in traces { record.add("traces", path) }
+        if let profiles { record.add("profiles", profiles) }
+        guard !traces.isEmpty || profiles != nil else { return }
+        record.options["sizing"] = (sizing ?? (profiles != nil ? .profile : .history)).rawValue
+        record.options["percentile"] = Resource.number(percentile)
+        record.options["buckets"] = buckets.rawValue
+        if let coreMHz { record.options["core-mhz"] = Resource.number(coreMHz) }
+    }
+
+    /// Fills what was not given on the command line from a run's record (`hostfit check`).
+    mutating func fill(from record: RunRecord) throws {
+        if traces.isEmpty && profiles == nil {
+            traces = record.paths("traces")
+            profiles = record.paths("profiles").first
+        }
+        if sizing == nil, let raw = record.options["sizing"] { sizing = DemandSizing(rawValue: raw) }
+        if percentileOption == nil { percentileOption = record.options["percentile"].flatMap(Double.init) }
+        if bucketsOption == nil { bucketsOption = record.options["buckets"].flatMap(BucketScheme.init(rawValue:)) }
+        if coreMHz == nil { coreMHz = record.options["core-mhz"].flatMap(Double.init) }
     }
 
     /// What the traces (or a profiles file) say each VM needs, per --sizing; nil without either.
     func demand(inventory: [VM]) throws -> TracedDemand? {
         if let profiles { return TracedDemand(profiles: try reportingInputErrors { try ProfileFile.read(profiles) }) }
         guard !traces.isEmpty else { return nil }
-        let show: (@Sendable (TraceProgress) -> Void)? = Terminal.isInteractive ? Self.showProgress : nil
+        let show: (@Sendable (TraceProgress) -> Void)? = Terminal.isInteractive ? TraceReadOptions.showProgress : nil
         let demand = try reportingInputErrors {
             try TracedDemand.read(traces, sizing: sizing ?? .history, percentile: percentile, scheme: buckets, coreMHz: coreMHz,
                                   inventory: inventory, progress: show)
         }
         Terminal.clearStatus()
-        if let quality = demand.quality { try report(quality) }
-        for note in demand.notes { Terminal.note(note) }
+        if let quality = demand.quality { try read.report(quality) }
         return demand
+    }
+
+    // The reading flags, as if they were this group's own.
+    var traces: [String] { get { read.traces } set { read.traces = newValue } }
+    var buckets: BucketScheme { read.buckets }
+    var percentile: Double { read.percentile }
+    var percentileOption: Double? { get { read.percentileOption } set { read.percentileOption = newValue } }
+    var bucketsOption: BucketScheme? { get { read.bucketsOption } set { read.bucketsOption = newValue } }
+    var coreMHz: Double? { get { read.coreMHz } set { read.coreMHz = newValue } }
+}
+
+/// The flags of every command that reads performance traces (profile, plan, check).
+struct TraceReadOptions: ParsableArguments {
+    @Option(name: .customLong("traces"), help: ArgumentHelp(
+        "Trace file or folder (repeatable; plain or gzip).",
+        discussion: "Formats are detected from the header: native long (timestamp,entity,metric,value), native wide (timestamp,entity,cpu_mhz,...), Bitbrains GWA-T-12, PlanetLab/CoMon, perfmon/typeperf and esxtop (PDH-CSV 4.0), sar (sadf -d), Azure v1 (vm_cpu_readings, vmtable), Alibaba 2018 (machine_usage, machine_meta).",
+        valueName: "path"))
+    var traces: [String] = []
+
+    @Option(name: .customLong("buckets"), help: ArgumentHelp("How profiles fold time (UTC; default hour-of-week).", valueName: "hour-of-day|hour-of-week"))
+    var bucketsOption: BucketScheme?
+    var buckets: BucketScheme { bucketsOption ?? .hourOfWeek }
+
+    @Option(name: .customLong("percentile"), help: ArgumentHelp("The percentile each time bucket keeps (default 95); plan and check with --sizing percentile plan on it.", valueName: "pct"))
+    var percentileOption: Double?
+    var percentile: Double { percentileOption ?? 95 }
+
+    @Option(name: .customLong("core-mhz"), help: ArgumentHelp(
+        "Clock of one core, to turn CPU percentages into MHz where a trace gives no capacity.", valueName: "MHz"))
+    var coreMHz: Double?
+
+    @Flag(help: "Treat any unreadable row in a trace as an error (exit 2) instead of counting and reporting it.")
+    var strict = false
+
+    func validate() throws {
+        guard percentile > 0, percentile <= 100 else { throw ValidationError("--percentile must be above 0 and at most 100") }
+        if let coreMHz, !(coreMHz > 0 && coreMHz.isFinite) { throw ValidationError("--core-mhz must be a positive number") }
     }
 
     /// Reads the traces, reports data quality on stderr, and builds profiles.
@@ -75,7 +115,7 @@ struct TraceOptions: ParsableArguments {
     }
 
     /// Bad rows never pass silently: counted per file, first examples shown.
-    private func report(_ read: TraceQuality) throws {
+    func report(_ read: TraceQuality) throws {
         for issues in read.issues where issues.badRows > 0 {
             if strict, let first = issues.firstError {
                 throw CLIFailure(code: 2, message: "\(first) (--strict: \(issues.badRows) unreadable rows in this file)")

@@ -13,7 +13,9 @@ struct CLITests {
 
     static let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("hostfit").path
 
-    func hostfit(_ arguments: String...) throws -> Run {
+    func hostfit(_ arguments: String...) throws -> Run { try hostfitArguments(arguments) }
+
+    func hostfitArguments(_ arguments: [String]) throws -> Run {
         let dir = Support.temporaryDirectory()
         let out = URL(fileURLWithPath: dir).appendingPathComponent("stdout"), err = URL(fileURLWithPath: dir).appendingPathComponent("stderr")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
@@ -59,6 +61,79 @@ struct CLITests {
         #expect(check.stdout.hasPrefix("Valid: 50 VMs"))
     }
 
+    /// summary.json records what shaped the plan, so the plan re-checks with one flag.
+    @Test func aPlanReChecksFromItsSummaryAlone() throws {
+        let out = Support.temporaryDirectory() + "/plan"
+        let plan = try hostfit("plan", "--hosts", hosts, "--vms", vms, "--traces", Support.sampleData + "/traces", "--sizing", "peak",
+                               "--headroom", "cpu=70", "--solver", "heuristic", "--out", out)
+        #expect(plan.code == 0, "\(plan.stderr)")
+        let summary = try JSONDecoder().decode(PlanSummary.self, from: Data(contentsOf: URL(fileURLWithPath: "\(out)/summary.json")))
+        #expect(summary.hostfitVersion == HostfitVersion.current)
+        #expect(summary.options["sizing"] == "peak" && summary.options["headroom"]?.contains("cpu=70") == true)
+        #expect(Set(summary.inputs.map(\.role)) == ["hosts", "vms", "traces"] && summary.inputs.allSatisfy { $0.bytes > 0 })
+        let check = try hostfit("check", "--plan", "\(out)/placements.csv")
+        #expect(check.code == 0, "\(check.stdout) \(check.stderr)")
+        #expect(check.stdout.hasPrefix("Valid: 50 VMs"))
+        #expect(check.stderr.contains("--sizing peak"))
+        // A flag given to check wins: at 30% CPU headroom the plan no longer fits.
+        let strict = try hostfit("check", "--plan", "\(out)/placements.csv", "--headroom", "cpu=30")
+        #expect(strict.code == 1)
+        let version = try hostfit("--version")
+        #expect(version.code == 0 && version.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == HostfitVersion.current)
+    }
+
+    @Test func rvtoolsExportsPlanAndReCheck() throws {
+        let rvtools = Support.sharedData + "/formats/rvtools"
+        guard FileManager.default.fileExists(atPath: rvtools) else {
+            print("skipped: ../shared/data/formats/rvtools is not beside this clone")
+            return
+        }
+        let out = Support.temporaryDirectory() + "/plan"
+        let plan = try hostfit("plan", "--hosts", rvtools + "/vHost.csv", "--vms", rvtools + "/vInfo.csv", "--solver", "heuristic", "--out", out)
+        #expect(plan.code == 0 || plan.code == 1, "\(plan.stderr)")
+        #expect(plan.stderr.contains("RVTools vInfo export") && plan.stderr.contains("is not in "))
+        #expect(FileManager.default.fileExists(atPath: out + "/migrations.csv"))
+        let placements = try CSVTable(contentsOf: out + "/placements.csv")
+        #expect(placements.header == ["vm", "host", "current_host", "moved"])
+        let check = try hostfit("check", "--plan", out + "/placements.csv")
+        #expect(check.stdout.hasPrefix("Valid:"), "\(check.stdout)")
+    }
+
+    @Test func profilingNothingExitsOneAndSaysWhy() throws {
+        let trace = Support.file("cpu.csv", "timestamp,entity,metric,value\n1700000000,a,cpu_pct,50\n1700000300,a,cpu_pct,60\n")
+        let out = Support.temporaryDirectory() + "/profiles.csv"
+        let run = try hostfit("profile", "--traces", trace, "--out", out)
+        #expect(run.code == 1)
+        #expect(run.stderr.contains("--core-mhz"))
+        #expect(!FileManager.default.fileExists(atPath: out))
+        let help = try hostfit("profile", "--help")
+        #expect(!help.stdout.contains("--sizing <") && !help.stdout.contains("--profiles <"))
+    }
+
+    /// GLPK's own terminal output never reaches the user: sized by allocation, SampleData's
+    /// assignment ILP once printed its simplex log and "Assertion failed: teta_lim >= 0.0".
+    @Test func glpkNeverTalksToTheUser() throws {
+        let out = Support.temporaryDirectory() + "/plan"
+        let run = try hostfit("plan", "--hosts", hosts, "--vms", vms, "--traces", Support.sampleData + "/traces", "--sizing", "allocation",
+                              "--solver", "ilp", "--time-limit", "5", "--out", out)
+        #expect(run.code == 1, "not every VM fits by allocation: \(run.stderr)")
+        let summary = try String(contentsOfFile: out + "/summary.json", encoding: .utf8)
+        for text in [run.stdout, run.stderr, summary] {
+            for word in ["Assertion", "spxprim", "basis matrix", "GLPK Simplex", "Error:"] { #expect(!text.contains(word), "\(word)") }
+        }
+        #expect(run.stdout.contains("Placed 4"), "scaled, the ILP places most VMs: \(run.stdout)")
+    }
+
+    /// Help wraps once, at 80 columns: no line of any command's help runs past it.
+    @Test func helpFitsEightyColumns() throws {
+        for command in [[], ["plan"], ["check"], ["profile"]] {
+            let help = try hostfitArguments(command + ["--help"])
+            #expect(help.code == 0)
+            let long = help.stdout.split(separator: "\n").filter { $0.count > 80 }
+            #expect(long.isEmpty, "\(command): \(long)")
+        }
+    }
+
     @Test func checkRejectsAHandBrokenPlan() throws {
         let out = Support.temporaryDirectory()
         #expect(try hostfit("plan", "--hosts", hosts, "--vms", vms, "--out", out).code == 0)
@@ -91,7 +166,7 @@ struct CLITests {
         let unplaced = try String(contentsOfFile: "\(out)/unplaced.csv", encoding: .utf8)
         #expect(unplaced == #"""
             vm,reason
-            whale,"needs 64 GB memory, the largest host offers 7.2 GB memory (90% of 8 GB memory)"
+            whale,"needs 64 GB memory, the largest host offers 7.2 GB memory (90% of 8 GB memory) (0/1 hosts fit: 1 memory)"
 
             """#)
         #expect(run.stdout.contains("whale: needs 64 GB memory"))

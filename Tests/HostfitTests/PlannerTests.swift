@@ -37,7 +37,7 @@ struct PlannerTests {
         let outcome = Planner.plan(problem)
         let plan = try ValidatedPlan(outcome, for: problem)
         #expect(plan.unplaced.map(\.vm) == ["huge"])
-        #expect(plan.unplaced.first?.reason == "needs 391 GB memory, the largest host offers 57.6 GB memory (90% of 64 GB memory)")
+        #expect(plan.unplaced.first?.reason == "needs 391 GB memory, the largest host offers 57.6 GB memory (90% of 64 GB memory) (0/3 hosts fit: 2 memory, 1 failed)")
         // v1 and v2 need a GPU: only 'big' has them (the failed host's do not count).
         #expect(outcome.assignment.hostOf[0] == 0 && outcome.assignment.hostOf[1] == 0)
         #expect(!outcome.assignment.hostOf.contains(2), "nothing lands on the failed host")
@@ -48,7 +48,7 @@ struct PlannerTests {
         let outcome = Planner.plan(problem)
         let plan = try ValidatedPlan(outcome, for: problem)
         #expect(plan.unplaced.count == 1)
-        #expect(plan.unplaced.first?.reason == "needs 70 MB memory, the most free on any host is 30 MB memory on 'b1'")
+        #expect(plan.unplaced.first?.reason == "needs 70 MB memory, the most free on any host is 30 MB memory on 'b1' (0/2 hosts fit: 2 memory)")
     }
 
     /// Random mixed instances: every plan from every solver passes the validator, and the

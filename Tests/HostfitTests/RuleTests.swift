@@ -101,9 +101,9 @@ struct RuleTests {
         let (_, plan) = try plan(hosts, vms)
         var reasons: [String: String] = [:]
         for item in plan.unplaced { reasons[item.vm] = item.reason }
-        #expect(reasons["needs-gpu"] == "[requires] requires tag 'gpu', which no host has")
+        #expect(reasons["needs-gpu"] == "[requires] requires tag 'gpu', which no host has (0/3 hosts fit: 2 tag gpu, 1 failed)")
         #expect(reasons["a"]?.hasPrefix("[affinity]") == true && reasons["b"]?.hasPrefix("[affinity]") == true)
-        #expect(reasons["stuck"] == "[pinned] pinned to 'dead', which is failed")
+        #expect(reasons["stuck"] == "[pinned] pinned to 'dead', which is failed (0/3 hosts fit: 2 pinned, 1 failed)")
         #expect(hostOf(plan, "fine") != nil)
     }
 

@@ -4,7 +4,9 @@ import Foundation
 ///
 /// RFC 4180 quoting (separators, quotes and line breaks inside quoted fields), a UTF-8
 /// byte-order mark, and LF, CRLF or CR-only line ends. Blank lines are skipped. Header
-/// names are matched without regard to case or surrounding blanks.
+/// names are matched without regard to case or surrounding blanks. The separator is sniffed
+/// from the header: `,`, `;` (Excel in most of Europe, where numbers then take a decimal
+/// comma) or a tab.
 public struct CSVTable: Sendable {
     public struct Record: Sendable {
         public var line: Int
@@ -16,7 +18,20 @@ public struct CSVTable: Sendable {
     /// Lowercased, trimmed.
     public let header: [String]
     public let records: [Record]
+    /// The separator found in the header line.
+    public let separator: Character
+    /// Numbers may use a decimal comma (`1,5`): the separator is `;`.
+    public let decimalComma: Bool
     private let index: [String: Int]
+
+    /// What was detected, for a note ("separated by ';', decimal commas"); nil for plain commas.
+    public var detectedDialect: String? {
+        switch separator {
+        case ";": "separated by ';', numbers with decimal commas accepted"
+        case "\t": "separated by tabs"
+        default: nil
+        }
+    }
 
     public init(contentsOf path: String, displayName: String? = nil) throws(InputError) {
         let name = displayName ?? path
@@ -36,7 +51,10 @@ public struct CSVTable: Sendable {
         if let bad = Self.firstInvalidUTF8Line(bytes) {
             throw InputError(file: file, line: bad, "is not UTF-8 text (save it as UTF-8 CSV)")
         }
-        var records = Self.parse(bytes)
+        let separator = Self.sniffSeparator(bytes)
+        self.separator = Character(UnicodeScalar(separator))
+        self.decimalComma = separator == 0x3B
+        var records = Self.parse(bytes, separator: separator)
         guard !records.isEmpty else {
             throw InputError(file: file, "is empty: expected a header line naming the columns")
         }
@@ -84,8 +102,24 @@ public struct CSVTable: Sendable {
         return line
     }
 
-    private static func parse(_ bytes: [UInt8]) -> [Record] {
-        let quote: UInt8 = 0x22, comma: UInt8 = 0x2C, lf: UInt8 = 0x0A, cr: UInt8 = 0x0D
+    /// The most frequent of `,` `;` and tab outside quotes on the first non-blank line
+    /// (a comma on ties: a one-column file has none of them).
+    static func sniffSeparator(_ bytes: [UInt8]) -> UInt8 {
+        var counts: [UInt8: Int] = [0x2C: 0, 0x3B: 0, 0x09: 0]
+        var quoted = false, seen = false
+        for b in bytes {
+            if b == 0x22 { quoted.toggle(); continue }
+            if quoted { continue }
+            if b == 0x0A || b == 0x0D { if seen { break } else { continue } }
+            seen = true
+            if counts[b] != nil { counts[b]! += 1 }
+        }
+        let best = [UInt8(0x2C), 0x3B, 0x09].max { counts[$0]! < counts[$1]! }!
+        return counts[best]! > counts[0x2C]! ? best : 0x2C
+    }
+
+    private static func parse(_ bytes: [UInt8], separator comma: UInt8) -> [Record] {
+        let quote: UInt8 = 0x22, lf: UInt8 = 0x0A, cr: UInt8 = 0x0D
         var records: [Record] = []
         var fields: [String] = []
         var field: [UInt8] = []
@@ -174,7 +208,11 @@ public struct CSVRow {
 
     public func number(at i: Int, named column: String, minimum: Double = 0, exclusive: Bool = false) throws(InputError) -> Double? {
         guard let raw = text(at: i) else { return nil }
-        guard let value = Double(raw) else { throw error("\(column) '\(raw)' is not a number") }
+        guard let value = table.parseNumber(raw) else {
+            let hint = !table.decimalComma && raw.contains(",") && Double(raw.replacingOccurrences(of: ",", with: ".")) != nil
+                ? " (a decimal comma? then separate the columns with ';')" : ""
+            throw error("\(column) '\(raw)' is not a number\(hint)")
+        }
         guard value.isFinite else { throw error("\(column) '\(raw)' is not a finite number") }
         if exclusive ? value <= minimum : value < minimum {
             throw error("\(column) is \(raw), must be \(exclusive ? "above" : "at least") \(Resource.number(minimum))")
@@ -190,7 +228,7 @@ public struct CSVRow {
     /// A whole number, at least `minimum`; nil when the cell is empty.
     public func integer(_ column: String, minimum: Int = 0) throws(InputError) -> Int? {
         guard let raw = text(column) else { return nil }
-        guard let value = Int(raw) ?? Double(raw).flatMap({ $0 == $0.rounded() && abs($0) < 1e15 ? Int($0) : nil }) else {
+        guard let value = Int(raw) ?? table.parseNumber(raw).flatMap({ $0 == $0.rounded() && abs($0) < 1e15 ? Int($0) : nil }) else {
             throw error("\(column) '\(raw)' is not a whole number")
         }
         guard value >= minimum else { throw error("\(column) is \(raw), must be at least \(minimum)") }
@@ -205,6 +243,32 @@ public struct CSVRow {
 }
 
 extension CSVTable {
+    /// What a reader should say about this file: its separator when not a comma, and each
+    /// column it does not read, with the column it probably meant.
+    public func readingNotes(known: [String], prefixes: [String] = []) -> [String] {
+        var notes: [String] = []
+        if let dialect = detectedDialect { notes.append("\(file): \(dialect)") }
+        let unknown = header.filter { name in !name.isEmpty && !known.contains(name) && !prefixes.contains { name.hasPrefix($0) } }
+        for name in unknown {
+            if let guess = NameSuggestion.closest(to: name, among: known) {
+                notes.append("\(file):\(headerLine): column '\(name)' is not read (did you mean '\(guess)'?)")
+            }
+        }
+        let plain = unknown.filter { NameSuggestion.closest(to: $0, among: known) == nil }
+        if !plain.isEmpty { notes.append("\(file):\(headerLine): columns not read: \(plain.joined(separator: ", "))") }
+        return notes
+    }
+
+    /// A number as this file writes them: with `;` as separator, `1,5` and `1.234,5` too.
+    func parseNumber(_ raw: String) -> Double? {
+        if let value = Double(raw) { return value }
+        guard decimalComma, raw.contains(",") else { return nil }
+        // "1.234,5": a dot before the comma groups thousands.
+        var text = raw
+        if let comma = text.lastIndex(of: ","), text[..<comma].contains(".") { text = text.replacingOccurrences(of: ".", with: "") }
+        return Double(text.replacingOccurrences(of: ",", with: "."))
+    }
+
     /// Every record as a row, after checking it has no more fields than the header.
     public func rows() throws(InputError) -> [CSVRow] {
         var rows: [CSVRow] = []

@@ -6,16 +6,28 @@
 public enum HostInventoryFile {
     public static let requiredColumns = ["host", "cpu_cores", "cpu_mhz", "memory_mb"]
 
-    public static func read(_ path: String) throws(InputError) -> [VMHost] {
-        try parse(CSVTable(contentsOf: path))
+    /// Every column hosts.csv reads (and `res_NAME`).
+    public static let knownColumns = ["host", "cluster", "model", "cpu_cores", "cpu_mhz", "memory_mb", "disk_iops", "net_mbps", "cost",
+                                      "power_idle_w", "power_max_w", "tags", "max_vms", "state", "power_curve"]
+
+    public static func read(_ path: String) throws(InputError) -> [VMHost] { try load(path).items }
+
+    /// The hosts with what the user should be told: hosts.csv, or an RVTools vHost export
+    /// (detected from the header), with its separator, unknown columns and implausible units.
+    public static func load(_ path: String) throws(InputError) -> InputRead<VMHost> {
+        let table = try CSVTable(contentsOf: path)
+        if RVToolsFile.isHostTab(table) { return try RVToolsFile.hosts(table) }
+        return try parse(table)
     }
 
     /// A host model catalog: the same columns with `model` as the key and `cost` required.
-    public static func readCatalog(_ path: String) throws(InputError) -> [VMHost] {
+    public static func readCatalog(_ path: String) throws(InputError) -> [VMHost] { try loadCatalog(path).items }
+
+    public static func loadCatalog(_ path: String) throws(InputError) -> InputRead<VMHost> {
         try parse(CSVTable(contentsOf: path), catalog: true)
     }
 
-    public static func parse(_ table: CSVTable, catalog: Bool = false) throws(InputError) -> [VMHost] {
+    public static func parse(_ table: CSVTable, catalog: Bool = false) throws(InputError) -> InputRead<VMHost> {
         let key = catalog ? "model" : "host"
         try table.requireColumns(catalog ? ["model", "cpu_cores", "cpu_mhz", "memory_mb", "cost"] : requiredColumns)
         let counted = table.columns(withPrefix: "res_")
@@ -66,12 +78,30 @@ public enum HostInventoryFile {
             host.powerCurve = curve
             hosts.append(host)
         }
+        var notes = table.readingNotes(known: knownColumns, prefixes: ["res_"])
+        notes += plausibility(hosts, lines: firstLine, file: table.file)
         if catalog, let free = hosts.first(where: { ($0.cost ?? 0) <= 0 }) {
             throw InputError(file: table.file, line: firstLine[free.id], "model '\(free.id)' needs a cost above 0: the catalog is what can be bought")
         }
         guard !hosts.isEmpty else {
             throw InputError(file: table.file, line: table.headerLine, "no \(catalog ? "models" : "hosts"): the file has a header and nothing else")
         }
-        return hosts
+        return InputRead(items: hosts, format: catalog ? "host model catalog" : "hosts.csv", lines: firstLine, notes: notes)
+    }
+
+    /// Values that parse but look like the wrong unit: a per-core clock that is a host's
+    /// total, memory given in GB.
+    static func plausibility(_ hosts: [VMHost], lines: [String: Int], file: String) -> [String] {
+        var notes: [String] = []
+        for host in hosts {
+            let at = "\(file):\(lines[host.id] ?? 0)"
+            if host.cpuMHzPerCore > 10_000 {
+                notes.append("\(at): host '\(host.id)' has cpu_mhz \(Resource.number(host.cpuMHzPerCore)) per core: that looks like the host's total (\(Resource.number(host.cpuMHzPerCore / Double(host.cpuCores))) MHz per core?); cpu_mhz is per core")
+            }
+            if let memory = host.capacity[.memory], memory < 4096 {
+                notes.append("\(at): host '\(host.id)' has memory_mb \(Resource.number(memory)): that looks like GB (\(Resource.number(memory * 1024)) MB?); memory_mb is in MB")
+            }
+        }
+        return notes
     }
 }

@@ -6,11 +6,23 @@
 public enum VMInventoryFile {
     public static let requiredColumns = ["vm", "vcpus", "memory_mb"]
 
-    public static func read(_ path: String) throws(InputError) -> [VM] {
-        try parse(CSVTable(contentsOf: path))
+    /// Every column vms.csv reads (and `res_NAME`).
+    public static let knownColumns = ["vm", "vcpus", "memory_mb", "host", "cluster", "requires", "affinity", "anti_affinity", "pinned",
+                                      "cpu_mhz", "memory_used_mb", "disk_iops", "net_mbps", "cost_center"]
+
+    public static func read(_ path: String, includePoweredOff: Bool = false) throws(InputError) -> [VM] {
+        try load(path, includePoweredOff: includePoweredOff).items
     }
 
-    public static func parse(_ table: CSVTable) throws(InputError) -> [VM] {
+    /// The VMs with what the user should be told: vms.csv, or an RVTools vInfo export
+    /// (detected from the header; powered-off VMs and templates left out unless asked).
+    public static func load(_ path: String, includePoweredOff: Bool = false) throws(InputError) -> InputRead<VM> {
+        let table = try CSVTable(contentsOf: path)
+        if RVToolsFile.isVMTab(table) { return try RVToolsFile.vms(table, includePoweredOff: includePoweredOff) }
+        return try parse(table)
+    }
+
+    public static func parse(_ table: CSVTable) throws(InputError) -> InputRead<VM> {
         try table.requireColumns(requiredColumns)
         let counted = table.columns(withPrefix: "res_")
         var vms: [VM] = []
@@ -47,6 +59,6 @@ public enum VMInventoryFile {
         guard !vms.isEmpty else {
             throw InputError(file: table.file, line: table.headerLine, "no VMs: the file has a header and nothing else")
         }
-        return vms
+        return InputRead(items: vms, format: "vms.csv", lines: firstLine, notes: table.readingNotes(known: knownColumns, prefixes: ["res_"]))
     }
 }

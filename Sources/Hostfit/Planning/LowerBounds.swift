@@ -17,6 +17,8 @@ public struct LowerBound: Sendable, Equatable {
     public var method: Method
     /// The resource that binds, for the volume and L2 bounds.
     public var resource: Resource?
+    /// Hosts added for N+k (`--reserve k`), included in `hosts`.
+    public var reserve = 0
 
     public init(hosts: Int, method: Method, resource: Resource? = nil) {
         self.hosts = hosts
@@ -24,8 +26,10 @@ public struct LowerBound: Sendable, Equatable {
         self.resource = resource
     }
 
-    /// As summary.json says it: "volume (cpu)".
-    public var description: String { method.rawValue + (resource.map { " (\($0.name))" } ?? "") }
+    /// As summary.json says it: "volume (cpu)", "volume (cpu) + 1 for N+1".
+    public var description: String {
+        method.rawValue + (resource.map { " (\($0.name))" } ?? "") + (reserve > 0 ? " + \(reserve) for N+\(reserve)" : "")
+    }
 }
 
 /// Lower bounds on the number of hosts any valid plan needs for a set of VMs.
@@ -62,6 +66,12 @@ public enum LowerBounds {
                 let l2 = martelloTothL2(sizes, capacity: largest)
                 if l2 > best.hosts { best = LowerBound(hosts: l2, method: .martelloTothL2, resource: resource) }
             }
+        }
+        // N+k: the hosts left after a cluster loses its k largest must still hold the demand,
+        // so they number at least the bound, and the plan k more (in each cluster it uses).
+        if problem.settings.reserve > 0 && !vms.isEmpty {
+            best.hosts += problem.settings.reserve
+            best.reserve = problem.settings.reserve
         }
         return best
     }

@@ -15,10 +15,17 @@ extension PlacementProblem {
     /// The one way to build a problem from an inventory and what traces say: the CLI and
     /// embedders alike. `vms` nil (or empty, with traces) plans every traced entity as a VM.
     /// Without `demand`, each VM's static demand (measured columns, else allocation) counts.
+    /// `inputNotes` (what reading the files found) lead the problem's notes.
     public init(hosts: [VMHost], catalog: [VMHost] = [], vms: [VM]?, demand: TracedDemand? = nil,
-                headroom: Headroom = Headroom(), rules: PlacementRules = PlacementRules()) throws(PlanningInputError) {
+                headroom: Headroom = Headroom(), rules: PlacementRules = PlacementRules(), inputNotes: [String] = []) throws(PlanningInputError) {
         guard !hosts.isEmpty || !catalog.isEmpty else {
             throw PlanningInputError("give --hosts, --models or both: there is nowhere to place VMs")
+        }
+        // A headroom for a resource nothing has is a typo ("cpus=80"), never a silent no-op.
+        let declared = Set((hosts + catalog).flatMap(\.capacity.keys) + (vms ?? []).flatMap(\.measured.keys))
+        let names = (Resource.standard + declared.sorted()).map(\.name)
+        for resource in headroom.percent.keys.sorted() where resource.isCounted && !declared.contains(resource) {
+            throw PlanningInputError("--headroom: '\(resource.name)' is not a resource here\(NameSuggestion.hint(for: resource.name, among: names)); resources: \(Array(Set(names)).sorted().joined(separator: ", "))")
         }
         let mhzPerCore = Self.mhzPerCore(hosts: hosts, catalog: catalog)
         var list = vms ?? []
@@ -26,13 +33,51 @@ extension PlacementProblem {
         guard !list.isEmpty else {
             throw PlanningInputError("give --vms, --traces or --profiles: there is nothing to place")
         }
-        let inventory = Inventory(hosts: hosts, vms: list, catalog: catalog)
-        guard let demand else {
-            self.init(inventory: inventory, headroom: headroom, rules: rules, buckets: 1, traced: nil) { _, _ in nil }
-            return
+        // No CPU use known at all (an RVTools vInfo, a vms.csv of allocations): counting each
+        // vCPU as a busy core plans for every VM flat out at once, which no estate does. Plan
+        // allocations instead, vCPUs against cores at today's ratio, as sizing "as on premises"
+        // does (Azure Migrate); --vcpu-ratio sets another.
+        var rules = rules
+        var sizingNotes: [String] = []
+        let cpuMeasured = list.contains { $0.measured[.cpu] != nil } || (demand?.measuredResources.contains(.cpu) ?? false)
+        if !cpuMeasured, rules.vcpusPerCore == nil {
+            let today = Self.currentVCPURatio(vms: list, hosts: hosts)
+            let ratio = max(4, today.map { ($0 * 10).rounded(.up) / 10 } ?? 4)
+            rules.vcpusPerCore = ratio
+            for k in list.indices { list[k].measured[.cpu] = 0 }
+            sizingNotes.append("no VM states CPU use (cpu_mhz or a trace): CPU is planned as allocated vCPUs, at most \(Resource.number(ratio)) per core"
+                               + (ratio > 4 ? " (today's ratio)" : " (4:1, a usual ratio for general workloads)") + "; --vcpu-ratio sets another, traces give a time-aware plan")
         }
-        self.init(inventory: inventory, headroom: headroom, rules: rules, buckets: demand.buckets, traced: demand.traced) { vm, resource in
-            demand.demand(of: vm, resource, mhzPerCore: mhzPerCore)
+        let inventory = Inventory(hosts: hosts, vms: list, catalog: catalog)
+        if let demand {
+            self.init(inventory: inventory, headroom: headroom, rules: rules, buckets: demand.buckets, traced: demand.traced) { vm, resource in
+                demand.demand(of: vm, resource, mhzPerCore: mhzPerCore)
+            }
+            let missing = unmeasured(demand)
+            notes = inputNotes + sizingNotes + demand.notes + missing + notes
+        } else {
+            self.init(inventory: inventory, headroom: headroom, rules: rules, buckets: 1, traced: nil) { _, _ in nil }
+            notes = inputNotes + sizingNotes + notes
+        }
+    }
+
+    /// vCPUs per core of the hosts that run VMs today, from the VMs' current hosts; nil
+    /// unless at least 80% of the VMs run on a known host (a ratio of a few is no estate's).
+    static func currentVCPURatio(vms: [VM], hosts: [VMHost]) -> Double? {
+        let byID = Dictionary(hosts.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var vcpus = 0, placed = 0, used = Set<String>()
+        for vm in vms { if let h = vm.currentHost, byID[h] != nil { vcpus += vm.vcpus; placed += 1; used.insert(h) } }
+        let cores = used.reduce(0) { $0 + byID[$1]!.cpuCores }
+        guard Double(placed) >= 0.8 * Double(vms.count), cores > 0, vcpus > 0 else { return nil }
+        return Double(vcpus) / Double(cores)
+    }
+
+    /// Resources the traces measure for no VM (memory on PlanetLab): planned on allocations.
+    private mutating func unmeasured(_ demand: TracedDemand) -> [String] {
+        let measured = demand.measuredResources
+        unmeasuredResources = [Resource.cpu, .memory].filter { resources.contains($0) && !measured.contains($0) }
+        return unmeasuredResources.map {
+            "no trace measures \($0.name) for any VM: \($0 == .memory ? "each VM's allocated memory_mb" : "each vCPU as a busy core") is planned instead"
         }
     }
 }

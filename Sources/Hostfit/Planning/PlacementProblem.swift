@@ -19,7 +19,9 @@ public struct PlacementProblem: Sendable {
     /// How CPU was counted for VMs without a measured `cpu_mhz`: each vCPU as a busy core of this clock.
     public let mhzPerVCPU: Double
     /// Things the user should know about how the inputs were read (never silent drops).
-    public let notes: [String]
+    public internal(set) var notes: [String]
+    /// Resources that traces measure for no VM (memory on PlanetLab): planned on allocations.
+    public internal(set) var unmeasuredResources: [Resource] = []
     package let hostIndex: [String: Int]
     package let vmIndex: [String: Int]
     /// Tags, clusters, pinning, groups, N+k: compiled once for every solver and the validator.

@@ -8,7 +8,49 @@ public enum UnplacedReason {
         var loads = HostLoads(problem)
         for (vm, h) in assignment.hostOf.enumerated() where h >= 0 { loads.add(vm, to: h) }
         loads.hostOf = assignment.hostOf
-        return unplaced.map { (problem.vms[$0].id, explain($0, in: problem, loads: loads)) }
+        return unplaced.map { v in
+            let tally = causes(v, in: problem, loads: loads)
+            return (problem.vms[v].id, explain(v, in: problem, loads: loads) + " (" + summary(tally, hosts: problem.hostCount) + ")")
+        }
+    }
+
+    /// Why each host cannot take the VM, counted per cause as Kubernetes' scheduler says it
+    /// ("0/7 nodes are available: 4 Insufficient cpu, 1 node(s) had taint..."): every
+    /// resource that does not fit counts, as does each rule. Keys: a resource name, a host
+    /// state, "tag NAME", "cluster", "pinned", "max_vms", "anti-affinity GROUP".
+    public static func causes(_ v: Int, in problem: PlacementProblem, loads: HostLoads) -> [String: Int] {
+        var tally: [String: Int] = [:]
+        let vm = problem.vms[v], rules = problem.rules
+        let R = problem.resourceCount, B = problem.buckets
+        for h in 0..<problem.hostCount where !problem.isPurchasable(h) || problem.hosts[h].state == .active {
+            let host = problem.hosts[h]
+            if host.state != .active { tally[host.state.rawValue, default: 0] += 1; continue }
+            if host.maxVMs == 0 { tally["max_vms 0", default: 0] += 1; continue }
+            var blocked = false
+            if let tag = vm.requires.subtracting(host.tags).sorted().first { tally["tag \(tag)", default: 0] += 1; blocked = true }
+            if let cluster = vm.cluster, !cluster.isEmpty, cluster != host.cluster { tally["cluster", default: 0] += 1; blocked = true }
+            if vm.pinned, vm.currentHost != host.id { tally["pinned", default: 0] += 1; blocked = true }
+            if blocked { continue }
+            if let limit = host.maxVMs, loads.count[h] >= limit { tally["max_vms", default: 0] += 1; continue }
+            if let g = rules.antiAffinityOf[v].first(where: { g in rules.antiAffinityGroups[g].vms.contains { $0 != v && loads.hostOf.indices.contains($0) && loads.hostOf[$0] == h } }) {
+                tally["anti-affinity \(rules.antiAffinityGroups[g].name)", default: 0] += 1
+                continue
+            }
+            for r in 0..<R {
+                let cap = problem.capacity(h, r) * (1 + 1e-12)
+                guard cap.isFinite else { continue }
+                if (0..<B).contains(where: { b in loads.load(h, r, b) + problem.demand(v, r, b) > cap }) {
+                    tally[problem.resources[r].name, default: 0] += 1
+                }
+            }
+        }
+        return tally
+    }
+
+    /// "0/7 hosts fit: 4 cpu, 2 memory, 1 maintenance", most common first.
+    public static func summary(_ tally: [String: Int], hosts: Int, fitting: Int = 0) -> String {
+        let parts = tally.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { "\($0.value) \($0.key)" }
+        return "\(fitting)/\(hosts) hosts fit" + (parts.isEmpty ? "" : ": " + parts.joined(separator: ", "))
     }
 
     static func explain(_ v: Int, in problem: PlacementProblem, loads: HostLoads) -> String {
@@ -21,20 +63,22 @@ public enum UnplacedReason {
         let R = problem.resourceCount
         // Too big for any host, even an empty one.
         if !active.contains(where: { problem.fitsEmpty(v, $0) }) {
-            for r in 0..<R {
+            // Every resource that no host can hold, each with the largest offer.
+            let short = (0..<R).compactMap { r -> String? in
                 let need = problem.peakDemand(v, r)
-                guard let h = active.max(by: { problem.capacity($0, r) < problem.capacity($1, r) }), need > problem.capacity(h, r) else { continue }
+                guard let h = active.max(by: { problem.capacity($0, r) < problem.capacity($1, r) }), need > problem.capacity(h, r) else { return nil }
                 return "needs \(problem.resources[r].format(need)), the largest host offers \(offer(problem, h, r, problem.capacity(h, r)))"
             }
-            return "no single host has room for all of it at once, even empty"
+            return short.isEmpty ? "no single host has room for all of it at once, even empty" : short.joined(separator: "; ")
         }
         // Fits an empty host, but every host that could take it is full.
-        for r in 0..<R {
+        let full = (0..<R).compactMap { r -> String? in
             let need = problem.peakDemand(v, r)
             let free = active.map { h in (h, problem.capacity(h, r) - loads.peak(h, r)) }
-            guard let best = free.max(by: { $0.1 < $1.1 }), best.1 < need else { continue }
+            guard let best = free.max(by: { $0.1 < $1.1 }), best.1 < need else { return nil }
             return "needs \(problem.resources[r].format(need)), the most free on any host is \(problem.resources[r].format(max(0, best.1))) on '\(problem.hosts[best.0].id)'"
         }
+        if !full.isEmpty { return full.joined(separator: "; ") }
         if let h = active.first(where: { h in problem.hosts[h].maxVMs.map { loads.count[h] >= $0 } ?? false }) {
             return "every host with room is at its max_vms (as '\(problem.hosts[h].id)')"
         }

@@ -59,6 +59,9 @@ public struct ValidatedPlan: Sendable {
 
     public var hostsUsed: Int { usage.count { $0.vms > 0 } }
 
+    /// The live migrations from the current placement in a safe one-at-a-time order.
+    public var migrationOrder: MigrationOrder { MigrationOrder(problem, plan: outcome.assignment) }
+
     /// Summed cost of the hosts used; nil when no host has a cost.
     public var cost: Double? {
         let used = usage.filter { $0.vms > 0 }.map { problem.hosts[$0.host].cost }

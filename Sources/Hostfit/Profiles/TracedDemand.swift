@@ -76,6 +76,14 @@ public struct TracedDemand: Sendable {
         }
     }
 
+    /// The resources some VM's trace measures.
+    public var measuredResources: Set<Resource> {
+        switch source {
+        case .history(let history): Set(history.series.values.flatMap(\.keys))
+        case .profiles(let set): Set(set.profiles.flatMap { $0.resources.map(\.resource) })
+        }
+    }
+
     /// For a study without a VM inventory: every traced entity as a VM, its allocation from
     /// the trace where the format has it, else one vCPU per busy core of `mhzPerCore`.
     public func vms(mhzPerCore: Double) -> [VM] {

@@ -4,24 +4,58 @@ import Foundation
 /// summary.json, made from a validated plan only.
 public struct PlanReport {
     public let plan: ValidatedPlan
+    /// Version, inputs and options, for summary.json (and `hostfit check` from it).
+    public let record: RunRecord
+    /// Computed once: the report's CSV and the headline both use it.
+    public let migrationOrder: MigrationOrder
 
-    public init(_ plan: ValidatedPlan) {
+    public init(_ plan: ValidatedPlan, record: RunRecord = RunRecord()) {
         self.plan = plan
+        self.record = record
+        self.migrationOrder = plan.migrationOrder
     }
 
     public func write(to directory: String) throws {
-        try AtomicFile.writeAll([
+        var files = [
             ("placements.csv", placementsCSV()),
             ("hosts.csv", hostsCSV()),
             ("unplaced.csv", unplacedCSV()),
             ("summary.json", summaryJSON()),
-        ], into: directory)
+        ]
+        if let migrations = migrationsCSV() { files.append(("migrations.csv", migrations)) }
+        try AtomicFile.writeAll(files, into: directory)
     }
 
-    /// `vm,host`, one row per placed VM.
+    /// Whether the inventory says where VMs run today.
+    public var hasCurrentPlacement: Bool { plan.problem.vms.contains { $0.currentHost != nil } }
+
+    /// `vm,host`, one row per placed VM; with a current placement, `current_host,moved` too.
     public func placementsCSV() -> String {
-        var csv = CSVWriter(header: ["vm", "host"])
-        for entry in plan.placement.entries { csv.append([entry.vm, entry.host]) }
+        guard hasCurrentPlacement else {
+            var csv = CSVWriter(header: ["vm", "host"])
+            for entry in plan.placement.entries { csv.append([entry.vm, entry.host]) }
+            return csv.text
+        }
+        var csv = CSVWriter(header: ["vm", "host", "current_host", "moved"])
+        let problem = plan.problem
+        for entry in plan.placement.entries {
+            let current = problem.vm(named: entry.vm).flatMap { problem.vms[$0].currentHost }
+            csv.append([entry.vm, entry.host, current ?? "", current.map { $0 == entry.host ? "no" : "yes" } ?? "new"])
+        }
+        return csv.text
+    }
+
+    /// `step,vm,from,to,kind`: the migrations in a safe one-at-a-time order (`MigrationOrder`);
+    /// kind is `migrate`, `park` (a temporary move that breaks a cycle) or `unsafe` (no safe
+    /// place in the order). nil without a current placement.
+    public func migrationsCSV() -> String? {
+        guard hasCurrentPlacement else { return nil }
+        var csv = CSVWriter(header: ["step", "vm", "from", "to", "kind"])
+        let order = migrationOrder
+        let unsafe = Set(order.unsafe)
+        for step in order.steps {
+            csv.append([String(step.step), step.vm, step.from, step.to, step.parking ? "park" : unsafe.contains(step.vm) ? "unsafe" : "migrate"])
+        }
         return csv.text
     }
 
@@ -54,27 +88,24 @@ public struct PlanReport {
 
     public var summary: PlanSummary {
         let outcome = plan.outcome, problem = plan.problem
+        let available = (0..<problem.hostCount).count { problem.acceptsVMs($0) && !problem.purchasable.contains($0) }
+        let headroom = Dictionary(uniqueKeysWithValues: problem.resources.map { ($0.name, problem.headroom.fraction(for: $0) * 100) })
+        let fitNoHost = (0..<problem.vmCount).count { v in !(0..<problem.hostCount).contains { problem.fitsEmpty(v, $0) } }
+        let bought = plan.usage.filter { $0.vms > 0 && problem.purchasable.contains($0.host) }
+        let buy: [String: Int] = Dictionary(grouping: bought, by: { problem.hosts[$0.host].model }).mapValues(\.count)
+        let gap: Double? = outcome.gap.map { ($0 * 10_000).rounded() / 10_000 }
+        let notes: [String] = problem.notes + outcome.notes.map(\.message)
         return PlanSummary(
-            hostsUsed: plan.hostsUsed,
-            hostsAvailable: (0..<problem.hostCount).count { problem.acceptsVMs($0) && !problem.purchasable.contains($0) },
-            lowerBound: outcome.lowerBound.hosts,
-            lowerBoundMethod: outcome.lowerBound.description,
-            solver: outcome.solver,
-            status: outcome.status.rawValue,
-            gap: outcome.gap.map { ($0 * 10_000).rounded() / 10_000 },
-            cost: plan.cost,
-            powerW: plan.watts.map { $0.rounded() },
-            migrations: plan.migrations,
-            runTimeS: (outcome.seconds * 1000).rounded() / 1000,
-            vms: problem.vmCount,
-            vmsPlaced: outcome.assignment.placedCount,
-            vmsUnplaced: outcome.assignment.unplacedCount,
-            resources: problem.resources.map(\.name),
-            headroomPct: Dictionary(uniqueKeysWithValues: problem.resources.map { ($0.name, problem.headroom.fraction(for: $0) * 100) }),
-            notes: problem.notes + outcome.notes.map(\.message),
-            objective: problem.objective.rawValue,
-            buy: Dictionary(grouping: plan.usage.filter { $0.vms > 0 && problem.purchasable.contains($0.host) }, by: { problem.hosts[$0.host].model })
-                .mapValues(\.count))
+            hostsUsed: plan.hostsUsed, hostsAvailable: available,
+            lowerBound: outcome.lowerBound.hosts, lowerBoundMethod: outcome.lowerBound.description,
+            solver: outcome.solver, status: outcome.status.rawValue, gap: gap, cost: plan.cost,
+            powerW: plan.watts.map { $0.rounded() }, migrations: plan.migrations,
+            runTimeS: (outcome.seconds * 1000).rounded() / 1000, vms: problem.vmCount,
+            vmsPlaced: outcome.assignment.placedCount, vmsUnplaced: outcome.assignment.unplacedCount,
+            resources: problem.resources.map(\.name), headroomPct: headroom, notes: notes,
+            objective: problem.objective.rawValue, unmeasuredResources: problem.unmeasuredResources.map(\.name),
+            vmsFitNoHost: fitNoHost, buy: buy,
+            hostfitVersion: record.version, inputs: record.inputs, options: record.options)
     }
 
     public func summaryJSON() -> String {
@@ -107,14 +138,52 @@ public struct PlanSummary: Codable, Sendable, Equatable {
     public var notes: [String]
     /// "hosts" or "cost": what the plan minimized first.
     public var objective: String = "hosts"
+    /// Resources no trace measures for any VM (planned on allocations instead).
+    public var unmeasuredResources: [String] = []
+    /// VMs that no host could take even empty (too large, or their rules exclude every host).
+    public var vmsFitNoHost: Int = 0
     /// Hosts to buy per catalog model.
     public var buy: [String: Int] = [:]
+    public var hostfitVersion: String = HostfitVersion.current
+    public var inputs: [RunRecord.Input] = []
+    public var options: [String: String] = [:]
+
+    /// The answer in one line, never contradicting itself: bought hosts are not "of" the
+    /// owned ones, a plan that places nothing is not "optimal", and a bound for placing
+    /// every VM is not set against a plan that could not.
+    public var headline: String {
+        let bought = buy.values.reduce(0, +)
+        let hosts = bought > 0 ? "\(hostsUsed) hosts (\(hostsUsed - bought) of \(hostsAvailable) owned, \(bought) to buy)"
+            : hostsAvailable > 0 ? "\(hostsUsed) of \(hostsAvailable) hosts" : "\(hostsUsed) hosts"
+        let cheapest = objective == "cost" ? ", cheapest first" : ""
+        let time = String(format: "%.2f", runTimeS)
+        guard vmsPlaced > 0 else {
+            return "Placed 0 of \(vms) VMs: \(vmsFitNoHost == vms ? "none fits any host, even empty" : "no host has room for any of them"); \(time) s"
+        }
+        let bound = "lower bound \(lowerBound), \(lowerBoundMethod)"
+        let quality: String
+        if let gap, vmsUnplaced <= vmsFitNoHost {
+            let status = self.status == "optimal" ? "optimal" : "\(self.status), gap \(String(format: "%.1f", gap * 100))%"
+            quality = vmsFitNoHost > 0 ? "\(status) for the \(vms - vmsFitNoHost) VMs that fit a host (\(bound)); \(vmsFitNoHost) fit no host"
+                : "\(status) (\(bound))"
+        } else {
+            // Hosts ran out: the bound says what placing every VM that fits a host would take.
+            quality = "not every VM fits: \(vmsUnplaced - vmsFitNoHost) need room no host has left; placing all that fit a host needs at least \(lowerBound) hosts (\(lowerBoundMethod))"
+                + (vmsFitNoHost > 0 ? "; \(vmsFitNoHost) fit no host" : "")
+        }
+        return "Placed \(vmsPlaced) of \(vms) VMs on \(hosts)\(cheapest): \(quality); \(solver), \(time) s"
+    }
+
+    /// The run's record, as `hostfit check` reads it back.
+    public var record: RunRecord { RunRecord(version: hostfitVersion, inputs: inputs, options: options) }
 
     enum CodingKeys: String, CodingKey {
         case hostsUsed = "hosts_used", hostsAvailable = "hosts_available", lowerBound = "lower_bound"
         case lowerBoundMethod = "lower_bound_method", solver, status, gap, cost, powerW = "power_w", migrations
         case runTimeS = "run_time_s", vms, vmsPlaced = "vms_placed", vmsUnplaced = "vms_unplaced", resources
         case headroomPct = "headroom_pct", notes, objective, buy
+        case unmeasuredResources = "unmeasured_resources", hostfitVersion = "hostfit_version", inputs, options
+        case vmsFitNoHost = "vms_fit_no_host"
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -138,5 +207,10 @@ public struct PlanSummary: Codable, Sendable, Equatable {
         try c.encode(notes, forKey: .notes)
         try c.encode(objective, forKey: .objective)
         try c.encode(buy, forKey: .buy)
+        try c.encode(unmeasuredResources, forKey: .unmeasuredResources)
+        try c.encode(vmsFitNoHost, forKey: .vmsFitNoHost)
+        try c.encode(hostfitVersion, forKey: .hostfitVersion)
+        try c.encode(inputs, forKey: .inputs)
+        try c.encode(options, forKey: .options)
     }
 }

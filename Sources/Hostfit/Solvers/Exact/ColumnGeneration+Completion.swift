@@ -91,7 +91,7 @@ extension ColumnGenerationRun {
                     result.notes.append("enumerated \(found.count) patterns within the reduced-cost gap: "
                                         + (provenAbove ? "no plan of \(target) hosts exists" : "\(solution.status)\(leftOver)"))
                 } catch {
-                    result.notes.append("enumeration MIP not run: \(error)")
+                    result.notes.append("enumeration MIP not run: \(error.userMessage)")
                 }
             }
         }
@@ -121,7 +121,7 @@ extension ColumnGenerationRun {
                     if hosts < best { best = hosts; bestCopies = copies }
                 }
             } catch {
-                result.notes.append("pattern MIP not run: \(error)")
+                result.notes.append("pattern MIP not run: \(error.userMessage)")
             }
         }
     }

@@ -11,7 +11,7 @@ extension ColumnGenerationRun {
                 try dives(lp, target: target)
             }
         } catch {
-            result.notes.append("column generation failed (\(error)); the heuristic plan stands")
+            result.notes.append("column generation failed (\(error.userMessage)); the heuristic plan stands")
             return false
         }
         result.columns = pool.patterns.count

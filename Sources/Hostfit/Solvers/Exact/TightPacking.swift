@@ -291,7 +291,7 @@ enum TightPacking {
                 if solution.status == .infeasible, complete { return Attempt(impossible: true, note: "no plan of \(L) hosts exists") }
                 return Attempt(note: "\(solution.status)" + annealed)
             } catch {
-                return Attempt(note: "ILP not run: \(error)")
+                return Attempt(note: "ILP not run: \(error.userMessage)")
             }
         }
         let first = partition(until: deadline, seed: 1, shouldStop: shouldStop)

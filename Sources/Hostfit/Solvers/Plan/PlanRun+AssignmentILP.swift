@@ -100,7 +100,7 @@ extension Planner {
             }
             return result
         } catch {
-            return ILPResult(assignment: incumbent, proven: false, boundHosts: nil, notes: ["ILP not run: \(error)"])
+            return ILPResult(assignment: incumbent, proven: false, boundHosts: nil, notes: ["ILP not run: \(error.userMessage); the plan so far stands"])
         }
     }
 }
