@@ -25,7 +25,11 @@ final class TraceFile {
                 }
                 i += 1
             }
-            return String(validating: UnsafeBufferPointer(rebasing: buffer[start..<i]), as: UTF8.self) ?? "\u{FFFD}"
+            let bytes = UnsafeBufferPointer(rebasing: buffer[start..<i])
+            if let text = String(validating: bytes, as: UTF8.self) { return text }
+            // perfmon writes the system code page; its reader transcodes (`PDHReader`).
+            let lossy = String(decoding: bytes, as: UTF8.self)
+            return lossy.contains("PDH-CSV 4.0") ? lossy : "\u{FFFD}"
         }
         if first == "\u{FFFD}" {
             throw InputError(file: path, line: 1, "the header is not UTF-8 text (a Windows code page such as 1251 or 1252?): save the file as UTF-8")
