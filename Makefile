@@ -31,7 +31,7 @@ demo: release
 	@echo "== .build/demo/summary.json"
 	@cat .build/demo/summary.json
 	@echo
-	$(HOSTFIT) check $(DEMO) --plan .build/demo/placements.csv
+	$(HOSTFIT) check --plan .build/demo/placements.csv
 
 test: deps
 	$(SWIFT) test $(BUILD_FLAGS)

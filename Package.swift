@@ -6,10 +6,14 @@ let package = Package(
     products: [
         .library(name: "Hostfit", targets: ["Hostfit"]),
         .library(name: "GLPK", targets: ["GLPK"]),
+        // RVTools .xlsx workbooks: its own target, so the core library needs no zip or XML.
+        .library(name: "HostfitWorkbook", targets: ["HostfitWorkbook"]),
         .executable(name: "hostfit", targets: ["hostfit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/CoreOffice/XMLCoder", from: "0.18.2"),
     ],
     targets: [
         // Debian's libglpk-dev ships no pkg-config file: the module map links "glpk".
@@ -21,13 +25,20 @@ let package = Package(
         // see: every GLPK call that can fail runs inside this C target.
         .target(name: "CGLPKGuard", dependencies: ["CGLPK"]),
         .target(name: "GLPK", dependencies: ["CGLPK", "CGLPKGuard"]),
-        // Traces arrive gzip-compressed more often than not.
-        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "Hostfit", dependencies: ["GLPK", "CZlib"]),
+        // Traces arrive gzip-compressed more often than not. (Not named CZlib: ZIPFoundation's
+        // module map declares that name.)
+        .systemLibrary(name: "CGzip", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "Hostfit", dependencies: ["GLPK", "CGzip"]),
+        .target(name: "HostfitWorkbook", dependencies: [
+            "Hostfit",
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            .product(name: "XMLCoder", package: "XMLCoder"),
+        ]),
         .executableTarget(
             name: "hostfit",
             dependencies: [
                 "Hostfit",
+                "HostfitWorkbook",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -36,7 +47,7 @@ let package = Package(
         .testTarget(name: "GLPKTests", dependencies: ["GLPK", "Hostfit"]),
         .testTarget(
             name: "HostfitTests",
-            dependencies: ["Hostfit", "hostfit"],
+            dependencies: ["Hostfit", "HostfitWorkbook", "hostfit", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             exclude: ["Fixtures"]
         ),
     ],

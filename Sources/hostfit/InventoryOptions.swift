@@ -1,10 +1,11 @@
 import ArgumentParser
 import Hostfit
+import HostfitWorkbook
 
 /// The flags every command that reads an inventory shares.
 struct InventoryOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
-        "Host inventory CSV (optional with --models: then every host is bought).",
+        "Host inventory: hosts.csv, an RVTools vHost CSV or an RVTools .xlsx workbook (optional with --models: then every host is bought).",
         discussion: "Columns host, cpu_cores, cpu_mhz (per core), memory_mb; optional cluster, model, disk_iops, net_mbps, cost, power_idle_w, power_max_w, tags (a;b), max_vms, state (active|maintenance|failed) and res_NAME for any counted resource.",
         valueName: "file"))
     var hosts: String?
@@ -16,7 +17,7 @@ struct InventoryOptions: ParsableArguments {
     var models: String?
 
     @Option(help: ArgumentHelp(
-        "VM inventory CSV (optional with --traces or --profiles: then every traced entity is a VM).",
+        "VM inventory: vms.csv, an RVTools vInfo CSV or an RVTools .xlsx workbook (vInfo, with vCPU and vMemory use) (optional with --traces or --profiles: then every traced entity is a VM).",
         discussion: "Columns vm, vcpus, memory_mb (allocated); optional host (current placement), cluster, requires, affinity, anti_affinity and static demand cpu_mhz, memory_used_mb, disk_iops, net_mbps, res_NAME. Without cpu_mhz a vCPU counts as a busy core of the fastest host; without memory_used_mb the allocation is planned.",
         valueName: "file"))
     var vms: String?
@@ -79,9 +80,18 @@ struct InventoryOptions: ParsableArguments {
 
     func loadProblem(demand: TraceOptions? = nil) throws -> PlacementProblem {
         guard hosts != nil || models != nil else { throw CLIFailure(code: 2, message: "give --hosts, --models or both: there is nowhere to place VMs") }
-        let hostRead = try hosts.map { path in try reportingInputErrors { try HostInventoryFile.load(path) } }
+        // An RVTools workbook (.xlsx) gives hosts (vHost) and VMs (vInfo, vCPU, vMemory) alike.
+        let workbook = { (path: String) in path.lowercased().hasSuffix(".xlsx") }
+        let hostRead = try hosts.map { path in
+            try reportingInputErrors { workbook(path) ? try RVToolsWorkbook.hosts(path) : try HostInventoryFile.load(path) }
+        }
         let catalogRead = try models.map { path in try reportingInputErrors { try HostInventoryFile.loadCatalog(path) } }
-        let vmRead = try vms.map { path in try reportingInputErrors { try VMInventoryFile.load(path, includePoweredOff: includePoweredOff) } }
+        let vmRead = try vms.map { path in
+            try reportingInputErrors {
+                workbook(path) ? try RVToolsWorkbook.vms(path, includePoweredOff: includePoweredOff)
+                    : try VMInventoryFile.load(path, includePoweredOff: includePoweredOff)
+            }
+        }
         var inputNotes = (hostRead?.notes ?? []) + (catalogRead?.notes ?? []) + (vmRead?.notes ?? [])
         let hostList = hostRead?.items ?? [], catalog = catalogRead?.items ?? []
         var inventoryVMs = vmRead?.items

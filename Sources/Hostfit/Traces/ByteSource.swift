@@ -1,4 +1,4 @@
-import CZlib
+import CGzip
 import Foundation
 
 /// Reads a file in chunks, inflating it on the fly when it is gzip (known by its magic

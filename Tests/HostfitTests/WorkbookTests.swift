@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+import ZIPFoundation
+@testable import Hostfit
+import HostfitWorkbook
+
+/// An RVTools .xlsx workbook, written here as Excel writes one (shared strings, numbers,
+/// a sheet per tab), read through ZIPFoundation and XMLCoder.
+@Suite("RVTools workbooks")
+struct WorkbookTests {
+    static func cell(_ ref: String, _ value: Any, strings: inout [String]) -> String {
+        if let number = value as? Double { return "<c r=\"\(ref)\"><v>\(number)</v></c>" }
+        if let number = value as? Int { return "<c r=\"\(ref)\"><v>\(number)</v></c>" }
+        let text = "\(value)"
+        let k = strings.firstIndex(of: text) ?? { strings.append(text); return strings.count - 1 }()
+        return "<c r=\"\(ref)\" t=\"s\"><v>\(k)</v></c>"
+    }
+
+    static func sheet(_ rows: [[Any]], strings: inout [String]) -> String {
+        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>"
+        for (i, row) in rows.enumerated() {
+            xml += "<row r=\"\(i + 1)\">"
+            for (j, value) in row.enumerated() {
+                xml += cell(String(UnicodeScalar(UInt8(65 + j))) + "\(i + 1)", value, strings: &strings)
+            }
+            xml += "</row>"
+        }
+        return xml + "</sheetData></worksheet>"
+    }
+
+    /// A workbook with vInfo, vCPU, vMemory and vHost sheets.
+    static func workbook() throws -> String {
+        let tabs: [(String, [[Any]])] = [
+            ("vInfo", [["VM", "Powerstate", "Template", "CPUs", "Memory", "Host", "Cluster"],
+                       ["web-1", "poweredOn", "False", 4, 8192, "esx-a.corp.local", "Prod"],
+                       ["web-2", "poweredOn", "False", 4, 8192, "esx-b", "Prod"],
+                       ["old", "poweredOff", "False", 2, 4096, "esx-b", "Prod"],
+                       ["tmpl", "poweredOff", "True", 2, 4096, "esx-b", "Prod"]]),
+            ("vCPU", [["VM", "Overall", "Max"], ["web-1", 1800, 10400], ["web-2", 950.5, 10400]]),
+            ("vMemory", [["VM", "Consumed", "Active"], ["web-1", 6144, 2048], ["web-2", 7000, 1500]]),
+            ("vHost", [["Host", "Cluster", "Speed", "# Cores", "# Memory", "Vendor", "Model"],
+                       ["esx-a", "Prod", 2600, 16, 131072, "Dell", "R650"], ["esx-b", "Prod", 2600, 16, 131072, "Dell", "R650"]]),
+        ]
+        var strings: [String] = []
+        var parts: [(String, String)] = []
+        var sheets = "", rels = ""
+        for (k, (name, rows)) in tabs.enumerated() {
+            parts.append(("xl/worksheets/sheet\(k + 1).xml", sheet(rows, strings: &strings)))
+            sheets += "<sheet name=\"\(name)\" sheetId=\"\(k + 1)\" r:id=\"rId\(k + 1)\"/>"
+            rels += "<Relationship Id=\"rId\(k + 1)\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet\(k + 1).xml\"/>"
+        }
+        parts.append(("xl/workbook.xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><sheets>\(sheets)</sheets></workbook>"))
+        parts.append(("xl/_rels/workbook.xml.rels", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\(rels)</Relationships>"))
+        let items = strings.map { "<si><t xml:space=\"preserve\">\($0)</t></si>" }.joined()
+        parts.append(("xl/sharedStrings.xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" count=\"\(strings.count)\" uniqueCount=\"\(strings.count)\">\(items)</sst>"))
+        let path = Support.temporaryDirectory() + "/RVTools.xlsx"
+        let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .create)
+        for (name, text) in parts {
+            let data = Data(text.utf8)
+            try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { position, size in
+                data.subdata(in: Int(position)..<Int(position) + size)
+            }
+        }
+        return path
+    }
+
+    @Test func workbookSheetsBecomeInventoriesWithMeasuredUse() throws {
+        let path = try Self.workbook()
+        let hosts = try RVToolsWorkbook.hosts(path)
+        #expect(hosts.items.map(\.id) == ["esx-a", "esx-b"])
+        #expect(hosts.items[0].model == "Dell R650" && hosts.items[0].cpuMHzPerCore == 2600 && hosts.items[0].capacity[.memory] == 131072)
+        let vms = try RVToolsWorkbook.vms(path)
+        #expect(vms.items.map(\.id) == ["web-1", "web-2"])
+        #expect(vms.items[0].measured[.cpu] == 1800 && vms.items[1].measured[.cpu] == 950.5)
+        #expect(vms.items[0].measured[.memory] == 6144, "vMemory Consumed, not Active")
+        #expect(vms.lines["web-2"] == 3, "lines are the sheet's rows")
+        #expect(vms.notes.contains { $0.contains("measured use for 2 of 2 VMs") })
+        let checked = InventoryCheck.reconcile(vms, vmFile: path, hosts: hosts.items, hostFile: path)
+        #expect(checked.vms[0].currentHost == "esx-a", "a domain away is matched")
+    }
+
+    @Test func aWorkbookPlansThroughTheCommandLine() throws {
+        let path = try Self.workbook()
+        let out = Support.temporaryDirectory() + "/plan"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLITests.binary)
+        process.arguments = ["plan", "--hosts", path, "--vms", path, "--solver", "heuristic", "--out", out]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let placements = try CSVTable(contentsOf: out + "/placements.csv")
+        #expect(placements.records.count == 2)
+    }
+
+    @Test func notAWorkbookIsAClearError() throws {
+        let path = Support.file("fake.xlsx", "host,cpu_cores\n")
+        #expect(throws: InputError.self) { try RVToolsWorkbook.hosts(path) }
+    }
+}
