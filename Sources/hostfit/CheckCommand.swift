@@ -37,7 +37,10 @@ struct CheckCommand: ParsableCommand {
            let summary = try? JSONDecoder().decode(PlanSummary.self, from: data) {
             inventory.fill(from: summary.record)
             try demand.fill(from: summary.record)
-            let shown = summary.record.options.sorted { $0.key < $1.key }.map { "--\($0.key) \($0.value)" }.joined(separator: " ")
+            // What shapes the check; the solver's settings do not.
+            let solving: Set<String> = ["solver", "time-limit", "seed", "packing"]
+            let shown = summary.record.options.filter { !solving.contains($0.key) }.sorted { $0.key < $1.key }
+                .map { "--\($0.key) \($0.value)" }.joined(separator: " ")
             Terminal.note("checking with the inputs and settings of \(summaryPath) (flags given here win): \(shown)")
         }
         let problem = try inventory.loadProblem(demand: demand)
