@@ -111,6 +111,11 @@ struct PlanCommand: ParsableCommand {
             print("\(summary.vmsUnplaced) VMs could not be placed; reasons in \((out as NSString).appendingPathComponent("unplaced.csv")):")
             for item in plan.unplaced.prefix(5) { print("  \(item.vm): \(item.reason)") }
             if plan.unplaced.count > 5 { print("  ...") }
+            let all = UnplacedReason.causesOverAll(in: problem, assignment: outcome.assignment)
+                .sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { "\($0.value) \($0.key)" }
+            if !all.isEmpty {
+                print("Hosts that could not take them, by cause, over all \(plan.unplaced.count): " + all.joined(separator: ", "))
+            }
             throw ExitCode(1)
         }
     }

@@ -124,6 +124,14 @@ struct CLITests {
         #expect(run.stdout.contains("Placed 4"), "scaled, the ILP places most VMs: \(run.stdout)")
     }
 
+    @Test func aMistypedHeadroomExitsTwoWithASuggestion() throws {
+        let out = Support.temporaryDirectory() + "/plan"
+        let run = try hostfit("plan", "--hosts", hosts, "--vms", vms, "--headroom", "cpus=80", "--out", out)
+        #expect(run.code == 2)
+        #expect(run.stderr.contains("'cpus' is not a resource here (did you mean 'cpu'?)"))
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
     /// Help wraps once, at 80 columns: no line of any command's help runs past it.
     @Test func helpFitsEightyColumns() throws {
         for command in [[], ["plan"], ["check"], ["profile"]] {
@@ -163,6 +171,7 @@ struct CLITests {
         let out = Support.temporaryDirectory()
         let run = try hostfit("plan", "--hosts", small, "--vms", big, "--out", out)
         #expect(run.code == 1)
+        #expect(run.stdout.contains("Hosts that could not take them, by cause, over all 1: 1 memory"))
         let unplaced = try String(contentsOfFile: "\(out)/unplaced.csv", encoding: .utf8)
         #expect(unplaced == #"""
             vm,reason

@@ -71,6 +71,18 @@ struct InputTrustTests {
         _ = try PlacementProblem(hosts: [gpu], vms: vms, headroom: try Headroom(parsing: "gpu=50"))
     }
 
+    /// CPU traces and no memory (as PlanetLab gives): memory is named as unmeasured.
+    @Test func aResourceNoTraceMeasuresIsNamed() throws {
+        let trace = Support.file("cpu.csv", "timestamp,entity,metric,value\n1700000000,a,cpu_mhz,500\n1700000300,a,cpu_mhz,700\n1700000000,b,cpu_mhz,100\n1700000300,b,cpu_mhz,200\n")
+        let demand = try TracedDemand.read([trace], sizing: .peak)
+        let hosts = [VMHost(id: "h", cpuCores: 8, cpuMHzPerCore: 2000, memoryMB: 65536)]
+        let problem = try PlacementProblem(hosts: hosts, vms: nil, demand: demand)
+        #expect(problem.unmeasuredResources == [.memory])
+        #expect(problem.notes.contains { $0.hasPrefix("no trace measures memory for any VM") })
+        let summary = PlanReport(try ValidatedPlan(Planner.plan(problem, options: PlanOptions(solver: .heuristic)), for: problem)).summary
+        #expect(summary.unmeasuredResources == ["memory"])
+    }
+
     @Test func unknownColumnsAndImplausibleUnitsAreNamed() throws {
         let hosts = Support.file("hosts.csv", "host,cpu_cores,cpu_mhz,memory_mb,memroy_mb,colour\nbig,2,52000,262144,1,red\nsmall,8,2600,256,1,blue\n")
         let read = try HostInventoryFile.load(hosts)

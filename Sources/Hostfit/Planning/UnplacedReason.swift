@@ -14,6 +14,18 @@ public enum UnplacedReason {
         }
     }
 
+    /// The causes of every unplaced VM, summed: what keeps the most VMs out, first.
+    public static func causesOverAll(in problem: PlacementProblem, assignment: Assignment) -> [String: Int] {
+        var loads = HostLoads(problem)
+        for (vm, h) in assignment.hostOf.enumerated() where h >= 0 { loads.add(vm, to: h) }
+        loads.hostOf = assignment.hostOf
+        var total: [String: Int] = [:]
+        for v in assignment.hostOf.indices where assignment.hostOf[v] < 0 {
+            for (cause, n) in causes(v, in: problem, loads: loads) { total[cause, default: 0] += n }
+        }
+        return total
+    }
+
     /// Why each host cannot take the VM, counted per cause as Kubernetes' scheduler says it
     /// ("0/7 nodes are available: 4 Insufficient cpu, 1 node(s) had taint..."): every
     /// resource that does not fit counts, as does each rule. Keys: a resource name, a host
