@@ -1,0 +1,164 @@
+/// What a rating of hosts for a new VM prefers (System Center VMM's placement goals).
+public enum PlacementGoal: String, Sendable, CaseIterable {
+    /// The host left least and most evenly loaded (Kubernetes' LeastAllocated with
+    /// BalancedAllocation; SCVMM's load balancing).
+    case balance
+    /// The tightest fit: fill busy hosts, keep empty ones empty (Kubernetes' MostAllocated;
+    /// SCVMM's resource maximization).
+    case consolidate
+}
+
+/// One host's rating for one VM: 0 to 5 stars in half steps, 0 when the VM cannot go there.
+public struct HostRating: Sendable, Equatable {
+    public var host: String
+    public var stars: Double
+    /// 0...100, higher is better; 0 when excluded.
+    public var score: Double
+    /// Why, in words: the rule and its numbers for 0 stars, the limiting resource otherwise.
+    public var reason: String
+    /// The rule that excludes the host (the validator's), for 0 stars.
+    public var rule: Violation.Rule?
+}
+
+/// Rates every host for a VM against the infrastructure as it is now: the loads of the VMs
+/// placed so far (their current hosts, then each VM placed through `place`), over time.
+///
+/// Hard rules are exactly the engine's: a host passes `HostLoads.fits` (state, max_vms, tags,
+/// cluster, anti-affinity, capacity with headroom in every time bucket) and keeps its
+/// cluster's N+k reserve, so a host rated above 0 is one where `PlanValidator` accepts the
+/// VM added. Above 0 the score is time-aware, from three terms per resource (weighted):
+/// - room: 1 - the host's peak utilization with the VM (balance), or its mean utilization
+///   with the VM (consolidate: the fuller the better);
+/// - complementarity: 1 - (rise of the host's peak) / (the VM's own peak), so a VM busy at
+///   night rates higher on a host busy by day than on one busy at night with the same peak;
+/// - balance: 1 - the spread of peak utilization across resources (Kubernetes'
+///   BalancedAllocation); for consolidate, whether the host already runs VMs.
+/// score = 100 x (0.5 room + 0.3 complementarity + 0.2 third term); stars = score / 20 in
+/// half steps, at least half a star where the VM fits. O(H x R x B) per rating.
+public struct HostRater: Sendable {
+    public private(set) var loads: HostLoads
+    public let problem: PlacementProblem
+
+    /// Loads from `current` (host index per VM, `Assignment.unplaced` for VMs not running).
+    public init(_ problem: PlacementProblem, current: Assignment) {
+        self.problem = problem
+        var loads = HostLoads(problem)
+        loads.hostOf = current.hostOf
+        for (v, h) in current.hostOf.enumerated() where h >= 0 { loads.add(v, to: h) }
+        self.loads = loads
+    }
+
+    /// Loads from the VMs' `currentHost` in the inventory.
+    public init(_ problem: PlacementProblem) {
+        let hostOf = problem.vms.map { vm in vm.currentHost.flatMap { problem.host(named: $0) } ?? Assignment.unplaced }
+        self.init(problem, current: Assignment(hostOf: hostOf))
+    }
+
+    /// Every host, best first (ties by host order).
+    public func rate(_ vm: Int, goal: PlacementGoal = .balance, weights: [Resource: Double] = [:]) -> [HostRating] {
+        let ratings = (0..<problem.hostCount).filter { !problem.isPurchasable($0) }.map { rate(vm, on: $0, goal: goal, weights: weights) }
+        return ratings.enumerated().sorted { a, b in
+            a.element.score != b.element.score ? a.element.score > b.element.score : a.offset < b.offset
+        }.map(\.element)
+    }
+
+    public func rate(_ v: Int, on h: Int, goal: PlacementGoal, weights: [Resource: Double]) -> HostRating {
+        let host = problem.hosts[h]
+        if let (rule, why) = exclusion(v, h) { return HostRating(host: host.id, stars: 0, score: 0, reason: why, rule: rule) }
+        let R = problem.resourceCount, B = problem.buckets
+        var room = 0.0, complement = 0.0, total = 0.0
+        var peaks: [Double] = []
+        var limiting: (name: String, peak: Double)?
+        for r in 0..<R {
+            let cap = problem.capacity(h, r)
+            guard cap.isFinite, cap > 0, problem.peakDemand(v, r) > 0 || loads.peak(h, r) > 0 else { continue }
+            let w = weights[problem.resources[r]] ?? 1
+            guard w > 0 else { continue }
+            var before = 0.0, after = 0.0, mean = 0.0
+            for b in 0..<B {
+                let l = loads.load(h, r, b)
+                before = max(before, l)
+                after = max(after, l + problem.demand(v, r, b))
+                mean += l + problem.demand(v, r, b)
+            }
+            mean /= Double(B)
+            let own = problem.peakDemand(v, r)
+            let c = own > 0 ? max(0, min(1, 1 - (after - before) / own)) : 1
+            room += w * (goal == .balance ? 1 - after / cap : mean / cap)
+            complement += w * c
+            total += w
+            peaks.append(after / cap)
+            if after / cap > (limiting?.peak ?? -1) { limiting = (problem.resources[r].name, after / cap) }
+        }
+        let third: Double
+        switch goal {
+        case .balance:
+            let mean = peaks.isEmpty ? 0 : peaks.reduce(0, +) / Double(peaks.count)
+            let spread = peaks.isEmpty ? 0 : (peaks.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(peaks.count)).squareRoot()
+            third = max(0, 1 - 2 * spread)
+        case .consolidate:
+            third = loads.count[h] > 0 ? 1 : 0
+        }
+        let score = total > 0 ? 100 * (0.5 * room / total + 0.3 * complement / total + 0.2 * third) : 100 * 0.2 * third + 80
+        let stars = max(0.5, min(5, (score / 10).rounded() / 2))
+        let reason = limiting.map { "fits; \($0.name) peaks at \(Resource.number(($0.peak * 1000).rounded() / 10))% of its headroom with it" } ?? "fits"
+        return HostRating(host: host.id, stars: stars, score: (score * 10).rounded() / 10, reason: reason, rule: nil)
+    }
+
+    /// Places the VM (the next ratings see it).
+    public mutating func place(_ vm: Int, on host: Int) {
+        loads.add(vm, to: host)
+        if loads.hostOf.indices.contains(vm) { loads.hostOf[vm] = host }
+    }
+
+    /// The rule that keeps the VM off the host, with its numbers; nil when it may go there.
+    func exclusion(_ v: Int, _ h: Int) -> (Violation.Rule, String)? {
+        let host = problem.hosts[h], vm = problem.vms[v], rules = problem.rules
+        if host.state != .active { return (.hostState, "host in \(host.state.rawValue)") }
+        if let limit = host.maxVMs, loads.count[h] >= limit { return (.maxVMs, "host runs \(loads.count[h]) VMs, its max_vms is \(limit)") }
+        if let tag = vm.requires.subtracting(host.tags).sorted().first { return (.requires, "requires tag \(tag)") }
+        if let cluster = vm.cluster, !cluster.isEmpty, cluster != host.cluster { return (.cluster, "VM belongs to cluster \(cluster), host to \(host.cluster.isEmpty ? "none" : host.cluster)") }
+        if vm.pinned, vm.currentHost != host.id { return (.pinned, "pinned to \(vm.currentHost ?? "its host")") }
+        for g in rules.antiAffinityOf[v] {
+            if let other = rules.antiAffinityGroups[g].vms.first(where: { $0 != v && loads.hostOf.indices.contains($0) && loads.hostOf[$0] == h }) {
+                return (.antiAffinity, "anti-affinity group \(rules.antiAffinityGroups[g].name) with \(problem.vms[other].id)")
+            }
+        }
+        let R = problem.resourceCount, B = problem.buckets
+        for r in 0..<R {
+            let cap = problem.capacity(h, r)
+            guard cap.isFinite else { continue }
+            var worst = (bucket: -1, over: 0.0, free: 0.0, need: 0.0)
+            for b in 0..<B {
+                let need = problem.demand(v, r, b), free = cap - loads.load(h, r, b)
+                if need - free > worst.over * (1 + 1e-12) + 1e-9 { worst = (b, need - free, free, need) }
+            }
+            if worst.bucket >= 0 {
+                let resource = problem.resources[r]
+                let when = Self.bucketLabel(worst.bucket, of: B).map { " at \($0)" } ?? ""
+                let headroom = Resource.number(problem.headroom.fraction(for: resource) * 100)
+                return (resource == .vcpuAllocation || resource == .memoryAllocation ? .overcommit : .capacity,
+                        "needs \(resource.format(worst.need))\(when), \(resource.format(max(0, worst.free))) free under \(headroom)% headroom")
+            }
+        }
+        guard loads.fits(v, on: h) else { return (.capacity, "does not fit (rules or capacity)") }
+        if problem.rules.reserve > 0 {
+            var trial = loads
+            trial.add(v, to: h)
+            if trial.reserveRatio(cluster: rules.clusterOf[h]) > 1 + 1e-9 {
+                return (.reserve, "the cluster would lose its N+\(problem.rules.reserve) reserve")
+            }
+        }
+        return nil
+    }
+
+    /// "Tue 14:00" for hour-of-week buckets, "14:00" for hour-of-day ones, nil otherwise.
+    static func bucketLabel(_ b: Int, of count: Int) -> String? {
+        let days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        switch count {
+        case 168: return "\(days[b / 24]) \(String(format: "%02d", b % 24)):00"
+        case 24: return "\(String(format: "%02d", b)):00"
+        default: return nil
+        }
+    }
+}

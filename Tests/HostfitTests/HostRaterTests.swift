@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+@testable import Hostfit
+
+/// Star ratings of hosts for a new VM: hard rules as the validator has them, time-aware scores.
+@Suite("Host ratings")
+struct HostRaterTests {
+    /// Hosts of 10 cores x 1000 MHz and 10 GB; `day`/`night` VMs busy 8-19 h or 20-7 h.
+    func problem(hosts: [VMHost], vms: [VM], profile: (VM) -> [Double]? = { _ in nil }, reserve: Int = 0) -> PlacementProblem {
+        PlacementProblem(inventory: Inventory(hosts: hosts, vms: vms), headroom: try! Headroom(parsing: "cpu=100,memory=100"),
+                         rules: PlacementRules(reserve: reserve), buckets: 24, traced: nil) { vm, resource in
+            resource == .cpu ? profile(vm) : nil
+        }
+    }
+
+    func host(_ id: String, cluster: String = "", tags: Set<String> = [], maxVMs: Int? = nil, state: VMHost.State = .active) -> VMHost {
+        VMHost(id: id, cluster: cluster, cpuCores: 10, cpuMHzPerCore: 1000, memoryMB: 10_000, tags: tags, maxVMs: maxVMs, state: state)
+    }
+
+    @Test func everyRuleGivesZeroStarsWithItsReason() throws {
+        let hosts = [host("down", state: .maintenance), host("full", maxVMs: 1), host("plain"), host("other", cluster: "b"),
+                     host("sql", tags: ["sql"]), host("small")]
+        let vms = [VM(id: "resident", vcpus: 1, memoryMB: 1000, currentHost: "full", measured: [.cpu: 100]),
+                   VM(id: "vm-17", vcpus: 1, memoryMB: 1000, currentHost: "sql", antiAffinity: ["web"], measured: [.cpu: 100]),
+                   VM(id: "big", vcpus: 1, memoryMB: 9000, currentHost: "small", measured: [.cpu: 100]),
+                   VM(id: "new", vcpus: 1, memoryMB: 4800, requires: ["sql"], antiAffinity: ["web"], measured: [.cpu: 100])]
+        let p = problem(hosts: hosts, vms: vms)
+        let rater = HostRater(p)
+        let ratings = Dictionary(uniqueKeysWithValues: rater.rate(3).map { ($0.host, $0) })
+        #expect(ratings["down"]?.rule == .hostState && ratings["down"]?.reason == "host in maintenance")
+        #expect(ratings["full"]?.rule == .maxVMs)
+        #expect(ratings["plain"]?.rule == .requires && ratings["plain"]?.reason == "requires tag sql")
+        #expect(ratings["sql"]?.rule == .antiAffinity && ratings["sql"]?.reason == "anti-affinity group web with vm-17")
+        #expect(ratings.values.allSatisfy { $0.stars == 0 })
+
+        // Without the tag and group: capacity, with the numbers and the hour.
+        var free = vms
+        free[3].requires = []
+        free[3].antiAffinity = []
+        let q = problem(hosts: hosts, vms: free)
+        let small = HostRater(q).rate(3, on: 5, goal: .balance, weights: [:])
+        #expect(small.rule == .capacity)
+        #expect(small.reason == "needs 4.7 GB memory at 00:00, 1000 MB memory free under 100% headroom")
+        #expect(HostRater(q).rate(3, on: 2, goal: .balance, weights: [:]).stars > 0)
+    }
+
+    /// A VM busy at night rates higher on a host busy by day than on one busy at night with the same peak.
+    @Test(arguments: PlacementGoal.allCases)
+    func complementaryHostsRateHigher(goal: PlacementGoal) {
+        let day = (0..<24).map { (8...19).contains($0) ? 6000.0 : 500 }, night = (0..<24).map { (8...19).contains($0) ? 500.0 : 6000 }
+        let vms = [VM(id: "d", vcpus: 1, memoryMB: 1000, currentHost: "A"), VM(id: "n", vcpus: 1, memoryMB: 1000, currentHost: "B"),
+                   VM(id: "new", vcpus: 1, memoryMB: 1000)]
+        let p = problem(hosts: [host("A"), host("B")], vms: vms) { vm in
+            vm.id == "d" ? day : vm.id == "n" ? night : (0..<24).map { (8...19).contains($0) ? 300.0 : 3000 }
+        }
+        let ratings = HostRater(p).rate(2, goal: goal)
+        #expect(ratings.first?.host == "A", "\(goal): \(ratings)")
+        #expect(ratings[0].score > ratings[1].score)
+    }
+
+    /// An empty host and a half-full one: balance takes the empty, consolidate the busy one.
+    @Test func balanceAndConsolidateOrderAsDocumented() {
+        let vms = [VM(id: "half", vcpus: 1, memoryMB: 5000, currentHost: "busy", measured: [.cpu: 5000]),
+                   VM(id: "new", vcpus: 1, memoryMB: 1000, measured: [.cpu: 1000])]
+        let p = problem(hosts: [host("busy"), host("empty")], vms: vms)
+        let rater = HostRater(p)
+        #expect(rater.rate(1, goal: .balance).map(\.host) == ["empty", "busy"])
+        #expect(rater.rate(1, goal: .consolidate).map(\.host) == ["busy", "empty"])
+        #expect(rater.rate(1, goal: .balance) == rater.rate(1, goal: .balance), "deterministic")
+        for rating in rater.rate(1) { #expect(rating.stars >= 0.5 && rating.stars <= 5 && (rating.stars * 2).rounded() == rating.stars * 2) }
+    }
+
+    /// Every host rated above 0 is one where the validator accepts the VM added there.
+    @Test(arguments: 0..<20)
+    func everyHostAboveZeroPassesTheValidator(seed: UInt64) {
+        var rng = SeededGenerator(seed: seed + 500)
+        let hosts = (0..<6).map { h in
+            host("h\(h)", cluster: ["a", "b"].randomElement(using: &rng)!, tags: Bool.random(using: &rng) ? ["pool"] : [],
+                 maxVMs: Int.random(in: 0..<4, using: &rng) == 0 ? 3 : nil, state: Int.random(in: 0..<6, using: &rng) == 0 ? .maintenance : .active)
+        }
+        let vms = (0..<14).map { v in
+            VM(id: "v\(v)", vcpus: 1, memoryMB: Double(Int.random(in: 500...3000, using: &rng)),
+               currentHost: v < 12 ? hosts.randomElement(using: &rng)!.id : nil,
+               cluster: Bool.random(using: &rng) ? ["a", "b"].randomElement(using: &rng)! : nil,
+               requires: Int.random(in: 0..<4, using: &rng) == 0 ? ["pool"] : [],
+               antiAffinity: Int.random(in: 0..<3, using: &rng) == 0 ? ["g"] : [],
+               measured: [.cpu: Double(Int.random(in: 100...3000, using: &rng))])
+        }
+        let p = problem(hosts: hosts, vms: vms, reserve: Int(seed % 2))
+        let current = vms.map { vm in vm.currentHost.flatMap { p.host(named: $0) } ?? -1 }
+        // Rate only over a valid start: what the validator accepts of the current placement.
+        var start = Assignment(hostOf: current.indices.map { _ in -1 })
+        for v in 0..<12 {
+            var trial = start
+            trial.hostOf[v] = current[v]
+            if PlanValidator.violations(of: trial.placement(in: p), in: p).isEmpty { start = trial }
+        }
+        let rater = HostRater(p, current: start)
+        for v in [12, 13] {
+            for (h, hostID) in hosts.map(\.id).enumerated() {
+                let rating = rater.rate(v, on: h, goal: .balance, weights: [:])
+                var added = start
+                added.hostOf[v] = h
+                let violations = PlanValidator.violations(of: added.placement(in: p), in: p)
+                #expect((rating.stars > 0) == violations.isEmpty, "seed \(seed), \(hostID): \(rating.reason) vs \(violations)")
+            }
+        }
+    }
+}
