@@ -78,7 +78,8 @@ struct InventoryOptions: ParsableArguments {
         if record.options["include-powered-off"] == "true" { includePoweredOff = true }
     }
 
-    func loadProblem(demand: TraceOptions? = nil) throws -> PlacementProblem {
+    /// `adding` VMs join the inventory without a host (the new VMs that `place` rates).
+    func loadProblem(demand: TraceOptions? = nil, adding extra: [VM] = []) throws -> PlacementProblem {
         guard hosts != nil || models != nil else { throw CLIFailure(code: 2, message: "give --hosts, --models or both: there is nowhere to place VMs") }
         // An RVTools workbook (.xlsx) gives hosts (vHost) and VMs (vInfo, vCPU, vMemory) alike.
         let workbook = { (path: String) in path.lowercased().hasSuffix(".xlsx") }
@@ -99,6 +100,13 @@ struct InventoryOptions: ParsableArguments {
             let checked = InventoryCheck.reconcile(vmRead, vmFile: vms, hosts: hostList, hostFile: hosts)
             inventoryVMs = checked.vms
             inputNotes += checked.notes
+        }
+        if !extra.isEmpty {
+            let known = Set((inventoryVMs ?? []).map(\.id))
+            if let clash = extra.first(where: { known.contains($0.id) }) {
+                throw CLIFailure(code: 2, message: "VM '\(clash.id)' is new and already in \(vms ?? "the inventory")")
+            }
+            inventoryVMs = (inventoryVMs ?? []) + extra
         }
         let traced = try demand?.demand(inventory: inventoryVMs ?? [])
         var parsed = Headroom()

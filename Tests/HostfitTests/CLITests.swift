@@ -132,9 +132,38 @@ struct CLITests {
         #expect(!FileManager.default.fileExists(atPath: out))
     }
 
+    /// place on a running estate: ratings for every host, the best taken, and check accepts
+    /// the inventory that --apply writes.
+    @Test func placeRatesEveryHostAndCheckAcceptsTheResult() throws {
+        let plan = Support.temporaryDirectory() + "/plan"
+        #expect(try hostfit("plan", "--hosts", hosts, "--vms", vms, "--solver", "heuristic", "--out", plan).code == 0)
+        // Today's estate: the plan's placement as the vms.csv host column.
+        let placed = Dictionary(uniqueKeysWithValues: try CSVTable(contentsOf: plan + "/placements.csv").rows().map { ($0.text("vm")!, $0.text("host")!) })
+        var lines = try String(contentsOfFile: vms, encoding: .utf8).split(separator: "\n").map(String.init)
+        lines = [lines[0] + ",host"] + lines.dropFirst().map { $0 + "," + (placed[String($0.split(separator: ",")[0])] ?? "") }
+        let running = Support.file("vms.csv", lines.joined(separator: "\n") + "\n")
+        let fresh = Support.file("new.csv", "vm,vcpus,memory_mb,cpu_mhz,memory_used_mb\nnew-1,4,16384,3000,12000\nnew-2,64,4000000,1000,3900000\n")
+        let out = Support.temporaryDirectory() + "/place"
+        let run = try hostfit("place", "--hosts", hosts, "--vms", running, "--new", fresh, "--goal", "consolidate", "--apply", "--out", out)
+        #expect(run.code == 1, "new-2 fits no host: \(run.stdout) \(run.stderr)")
+        #expect(run.stdout.contains("★"))
+        let ratings = try CSVTable(contentsOf: out + "/ratings.csv")
+        #expect(ratings.header == ["vm", "host", "stars", "score", "reason"])
+        #expect(ratings.records.count == 2 * 8, "every host for every new VM")
+        let zero = try ratings.rows().filter { $0.text("vm") == "new-2" }
+        #expect(zero.allSatisfy { $0.text("stars") == "0" && $0.text("reason")?.isEmpty == false })
+        let placements = try CSVTable(contentsOf: out + "/placements.csv")
+        #expect(placements.records.map { $0.fields[0] } == ["new-1"])
+        // The applied inventory, as a plan, passes check.
+        let applied = try CSVTable(contentsOf: out + "/vms.csv").rows().compactMap { row in row.text("host").map { "\(row.text("vm")!),\($0)" } }
+        let asPlan = Support.file("placements.csv", "vm,host\n" + applied.joined(separator: "\n") + "\n")
+        let check = try hostfit("check", "--hosts", hosts, "--vms", out + "/vms.csv", "--plan", asPlan)
+        #expect(check.code == 0, "\(check.stdout)")
+    }
+
     /// Help wraps once, at 80 columns: no line of any command's help runs past it.
     @Test func helpFitsEightyColumns() throws {
-        for command in [[], ["plan"], ["check"], ["profile"]] {
+        for command in [[], ["plan"], ["check"], ["profile"], ["place"]] {
             let help = try hostfitArguments(command + ["--help"])
             #expect(help.code == 0)
             let long = help.stdout.split(separator: "\n").filter { $0.count > 80 }
