@@ -1,7 +1,7 @@
 import Foundation
 import Hostfit
 
-// hostfit-bench sizing TRACES_DIR [SPLIT_EPOCH] | scale VMS... | binpacking [--time-limit S] [--jobs N] [--every K] ROOT...
+// hostfit-bench sizing TRACES_DIR [SPLIT_EPOCH] | scale VMS... | ratings [TRACES_DIR] | binpacking [--time-limit S] [--jobs N] [--every K] ROOT...
 let arguments = CommandLine.arguments
 do {
     switch arguments.count > 1 ? arguments[1] : "" {
@@ -22,6 +22,8 @@ do {
             }
         }
         try BinPacking.run(roots: roots, limit: limit, jobs: max(1, jobs), every: every)
+    case "ratings":
+        try Ratings.run(traces: arguments.count > 2 ? arguments[2] : nil)
     case "binpacking-shard" where arguments.count >= 3:
         try BinPacking.shard(limit: Double(arguments[2])!, files: Array(arguments.dropFirst(3)))
     default:

@@ -75,11 +75,16 @@ public struct HostRater: Sendable {
             let w = weights[problem.resources[r]] ?? 1
             guard w > 0 else { continue }
             var before = 0.0, after = 0.0, mean = 0.0
-            for b in 0..<B {
-                let l = loads.load(h, r, b)
-                before = max(before, l)
-                after = max(after, l + problem.demand(v, r, b))
-                mean += l + problem.demand(v, r, b)
+            let lbase = (h * R + r) * B, dbase = (v * R + r) * B
+            loads.load.withUnsafeBufferPointer { load in
+                problem.demand.withUnsafeBufferPointer { demand in
+                    for b in 0..<B {
+                        let l = load[lbase + b], both = l + demand[dbase + b]
+                        if l > before { before = l }
+                        if both > after { after = both }
+                        mean += both
+                    }
+                }
             }
             mean /= Double(B)
             let own = problem.peakDemand(v, r)
@@ -113,6 +118,8 @@ public struct HostRater: Sendable {
 
     /// The rule that keeps the VM off the host, with its numbers; nil when it may go there.
     func exclusion(_ v: Int, _ h: Int) -> (Violation.Rule, String)? {
+        // Most hosts take the VM: the incremental test settles that without a scan of buckets.
+        if loads.fits(v, on: h) { return reserveExclusion(v, h) }
         let host = problem.hosts[h], vm = problem.vms[v], rules = problem.rules
         if host.state != .active { return (.hostState, "host in \(host.state.rawValue)") }
         if let limit = host.maxVMs, loads.count[h] >= limit { return (.maxVMs, "host runs \(loads.count[h]) VMs, its max_vms is \(limit)") }
@@ -141,13 +148,16 @@ public struct HostRater: Sendable {
                         "needs \(resource.format(worst.need))\(when), \(resource.format(max(0, worst.free))) free under \(headroom)% headroom")
             }
         }
-        guard loads.fits(v, on: h) else { return (.capacity, "does not fit (rules or capacity)") }
-        if problem.rules.reserve > 0 {
-            var trial = loads
-            trial.add(v, to: h)
-            if trial.reserveRatio(cluster: rules.clusterOf[h]) > 1 + 1e-9 {
-                return (.reserve, "the cluster would lose its N+\(problem.rules.reserve) reserve")
-            }
+        return (.capacity, "does not fit (rules or capacity)")
+    }
+
+    /// N+k: the VM on the host must leave its cluster able to lose its k largest hosts.
+    func reserveExclusion(_ v: Int, _ h: Int) -> (Violation.Rule, String)? {
+        guard problem.rules.reserve > 0 else { return nil }
+        var trial = loads
+        trial.add(v, to: h)
+        if trial.reserveRatio(cluster: problem.rules.clusterOf[h]) > 1 + 1e-9 {
+            return (.reserve, "the cluster would lose its N+\(problem.rules.reserve) reserve")
         }
         return nil
     }
