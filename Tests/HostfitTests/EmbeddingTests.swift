@@ -61,6 +61,23 @@ struct EmbeddingTests {
         #expect(!replay.missing.isEmpty)
     }
 
+    /// A new VM "like rnd-1" has rnd-1's demand at every interval; an unknown model is an error.
+    @Test func aVMLikeAnotherTakesItsDemand() throws {
+        let hosts = try HostInventoryFile.read(Self.sample + "/hosts.csv")
+        var vms = try VMInventoryFile.read(Self.sample + "/vms.csv")
+        var clone = VM(id: "clone", vcpus: 2, memoryMB: 8192)
+        clone.demandLike = "rnd-1"
+        vms.append(clone)
+        let demand = try TracedDemand.read([Self.sample + "/traces"], sizing: .profile, inventory: vms)
+        let problem = try PlacementProblem(hosts: hosts, vms: vms, demand: demand)
+        let a = try #require(problem.vm(named: "rnd-1")), b = try #require(problem.vm(named: "clone"))
+        for r in 0..<problem.resourceCount where problem.resources[r] != .vcpuAllocation {
+            #expect((0..<problem.buckets).allSatisfy { problem.demand(a, r, $0) == problem.demand(b, r, $0) })
+        }
+        vms[vms.count - 1].demandLike = "rnd-999"
+        #expect(throws: PlanningInputError.self) { try PlacementProblem(hosts: hosts, vms: vms, demand: demand) }
+    }
+
     @Test func noHostsOrNoVMsIsAnInputError() {
         #expect(throws: PlanningInputError.self) { try PlacementProblem(hosts: [], vms: [VM(id: "a", vcpus: 1, memoryMB: 1)]) }
         #expect(throws: PlanningInputError.self) {

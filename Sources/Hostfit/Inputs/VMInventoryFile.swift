@@ -8,7 +8,7 @@ public enum VMInventoryFile {
 
     /// Every column vms.csv reads (and `res_NAME`).
     public static let knownColumns = ["vm", "vcpus", "memory_mb", "host", "cluster", "requires", "affinity", "anti_affinity", "pinned",
-                                      "cpu_mhz", "memory_used_mb", "disk_iops", "net_mbps", "cost_center"]
+                                      "cpu_mhz", "memory_used_mb", "disk_iops", "net_mbps", "cost_center", "like"]
 
     public static func read(_ path: String, includePoweredOff: Bool = false) throws(InputError) -> [VM] {
         try load(path, includePoweredOff: includePoweredOff).items
@@ -52,9 +52,11 @@ public enum VMInventoryFile {
                 }
                 if pinned && row.text("host") == nil { throw row.error("pinned, but host is empty: pinned to what?") }
             }
-            vms.append(VM(
+            var vm = VM(
                 id: id, vcpus: vcpus, memoryMB: memory, currentHost: row.text("host"), cluster: row.text("cluster"),
-                requires: row.list("requires"), affinity: affinity, antiAffinity: antiAffinity, measured: measured, pinned: pinned))
+                requires: row.list("requires"), affinity: affinity, antiAffinity: antiAffinity, measured: measured, pinned: pinned)
+            vm.demandLike = row.text("like").map { $0.hasPrefix("like=") ? String($0.dropFirst(5)) : $0 }
+            vms.append(vm)
         }
         guard !vms.isEmpty else {
             throw InputError(file: table.file, line: table.headerLine, "no VMs: the file has a header and nothing else")

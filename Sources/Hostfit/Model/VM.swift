@@ -15,6 +15,8 @@ public struct VM: Hashable, Sendable {
     public var measured: [Resource: Double]
     /// Stays on `currentHost` (a VM that must not move).
     public var pinned: Bool
+    /// Its demand is that of this VM (a new VM "like vm-42": its profile or history).
+    public var demandLike: String? = nil
 
     public init(id: String, vcpus: Int, memoryMB: Double, currentHost: String? = nil, cluster: String? = nil,
                 requires: Set<String> = [], affinity: Set<String> = [], antiAffinity: Set<String> = [],

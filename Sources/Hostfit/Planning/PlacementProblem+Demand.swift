@@ -33,6 +33,15 @@ extension PlacementProblem {
         guard !list.isEmpty else {
             throw PlanningInputError("give --vms, --traces or --profiles: there is nothing to place")
         }
+        // "like vm-42": that VM's demand, measured or traced.
+        let byID = Dictionary(list.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        for k in list.indices {
+            guard let like = list[k].demandLike else { continue }
+            guard let model = byID[like], model.demandLike == nil else {
+                throw PlanningInputError("VM '\(list[k].id)' is like '\(like)', which is not a VM of the inventory\(NameSuggestion.hint(for: like, among: Array(byID.keys).sorted()))")
+            }
+            for (resource, value) in model.measured where list[k].measured[resource] == nil { list[k].measured[resource] = value }
+        }
         // No CPU use known at all (an RVTools vInfo, a vms.csv of allocations): counting each
         // vCPU as a busy core plans for every VM flat out at once, which no estate does. Plan
         // allocations instead, vCPUs against cores at today's ratio, as sizing "as on premises"
@@ -50,7 +59,9 @@ extension PlacementProblem {
         }
         let inventory = Inventory(hosts: hosts, vms: list, catalog: catalog)
         if let demand {
-            self.init(inventory: inventory, headroom: headroom, rules: rules, buckets: demand.buckets, traced: demand.traced) { vm, resource in
+            let traced = demand.traced
+            let alike = list.filter { $0.demandLike.map(traced.contains) ?? false }.map(\.id)
+            self.init(inventory: inventory, headroom: headroom, rules: rules, buckets: demand.buckets, traced: traced.union(alike)) { vm, resource in
                 demand.demand(of: vm, resource, mhzPerCore: mhzPerCore)
             }
             let missing = unmeasured(demand)

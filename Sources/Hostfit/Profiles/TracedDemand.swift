@@ -96,11 +96,12 @@ public struct TracedDemand: Sendable {
     /// A VM's demand for a resource in each of `buckets` buckets; nil for its static demand
     /// (an untraced VM, or a resource its trace does not measure).
     func demand(of vm: VM, _ resource: Resource, mhzPerCore: Double) -> [Double]? {
+        let id = vm.demandLike ?? vm.id
         switch source {
         case .history(let history):
-            return history.series[vm.id]?[resource]
+            return history.series[id]?[resource]
         case .profiles:
-            guard let profile = profileOf[vm.id] else { return nil }
+            guard let profile = profileOf[id] else { return nil }
             switch sizing {
             case .allocation:
                 let a = profile.allocation
