@@ -44,6 +44,34 @@ struct HostRaterTests {
         #expect(HostRater(q).rate(3, on: 2, goal: .balance, weights: [:]).stars > 0)
     }
 
+    @Test func clusterPinnedReserveAndOvercommitGiveZeroStarsWithTheirRule() throws {
+        // Cluster: the VM belongs to b; pinned: it stays on its host.
+        let hosts = [host("a1", cluster: "a"), host("a2", cluster: "a"), host("b1", cluster: "b")]
+        var pinned = VM(id: "p", vcpus: 1, memoryMB: 100, currentHost: "a1", measured: [.cpu: 10])
+        pinned.pinned = true
+        let vms = [pinned, VM(id: "c", vcpus: 1, memoryMB: 100, cluster: "b", measured: [.cpu: 10])]
+        let rater = HostRater(problem(hosts: hosts, vms: vms), current: Assignment(hostOf: [-1, -1]))
+        #expect(rater.rate(1, on: 0, goal: .balance, weights: [:]).rule == .cluster)
+        #expect(rater.rate(0, on: 1, goal: .balance, weights: [:]).rule == .pinned)
+        #expect(rater.rate(0, on: 0, goal: .balance, weights: [:]).stars > 0)
+
+        // N+1: a cluster of one used host cannot lose it.
+        let lone = problem(hosts: [host("x"), host("y")], vms: [VM(id: "only", vcpus: 1, memoryMB: 100, measured: [.cpu: 10])], reserve: 1)
+        #expect(HostRater(lone, current: Assignment(hostOf: [-1])).rate(0, on: 0, goal: .balance, weights: [:]).rule == .reserve)
+
+        // Overcommit: 8 vCPUs on a 10-core host at 0.5 per core.
+        let tight = PlacementProblem(inventory: Inventory(hosts: [host("h")], vms: [VM(id: "wide", vcpus: 8, memoryMB: 100, measured: [.cpu: 10])]),
+                                     headroom: Headroom(), rules: PlacementRules(vcpusPerCore: 0.5))
+        let rating = HostRater(tight, current: Assignment(hostOf: [-1])).rate(0, on: 0, goal: .balance, weights: [:])
+        #expect(rating.rule == .overcommit && rating.reason.hasPrefix("needs 8 vCPU"))
+    }
+
+    @Test func aHistoryNamesTheMomentThatDoesNotFit() {
+        #expect(HostRater.moment(1_373_846_400) == "Mon 2013-07-15 00:00")
+        #expect(HostRater.moment(1_373_846_400 + 86_400 + 14 * 3600 + 5 * 60) == "Tue 2013-07-16 14:05")
+        #expect(HostRater.bucketLabel(24 + 14, of: 168) == "Tue 14:00")
+    }
+
     /// A VM busy at night rates higher on a host busy by day than on one busy at night with the same peak.
     @Test(arguments: PlacementGoal.allCases)
     func complementaryHostsRateHigher(goal: PlacementGoal) {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a rating of hosts for a new VM prefers (System Center VMM's placement goals).
 public enum PlacementGoal: String, Sendable, CaseIterable {
     /// The host left least and most evenly loaded (Kubernetes' LeastAllocated with
@@ -142,7 +144,8 @@ public struct HostRater: Sendable {
             }
             if worst.bucket >= 0 {
                 let resource = problem.resources[r]
-                let when = Self.bucketLabel(worst.bucket, of: B).map { " at \($0)" } ?? ""
+                let when = (problem.timeline.map { Self.moment($0.start + Int64(worst.bucket) * $0.step) }
+                    ?? Self.bucketLabel(worst.bucket, of: B)).map { " at \($0)" } ?? ""
                 let headroom = Resource.number(problem.headroom.fraction(for: resource) * 100)
                 return (resource == .vcpuAllocation || resource == .memoryAllocation ? .overcommit : .capacity,
                         "needs \(resource.format(worst.need))\(when), \(resource.format(max(0, worst.free))) free under \(headroom)% headroom")
@@ -160,6 +163,18 @@ public struct HostRater: Sendable {
             return (.reserve, "the cluster would lose its N+\(problem.rules.reserve) reserve")
         }
         return nil
+    }
+
+    /// "Tue 2013-07-09 14:05" (UTC) for a moment of a history.
+    static func moment(_ epoch: Int64) -> String {
+        let days = Int64((Double(epoch) / 86_400).rounded(.down)), seconds = epoch - days * 86_400
+        // Civil date from days since 1970-01-01 (Hinnant's algorithm), 1970-01-01 a Thursday.
+        let z = days + 719_468, era = (z >= 0 ? z : z - 146_096) / 146_097, doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365, doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        let weekday = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][Int(((days % 7) + 10) % 7)]
+        return String(format: "%@ %04lld-%02lld-%02lld %02lld:%02lld", weekday, y, m, d, seconds / 3600, (seconds % 3600) / 60)
     }
 
     /// "Tue 14:00" for hour-of-week buckets, "14:00" for hour-of-day ones, nil otherwise.

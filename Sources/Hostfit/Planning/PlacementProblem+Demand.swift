@@ -64,6 +64,7 @@ extension PlacementProblem {
             self.init(inventory: inventory, headroom: headroom, rules: rules, buckets: demand.buckets, traced: traced.union(alike)) { vm, resource in
                 demand.demand(of: vm, resource, mhzPerCore: mhzPerCore)
             }
+            if case .history(let history) = demand.source { timeline = (history.start, history.step) }
             let missing = unmeasured(demand)
             notes = inputNotes + sizingNotes + demand.notes + missing + notes
         } else {

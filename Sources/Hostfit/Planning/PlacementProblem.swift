@@ -22,6 +22,8 @@ public struct PlacementProblem: Sendable {
     public internal(set) var notes: [String]
     /// Resources that traces measure for no VM (memory on PlanetLab): planned on allocations.
     public internal(set) var unmeasuredResources: [Resource] = []
+    /// When demand is a history: bucket b is the interval at start + b x step (epoch seconds, UTC).
+    public internal(set) var timeline: (start: Int64, step: Int64)?
     package let hostIndex: [String: Int]
     package let vmIndex: [String: Int]
     /// Tags, clusters, pinning, groups, N+k: compiled once for every solver and the validator.
