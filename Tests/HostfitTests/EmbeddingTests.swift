@@ -78,6 +78,17 @@ struct EmbeddingTests {
         #expect(throws: PlanningInputError.self) { try PlacementProblem(hosts: hosts, vms: vms, demand: demand) }
     }
 
+    /// Expected CPU as a percentage of the VM's vCPUs, at the fastest host's clock.
+    @Test func cpuPercentInAVMFileBecomesMHz() throws {
+        let file = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("pct-\(UUID().uuidString).csv").path
+        try "vm,vcpus,memory_mb,cpu_pct\nnew,4,8192,25\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let hosts = [VMHost(id: "h", cpuCores: 16, cpuMHzPerCore: 2500, memoryMB: 65536)]
+        let problem = try PlacementProblem(hosts: hosts, vms: try VMInventoryFile.read(file))
+        #expect(problem.demand(0, try #require(problem.resources.firstIndex(of: .cpu)), 0) == 2500)
+        try "vm,vcpus,memory_mb,cpu_pct\nnew,4,8192,250\n".write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(throws: InputError.self) { try VMInventoryFile.read(file) }
+    }
+
     @Test func noHostsOrNoVMsIsAnInputError() {
         #expect(throws: PlanningInputError.self) { try PlacementProblem(hosts: [], vms: [VM(id: "a", vcpus: 1, memoryMB: 1)]) }
         #expect(throws: PlanningInputError.self) {

@@ -8,7 +8,7 @@ public enum VMInventoryFile {
 
     /// Every column vms.csv reads (and `res_NAME`).
     public static let knownColumns = ["vm", "vcpus", "memory_mb", "host", "cluster", "requires", "affinity", "anti_affinity", "pinned",
-                                      "cpu_mhz", "memory_used_mb", "disk_iops", "net_mbps", "cost_center", "like"]
+                                      "cpu_mhz", "cpu_pct", "memory_used_mb", "disk_iops", "net_mbps", "cost_center", "like"]
 
     public static func read(_ path: String, includePoweredOff: Bool = false) throws(InputError) -> [VM] {
         try load(path, includePoweredOff: includePoweredOff).items
@@ -56,6 +56,10 @@ public enum VMInventoryFile {
                 id: id, vcpus: vcpus, memoryMB: memory, currentHost: row.text("host"), cluster: row.text("cluster"),
                 requires: row.list("requires"), affinity: affinity, antiAffinity: antiAffinity, measured: measured, pinned: pinned)
             vm.demandLike = row.text("like").map { $0.hasPrefix("like=") ? String($0.dropFirst(5)) : $0 }
+            if let pct = try row.number("cpu_pct") {
+                guard pct <= 100 else { throw row.error("cpu_pct is \(Resource.number(pct)), a percentage of the VM's vCPUs: at most 100") }
+                vm.cpuPercent = pct
+            }
             vms.append(vm)
         }
         guard !vms.isEmpty else {

@@ -17,6 +17,9 @@ public struct VM: Hashable, Sendable {
     public var pinned: Bool
     /// Its demand is that of this VM (a new VM "like vm-42": its profile or history).
     public var demandLike: String? = nil
+    /// Expected CPU as a percentage of its vCPUs (new.csv `cpu_pct`), when no MHz is given:
+    /// planned as that share of its vCPUs at the fastest host's clock.
+    public var cpuPercent: Double? = nil
 
     public init(id: String, vcpus: Int, memoryMB: Double, currentHost: String? = nil, cluster: String? = nil,
                 requires: Set<String> = [], affinity: Set<String> = [], antiAffinity: Set<String> = [],

@@ -33,6 +33,10 @@ extension PlacementProblem {
         guard !list.isEmpty else {
             throw PlanningInputError("give --vms, --traces or --profiles: there is nothing to place")
         }
+        // Expected CPU in percent of the VM's vCPUs, at the clock unmeasured vCPUs count at.
+        for k in list.indices where list[k].measured[.cpu] == nil {
+            if let pct = list[k].cpuPercent { list[k].measured[.cpu] = pct / 100 * Double(list[k].vcpus) * mhzPerCore }
+        }
         // "like vm-42": that VM's demand, measured or traced.
         let byID = Dictionary(list.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         for k in list.indices {
