@@ -148,10 +148,10 @@ struct CLITests {
         #expect(run.code == 1, "new-2 fits no host: \(run.stdout) \(run.stderr)")
         #expect(run.stdout.contains("★"))
         let ratings = try CSVTable(contentsOf: out + "/ratings.csv")
-        #expect(ratings.header == ["vm", "host", "stars", "score", "reason"])
+        #expect(ratings.header == ["vm", "host", "stars", "score", "reason", "rule"])
         #expect(ratings.records.count == 2 * 8, "every host for every new VM")
         let zero = try ratings.rows().filter { $0.text("vm") == "new-2" }
-        #expect(zero.allSatisfy { $0.text("stars") == "0" && $0.text("reason")?.isEmpty == false })
+        #expect(zero.allSatisfy { $0.text("stars") == "0" && $0.text("reason")?.isEmpty == false && $0.text("rule") != nil })
         let placements = try CSVTable(contentsOf: out + "/placements.csv")
         #expect(placements.records.map { $0.fields[0] } == ["new-1"])
         // The applied inventory, as a plan, passes check.

@@ -66,6 +66,20 @@ struct HostRaterTests {
         #expect(rating.rule == .overcommit && rating.reason.hasPrefix("needs 8 vCPU"))
     }
 
+    /// The admin put the first VM elsewhere than advised: the next ratings follow the estate.
+    @Test func ratingsFollowWhereVMsReallyWent() {
+        let vms = [VM(id: "first", vcpus: 1, memoryMB: 4000, measured: [.cpu: 4000]), VM(id: "second", vcpus: 1, memoryMB: 1000, measured: [.cpu: 1000])]
+        let p = problem(hosts: [host("a"), host("b")], vms: vms)
+        var advised = HostRater(p, current: Assignment(hostOf: [-1, -1]))
+        #expect(advised.rate(0).first?.host == "a")
+        // Ignored: it runs on b. A new rating of the estate as it is sends the second to a.
+        let real = HostRater(p, current: Assignment(hostOf: [1, -1]))
+        #expect(real.rate(1, goal: .balance).first?.host == "a")
+        #expect(real.rate(1, goal: .consolidate).first?.host == "b")
+        advised.place(0, on: 0)
+        #expect(advised.rate(1, goal: .balance).first?.host == "b")
+    }
+
     @Test func aHistoryNamesTheMomentThatDoesNotFit() {
         #expect(HostRater.moment(1_373_846_400) == "Mon 2013-07-15 00:00")
         #expect(HostRater.moment(1_373_846_400 + 86_400 + 14 * 3600 + 5 * 60) == "Tue 2013-07-16 14:05")

@@ -1,7 +1,7 @@
 import Foundation
 
-/// The files `hostfit place --out DIR` writes: ratings.csv (`vm,host,stars,score,reason`,
-/// every host for every new VM), placements.csv (`vm,host`, the new VMs placed) and, with
+/// The files `hostfit place --out DIR` writes: ratings.csv (`vm,host,stars,score,reason,rule`,
+/// every host for every new VM; `rule` is the validator's name of the rule behind 0 stars), placements.csv (`vm,host`, the new VMs placed) and, with
 /// `--apply`, vms.csv (the inventory with the new VMs on their hosts).
 public struct RatingReport {
     public let suggestions: [PlacementSuggestion]
@@ -13,9 +13,11 @@ public struct RatingReport {
     }
 
     public func ratingsCSV() -> String {
-        var csv = CSVWriter(header: ["vm", "host", "stars", "score", "reason"])
+        var csv = CSVWriter(header: ["vm", "host", "stars", "score", "reason", "rule"])
         for s in suggestions {
-            for r in s.ratings { csv.append([s.vm, r.host, CSVWriter.number(r.stars, digits: 1), CSVWriter.number(r.score, digits: 1), r.reason]) }
+            for r in s.ratings {
+                csv.append([s.vm, r.host, CSVWriter.number(r.stars, digits: 1), CSVWriter.number(r.score, digits: 1), r.reason, r.rule?.rawValue ?? ""])
+            }
         }
         return csv.text
     }
