@@ -125,6 +125,7 @@ struct HostRaterTests {
                currentHost: v < 12 ? hosts.randomElement(using: &rng)!.id : nil,
                cluster: Bool.random(using: &rng) ? ["a", "b"].randomElement(using: &rng)! : nil,
                requires: Int.random(in: 0..<4, using: &rng) == 0 ? ["pool"] : [],
+               affinity: Int.random(in: 0..<4, using: &rng) == 0 ? ["together"] : [],
                antiAffinity: Int.random(in: 0..<3, using: &rng) == 0 ? ["g"] : [],
                measured: [.cpu: Double(Int.random(in: 100...3000, using: &rng))])
         }
