@@ -11,10 +11,10 @@ HOSTFIT     = .build/release/hostfit
 all: build
 
 deps:
-	@if [ ! -f /usr/include/glpk.h ] || [ ! -f /usr/include/zlib.h ]; then \
-	  echo "make: installing libglpk-dev (GLPK, the ILP solver) and zlib1g-dev (gzip traces)"; \
+	@if [ ! -f /usr/include/glpk.h ] || [ ! -f /usr/include/zlib.h ] || ! command -v pkg-config >/dev/null; then \
+	  echo "make: installing libglpk-dev (GLPK, the ILP solver), zlib1g-dev (gzip traces, .xlsx) and pkg-config"; \
 	  $(SUDO) apt-get update -q && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q libglpk-dev zlib1g-dev; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q libglpk-dev zlib1g-dev pkg-config; \
 	fi
 
 build: deps
