@@ -57,6 +57,12 @@ struct PlaceCommand: ParsableCommand {
         for note in fresh.notes { Terminal.note(note) }
         // The new VMs join the inventory without a host: they are what gets placed.
         let newcomers = fresh.items.map { vm -> VM in var vm = vm; vm.currentHost = nil; vm.pinned = false; return vm }
+        if let path = inventory.vms {
+            let known = Set(try reportingInputErrors { try VMInventoryFile.load(path, includePoweredOff: inventory.includePoweredOff) }.items.map(\.id))
+            if let clash = newcomers.first(where: { known.contains($0.id) }) {
+                throw CLIFailure(code: 2, message: "\(newVMs):\(fresh.lines[clash.id] ?? 0): VM '\(clash.id)' is already in \(path): a new VM needs a new name")
+            }
+        }
         let problem = try inventory.loadProblem(demand: demand, adding: newcomers)
         for note in problem.notes { Terminal.note(note) }
         let weights = try parseWeights()

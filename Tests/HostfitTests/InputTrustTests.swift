@@ -83,6 +83,16 @@ struct InputTrustTests {
         #expect(summary.unmeasuredResources == ["memory"])
     }
 
+    /// A file given to the wrong flag says what it is and where it goes.
+    @Test func aFileUnderTheWrongFlagSaysWhereItGoes() {
+        #expect(throws: InputError(file: Support.sampleData + "/vms.csv", line: 1, "this looks like a VM inventory (vms.csv), not a host inventory: give it as --vms")) {
+            try HostInventoryFile.load(Support.sampleData + "/vms.csv")
+        }
+        #expect(throws: InputError(file: Support.sampleData + "/hosts.csv", line: 1, "this looks like a host inventory (hosts.csv), not a VM inventory: give it as --hosts")) {
+            try VMInventoryFile.load(Support.sampleData + "/hosts.csv")
+        }
+    }
+
     @Test func unknownColumnsAndImplausibleUnitsAreNamed() throws {
         let hosts = Support.file("hosts.csv", "host,cpu_cores,cpu_mhz,memory_mb,memroy_mb,colour\nbig,2,52000,262144,1,red\nsmall,8,2600,256,1,blue\n")
         let read = try HostInventoryFile.load(hosts)

@@ -17,6 +17,7 @@ public enum HostInventoryFile {
     public static func load(_ path: String) throws(InputError) -> InputRead<VMHost> {
         let table = try CSVTable(contentsOf: path)
         if RVToolsFile.isHostTab(table) { return try RVToolsFile.hosts(table) }
+        try InputKind.check(table, is: "a host inventory", required: requiredColumns)
         return try parse(table)
     }
 

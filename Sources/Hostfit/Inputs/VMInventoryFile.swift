@@ -19,6 +19,7 @@ public enum VMInventoryFile {
     public static func load(_ path: String, includePoweredOff: Bool = false) throws(InputError) -> InputRead<VM> {
         let table = try CSVTable(contentsOf: path)
         if RVToolsFile.isVMTab(table) { return try RVToolsFile.vms(table, includePoweredOff: includePoweredOff) }
+        try InputKind.check(table, is: "a VM inventory", required: requiredColumns)
         return try parse(table)
     }
 
