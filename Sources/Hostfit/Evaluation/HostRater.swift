@@ -122,43 +122,8 @@ public struct HostRater: Sendable {
     func exclusion(_ v: Int, _ h: Int) -> (Violation.Rule, String)? {
         // Most hosts take the VM: the incremental test settles that without a scan of buckets.
         if problem.rules.unitOf[v] < 0, loads.fits(v, on: h) { return reserveExclusion(v, h) }
-        let host = problem.hosts[h], vm = problem.vms[v], rules = problem.rules
-        if host.state != .active { return (.hostState, "host in \(host.state.rawValue)") }
-        if let limit = host.maxVMs, loads.count[h] >= limit { return (.maxVMs, "host runs \(loads.count[h]) VMs, its max_vms is \(limit)") }
-        if let tag = vm.requires.subtracting(host.tags).sorted().first { return (.requires, "requires tag \(tag)") }
-        if let cluster = vm.cluster, !cluster.isEmpty, cluster != host.cluster { return (.cluster, "VM belongs to cluster \(cluster), host to \(host.cluster.isEmpty ? "none" : host.cluster)") }
-        if vm.pinned, vm.currentHost != host.id { return (.pinned, "pinned to \(vm.currentHost ?? "its host")") }
-        // Affinity: where the rest of its group already runs, and nowhere else.
-        if rules.unitOf[v] >= 0, loads.hostOf.count == problem.vmCount {
-            let mates = rules.units[rules.unitOf[v]].filter { $0 != v && loads.hostOf[$0] >= 0 }
-            if let mate = mates.first, loads.hostOf[mate] != h {
-                return (.affinity, "affinity with \(problem.vms[mate].id), which runs on \(problem.hosts[loads.hostOf[mate]].id)")
-            }
-        }
-        for g in rules.antiAffinityOf[v] {
-            if let other = rules.antiAffinityGroups[g].vms.first(where: { $0 != v && loads.hostOf.indices.contains($0) && loads.hostOf[$0] == h }) {
-                return (.antiAffinity, "anti-affinity group \(rules.antiAffinityGroups[g].name) with \(problem.vms[other].id)")
-            }
-        }
-        let R = problem.resourceCount, B = problem.buckets
-        for r in 0..<R {
-            let cap = problem.capacity(h, r)
-            guard cap.isFinite else { continue }
-            var worst = (bucket: -1, over: 0.0, free: 0.0, need: 0.0)
-            for b in 0..<B {
-                let need = problem.demand(v, r, b), free = cap - loads.load(h, r, b)
-                if need - free > worst.over * (1 + 1e-12) + 1e-9 { worst = (b, need - free, free, need) }
-            }
-            if worst.bucket >= 0 {
-                let resource = problem.resources[r]
-                let when = (problem.timeline.map { Self.moment($0.start + Int64(worst.bucket) * $0.step) }
-                    ?? Self.bucketLabel(worst.bucket, of: B)).map { " at \($0)" } ?? ""
-                let headroom = Resource.number(problem.headroom.fraction(for: resource) * 100)
-                return (resource == .vcpuAllocation || resource == .memoryAllocation ? .overcommit : .capacity,
-                        "needs \(resource.format(worst.need))\(when), \(resource.format(max(0, worst.free))) free under \(headroom)% headroom")
-            }
-        }
-        if problem.rules.unitOf[v] >= 0, loads.fits(v, on: h) { return reserveExclusion(v, h) }
+        if let first = loads.blockers(v, on: h, all: false).first { return (first.rule, first.message) }
+        if loads.fits(v, on: h) { return reserveExclusion(v, h) }
         return (.capacity, "does not fit (rules or capacity)")
     }
 

@@ -32,29 +32,8 @@ public enum UnplacedReason {
     /// state, "tag NAME", "cluster", "pinned", "max_vms", "anti-affinity GROUP".
     public static func causes(_ v: Int, in problem: PlacementProblem, loads: HostLoads) -> [String: Int] {
         var tally: [String: Int] = [:]
-        let vm = problem.vms[v], rules = problem.rules
-        let R = problem.resourceCount, B = problem.buckets
         for h in 0..<problem.hostCount where !problem.isPurchasable(h) || problem.hosts[h].state == .active {
-            let host = problem.hosts[h]
-            if host.state != .active { tally[host.state.rawValue, default: 0] += 1; continue }
-            if host.maxVMs == 0 { tally["max_vms 0", default: 0] += 1; continue }
-            var blocked = false
-            if let tag = vm.requires.subtracting(host.tags).sorted().first { tally["tag \(tag)", default: 0] += 1; blocked = true }
-            if let cluster = vm.cluster, !cluster.isEmpty, cluster != host.cluster { tally["cluster", default: 0] += 1; blocked = true }
-            if vm.pinned, vm.currentHost != host.id { tally["pinned", default: 0] += 1; blocked = true }
-            if blocked { continue }
-            if let limit = host.maxVMs, loads.count[h] >= limit { tally["max_vms", default: 0] += 1; continue }
-            if let g = rules.antiAffinityOf[v].first(where: { g in rules.antiAffinityGroups[g].vms.contains { $0 != v && loads.hostOf.indices.contains($0) && loads.hostOf[$0] == h } }) {
-                tally["anti-affinity \(rules.antiAffinityGroups[g].name)", default: 0] += 1
-                continue
-            }
-            for r in 0..<R {
-                let cap = problem.capacity(h, r) * (1 + 1e-12)
-                guard cap.isFinite else { continue }
-                if (0..<B).contains(where: { b in loads.load(h, r, b) + problem.demand(v, r, b) > cap }) {
-                    tally[problem.resources[r].name, default: 0] += 1
-                }
-            }
+            for blocker in loads.blockers(v, on: h) { tally[blocker.key, default: 0] += 1 }
         }
         return tally
     }
