@@ -83,6 +83,19 @@ struct InputTrustTests {
         #expect(summary.unmeasuredResources == ["memory"])
     }
 
+    /// Without any CPU use, CPU is planned by allocation, and the VMs keep their inventory
+    /// values (an --apply must not write a made-up 0 MHz).
+    @Test func allocationPlanningLeavesTheVMsAsTheyWere() throws {
+        let hosts = [VMHost(id: "h", cpuCores: 8, cpuMHzPerCore: 2000, memoryMB: 65536)]
+        let problem = try PlacementProblem(hosts: hosts, vms: [VM(id: "a", vcpus: 4, memoryMB: 1024), VM(id: "b", vcpus: 40, memoryMB: 1024)])
+        #expect(problem.vms.allSatisfy { $0.measured[.cpu] == nil })
+        #expect(problem.demand(0, try #require(problem.resources.firstIndex(of: .cpu)), 0) == 0)
+        #expect(problem.settings.vcpusPerCore == 4)
+        #expect(!problem.notes.contains { $0.contains("have no cpu_mhz") })
+        let plan = try ValidatedPlan(Planner.plan(problem, options: PlanOptions(solver: .heuristic)), for: problem)
+        #expect(plan.unplaced.map(\.vm) == ["b"], "40 vCPUs exceed 8 cores at 4:1")
+    }
+
     /// A file given to the wrong flag says what it is and where it goes.
     @Test func aFileUnderTheWrongFlagSaysWhereItGoes() {
         #expect(throws: InputError(file: Support.sampleData + "/vms.csv", line: 1, "this looks like a VM inventory (vms.csv), not a host inventory: give it as --vms")) {

@@ -53,11 +53,13 @@ extension PlacementProblem {
         var rules = rules
         var sizingNotes: [String] = []
         let cpuMeasured = list.contains { $0.measured[.cpu] != nil } || (demand?.measuredResources.contains(.cpu) ?? false)
-        if !cpuMeasured, rules.vcpusPerCore == nil {
+        // The VMs keep their inventory values (a --apply must not write a made-up 0 MHz):
+        // only the demand the planner sees is zero.
+        let allocationCPU = !cpuMeasured && rules.vcpusPerCore == nil
+        if allocationCPU {
             let today = Self.currentVCPURatio(vms: list, hosts: hosts)
             let ratio = max(4, today.map { ($0 * 10).rounded(.up) / 10 } ?? 4)
             rules.vcpusPerCore = ratio
-            for k in list.indices { list[k].measured[.cpu] = 0 }
             sizingNotes.append("no VM states CPU use (cpu_mhz or a trace): CPU is planned as allocated vCPUs, at most \(Resource.number(ratio)) per core"
                                + (ratio > 4 ? " (today's ratio)" : " (4:1, a usual ratio for general workloads)") + "; --vcpu-ratio sets another, traces give a time-aware plan")
         }
@@ -65,14 +67,17 @@ extension PlacementProblem {
         if let demand {
             let traced = demand.traced
             let alike = list.filter { $0.demandLike.map(traced.contains) ?? false }.map(\.id)
-            self.init(inventory: inventory, headroom: headroom, rules: rules, buckets: demand.buckets, traced: traced.union(alike)) { vm, resource in
-                demand.demand(of: vm, resource, mhzPerCore: mhzPerCore)
+            let B = demand.buckets
+            self.init(inventory: inventory, headroom: headroom, rules: rules, buckets: B, traced: traced.union(alike)) { vm, resource in
+                allocationCPU && resource == .cpu ? [Double](repeating: 0, count: B) : demand.demand(of: vm, resource, mhzPerCore: mhzPerCore)
             }
             if case .history(let history) = demand.source { timeline = (history.start, history.step) }
             let missing = unmeasured(demand)
             notes = inputNotes + sizingNotes + demand.notes + missing + notes
         } else {
-            self.init(inventory: inventory, headroom: headroom, rules: rules, buckets: 1, traced: nil) { _, _ in nil }
+            self.init(inventory: inventory, headroom: headroom, rules: rules, buckets: 1, traced: nil) { _, resource in
+                allocationCPU && resource == .cpu ? [0] : nil
+            }
             notes = inputNotes + sizingNotes + notes
         }
     }

@@ -50,20 +50,19 @@ public struct PlacementProblem: Sendable {
             self.init(inventory: inventory, headroom: headroom, rules: rules, buckets: 1, traced: nil) { _, _ in nil }
             return
         }
-        let byEntity = Dictionary(profiles.profiles.map { ($0.entity, $0) }, uniquingKeysWith: { a, _ in a })
-        self.init(inventory: inventory, headroom: headroom, rules: rules, buckets: profiles.scheme.count, traced: Set(byEntity.keys)) { vm, resource in
-            guard let series = byEntity[vm.id]?.profile(of: resource) else { return nil }
-            // An hour the trace never saw gets the busiest hour it did see.
-            let fill = series.buckets.compactMap { $0 }.max() ?? series.max
-            return series.buckets.map { $0 ?? fill }
+        let demand = TracedDemand(profiles: profiles)
+        self.init(inventory: inventory, headroom: headroom, rules: rules, buckets: demand.buckets, traced: demand.traced) { vm, resource in
+            demand.demand(of: vm, resource, mhzPerCore: 0)  // profile sizing needs no clock
         }
     }
 
     /// Demand from the history itself: the constraint holds at every moment of it.
     public init(inventory: Inventory, headroom: Headroom = Headroom(), history: DemandHistory, rules: PlacementRules = PlacementRules()) {
-        self.init(inventory: inventory, headroom: headroom, rules: rules, buckets: history.slots, traced: Set(history.series.keys)) { vm, resource in
-            history.series[vm.id]?[resource]
+        let demand = TracedDemand(sizing: .history, source: .history(history))
+        self.init(inventory: inventory, headroom: headroom, rules: rules, buckets: history.slots, traced: demand.traced) { vm, resource in
+            demand.demand(of: vm, resource, mhzPerCore: 0)
         }
+        timeline = (history.start, history.step)
     }
 
     /// The general form: `demandOf` gives a VM's demand for a resource in each of `buckets`
@@ -150,11 +149,12 @@ public struct PlacementProblem: Sendable {
             }
         }
         let traced = traced ?? []
-        let unmeasuredCPU = vms.filter { $0.measured[.cpu] == nil && !traced.contains($0.id) }.count
+        // Only VMs whose CPU has no source at all: no measured column, no trace, no series given.
+        let unmeasuredCPU = vms.filter { $0.measured[.cpu] == nil && !traced.contains($0.id) && demandOf($0, .cpu) == nil }.count
         if unmeasuredCPU > 0 {
             notes.append("\(unmeasuredCPU) VMs have no cpu_mhz: each vCPU counts as a busy \(Resource.number(mhzPerVCPU)) MHz core (the fastest host's)")
         }
-        let unmeasuredMemory = vms.filter { $0.measured[.memory] == nil && !traced.contains($0.id) }.count
+        let unmeasuredMemory = vms.filter { $0.measured[.memory] == nil && !traced.contains($0.id) && demandOf($0, .memory) == nil }.count
         if unmeasuredMemory > 0 {
             notes.append("\(unmeasuredMemory) VMs have no memory_used_mb: their allocated memory_mb is planned")
         }
