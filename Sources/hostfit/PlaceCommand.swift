@@ -66,6 +66,11 @@ struct PlaceCommand: ParsableCommand {
         let problem = try inventory.loadProblem(demand: demand, adding: newcomers)
         for note in problem.notes { Terminal.note(note) }
         let weights = try parseWeights()
+        // A weight for a resource the problem does not have is a typo, never a silent no-op.
+        let names = problem.resources.map(\.name)
+        if let unknown = weights.keys.first(where: { !problem.resources.contains($0) }) {
+            throw CLIFailure(code: 2, message: "--weights: '\(unknown.name)' is not a resource here\(NameSuggestion.hint(for: unknown.name, among: names)); resources: \(names.joined(separator: ", "))")
+        }
         var rater = HostRater(problem)
         let newIndices = fresh.items.compactMap { problem.vm(named: $0.id) }
         let suggestions = rater.placeOneByOne(newIndices, goal: goal, weights: weights)

@@ -161,6 +161,13 @@ struct CLITests {
         #expect(check.code == 0, "\(check.stdout)")
     }
 
+    @Test func aMistypedWeightExitsTwoWithASuggestion() throws {
+        let fresh = Support.file("new.csv", "vm,vcpus,memory_mb,cpu_mhz\nn,1,1024,100\n")
+        let run = try hostfit("place", "--hosts", hosts, "--vms", vms, "--new", fresh, "--weights", "cpus=2", "--out", Support.temporaryDirectory() + "/p")
+        #expect(run.code == 2)
+        #expect(run.stderr.contains("'cpus' is not a resource here (did you mean 'cpu'?)"))
+    }
+
     /// Help wraps once, at 80 columns: no line of any command's help runs past it.
     @Test func helpFitsEightyColumns() throws {
         for command in [[], ["plan"], ["check"], ["profile"], ["place"]] {
