@@ -78,21 +78,44 @@ struct InventoryOptions: ParsableArguments {
         if record.options["include-powered-off"] == "true" { includePoweredOff = true }
     }
 
-    /// `adding` VMs join the inventory without a host (the new VMs that `place` rates).
-    func loadProblem(demand: TraceOptions? = nil, adding extra: [VM] = []) throws -> PlacementProblem {
-        guard hosts != nil || models != nil else { throw CLIFailure(code: 2, message: "give --hosts, --models or both: there is nowhere to place VMs") }
-        // An RVTools workbook (.xlsx) gives hosts (vHost) and VMs (vInfo, vCPU, vMemory) alike.
-        let workbook = { (path: String) in path.lowercased().hasSuffix(".xlsx") }
-        let hostRead = try hosts.map { path in
-            try reportingInputErrors { workbook(path) ? try RVToolsWorkbook.hosts(path) : try HostInventoryFile.load(path) }
+    /// The host inventory of --hosts, if given (hosts.csv, RVTools vHost or workbook).
+    func readHosts() throws -> InputRead<VMHost>? {
+        try hosts.map { path in
+            try reportingInputErrors { Self.isWorkbook(path) ? try RVToolsWorkbook.hosts(path) : try HostInventoryFile.load(path) }
         }
-        let catalogRead = try models.map { path in try reportingInputErrors { try HostInventoryFile.loadCatalog(path) } }
-        let vmRead = try vms.map { path in
+    }
+
+    func readCatalog() throws -> InputRead<VMHost>? {
+        try models.map { path in try reportingInputErrors { try HostInventoryFile.loadCatalog(path) } }
+    }
+
+    /// The VM inventory of --vms, if given (vms.csv, RVTools vInfo or workbook).
+    func readVMs() throws -> InputRead<VM>? {
+        try vms.map { path in
             try reportingInputErrors {
-                workbook(path) ? try RVToolsWorkbook.vms(path, includePoweredOff: includePoweredOff)
+                Self.isWorkbook(path) ? try RVToolsWorkbook.vms(path, includePoweredOff: includePoweredOff)
                     : try VMInventoryFile.load(path, includePoweredOff: includePoweredOff)
             }
         }
+    }
+
+    /// An RVTools workbook (.xlsx) gives hosts (vHost) and VMs (vInfo, vCPU, vMemory) alike.
+    private static func isWorkbook(_ path: String) -> Bool { path.lowercased().hasSuffix(".xlsx") }
+
+    /// --headroom parsed, or the defaults.
+    func parsedHeadroom() throws -> Headroom {
+        guard let headroom else { return Headroom() }
+        do {
+            return try Headroom(parsing: headroom)
+        } catch {
+            throw CLIFailure(code: 2, message: error.description)
+        }
+    }
+
+    /// `adding` VMs join the inventory without a host (the new VMs that `place` rates).
+    func loadProblem(demand: TraceOptions? = nil, adding extra: [VM] = []) throws -> PlacementProblem {
+        guard hosts != nil || models != nil else { throw CLIFailure(code: 2, message: "give --hosts, --models or both: there is nowhere to place VMs") }
+        let hostRead = try readHosts(), catalogRead = try readCatalog(), vmRead = try readVMs()
         var inputNotes = (hostRead?.notes ?? []) + (catalogRead?.notes ?? []) + (vmRead?.notes ?? [])
         let hostList = hostRead?.items ?? [], catalog = catalogRead?.items ?? []
         var inventoryVMs = vmRead?.items
@@ -109,14 +132,7 @@ struct InventoryOptions: ParsableArguments {
             inventoryVMs = (inventoryVMs ?? []) + extra
         }
         let traced = try demand?.demand(inventory: inventoryVMs ?? [])
-        var parsed = Headroom()
-        if let headroom {
-            do {
-                parsed = try Headroom(parsing: headroom)
-            } catch {
-                throw CLIFailure(code: 2, message: error.description)
-            }
-        }
+        let parsed = try parsedHeadroom()
         let rules = PlacementRules(vcpusPerCore: vcpuRatio, memoryRatio: memoryRatio, reserve: reserve)
         do {
             return try PlacementProblem(hosts: hostList, catalog: catalog, vms: inventoryVMs, demand: traced, headroom: parsed, rules: rules,

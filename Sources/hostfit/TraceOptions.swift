@@ -31,6 +31,8 @@ struct TraceOptions: ParsableArguments {
         record.options["percentile"] = Resource.number(percentile)
         record.options["buckets"] = buckets.rawValue
         if let coreMHz { record.options["core-mhz"] = Resource.number(coreMHz) }
+        if let from = read.from { record.options["from"] = from }
+        if let until = read.until { record.options["until"] = until }
     }
 
     /// Fills what was not given on the command line from a run's record (`hostfit check`).
@@ -43,6 +45,8 @@ struct TraceOptions: ParsableArguments {
         if percentileOption == nil { percentileOption = record.options["percentile"].flatMap(Double.init) }
         if bucketsOption == nil { bucketsOption = record.options["buckets"].flatMap(BucketScheme.init(rawValue:)) }
         if coreMHz == nil { coreMHz = record.options["core-mhz"].flatMap(Double.init) }
+        if read.from == nil { read.from = record.options["from"] }
+        if read.until == nil { read.until = record.options["until"] }
     }
 
     /// What the traces (or a profiles file) say each VM needs, per --sizing; nil without either.
@@ -52,7 +56,7 @@ struct TraceOptions: ParsableArguments {
         let show: (@Sendable (TraceProgress) -> Void)? = Terminal.isInteractive ? TraceReadOptions.showProgress : nil
         let demand = try reportingInputErrors {
             try TracedDemand.read(traces, sizing: sizing ?? .history, percentile: percentile, scheme: buckets, coreMHz: coreMHz,
-                                  inventory: inventory, progress: show)
+                                  inventory: inventory, period: read.period, progress: show)
         }
         Terminal.clearStatus()
         if let quality = demand.quality { try read.report(quality) }
@@ -88,19 +92,35 @@ struct TraceReadOptions: ParsableArguments {
         "Clock of one core, to turn CPU percentages into MHz where a trace gives no capacity.", valueName: "MHz"))
     var coreMHz: Double?
 
+    @Option(help: ArgumentHelp("Use samples from this time on (2013-07-15, an ISO 8601 time in UTC, or epoch seconds).", valueName: "time"))
+    var from: String?
+
+    @Option(help: ArgumentHelp("Use samples before this time: plan on --until D, then replay --from D.", valueName: "time"))
+    var until: String?
+
+    /// The period --from and --until give.
+    var period: TracePeriod {
+        TracePeriod(from: from.flatMap(TracePeriod.time), until: until.flatMap(TracePeriod.time))
+    }
+
     @Flag(help: "Treat any unreadable row in a trace as an error (exit 2) instead of counting and reporting it.")
     var strict = false
 
     func validate() throws {
         guard percentile > 0, percentile <= 100 else { throw ValidationError("--percentile must be above 0 and at most 100") }
         if let coreMHz, !(coreMHz > 0 && coreMHz.isFinite) { throw ValidationError("--core-mhz must be a positive number") }
+        for (flag, value) in [("--from", from), ("--until", until)] {
+            if let value, TracePeriod.time(value) == nil { throw ValidationError("\(flag) \(value): not a time (give 2013-07-15, 2013-07-15T12:00:00Z or epoch seconds)") }
+        }
+        if let a = period.from, let b = period.until, a >= b { throw ValidationError("--from must come before --until") }
     }
 
     /// Reads the traces, reports data quality on stderr, and builds profiles.
     func profiles(inventory: [VM] = []) throws -> ProfileSet {
         let show: (@Sendable (TraceProgress) -> Void)? = Terminal.isInteractive ? Self.showProgress : nil
         let paths = traces, scheme = buckets
-        let read = try reportingInputErrors { try TraceLoader.read(paths, scheme: scheme, progress: show) }
+        let period = period
+        let read = try reportingInputErrors { try TraceLoader.read(paths, scheme: scheme, period: period, progress: show) }
         Terminal.clearStatus()
         try report(TraceQuality(read))
         let sizes = Dictionary(inventory.map { ($0.id, EntityAllocation(cores: $0.vcpus, memoryMB: $0.memoryMB)) }, uniquingKeysWith: { a, _ in a })

@@ -54,7 +54,7 @@ struct EmbeddingTests {
         let headroom = try Headroom(parsing: "cpu=80,memory=90")
         let problem = try PlacementProblem(hosts: hosts, vms: vms, demand: demand, headroom: headroom)
         let plan = try ValidatedPlan(Planner.plan(problem, options: PlanOptions(solver: .heuristic)), for: problem)
-        let replay = try Replay.run(plan.placement, hosts: hosts, traces: [Self.sample + "/traces"], headroom: headroom, inventory: vms)
+        let replay = try Replay.stream(plan.placement, hosts: hosts, traces: [Self.sample + "/traces"], headroom: headroom, inventory: vms).result
         #expect(replay.hostIntervals == plan.hostsUsed * problem.buckets)
         #expect(replay.overHeadroom == 0 && replay.overCapacity == 0)
         #expect(replay.missing.count == vms.count - demand.traced.intersection(vms.map(\.id)).count)

@@ -28,7 +28,13 @@ struct HistoryTests {
         #expect(result.hostIntervals == 4)
         #expect(result.overHeadroom == 2)
         #expect(result.overCapacity == 1)
-        #expect(result.overloads == [Replay.Overload(host: "h", time: 600, resource: .cpu, demand: 1100, capacity: 1000)])
+        #expect(result.overloads == [
+            Replay.Overload(host: "h", time: 300, resource: .cpu, demand: 900, capacity: 1000, limit: 800),
+            Replay.Overload(host: "h", time: 600, resource: .cpu, demand: 1100, capacity: 1000, limit: 800),
+        ])
+        #expect(result.overloads.map(\.overCapacity) == [false, true])
+        #expect(result.worst?.time == 600)
+        #expect(result.hosts.first?.resources.first?.peak == 1100)
     }
 
     /// Two VMs that peak at different times share a host on their history, not on their peaks.

@@ -1,7 +1,8 @@
 /// The demand history itself: every entity's samples on one time grid, so that a planner
 /// can require the summed demand of a host's VMs to fit at every moment the trace saw.
 ///
-/// Slot k covers [start + k x step, start + (k + 1) x step). Several samples in one slot keep
+/// Slot k covers [start + k x step, start + (k + 1) x step); without `from`, start is the
+/// first sample's time rounded down to a multiple of the step. Several samples in one slot keep
 /// the largest; a slot with none holds the entity's previous value (before its first sample,
 /// its first value), so a gap in monitoring is not read as an idle VM.
 public struct DemandHistory: Sendable {
@@ -36,10 +37,12 @@ public struct DemandHistory: Sendable {
                 if samples.count > 1 { intervals.append(Double(samples[1].time - samples[0].time)) }
             }
         }
-        let start = from ?? lo, end = until ?? (hi + 1)
         var sortedIntervals = intervals.sorted()
         let typical = QuantileSketch.quantiles(selecting: &sortedIntervals, [0.5]).first.map { Int64(max($0, 1)) } ?? 300
         let step = step ?? typical
+        // Slots start at a multiple of the step from the epoch, as `Replay.stream` counts
+        // them: a plan and its replay on the same traces see the same intervals.
+        let start = from ?? (lo == Int64.max ? 0 : floorDiv(lo, step) * step), end = until ?? (hi + 1)
         let slots = max(0, Int((end - start + step - 1) / step))
         var series: [String: [Resource: [Double]]] = [:]
         for entity in read.entities {

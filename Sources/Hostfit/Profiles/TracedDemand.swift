@@ -42,17 +42,20 @@ public struct TracedDemand: Sendable {
     /// capacity (vCPUs, memory) where the trace does not, as does `coreMHz` for CPU.
     public static func read(_ paths: [String], sizing: DemandSizing = .history, percentile: Double = 95,
                             scheme: BucketScheme = .hourOfWeek, coreMHz: Double? = nil, inventory: [VM] = [],
+                            period: TracePeriod = TracePeriod(),
                             progress: (@Sendable (TraceProgress) -> Void)? = nil) throws(InputError) -> TracedDemand {
-        let read = try TraceLoader.read(paths, scheme: scheme, keepSeries: sizing == .history, progress: progress)
-        return TracedDemand(read, sizing: sizing, percentile: percentile, coreMHz: coreMHz, inventory: inventory)
+        let read = try TraceLoader.read(paths, scheme: scheme, keepSeries: sizing == .history, period: period, progress: progress)
+        return TracedDemand(read, sizing: sizing, percentile: percentile, coreMHz: coreMHz, inventory: inventory, period: period)
     }
 
     /// Demand from traces already read (with `keepSeries` for `history`).
-    public init(_ read: TraceRead, sizing: DemandSizing, percentile: Double = 95, coreMHz: Double? = nil, inventory: [VM] = []) {
+    /// `period` sets the history's grid (its first and last interval) when given.
+    public init(_ read: TraceRead, sizing: DemandSizing, percentile: Double = 95, coreMHz: Double? = nil, inventory: [VM] = [],
+                period: TracePeriod = TracePeriod()) {
         let sizes = Dictionary(inventory.map { ($0.id, EntityAllocation(cores: $0.vcpus, memoryMB: $0.memoryMB)) }, uniquingKeysWith: { a, _ in a })
         let options = ProfileBuilder.Options(percentile: percentile, coreMHz: coreMHz, inventory: sizes)
         if sizing == .history {
-            self.init(sizing: sizing, source: .history(DemandHistory(read, options: options)), quality: TraceQuality(read))
+            self.init(sizing: sizing, source: .history(DemandHistory(read, from: period.from, until: period.until, options: options)), quality: TraceQuality(read))
         } else {
             let set = ProfileBuilder.build(read, options: options)
             self.init(sizing: sizing, source: .profiles(set), quality: TraceQuality(read), notes: set.notes)

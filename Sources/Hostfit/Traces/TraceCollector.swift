@@ -10,6 +10,11 @@ final class TraceCollector {
     private(set) var accumulators: [[MetricAccumulator?]] = []
     private(set) var allocations: [String: EntityAllocation] = [:]
     var issues: FileIssues
+    /// When set, samples go here instead of into accumulators (streaming).
+    var sink: SampleSink?
+    /// Samples outside it are counted, not used.
+    var period = TracePeriod()
+    var outsidePeriod = 0
 
     init(scheme: BucketScheme, file: String, keepSeries: Bool = false) {
         self.scheme = scheme
@@ -30,6 +35,11 @@ final class TraceCollector {
     @discardableResult
     @inline(__always)
     func add(entity e: Int, time: Int64, metric: Metric, value: Double) -> Bool {
+        if !period.isAll && !period.contains(time) { outsidePeriod += 1; return true }
+        if let sink {
+            sink.add(entity: e, name: { self.names[$0] }, time: time, metric: metric, value: value)
+            return true
+        }
         let bucket = scheme.bucket(time)
         if accumulators[e][metric.rawValue] == nil { accumulators[e][metric.rawValue] = MetricAccumulator(buckets: scheme.count, keepSeries: keepSeries) }
         return accumulators[e][metric.rawValue]!.add(time: time, value: value, bucket: bucket)

@@ -45,8 +45,24 @@ public enum TraceLoader {
     /// Reads every trace under `paths` (files, or folders searched recursively), in parallel.
     /// A named file of an unknown format is an error; one found in a folder is skipped.
     /// `keepSeries` keeps every sample as well (memory then grows with them).
-    public static func read(_ paths: [String], scheme: BucketScheme, keepSeries: Bool = false,
+    /// Samples outside `period` are counted per file (`FileIssues.skipped`) and not used.
+    public static func read(_ paths: [String], scheme: BucketScheme, keepSeries: Bool = false, period: TracePeriod = TracePeriod(),
                             progress: (@Sendable (TraceProgress) -> Void)? = nil) throws(InputError) -> TraceRead {
+        try load(paths, scheme: scheme, keepSeries: keepSeries, period: period, sinks: nil, progress: progress)
+    }
+
+    /// Reads like `read`, but hands every sample to a sink (one per worker, from `makeSink`)
+    /// instead of keeping it: the read then holds only its account of the files.
+    static func stream<Sink: SampleSink>(_ paths: [String], into makeSink: @escaping () -> Sink,
+                                         progress: (@Sendable (TraceProgress) -> Void)? = nil) throws(InputError) -> (read: TraceRead, sinks: [Sink]) {
+        var made: [Sink] = []
+        let loaded = try load(paths, scheme: .hourOfWeek, keepSeries: false, period: TracePeriod(), sinks: { let sink = makeSink(); made.append(sink); return sink },
+                              progress: progress)
+        return (loaded, made)
+    }
+
+    private static func load(_ paths: [String], scheme: BucketScheme, keepSeries: Bool, period: TracePeriod, sinks makeSink: (() -> SampleSink)?,
+                             progress: (@Sendable (TraceProgress) -> Void)?) throws(InputError) -> TraceRead {
         let start = Date()
         var candidates: [(path: String, named: Bool)] = []
         for path in paths {
@@ -63,6 +79,10 @@ public enum TraceLoader {
         let files = candidates
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, files.count))
         let state = LoadState(workers: workers, scheme: scheme, count: candidates.count, keepSeries: keepSeries)
+        for collector in state.collectors {
+            collector.period = period
+            if let makeSink { collector.sink = makeSink() }
+        }
         let report = progress
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var k = worker
@@ -79,12 +99,13 @@ public enum TraceLoader {
         guard !done.isEmpty else {
             throw InputError(file: paths.joined(separator: ", "), "holds no trace file of a format Hostfit reads")
         }
-        guard merged.accumulators.contains(where: { $0.contains { $0 != nil } }) else {
+        guard makeSink != nil || merged.accumulators.contains(where: { $0.contains { $0 != nil } }) else {
             throw InputError(file: paths.joined(separator: ", "), "holds no samples Hostfit can plan on (no CPU, memory, disk or network values)")
         }
-        return TraceRead(collector: merged, files: done.map { ($0.0, $0.1) }, issues: done.map(\.2),
-                         ignored: state.ignored.enumerated().compactMap { $1 ? candidates[$0].path : nil },
-                         seconds: Date().timeIntervalSince(start))
+        let read = TraceRead(collector: merged, files: done.map { ($0.0, $0.1) }, issues: done.map(\.2),
+                             ignored: state.ignored.enumerated().compactMap { $1 ? candidates[$0].path : nil },
+                             seconds: Date().timeIntervalSince(start))
+        return read
     }
 
     private static func filesUnder(_ folder: String) throws(InputError) -> [String] {
@@ -133,7 +154,10 @@ private final class LoadState: @unchecked Sendable {
                 return
             }
             collector.issues = FileIssues(file: path)
+            collector.outsidePeriod = 0
             try format.read(file, into: collector)
+            collector.sink?.endFile(path)
+            if collector.outsidePeriod > 0 { collector.issues.skipped["samples outside --from/--until", default: 0] += collector.outsidePeriod }
             lock.withLock {
                 results[index] = (format, collector.issues)
                 filesDone += 1

@@ -52,11 +52,20 @@ enum BitbrainsReader {
             if let cores = row.number(required.cores), cores > Double(maxCores), cores < 1e6 { maxCores = Int(cores) }
             maxCapacity = max(maxCapacity, capacity)
             if let m = row.number(required.memCapacity), m.isFinite, m > maxMemory { maxMemory = m }
+            if !c.period.isAll && !c.period.contains(time) { c.outsidePeriod += 1; return }
+            let memory = mem / 1024, disk = (dr + dw) / 1024, net = (ni + no) * 8 * 1024 / 1_000_000
+            if c.sink != nil {
+                c.add(entity: entity, time: time, metric: .cpuMHz, value: cpu)
+                c.add(entity: entity, time: time, metric: .memoryMB, value: memory)
+                c.add(entity: entity, time: time, metric: .diskMBps, value: disk)
+                c.add(entity: entity, time: time, metric: .netMbps, value: net)
+                return
+            }
             let bucket = scheme.bucket(time)
             guard cpuA.add(time: time, value: cpu, bucket: bucket) else { return }  // a repeated row
-            memA.add(time: time, value: mem / 1024, bucket: bucket)
-            diskA.add(time: time, value: (dr + dw) / 1024, bucket: bucket)
-            netA.add(time: time, value: (ni + no) * 8 * 1024 / 1_000_000, bucket: bucket)
+            memA.add(time: time, value: memory, bucket: bucket)
+            diskA.add(time: time, value: disk, bucket: bucket)
+            netA.add(time: time, value: net, bucket: bucket)
         }
         c.absorb(entity: entity, metric: .cpuMHz, cpuA)
         c.absorb(entity: entity, metric: .memoryMB, memA)
