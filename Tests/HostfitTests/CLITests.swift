@@ -170,7 +170,7 @@ struct CLITests {
 
     /// Help wraps once, at 80 columns: no line of any command's help runs past it.
     @Test func helpFitsEightyColumns() throws {
-        for command in [[], ["plan"], ["check"], ["profile"], ["place"]] {
+        for command in [[], ["plan"], ["check"], ["profile"], ["place"], ["replay"]] {
             let help = try hostfitArguments(command + ["--help"])
             #expect(help.code == 0)
             let long = help.stdout.split(separator: "\n").filter { $0.count > 80 }
@@ -274,6 +274,32 @@ struct CLITests {
         #expect(help.stdout.contains("--headroom"))
         #expect(help.stdout.contains("optimal|feasible|heuristic"))
         #expect(try hostfit("--help").stdout.contains("Exit codes"))
+    }
+
+    /// Plan on the first days of SampleData's traces, replay the rest: the plan's summary
+    /// gives hosts, VMs, headroom and the start; a plan naming an unknown host is exit 2
+    /// with its file and line, and nothing is written.
+    @Test func replayTakesThePlanOnTheLaterTraces() throws {
+        let dir = Support.temporaryDirectory()
+        let traces = Support.sampleData + "/traces"
+        let plan = try hostfit("plan", "--hosts", hosts, "--vms", vms, "--traces", traces, "--until", "2013-07-04", "--out", "\(dir)/plan")
+        #expect(plan.code == 0, "\(plan.stderr)")
+        let replay = try hostfit("replay", "--plan", "\(dir)/plan/placements.csv", "--traces", traces, "--out", "\(dir)/replay")
+        #expect(replay.code == 0, "\(replay.stderr)")
+        #expect(replay.stderr.contains("replaying from 2013-07-04"))
+        let overloads = try CSVTable(contentsOf: "\(dir)/replay/overloads.csv")
+        #expect(Array(overloads.header.prefix(5)) == ["host", "timestamp", "resource", "demand", "capacity"])
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(dir)/replay/summary.json"))) as! [String: Any]
+        #expect((summary["from"] as? String)?.hasPrefix("2013-07-04") == true)
+        #expect((summary["host_intervals"] as? Int ?? 0) > 0)
+        #expect(summary["over_capacity_pct"] is Double && summary["vms_missing_from_traces"] is [String])
+        #expect(FileManager.default.fileExists(atPath: "\(dir)/replay/hosts.csv"))
+
+        let edited = Support.file("placements.csv", "vm,host\nrnd-1,esx01\nrnd-2,esx-99\n")
+        let bad = try hostfit("replay", "--hosts", hosts, "--plan", edited, "--traces", traces, "--out", "\(dir)/bad")
+        #expect(bad.code == 2)
+        #expect(bad.stderr.contains("placements.csv:3: host 'esx-99'"), "\(bad.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "\(dir)/bad"))
     }
 }
 
