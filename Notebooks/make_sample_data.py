@@ -51,9 +51,11 @@ def main(src, out, count):
         vm = "rnd-" + name.split(".")[0]
         rows.append((vm, cores, round(mem_kb / 1024), round(p95(cpu), 1), round(p95(mem) / 1024), round(p95(net) * 8 * 1024 / 1e6, 3)))
     with open(os.path.join(out, "vms.csv"), "w") as f:
-        f.write("vm,vcpus,memory_mb,cpu_mhz,memory_used_mb,net_mbps\n")
-        for r in rows:
-            f.write(",".join(str(x) for x in r) + "\n")
+        # Cost centres for the chargeback example: made up, three teams in turn.
+        centres = ["finance", "web", "research"]
+        f.write("vm,vcpus,memory_mb,cpu_mhz,memory_used_mb,net_mbps,cost_center\n")
+        for k, r in enumerate(rows):
+            f.write(",".join(str(x) for x in r) + "," + centres[k % 3] + "\n")
     print(f"wrote {len(rows)} VMs to {out}/vms.csv")
 
 if __name__ == "__main__":

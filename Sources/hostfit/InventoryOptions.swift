@@ -114,6 +114,11 @@ struct InventoryOptions: ParsableArguments {
 
     /// `adding` VMs join the inventory without a host (the new VMs that `place` rates).
     func loadProblem(demand: TraceOptions? = nil, adding extra: [VM] = []) throws -> PlacementProblem {
+        try loadPlanning(demand: demand, adding: extra).problem
+    }
+
+    /// The problem and the demand it was built from (for right-sizing).
+    func loadPlanning(demand: TraceOptions? = nil, adding extra: [VM] = []) throws -> (problem: PlacementProblem, demand: TracedDemand?) {
         guard hosts != nil || models != nil else { throw CLIFailure(code: 2, message: "give --hosts, --models or both: there is nowhere to place VMs") }
         let hostRead = try readHosts(), catalogRead = try readCatalog(), vmRead = try readVMs()
         var inputNotes = (hostRead?.notes ?? []) + (catalogRead?.notes ?? []) + (vmRead?.notes ?? [])
@@ -135,8 +140,8 @@ struct InventoryOptions: ParsableArguments {
         let parsed = try parsedHeadroom()
         let rules = PlacementRules(vcpusPerCore: vcpuRatio, memoryRatio: memoryRatio, reserve: reserve)
         do {
-            return try PlacementProblem(hosts: hostList, catalog: catalog, vms: inventoryVMs, demand: traced, headroom: parsed, rules: rules,
-                                        inputNotes: inputNotes)
+            return (try PlacementProblem(hosts: hostList, catalog: catalog, vms: inventoryVMs, demand: traced, headroom: parsed, rules: rules,
+                                         inputNotes: inputNotes), traced)
         } catch {
             throw CLIFailure(code: 2, message: error.message)
         }

@@ -51,12 +51,16 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "Seed for randomized steps; the same seed gives the same plan.")
     var seed: UInt64 = 1
 
+    @Option(help: ArgumentHelp("Right-sizing: recommended = used at --percentile x this factor (sizing.csv).", valueName: "factor"))
+    var comfort: Double = 1.3
+
     func validate() throws {
         guard timeLimit.isFinite, timeLimit > 0 else { throw ValidationError("--time-limit must be a positive number of seconds") }
+        guard comfort.isFinite, comfort >= 1 else { throw ValidationError("--comfort must be 1 or more (1.3 adds 30% to what was used)") }
     }
 
     func run() throws {
-        let problem = try inventory.loadProblem(demand: demand)
+        let (problem, traced) = try inventory.loadPlanning(demand: demand)
         for note in problem.notes { Terminal.note(note) }
         var options = PlanOptions(solver: solver, timeLimit: timeLimit, seed: seed)
         options.packing = packing
@@ -83,7 +87,14 @@ struct PlanCommand: ParsableCommand {
         record.options["seed"] = String(seed)
         if let packing { record.options["packing"] = packing.rawValue }
         record.options["headroom"] = problem.headroom.description
-        let report = PlanReport(plan, record: record)
+        record.options["comfort"] = Resource.number(comfort)
+        var sizingOptions = RightSizing.Options()
+        sizingOptions.percentile = demand.percentile
+        sizingOptions.comfort = comfort
+        let sizing = RightSizing(vms: problem.vms, demand: traced, mhzPerCore: { vm in
+            vm.currentHost.flatMap { problem.host(named: $0) }.map { problem.hosts[$0].cpuMHzPerCore } ?? problem.mhzPerVCPU
+        }, options: sizingOptions)
+        let report = PlanReport(plan, record: record, sizing: sizing)
         do {
             try report.write(to: out)
         } catch {
@@ -106,7 +117,14 @@ struct PlanCommand: ParsableCommand {
                 Terminal.note("no safe order exists for \(order.unsafe.count) migrations (\(order.unsafe.prefix(5).joined(separator: ", ")))): every host they could pass through is full; they are listed last in migrations.csv as unsafe")
             }
         }
-        print("Wrote placements.csv, hosts.csv, unplaced.csv, summary.json\(report.hasCurrentPlacement ? ", migrations.csv" : "") to \(out)")
+        if let r = summary.rightSizing {
+            print("Right-sizing: \(r.idle) idle, \(r.oversized) oversized, \(r.undersized) undersized, \(r.right) right"
+                  + (r.unknown > 0 ? ", \(r.unknown) without use data" : "")
+                  + "; \(r.reclaimableVCPUs) vCPUs and \(Resource.format(mb: r.reclaimableMemoryMB)) reclaimable (sizing.csv)")
+        }
+        let written = ["placements.csv", "hosts.csv", "unplaced.csv", "summary.json", "sizing.csv"]
+            + (report.hasCurrentPlacement ? ["migrations.csv"] : []) + (report.hasCostCenters ? ["chargeback.csv"] : [])
+        print("Wrote \(written.joined(separator: ", ")) to \(out)")
         if summary.vmsUnplaced > 0 {
             print("\(summary.vmsUnplaced) VMs could not be placed; reasons in \((out as NSString).appendingPathComponent("unplaced.csv")):")
             for item in plan.unplaced.prefix(5) { print("  \(item.vm): \(item.reason)") }

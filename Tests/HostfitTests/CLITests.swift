@@ -55,6 +55,14 @@ struct CLITests {
         #expect(["optimal", "feasible", "heuristic"].contains(summary.status))
         #expect(summary.status != "optimal" || summary.hostsUsed == summary.lowerBound)
         #expect(summary.powerW != nil && summary.cost != nil)
+        // Right-sizing for every VM; chargeback sums to the plan's cost and power.
+        let sizing = try CSVTable(contentsOf: "\(out)/sizing.csv")
+        #expect(sizing.records.count == 50 && sizing.header.contains("verdict") && sizing.header.contains("recommended_vcpus"))
+        #expect(summary.rightSizing.map { $0.idle + $0.oversized + $0.undersized + $0.right + $0.unknown } == 50)
+        let chargeback = try CSVTable(contentsOf: "\(out)/chargeback.csv")
+        #expect(Array(chargeback.header.prefix(4)) == ["cost_center", "vms", "host_share", "cost"])
+        let charged = try chargeback.rows().reduce(0.0) { $0 + (try $1.number("cost") ?? 0) }
+        #expect(abs(charged - (summary.cost ?? 0)) < 1, "chargeback \(charged) against cost \(summary.cost ?? 0)")
 
         let check = try hostfit("check", "--hosts", hosts, "--vms", vms, "--plan", "\(out)/placements.csv")
         #expect(check.code == 0, "\(check.stdout)")

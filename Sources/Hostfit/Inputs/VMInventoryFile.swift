@@ -56,6 +56,7 @@ public enum VMInventoryFile {
             var vm = VM(
                 id: id, vcpus: vcpus, memoryMB: memory, currentHost: row.text("host"), cluster: row.text("cluster"),
                 requires: row.list("requires"), affinity: affinity, antiAffinity: antiAffinity, measured: measured, pinned: pinned)
+            vm.costCenter = row.text("cost_center")
             vm.demandLike = row.text("like").map { $0.hasPrefix("like=") ? String($0.dropFirst(5)) : $0 }
             if let pct = try row.number("cpu_pct") {
                 guard pct <= 100 else { throw row.error("cpu_pct is \(Resource.number(pct)), a percentage of the VM's vCPUs: at most 100") }

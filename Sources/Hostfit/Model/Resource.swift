@@ -49,6 +49,11 @@ public struct Resource: Hashable, Sendable, Comparable, CustomStringConvertible 
         return unit.isEmpty ? "\(Self.number(amount)) \(name)" : "\(Self.number(amount)) \(unit) \(name)"
     }
 
+    /// "4 GB", "512 MB".
+    public static func format(mb: Double) -> String {
+        mb >= 1024 ? "\(number(mb / 1024)) GB" : "\(number(mb)) MB"
+    }
+
     public static func number(_ x: Double) -> String {
         if x == x.rounded() && abs(x) < 1e15 { return String(Int64(x)) }
         return abs(x) >= 100 ? String(Int64(x.rounded())) : String(format1(x))

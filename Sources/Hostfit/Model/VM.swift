@@ -20,6 +20,8 @@ public struct VM: Hashable, Sendable {
     /// Expected CPU as a percentage of its vCPUs (new.csv `cpu_pct`), when no MHz is given:
     /// planned as that share of its vCPUs at the fastest host's clock.
     public var cpuPercent: Double? = nil
+    /// Who pays for it (vms.csv `cost_center`), for chargeback.
+    public var costCenter: String? = nil
 
     public init(id: String, vcpus: Int, memoryMB: Double, currentHost: String? = nil, cluster: String? = nil,
                 requires: Set<String> = [], affinity: Set<String> = [], antiAffinity: Set<String> = [],

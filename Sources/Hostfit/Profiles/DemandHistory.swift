@@ -13,13 +13,17 @@ public struct DemandHistory: Sendable {
     public let series: [String: [Resource: [Double]]]
     /// What the trace says each entity was given, where it says.
     public let allocations: [String: EntityAllocation]
+    /// entity -> the share of slots with a sample of its own (before holding), worst resource.
+    public let coverage: [String: Double]
 
-    public init(start: Int64, step: Int64, slots: Int, series: [String: [Resource: [Double]]], allocations: [String: EntityAllocation] = [:]) {
+    public init(start: Int64, step: Int64, slots: Int, series: [String: [Resource: [Double]]], allocations: [String: EntityAllocation] = [:],
+                coverage: [String: Double] = [:]) {
         self.start = start
         self.step = step
         self.slots = slots
         self.series = series
         self.allocations = allocations
+        self.coverage = coverage
     }
 
     /// From traces read with `keepSeries`, between `from` (inclusive) and `until` (exclusive);
@@ -45,6 +49,7 @@ public struct DemandHistory: Sendable {
         let start = from ?? (lo == Int64.max ? 0 : floorDiv(lo, step) * step), end = until ?? (hi + 1)
         let slots = max(0, Int((end - start + step - 1) / step))
         var series: [String: [Resource: [Double]]] = [:]
+        var coverage: [String: Double] = [:]
         for entity in read.entities {
             let allocation = read.collector.allocations[entity] ?? EntityAllocation()
             for metric in Metric.allCases {
@@ -68,11 +73,13 @@ public struct DemandHistory: Sendable {
                     values[k] = max(values[k], sample.value * scale)
                 }
                 guard let firstKnown = values.firstIndex(where: { $0 >= 0 }) else { continue }
+                let share = Double(values.count { $0 >= 0 }) / Double(max(slots, 1))
+                coverage[entity] = min(coverage[entity] ?? 1, share)
                 var last = values[firstKnown]
                 for k in 0..<slots { if values[k] < 0 { values[k] = last } else { last = values[k] } }
                 series[entity, default: [:]][metric.resource] = values
             }
         }
-        self.init(start: start, step: step, slots: slots, series: series, allocations: read.collector.allocations)
+        self.init(start: start, step: step, slots: slots, series: series, allocations: read.collector.allocations, coverage: coverage)
     }
 }

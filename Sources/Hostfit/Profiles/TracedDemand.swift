@@ -87,6 +87,38 @@ public struct TracedDemand: Sendable {
         }
     }
 
+    /// What one VM used of a resource over its whole trace: the level `percentile` asks for,
+    /// its mean and peak, and the data's confidence (1-5 stars by the share of intervals
+    /// with samples, as Azure Migrate rates it). Nil when the traces do not cover it.
+    public struct Usage: Sendable {
+        public var atPercentile: Double
+        public var mean: Double
+        public var peak: Double
+        public var confidenceStars: Int
+    }
+
+    public func usage(of entity: String, _ resource: Resource, percentile: Double) -> Usage? {
+        switch source {
+        case .history(let history):
+            guard let series = history.series[entity]?[resource], !series.isEmpty else { return nil }
+            var sorted = series
+            let level = QuantileSketch.quantiles(selecting: &sorted, [percentile / 100]).first ?? 0
+            return Usage(atPercentile: level, mean: series.reduce(0, +) / Double(series.count), peak: series.max() ?? 0,
+                         confidenceStars: ResourceProfile.stars(share: history.coverage[entity] ?? 1))
+        case .profiles:
+            guard let p = profileOf[entity]?.profile(of: resource) else { return nil }
+            let level: Double
+            switch percentile {
+            case 50: level = p.p50
+            case 90: level = p.p90
+            case 95: level = p.p95
+            case 99: level = p.p99
+            default: level = p.atPercentile ?? p.p95
+            }
+            return Usage(atPercentile: level, mean: p.mean, peak: p.max, confidenceStars: p.confidenceStars)
+        }
+    }
+
     /// For a study without a VM inventory: every traced entity as a VM, its allocation from
     /// the trace where the format has it, else one vCPU per busy core of `mhzPerCore`.
     public func vms(mhzPerCore: Double) -> [VM] {

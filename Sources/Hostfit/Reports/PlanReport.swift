@@ -8,12 +8,18 @@ public struct PlanReport {
     public let record: RunRecord
     /// Computed once: the report's CSV and the headline both use it.
     public let migrationOrder: MigrationOrder
+    /// Each VM's allocation against its use; sizing.csv when given.
+    public let sizing: RightSizing?
 
-    public init(_ plan: ValidatedPlan, record: RunRecord = RunRecord()) {
+    public init(_ plan: ValidatedPlan, record: RunRecord = RunRecord(), sizing: RightSizing? = nil) {
         self.plan = plan
         self.record = record
         self.migrationOrder = plan.migrationOrder
+        self.sizing = sizing
     }
+
+    /// Whether some VM names its cost centre (then chargeback.csv is written).
+    public var hasCostCenters: Bool { plan.problem.vms.contains { $0.costCenter != nil } }
 
     public func write(to directory: String) throws {
         var files = [
@@ -23,6 +29,8 @@ public struct PlanReport {
             ("summary.json", summaryJSON()),
         ]
         if let migrations = migrationsCSV() { files.append(("migrations.csv", migrations)) }
+        if let sizing { files.append(("sizing.csv", Self.sizingCSV(sizing))) }
+        if hasCostCenters { files.append(("chargeback.csv", Self.chargebackCSV(Chargeback(plan)))) }
         try AtomicFile.writeAll(files, into: directory)
     }
 
@@ -79,6 +87,29 @@ public struct PlanReport {
         return csv.text
     }
 
+    /// One row per VM: allocated, used at the percentile, recommended, the data's
+    /// confidence and the verdict.
+    public static func sizingCSV(_ sizing: RightSizing) -> String {
+        var csv = CSVWriter(header: ["vm", "vcpus", "memory_mb", "cpu_used_mhz", "cpu_used_pct", "memory_used_mb", "recommended_vcpus",
+                                     "recommended_memory_mb", "confidence_stars", "verdict", "reason", "cost_center"])
+        for row in sizing.rows {
+            csv.append([row.vm, String(row.vcpus), CSVWriter.number(row.memoryMB), CSVWriter.number(row.cpuUsedMHz), CSVWriter.number(row.cpuUsedPercent, digits: 1),
+                        CSVWriter.number(row.memoryUsedMB), String(row.recommendedVCPUs), CSVWriter.number(row.recommendedMemoryMB),
+                        row.confidenceStars.map(String.init) ?? "", row.verdict.rawValue, row.reason, row.costCenter ?? ""])
+        }
+        return csv.text
+    }
+
+    /// One row per cost centre: its VMs, the hosts' worth they fill, and that share of cost and power.
+    public static func chargebackCSV(_ chargeback: Chargeback) -> String {
+        var csv = CSVWriter(header: ["cost_center", "vms", "host_share", "cost", "power_w", "vcpus", "memory_mb"])
+        for line in chargeback.lines {
+            csv.append([line.costCenter, String(line.vms), CSVWriter.number(line.hostShare, digits: 3), CSVWriter.number(line.cost),
+                        CSVWriter.number(line.watts, digits: 0), String(line.vcpus), CSVWriter.number(line.memoryMB)])
+        }
+        return csv.text
+    }
+
     /// `vm,reason`, one row per VM without a host.
     public func unplacedCSV() -> String {
         var csv = CSVWriter(header: ["vm", "reason"])
@@ -105,6 +136,7 @@ public struct PlanReport {
             resources: problem.resources.map(\.name), headroomPct: headroom, notes: notes,
             objective: problem.objective.rawValue, unmeasuredResources: problem.unmeasuredResources.map(\.name),
             vmsFitNoHost: fitNoHost, buy: buy,
+            rightSizing: sizing.map(RightSizingSummary.init),
             hostfitVersion: record.version, inputs: record.inputs, options: record.options)
     }
 
@@ -144,6 +176,8 @@ public struct PlanSummary: Codable, Sendable, Equatable {
     public var vmsFitNoHost: Int = 0
     /// Hosts to buy per catalog model.
     public var buy: [String: Int] = [:]
+    /// What right-sizing found (sizing.csv), when it ran.
+    public var rightSizing: RightSizingSummary? = nil
     public var hostfitVersion: String = HostfitVersion.current
     public var inputs: [RunRecord.Input] = []
     public var options: [String: String] = [:]
@@ -183,7 +217,7 @@ public struct PlanSummary: Codable, Sendable, Equatable {
         case runTimeS = "run_time_s", vms, vmsPlaced = "vms_placed", vmsUnplaced = "vms_unplaced", resources
         case headroomPct = "headroom_pct", notes, objective, buy
         case unmeasuredResources = "unmeasured_resources", hostfitVersion = "hostfit_version", inputs, options
-        case vmsFitNoHost = "vms_fit_no_host"
+        case vmsFitNoHost = "vms_fit_no_host", rightSizing = "right_sizing"
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -209,8 +243,39 @@ public struct PlanSummary: Codable, Sendable, Equatable {
         try c.encode(buy, forKey: .buy)
         try c.encode(unmeasuredResources, forKey: .unmeasuredResources)
         try c.encode(vmsFitNoHost, forKey: .vmsFitNoHost)
+        try c.encodeIfPresent(rightSizing, forKey: .rightSizing)
         try c.encode(hostfitVersion, forKey: .hostfitVersion)
         try c.encode(inputs, forKey: .inputs)
         try c.encode(options, forKey: .options)
+    }
+}
+
+/// summary.json's account of right-sizing.
+public struct RightSizingSummary: Codable, Sendable, Equatable {
+    public var idle: Int
+    public var oversized: Int
+    public var undersized: Int
+    public var right: Int
+    public var unknown: Int
+    public var reclaimableVCPUs: Int
+    public var reclaimableMemoryMB: Double
+    public var percentile: Double
+    public var comfort: Double
+
+    public init(_ sizing: RightSizing) {
+        idle = sizing.count(.idle)
+        oversized = sizing.count(.oversized)
+        undersized = sizing.count(.undersized)
+        right = sizing.count(.right)
+        unknown = sizing.count(.unknown)
+        reclaimableVCPUs = sizing.reclaimableVCPUs
+        reclaimableMemoryMB = sizing.reclaimableMemoryMB
+        percentile = sizing.options.percentile
+        comfort = sizing.options.comfort
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case idle, oversized, undersized, right, unknown, percentile, comfort
+        case reclaimableVCPUs = "reclaimable_vcpus", reclaimableMemoryMB = "reclaimable_memory_mb"
     }
 }

@@ -1,0 +1,52 @@
+/// Who pays: each host's cost and power split among its VMs by their share of the host's
+/// limiting resource, then summed per cost centre (showback).
+///
+/// Why the limiting resource: it is the one that filled the host, so it is what made the
+/// host necessary; a VM heavy in a resource the host has plenty of did not cause the host to
+/// be bought. This is the FinOps Foundation's "proportional to consumption of the driving
+/// resource" allocation of shared cost, with the driver chosen per host. A host whose VMs
+/// use none of it splits evenly.
+public struct Chargeback: Sendable {
+    public struct Line: Sendable {
+        public var costCenter: String
+        public var vms: Int
+        /// Hosts' worth: the summed shares of the hosts its VMs fill.
+        public var hostShare: Double
+        public var cost: Double
+        public var watts: Double
+        public var vcpus: Int
+        public var memoryMB: Double
+    }
+
+    /// VMs without a cost centre are charged to this one.
+    public static let unassigned = "(none)"
+
+    public var lines: [Line]
+
+    public init(_ plan: ValidatedPlan) {
+        let problem = plan.problem
+        var lines: [String: Line] = [:]
+        var members = [[Int]](repeating: [], count: problem.hostCount)
+        for (v, h) in plan.outcome.assignment.hostOf.enumerated() where h >= 0 { members[h].append(v) }
+        for (h, vms) in members.enumerated() where !vms.isEmpty {
+            let usage = plan.usage[h]
+            let r = usage.limitingResource.flatMap { problem.resources.firstIndex(of: $0) }
+            let weights = vms.map { v in r.map { problem.peakDemand(v, $0) } ?? 0 }
+            let total = weights.reduce(0, +)
+            for (k, v) in vms.enumerated() {
+                let vm = problem.vms[v]
+                let share = total > 0 ? weights[k] / total : 1 / Double(vms.count)
+                let centre = vm.costCenter ?? Self.unassigned
+                var line = lines[centre] ?? Line(costCenter: centre, vms: 0, hostShare: 0, cost: 0, watts: 0, vcpus: 0, memoryMB: 0)
+                line.vms += 1
+                line.hostShare += share
+                line.cost += share * problem.cost(h)
+                line.watts += share * (usage.watts ?? 0)
+                line.vcpus += vm.vcpus
+                line.memoryMB += vm.memoryMB
+                lines[centre] = line
+            }
+        }
+        self.lines = lines.values.sorted { $0.cost != $1.cost ? $0.cost > $1.cost : $0.costCenter < $1.costCenter }
+    }
+}
