@@ -8,12 +8,15 @@ let package = Package(
         .library(name: "GLPK", targets: ["GLPK"]),
         // RVTools .xlsx workbooks: its own target, so the core library needs no zip or XML.
         .library(name: "HostfitWorkbook", targets: ["HostfitWorkbook"]),
+        // What-if scenario files (YAML): their own target, so the core library needs no YAML parser.
+        .library(name: "HostfitScenarios", targets: ["HostfitScenarios"]),
         .executable(name: "hostfit", targets: ["hostfit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/CoreOffice/XMLCoder", from: "0.18.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // Debian's libglpk-dev ships no pkg-config file: the module map links "glpk".
@@ -34,20 +37,22 @@ let package = Package(
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             .product(name: "XMLCoder", package: "XMLCoder"),
         ]),
+        .target(name: "HostfitScenarios", dependencies: ["Hostfit", .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "hostfit",
             dependencies: [
                 "Hostfit",
                 "HostfitWorkbook",
+                "HostfitScenarios",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // make bench: the figures the issues ask for, computed with the library itself.
-        .executableTarget(name: "hostfit-bench", dependencies: ["Hostfit"], path: "Benchmarks/HostfitBench"),
+        .executableTarget(name: "hostfit-bench", dependencies: ["Hostfit", "HostfitScenarios"], path: "Benchmarks/HostfitBench"),
         .testTarget(name: "GLPKTests", dependencies: ["GLPK", "Hostfit"]),
         .testTarget(
             name: "HostfitTests",
-            dependencies: ["Hostfit", "HostfitWorkbook", "hostfit", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: ["Hostfit", "HostfitWorkbook", "HostfitScenarios", "hostfit", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             exclude: ["Fixtures"]
         ),
     ],

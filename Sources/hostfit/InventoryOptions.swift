@@ -43,6 +43,10 @@ struct InventoryOptions: ParsableArguments {
     var reserveOption: Int?
     var reserve: Int { reserveOption ?? 0 }
 
+    @Option(name: .customLong("demand-factor"), help: ArgumentHelp(
+        "Multiply every VM's measured demand (growth: 1.2 is 20% more); allocations do not change.", valueName: "factor"))
+    var demandFactor: Double?
+
     @Flag(name: .customLong("include-powered-off"), help: "Plan the VMs an RVTools vInfo export lists as powered off or suspended too (left out by default, and listed).")
     var includePoweredOff = false
 
@@ -50,6 +54,7 @@ struct InventoryOptions: ParsableArguments {
         if let vcpuRatio, !(vcpuRatio > 0 && vcpuRatio.isFinite) { throw ValidationError("--vcpu-ratio must be a positive number") }
         if let memoryRatio, !(memoryRatio > 0 && memoryRatio.isFinite) { throw ValidationError("--memory-ratio must be a positive number") }
         guard reserve >= 0 else { throw ValidationError("--reserve must be 0 or more") }
+        if let demandFactor, !(demandFactor > 0 && demandFactor.isFinite) { throw ValidationError("--demand-factor must be a positive number") }
     }
 
     /// The inputs and options of these flags, for summary.json.
@@ -62,6 +67,7 @@ struct InventoryOptions: ParsableArguments {
         if let vcpuRatio { record.options["vcpu-ratio"] = Resource.number(vcpuRatio) }
         if let memoryRatio { record.options["memory-ratio"] = Resource.number(memoryRatio) }
         if includePoweredOff { record.options["include-powered-off"] = "true" }
+        if let demandFactor { record.options["demand-factor"] = String(demandFactor) }
     }
 
     /// Fills what was not given on the command line from a run's record (`hostfit check`).
@@ -76,6 +82,7 @@ struct InventoryOptions: ParsableArguments {
         if vcpuRatio == nil { vcpuRatio = record.options["vcpu-ratio"].flatMap(Double.init) }
         if memoryRatio == nil { memoryRatio = record.options["memory-ratio"].flatMap(Double.init) }
         if record.options["include-powered-off"] == "true" { includePoweredOff = true }
+        if demandFactor == nil { demandFactor = record.options["demand-factor"].flatMap(Double.init) }
     }
 
     /// The host inventory of --hosts, if given (hosts.csv, RVTools vHost or workbook).
@@ -140,8 +147,9 @@ struct InventoryOptions: ParsableArguments {
         let parsed = try parsedHeadroom()
         let rules = PlacementRules(vcpusPerCore: vcpuRatio, memoryRatio: memoryRatio, reserve: reserve)
         do {
-            return (try PlacementProblem(hosts: hostList, catalog: catalog, vms: inventoryVMs, demand: traced, headroom: parsed, rules: rules,
-                                         inputNotes: inputNotes), traced)
+            let problem = try PlacementProblem(hosts: hostList, catalog: catalog, vms: inventoryVMs, demand: traced, headroom: parsed, rules: rules,
+                                               inputNotes: inputNotes)
+            return (problem.scaled(by: demandFactor ?? 1), traced)
         } catch {
             throw CLIFailure(code: 2, message: error.message)
         }

@@ -22,6 +22,11 @@ public struct PlanReport {
     public var hasCostCenters: Bool { plan.problem.vms.contains { $0.costCenter != nil } }
 
     public func write(to directory: String) throws {
+        try AtomicFile.writeAll(files(), into: directory)
+    }
+
+    /// The files by name, for writers that add their own to the same atomic set.
+    public func files() -> [(name: String, contents: String)] {
         var files = [
             ("placements.csv", placementsCSV()),
             ("hosts.csv", hostsCSV()),
@@ -31,7 +36,7 @@ public struct PlanReport {
         if let migrations = migrationsCSV() { files.append(("migrations.csv", migrations)) }
         if let sizing { files.append(("sizing.csv", Self.sizingCSV(sizing))) }
         if hasCostCenters { files.append(("chargeback.csv", Self.chargebackCSV(Chargeback(plan)))) }
-        try AtomicFile.writeAll(files, into: directory)
+        return files
     }
 
     /// Whether the inventory says where VMs run today.

@@ -1,0 +1,244 @@
+import Foundation
+
+/// Runs what-if scenarios: each starts from the base inventory or an earlier scenario,
+/// applies its changes, and is planned and validated like `hostfit plan`.
+public enum WhatIf {
+    /// Where a scenario stands after its changes: the inputs of its plan.
+    public struct State: Sendable {
+        public var hosts: [VMHost]
+        public var catalog: [VMHost]
+        /// Catalog models this scenario may buy (none unless a `buy` change says).
+        public var buyable: Set<String> = []
+        public var vms: [VM]
+        public var headroom: Headroom
+        public var sizing: DemandSizing
+        public var percentile: Double
+        public var rules: PlacementRules
+        /// Compound growth of demand so far, and the yearly rate of the last growth change.
+        public var demandFactor: Double = 1
+        public var growthPerYear: Double?
+        /// The demand factor before the last growth change: months to exhaustion count from there.
+        public var factorBeforeGrowth: Double = 1
+        public var rightSize: Bool = false
+        public var powerOffIdle: Bool = false
+    }
+
+    public struct Outcome: Sendable {
+        public var name: String
+        public var state: State
+        public var plan: ValidatedPlan
+        public var sizing: RightSizing
+        /// Months of growth at the scenario's rate, from where its growth starts, until its
+        /// VMs no longer fit on the hosts it has (without buying); nil without a rate;
+        /// `.infinity` beyond ten years.
+        public var monthsToExhaustion: Double?
+        public var notes: [String]
+    }
+
+    /// Demand for a state's VMs under a sizing and percentile (read once per pair by the caller).
+    public typealias DemandSource = @Sendable (_ sizing: DemandSizing, _ percentile: Double, _ vms: [VM]) throws -> TracedDemand?
+
+    /// The state of every scenario, in file order, or the first change that cannot apply.
+    public static func states(_ scenarios: [Scenario], base: ScenarioBase, file: String) throws(InputError) -> [State] {
+        var headroom = Headroom()
+        if let text = base.headroom {
+            do { headroom = try Headroom(parsing: text) } catch { throw InputError(file: file, "headroom: \(error.description)") }
+        }
+        let start = State(hosts: base.hosts, catalog: base.catalog, vms: base.vms, headroom: headroom, sizing: base.sizing,
+                          percentile: base.percentile, rules: base.rules)
+        var done: [String: State] = [:]
+        var states: [State] = []
+        for scenario in scenarios {
+            var state = start
+            if let from = scenario.from {
+                guard let earlier = done[from] else {
+                    let hint = NameSuggestion.hint(for: from, among: Array(done.keys))
+                    throw InputError(file: file, line: scenario.line, "scenario '\(scenario.name)' starts from '\(from)', which is not a scenario before it\(hint)")
+                }
+                state = earlier
+            }
+            for change in scenario.changes { try apply(change.value, to: &state, file: file, line: change.line) }
+            done[scenario.name] = state
+            states.append(state)
+        }
+        return states
+    }
+
+    static func apply(_ change: ScenarioChange, to state: inout State, file: String, line: Int) throws(InputError) {
+        func fail(_ message: String) -> InputError { InputError(file: file, line: line, message) }
+        func host(_ name: String) throws(InputError) -> Int {
+            guard let h = state.hosts.firstIndex(where: { $0.id == name }) else {
+                throw fail("host '\(name)' is not in the inventory\(NameSuggestion.hint(for: name, among: state.hosts.map(\.id)))")
+            }
+            return h
+        }
+        func model(_ name: String) throws(InputError) -> VMHost {
+            if let m = state.catalog.first(where: { $0.id == name }) { return m }
+            if let h = state.hosts.first(where: { $0.model == name }) { return h }
+            let known = state.catalog.map(\.id) + Set(state.hosts.map(\.model)).filter { !$0.isEmpty }
+            throw fail("model '\(name)' is in neither the catalog nor the hosts' models\(NameSuggestion.hint(for: name, among: known))")
+        }
+        switch change {
+        case .addVMsLike(let like, let count, let prefix):
+            guard let original = state.vms.first(where: { $0.id == like }) else {
+                throw fail("VM '\(like)' to add copies of is not in the inventory\(NameSuggestion.hint(for: like, among: state.vms.map(\.id)))")
+            }
+            let taken = Set(state.vms.map(\.id))
+            var k = 0, added = 0
+            while added < count {
+                k += 1
+                let id = "\(prefix)-\(k)"
+                guard !taken.contains(id) else { continue }
+                var vm = original
+                vm.id = id
+                vm.currentHost = nil
+                vm.pinned = false
+                vm.demandLike = original.demandLike ?? original.id
+                state.vms.append(vm)
+                added += 1
+            }
+        case .addVMs(let vms):
+            let taken = Set(state.vms.map(\.id))
+            if let clash = vms.first(where: { taken.contains($0.id) }) { throw fail("VM '\(clash.id)' to add is already in the inventory") }
+            state.vms += vms
+        case .removeVMs(let names):
+            let known = Set(state.vms.map(\.id))
+            if let unknown = names.first(where: { !known.contains($0) }) {
+                throw fail("VM '\(unknown)' to remove is not in the inventory\(NameSuggestion.hint(for: unknown, among: Array(known)))")
+            }
+            let gone = Set(names)
+            state.vms.removeAll { gone.contains($0.id) }
+        case .failHosts(let names):
+            for name in names { state.hosts[try host(name)].state = .failed }
+        case .drainHosts(let names):
+            for name in names { state.hosts[try host(name)].state = .maintenance }
+        case .addHosts(let name, let count):
+            let spec = try model(name)
+            let taken = Set(state.hosts.map(\.id))
+            var k = 0, added = 0
+            while added < count {
+                k += 1
+                let id = "\(name)-new-\(k)"
+                guard !taken.contains(id) else { continue }
+                var host = spec
+                host.id = id
+                host.model = name
+                host.state = .active
+                state.hosts.append(host)
+                added += 1
+            }
+        case .buy(let models):
+            if models.isEmpty {
+                guard !state.catalog.isEmpty else { throw fail("buy: there is no catalog (give models: in base)") }
+                state.buyable = Set(state.catalog.map(\.id))
+            }
+            for name in models {
+                guard state.catalog.contains(where: { $0.id == name }) else {
+                    throw fail("model '\(name)' to buy is not in the catalog\(NameSuggestion.hint(for: name, among: state.catalog.map(\.id)))")
+                }
+                state.buyable.insert(name)
+            }
+        case .replaceModel(let from, let to):
+            let spec = try model(to)
+            let matching = state.hosts.indices.filter { state.hosts[$0].model == from }
+            guard !matching.isEmpty else {
+                let known = Set(state.hosts.map(\.model)).filter { !$0.isEmpty }
+                throw fail("no host is of model '\(from)'\(NameSuggestion.hint(for: from, among: Array(known)))")
+            }
+            for h in matching {
+                let old = state.hosts[h]
+                var host = spec
+                host.id = old.id
+                host.cluster = old.cluster
+                host.model = to
+                host.state = old.state
+                host.tags = old.tags.union(spec.tags)
+                state.hosts[h] = host
+            }
+        case .growth(let rate, let months):
+            guard rate > -100 else { throw fail("growth of \(Resource.number(rate))% a year: demand cannot fall by 100% or more") }
+            state.factorBeforeGrowth = state.demandFactor
+            state.demandFactor *= pow(1 + rate / 100, months / 12)
+            state.growthPerYear = rate
+        case .headroom(let text):
+            do { state.headroom = try Headroom(parsing: text, over: state.headroom) } catch { throw fail("headroom: \(error.description)") }
+        case .sizing(let sizing): state.sizing = sizing
+        case .percentile(let p):
+            guard p > 0, p <= 100 else { throw fail("percentile \(Resource.number(p)): give a number above 0 and at most 100") }
+            state.percentile = p
+        case .vcpuRatio(let ratio): state.rules.vcpusPerCore = ratio
+        case .memoryRatio(let ratio): state.rules.memoryRatio = ratio
+        case .reserve(let k):
+            guard k >= 0 else { throw fail("reserve \(k): N+k needs k of 0 or more") }
+            state.rules.reserve = k
+        case .rightSize(let powerOff):
+            state.rightSize = true
+            state.powerOffIdle = powerOff
+        }
+    }
+
+    /// Plans one state: right-sizing first when asked, then growth, then the planner; the
+    /// plan passes the validator or this throws.
+    public static func plan(_ name: String, _ state: State, demand source: DemandSource, options: PlanOptions) throws -> Outcome {
+        var state = state
+        var notes: [String] = []
+        var demand = try source(state.sizing, state.percentile, state.vms)
+        func problem(_ state: State, _ demand: TracedDemand?) throws -> PlacementProblem {
+            try PlacementProblem(hosts: state.hosts, catalog: state.catalog.filter { state.buyable.contains($0.id) }, vms: state.vms,
+                                 demand: demand, headroom: state.headroom, rules: state.rules)
+        }
+        var sizingOptions = RightSizing.Options()
+        sizingOptions.percentile = state.percentile
+        let first = try problem(state, demand)
+        let mhz: @Sendable (VM) -> Double = { vm in
+            vm.currentHost.flatMap { first.host(named: $0) }.map { first.hosts[$0].cpuMHzPerCore } ?? first.mhzPerVCPU
+        }
+        var sizing = RightSizing(vms: state.vms, demand: demand, mhzPerCore: mhz, options: sizingOptions)
+        var built = first
+        if state.rightSize {
+            let rows = Dictionary(uniqueKeysWithValues: sizing.rows.map { ($0.vm, $0) })
+            let idle = Set(sizing.rows.filter { $0.verdict == .idle }.map(\.vm))
+            if state.powerOffIdle && !idle.isEmpty {
+                state.vms.removeAll { idle.contains($0.id) }
+                notes.append("right-sizing powered off \(idle.count) idle VMs")
+            }
+            for k in state.vms.indices {
+                guard let row = rows[state.vms[k].id], row.verdict != .unknown else { continue }
+                state.vms[k].vcpus = row.recommendedVCPUs
+                state.vms[k].memoryMB = row.recommendedMemoryMB
+            }
+            demand = try source(state.sizing, state.percentile, state.vms)
+            built = try problem(state, demand)
+            sizing = RightSizing(vms: state.vms, demand: demand, mhzPerCore: mhz, options: sizingOptions)
+        }
+        let grown = built.scaled(by: state.demandFactor)
+        let outcome = Planner.plan(grown, options: options)
+        let plan = try ValidatedPlan(outcome, for: grown)
+        var months: Double?
+        if let rate = state.growthPerYear, rate > 0 {
+            months = monthsToExhaustion(built, factor: state.factorBeforeGrowth, ratePerYear: rate, seed: options.seed)
+        }
+        return Outcome(name: name, state: state, plan: plan, sizing: sizing, monthsToExhaustion: months, notes: notes)
+    }
+
+    /// Bisection over months (to half a month, at most ten years) with the heuristic packer:
+    /// the first month whose grown demand leaves a VM unplaced on the hosts owned.
+    static func monthsToExhaustion(_ problem: PlacementProblem, factor: Double, ratePerYear: Double, seed: UInt64) -> Double {
+        var options = PlanOptions(solver: .heuristic, timeLimit: 1, seed: seed)
+        options.packing = .ffdSum
+        func fits(_ months: Double) -> Bool {
+            let grown = problem.scaled(by: factor * pow(1 + ratePerYear / 100, months / 12))
+            let outcome = Planner.plan(grown, options: options)
+            return outcome.assignment.unplacedCount == 0
+                && !outcome.assignment.hostOf.contains { $0 >= 0 && grown.isPurchasable($0) }
+        }
+        guard fits(0) else { return 0 }
+        guard !fits(120) else { return .infinity }
+        var lo = 0.0, hi = 120.0
+        while hi - lo > 0.5 {
+            let mid = (lo + hi) / 2
+            if fits(mid) { lo = mid } else { hi = mid }
+        }
+        return (lo * 10).rounded() / 10
+    }
+}
