@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+@testable import Hostfit
+@testable import HostfitScenarios
+
+/// What-if: scenario files that are wrong say where, and the shipped study plans and checks.
+@Suite("What-if scenarios")
+struct WhatIfTests {
+    static let sample = Support.sampleData
+
+    /// A scenarios file beside SampleData's inventory (paths are relative to the file).
+    static func scenarios(_ body: String) -> String {
+        let dir = Support.temporaryDirectory()
+        for name in ["hosts.csv", "vms.csv", "models.csv"] {
+            try! FileManager.default.copyItem(atPath: "\(sample)/\(name)", toPath: "\(dir)/\(name)")
+        }
+        let path = "\(dir)/scenarios.yaml"
+        try! Data(("base:\n  hosts: hosts.csv\n  vms: vms.csv\n  models: models.csv\nscenarios:\n" + body).utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    func error(_ body: String) throws -> InputError {
+        let path = Self.scenarios(body)
+        do {
+            let file = try ScenarioFile.read(path)
+            _ = try WhatIf.states(file.scenarios, base: file.base, file: path)
+        } catch {
+            return error
+        }
+        Issue.record("no error for:\n\(body)")
+        return InputError(file: "", "")
+    }
+
+    @Test(arguments: [
+        // line 6 is the first scenario's first line (5 lines of base above).
+        ("  - name: a\n    fail_hosts: [esx99]\n", 7, "host 'esx99' is not in the inventory"),
+        ("  - name: a\n    replace_model: {from: old, to: dense-2x32c-512g}\n", 7, "no host is of model 'old'"),
+        ("  - name: a\n    add_hosts: {model: r750, count: 2}\n", 7, "model 'r750' is in neither the catalog"),
+        ("  - name: a\n    growth: {percent_per_year: -120}\n", 7, "cannot fall by 100%"),
+        ("  - name: a\n  - name: b\n    from: c\n", 7, "starts from 'c', which is not a scenario before it"),
+        ("  - name: a\n    fail_hosts: [esx01\n", 8, "not valid YAML"),
+        ("  - name: a\n    fail_host: [esx01]\n", 7, "unknown key 'fail_host' in a scenario (did you mean 'fail_hosts'?)"),
+        ("  - name: a\n    buy: [tiny]\n", 7, "model 'tiny' to buy is not in the catalog"),
+    ])
+    func brokenFilesNameTheirLine(body: String, line: Int, message: String) throws {
+        let error = try error(body)
+        #expect(error.line == line, "\(error)")
+        #expect(error.message.contains(message), "\(error)")
+    }
+
+    /// The CLI turns them into file:line and exit 2, and writes nothing.
+    @Test func theCommandExitsTwoOnABrokenFile() throws {
+        let path = Self.scenarios("  - name: a\n    fail_hosts: [esx99]\n")
+        let out = Support.temporaryDirectory() + "/w"
+        let run = try CLITests().hostfit("whatif", "--scenarios", path, "--out", out)
+        #expect(run.code == 2)
+        #expect(run.stderr.contains("scenarios.yaml:7: host 'esx99'"), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
+    /// Growth compounds along `from` chains; replacing a model keeps names, clusters and
+    /// current placements; adding copies gives the original's demand.
+    @Test func changesApplyInOrderAlongChains() throws {
+        let path = Self.scenarios("""
+          - name: grow
+            growth: {percent_per_year: 21, months: 24}
+          - name: grow-more
+            from: grow
+            growth: {percent_per_year: 10, months: 12}
+            add_vms: {like: rnd-1, count: 3, prefix: web}
+          - name: refresh
+            replace_model: {from: "PowerEdge R650 2x16c 2.6GHz 256GB", to: dense-2x32c-512g}
+
+        """)
+        let file = try ScenarioFile.read(path)
+        let states = try WhatIf.states(file.scenarios, base: file.base, file: path)
+        #expect(abs(states[0].demandFactor - 1.21 * 1.21) < 1e-9)
+        #expect(abs(states[1].demandFactor - 1.21 * 1.21 * 1.1) < 1e-9)
+        #expect(states[1].vms.filter { $0.demandLike == "rnd-1" }.map(\.id) == ["web-1", "web-2", "web-3"])
+        let refreshed = states[2].hosts.filter { $0.model == "dense-2x32c-512g" }
+        #expect(refreshed.count == 6 && refreshed.first?.id == "esx01" && refreshed.first?.cpuCores == 64)
+    }
+
+    /// The shipped study: every scenario planned, validated, written and re-checked alone.
+    @Test func sampleScenariosPlanAndEveryOnePassesCheck() throws {
+        let out = Support.temporaryDirectory() + "/whatif"
+        let cli = CLITests()
+        let run = try cli.hostfit("whatif", "--scenarios", Self.sample + "/scenarios.yaml", "--time-limit", "2", "--out", out)
+        #expect(run.code == 0, "\(run.stderr)")
+        let table = try CSVTable(contentsOf: "\(out)/whatif.csv")
+        #expect(Array(table.header.prefix(WhatIfReport.columns.count)) == WhatIfReport.columns)
+        let rows = try table.rows()
+        #expect(rows.count == 8)
+        var byName: [String: CSVRow] = [:]
+        for row in rows { byName[try row.requiredText("scenario")] = row }
+        // N+1 needs at least as many hosts as today; dense hosts need fewer than mid-size ones.
+        let hosts = { (name: String) throws -> Double in try byName[name]?.number("hosts_used") ?? -1 }
+        #expect(try hosts("n+1") >= hosts("today"))
+        #expect(try hosts("p2v-dense") <= hosts("p2v-mid"))
+        #expect(try byName["growth-25pct"]?.number("months_to_exhaustion") ?? 0 > 12)
+        for row in rows {
+            let folder = try row.requiredText("folder")
+            let check = try cli.hostfit("check", "--plan", "\(out)/\(folder)/placements.csv")
+            #expect(check.code == 0, "\(folder): \(check.stdout) \(check.stderr)")
+        }
+    }
+}
