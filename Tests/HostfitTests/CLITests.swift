@@ -178,7 +178,7 @@ struct CLITests {
 
     /// Help wraps once, at 80 columns: no line of any command's help runs past it.
     @Test func helpFitsEightyColumns() throws {
-        for command in [[], ["plan"], ["check"], ["profile"], ["place"], ["replay"]] {
+        for command in [[], ["plan"], ["check"], ["profile"], ["place"], ["replay"], ["whatif"]] {
             let help = try hostfitArguments(command + ["--help"])
             #expect(help.code == 0)
             let long = help.stdout.split(separator: "\n").filter { $0.count > 80 }
