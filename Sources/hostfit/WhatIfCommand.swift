@@ -7,6 +7,7 @@ struct WhatIfCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "whatif",
         abstract: "Plan what-if scenarios and compare them in one CSV.",
+        usage: "hostfit whatif --scenarios <file> --out <dir> [<options>]",
         discussion: """
         Reads a scenarios YAML file: base: names the inventory (hosts, vms,
         models, traces, headroom, sizing), and each scenario starts from base or
