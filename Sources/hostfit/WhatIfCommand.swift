@@ -114,7 +114,7 @@ struct WhatIfCommand: ParsableCommand {
             print(cells([row.scenario, String(s.hostsUsed), String(s.vms), String(s.vmsUnplaced), s.cost.map(Resource.number) ?? "-",
                          s.powerW.map(Resource.number) ?? "-", months]))
         }
-        print("months: until the VMs no longer fit on the hosts owned, at the scenario's growth rate")
+        print("months: until the VMs no longer fit on the scenario's hosts (owned and bought), at its growth rate")
         print("Wrote whatif.csv and \(rows.count) scenario folders to \(out) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
     }
 }

@@ -216,21 +216,27 @@ public enum WhatIf {
         let plan = try ValidatedPlan(outcome, for: grown)
         var months: Double?
         if let rate = state.growthPerYear, rate > 0 {
-            months = monthsToExhaustion(built, factor: state.factorBeforeGrowth, ratePerYear: rate, seed: options.seed)
+            months = monthsToExhaustion(built, factor: state.factorBeforeGrowth, ratePerYear: rate, bought: plan, seed: options.seed)
         }
         return Outcome(name: name, state: state, plan: plan, sizing: sizing, monthsToExhaustion: months, notes: notes)
     }
 
     /// Bisection over months (to half a month, at most ten years) with the heuristic packer:
-    /// the first month whose grown demand leaves a VM unplaced on the hosts owned.
-    static func monthsToExhaustion(_ problem: PlacementProblem, factor: Double, ratePerYear: Double, seed: UInt64) -> Double {
+    /// the first month whose grown demand leaves a VM unplaced on the hosts the scenario has:
+    /// those owned, and as many of each bought model as its plan buys.
+    static func monthsToExhaustion(_ problem: PlacementProblem, factor: Double, ratePerYear: Double, bought plan: ValidatedPlan,
+                                   seed: UInt64) -> Double {
         var options = PlanOptions(solver: .heuristic, timeLimit: 1, seed: seed)
         options.packing = .ffdSum
+        func boughtPerModel(_ hostOf: [Int], _ p: PlacementProblem) -> [String: Int] {
+            Dictionary(grouping: Set(hostOf.filter { $0 >= 0 && p.isPurchasable($0) }), by: { p.hosts[$0].model }).mapValues(\.count)
+        }
+        let allowed = boughtPerModel(plan.outcome.assignment.hostOf, plan.problem)
         func fits(_ months: Double) -> Bool {
             let grown = problem.scaled(by: factor * pow(1 + ratePerYear / 100, months / 12))
             let outcome = Planner.plan(grown, options: options)
             return outcome.assignment.unplacedCount == 0
-                && !outcome.assignment.hostOf.contains { $0 >= 0 && grown.isPurchasable($0) }
+                && boughtPerModel(outcome.assignment.hostOf, grown).allSatisfy { $0.value <= allowed[$0.key] ?? 0 }
         }
         guard fits(0) else { return 0 }
         guard !fits(120) else { return .infinity }
