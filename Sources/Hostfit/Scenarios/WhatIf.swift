@@ -83,19 +83,13 @@ public enum WhatIf {
             guard let original = state.vms.first(where: { $0.id == like }) else {
                 throw fail("VM '\(like)' to add copies of is not in the inventory\(NameSuggestion.hint(for: like, among: state.vms.map(\.id)))")
             }
-            let taken = Set(state.vms.map(\.id))
-            var k = 0, added = 0
-            while added < count {
-                k += 1
-                let id = "\(prefix)-\(k)"
-                guard !taken.contains(id) else { continue }
+            for id in freshNames("\(prefix)-", count, taken: Set(state.vms.map(\.id))) {
                 var vm = original
                 vm.id = id
                 vm.currentHost = nil
                 vm.pinned = false
                 vm.demandLike = original.demandLike ?? original.id
                 state.vms.append(vm)
-                added += 1
             }
         case .addVMs(let vms):
             let taken = Set(state.vms.map(\.id))
@@ -114,18 +108,12 @@ public enum WhatIf {
             for name in names { state.hosts[try host(name)].state = .maintenance }
         case .addHosts(let name, let count):
             let spec = try model(name)
-            let taken = Set(state.hosts.map(\.id))
-            var k = 0, added = 0
-            while added < count {
-                k += 1
-                let id = "\(name)-new-\(k)"
-                guard !taken.contains(id) else { continue }
+            for id in freshNames("\(name)-new-", count, taken: Set(state.hosts.map(\.id))) {
                 var host = spec
                 host.id = id
                 host.model = name
                 host.state = .active
                 state.hosts.append(host)
-                added += 1
             }
         case .buy(let models):
             if models.isEmpty {
@@ -175,6 +163,17 @@ public enum WhatIf {
             state.rightSize = true
             state.powerOffIdle = powerOff
         }
+    }
+
+    /// `count` names PREFIX1, PREFIX2... that are not taken.
+    static func freshNames(_ prefix: String, _ count: Int, taken: Set<String>) -> [String] {
+        var names: [String] = []
+        var k = 0
+        while names.count < count {
+            k += 1
+            if !taken.contains("\(prefix)\(k)") { names.append("\(prefix)\(k)") }
+        }
+        return names
     }
 
     /// Plans one state: right-sizing first when asked, then growth, then the planner; the
