@@ -123,9 +123,9 @@ public enum Replay {
                 }
             }
         }
-        let setup = ReplaySink.Setup(step: step, period: period, targets: targets, cpuScale: cpuScale, memoryScale: memoryScale,
+        let setup = ReplaySink.Setup(step: step, targets: targets, cpuScale: cpuScale, memoryScale: memoryScale,
                                      resources: resources, hosts: hostNames.count)
-        let (read, sinks) = try TraceLoader.stream(paths, into: { ReplaySink(setup) }, progress: progress)
+        let (read, sinks) = try TraceLoader.stream(paths, period: period, into: { ReplaySink(setup) }, progress: progress)
         let merged = try ReplaySink.finish(sinks)
         var loads: [String: [Resource: [Double]]] = [:]
         for (h, host) in hostNames.enumerated() {

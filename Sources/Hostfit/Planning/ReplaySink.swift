@@ -9,7 +9,6 @@
 final class ReplaySink: SampleSink {
     struct Setup: Sendable {
         var step: Int64
-        var period: TracePeriod
         /// Traced entity -> the hosts (indices) whose load it adds to.
         var targets: [String: [Int]]
         /// Percent -> MHz and MB, per entity (1% of its capacity).
@@ -48,7 +47,6 @@ final class ReplaySink: SampleSink {
     private(set) var segments: [Segment] = []
     private(set) var loads: [[SlotSeries]]
     private(set) var outOfOrder = 0
-    private(set) var outsidePeriod = 0
     private(set) var unscaled: Set<String> = []
     private(set) var untargeted: Set<String> = []
 
@@ -64,7 +62,6 @@ final class ReplaySink: SampleSink {
         guard let hosts = entityTargets[e], !hosts.isEmpty else { return }
         let r = resourceOfMetric[metric.rawValue]
         guard r >= 0 else { return }
-        guard setup.period.contains(time) else { outsidePeriod += 1; return }
         // One metric per resource and entity: a trace with both cpu_mhz and cpu_pct uses the first seen.
         let key = e * setup.resources.count + r
         if chosenMetric[key] < 0 { chosenMetric[key] = Int8(metric.rawValue) } else if chosenMetric[key] != Int8(metric.rawValue) { return }
@@ -169,8 +166,6 @@ final class ReplaySink: SampleSink {
         if !unscaled.isEmpty {
             notes.append("\(unscaled.count) VMs give CPU or memory in percent and the inventory gives no size for them (\(unscaled.sorted().prefix(3).joined(separator: ", "))): those samples are not replayed; give --vms")
         }
-        let outside = sinks.reduce(0) { $0 + $1.outsidePeriod }
-        if outside > 0 { notes.append("\(outside) samples outside the period given: not replayed") }
         let untargeted = sinks.reduce(into: Set<String>()) { $0.formUnion($1.untargeted) }
         let count = Int(max(0, hi - lo))
         return Merged(start: lo, slots: count, loads: loads.map { $0.map { $0.values(from: lo, count: count) } },

@@ -53,10 +53,10 @@ public enum TraceLoader {
 
     /// Reads like `read`, but hands every sample to a sink (one per worker, from `makeSink`)
     /// instead of keeping it: the read then holds only its account of the files.
-    static func stream<Sink: SampleSink>(_ paths: [String], into makeSink: @escaping () -> Sink,
+    static func stream<Sink: SampleSink>(_ paths: [String], period: TracePeriod = TracePeriod(), into makeSink: @escaping () -> Sink,
                                          progress: (@Sendable (TraceProgress) -> Void)? = nil) throws(InputError) -> (read: TraceRead, sinks: [Sink]) {
         var made: [Sink] = []
-        let loaded = try load(paths, scheme: .hourOfWeek, keepSeries: false, period: TracePeriod(), sinks: { let sink = makeSink(); made.append(sink); return sink },
+        let loaded = try load(paths, scheme: .hourOfWeek, keepSeries: false, period: period, sinks: { let sink = makeSink(); made.append(sink); return sink },
                               progress: progress)
         return (loaded, made)
     }
