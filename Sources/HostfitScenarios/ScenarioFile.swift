@@ -212,11 +212,17 @@ public enum ScenarioFile {
                 let m = try fields(["from", "to"])
                 return .replaceModel(from: try string(try required(m, "from"), "from"), to: try string(try required(m, "to"), "to"))
             case "growth":
-                let m = try fields(["percent_per_year", "months"])
-                let rate = try number(try required(m, "percent_per_year"), "percent_per_year")
-                guard rate > -100 else { throw fail(node, "growth of \(Resource.number(rate))% a year: demand cannot fall by 100% or more") }
+                let m = try fields(["percent_per_year", "trend", "months"])
                 let months = try m["months"].map { (n: Node) throws(InputError) in try number(n, "months") } ?? 12
                 guard months >= 0 else { throw fail(node, "growth: months must be 0 or more") }
+                if let trend = m["trend"] {
+                    guard m["percent_per_year"] == nil else { throw fail(node, "growth: give percent_per_year or trend: true, not both") }
+                    guard trend.bool == true else { throw fail(trend, "growth: trend must be true (each VM grows on its own trend), or left out") }
+                    return .trendGrowth(months: months)
+                }
+                guard let rateNode = m["percent_per_year"] else { throw fail(node, "growth: needs percent_per_year: (or trend: true, each VM on its own trend)") }
+                let rate = try number(rateNode, "percent_per_year")
+                guard rate > -100 else { throw fail(node, "growth of \(Resource.number(rate))% a year: demand cannot fall by 100% or more") }
                 return .growth(percentPerYear: rate, months: months)
             case "headroom": return .headroom(try string(node, key))
             case "sizing": return .sizing(try sizing(node))

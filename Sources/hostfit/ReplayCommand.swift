@@ -30,7 +30,7 @@ struct ReplayCommand: ParsableCommand {
         """
     )
 
-    @OptionGroup var inventory: InventoryOptions
+    @OptionGroup var inventory: InventoryFileOptions
 
     @OptionGroup var read: TraceReadOptions
 

@@ -63,6 +63,19 @@ struct TraceOptions: ParsableArguments {
         return demand
     }
 
+    /// Profiles to fit trends on: those of `traced` when it holds profiles, else the
+    /// traces read once more as profiles; nil without traces or profiles.
+    func trendProfiles(_ traced: TracedDemand?, inventory: [VM]) throws -> ProfileSet? {
+        if let traced, case .profiles(let set) = traced.source { return set }
+        guard !traces.isEmpty else { return nil }
+        let demand = try reportingInputErrors {
+            try TracedDemand.read(traces, sizing: .profile, percentile: percentile, scheme: buckets, coreMHz: coreMHz,
+                                  inventory: inventory, period: read.period)
+        }
+        guard case .profiles(let set) = demand.source else { return nil }
+        return set
+    }
+
     // The reading flags, as if they were this group's own.
     var traces: [String] { get { read.traces } set { read.traces = newValue } }
     var buckets: BucketScheme { read.buckets }

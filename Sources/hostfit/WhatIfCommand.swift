@@ -14,13 +14,17 @@ struct WhatIfCommand: ParsableCommand {
         from: an earlier one, then applies its changes in order: add_vms (like:
         and count:, or file:), remove_vms, fail_hosts, drain_hosts, add_hosts
         (model:, count:), buy (catalog models), replace_model (from:, to:),
-        growth (percent_per_year:, months:), headroom, sizing, percentile,
+        growth (percent_per_year:, months:; or trend: true, months: to grow
+        each VM on its own traced trend), headroom, sizing, percentile,
         vcpu_ratio, memory_ratio, reserve, right_size.
 
-        Writes DIR/whatif.csv (one row per scenario: hosts, utilization,
-        limiting resource, cost, power, migrations, months until the owned
-        hosts run out at the scenario's growth) and DIR/SCENARIO/ with the
-        plan's files and its changed inventory: hostfit check --plan
+        Writes DIR/whatif.csv, one row per scenario: hosts, utilization,
+        limiting resource, cost, power, migrations, and months until the
+        scenario's hosts run out, at its growth rate or, where it gives none,
+        on each VM's trend in the traces (months_basis says which; a trend is
+        the Theil-Sen slope of daily means where Mann-Kendall finds a rise at
+        the 5% level on 14 days or more). DIR/SCENARIO/ holds the plan's files
+        and its changed inventory: hostfit check --plan
         DIR/SCENARIO/placements.csv re-checks it. Nothing is written unless
         every scenario's plan passes the validator.
 
@@ -107,14 +111,14 @@ struct WhatIfCommand: ParsableCommand {
             values[0].padding(toLength: width, withPad: " ", startingAt: 0)
                 + values.dropFirst().map { String(repeating: " ", count: max(0, 10 - $0.count)) + $0 }.joined()
         }
-        print(cells(["scenario", "hosts", "vms", "unplaced", "cost", "power_w", "months"]))
+        print(cells(["scenario", "hosts", "vms", "unplaced", "cost", "power_w", "months", "by"]))
         for row in rows {
             let s = PlanReport(row.outcome.plan).summary
             let months = row.outcome.monthsToExhaustion.map { $0.isInfinite ? ">120" : Resource.number($0) } ?? "-"
             print(cells([row.scenario, String(s.hostsUsed), String(s.vms), String(s.vmsUnplaced), s.cost.map(Resource.number) ?? "-",
-                         s.powerW.map(Resource.number) ?? "-", months]))
+                         s.powerW.map(Resource.number) ?? "-", months, row.outcome.exhaustionBasis ?? "-"]))
         }
-        print("months: until the VMs no longer fit on the scenario's hosts (owned and bought), at its growth rate")
+        print("months: until the VMs no longer fit on the scenario's hosts (owned and bought), by the scenario's growth rate or each VM's trend")
         print("Wrote whatif.csv and \(rows.count) scenario folders to \(out) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
     }
 }

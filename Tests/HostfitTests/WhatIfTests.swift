@@ -41,6 +41,10 @@ struct WhatIfTests {
         ("  - name: a\n    fail_hosts: [esx01\n", 8, "not valid YAML"),
         ("  - name: a\n    fail_host: [esx01]\n", 7, "unknown key 'fail_host' in a scenario (did you mean 'fail_hosts'?)"),
         ("  - name: a\n    buy: [tiny]\n", 7, "model 'tiny' to buy is not in the catalog"),
+        ("  - name: a\n    growth: {trend: true, percent_per_year: 10}\n", 7, "give percent_per_year or trend: true, not both"),
+        ("  - name: a\n    growth: {trend: no}\n", 7, "trend must be true"),
+        ("  - name: a\n    growth: {months: 6}\n", 7, "needs percent_per_year"),
+        ("  - name: a\n    growth: {trend: true, months: 3}\n", 7, "growth by trend needs traces"),
     ])
     func brokenFilesNameTheirLine(body: String, line: Int, message: String) throws {
         let error = try error(body)
@@ -91,7 +95,7 @@ struct WhatIfTests {
         let table = try CSVTable(contentsOf: "\(out)/whatif.csv")
         #expect(Array(table.header.prefix(WhatIfReport.columns.count)) == WhatIfReport.columns)
         let rows = try table.rows()
-        #expect(rows.count == 9)
+        #expect(rows.count == 10)
         #expect(table.header.contains("overload_pct"))
         var byName: [String: CSVRow] = [:]
         for row in rows { byName[try row.requiredText("scenario")] = row }
@@ -102,7 +106,16 @@ struct WhatIfTests {
         #expect(try byName["growth-25pct"]?.number("months_to_exhaustion") ?? 0 > 12)
         // Bought hosts count as the scenario's own: the dense refresh lasts a while at 25%.
         #expect(try byName["p2v-dense-growth"]?.number("months_to_exhaustion") ?? 0 > 0)
-        #expect(try byName["today"]?.text("months_to_exhaustion") == nil)
+        // Without a rate, each VM's own trend says when today's hosts run out.
+        #expect(try byName["today"]?.text("months_basis") == "trend")
+        #expect(try byName["today"]?.number("months_to_exhaustion") ?? 0 > 0)
+        #expect(try byName["growth-25pct"]?.text("months_basis") == "rate")
+        // Three months on the trend need at least today's hosts, and the plan says what grew.
+        #expect(try hosts("trend-3-months") >= hosts("today"))
+        let summary = try String(contentsOfFile: "\(out)/\(try byName["trend-3-months"]!.requiredText("folder"))/summary.json", encoding: .utf8)
+        #expect(summary.contains("grow on a rising trend"), "\(summary)")
+        // What runs out first is said: here one VM's trend outgrows the largest host.
+        #expect(summary.contains("out of room after"), "\(summary)")
         for row in rows {
             let folder = try row.requiredText("folder")
             let check = try cli.hostfit("check", "--plan", "\(out)/\(folder)/placements.csv")

@@ -34,7 +34,8 @@ public enum ProfileFile {
                 confidenceStars: try row.integer("confidence_stars") ?? 5, mean: try value("mean"), p50: try value("p50"),
                 p90: try value("p90"), p95: try value("p95"), p99: try value("p99"), max: try value("max"),
                 trendPer30Days: try row.number("trend_per_30d", minimum: -.greatestFiniteMagnitude), buckets: buckets,
-                atPercentile: try [50: "p50", 90: "p90", 95: "p95", 99: "p99", 100: "max"][rowPercentile].map { column throws(InputError) in try value(column) })
+                atPercentile: try [50: "p50", 90: "p90", 95: "p95", 99: "p99", 100: "max"][rowPercentile].map { column throws(InputError) in try value(column) },
+                trendDays: try row.integer("trend_days"), trendZ: try row.number("trend_z", minimum: -.greatestFiniteMagnitude))
             if byEntity[entity] == nil {
                 order.append(entity)
                 let allocation = EntityAllocation(cores: try row.integer("vcpus"), cpuMHz: try row.number("cpu_capacity_mhz"), memoryMB: try row.number("memory_mb"))

@@ -105,6 +105,7 @@ public enum ProfileBuilder {
             resource: resource, samples: a.count, expectedSamples: max(expected, a.count), confidenceStars: ResourceProfile.stars(share: share),
             mean: a.sum / Double(a.count) * scale, p50: quantiles[0] * scale, p90: quantiles[1] * scale, p95: quantiles[2] * scale,
             p99: quantiles[3] * scale, max: a.max * scale, trendPer30Days: trend, buckets: bucketValues,
-            atPercentile: quantiles[4] * scale)
+            atPercentile: quantiles[4] * scale, trendDays: trend == nil ? nil : daily.days.count,
+            trendZ: trend == nil ? nil : TrendFit.mannKendallZ(daily.means))
     }
 }

@@ -20,3 +20,17 @@ enum TrendFit {
         return slopes.count % 2 == 1 ? slopes[mid] : (slopes[mid - 1] + slopes[mid]) / 2
     }
 }
+
+extension TrendFit {
+    /// The Mann–Kendall statistic as a normal score (Mann 1945; Kendall 1975), without the
+    /// tie correction: above 1.96 a rise, below -1.96 a fall, at the 5% level. Theil–Sen
+    /// gives a slope to any noise; this says whether there is a trend at all.
+    static func mannKendallZ(_ y: [Double]) -> Double? {
+        let n = y.count
+        guard n >= 3 else { return nil }
+        var s = 0
+        for i in 0..<n { for j in (i + 1)..<n { s += y[j] > y[i] ? 1 : (y[j] < y[i] ? -1 : 0) } }
+        let variance = Double(n * (n - 1) * (2 * n + 5)) / 18
+        return s == 0 ? 0 : (Double(s) - (s > 0 ? 1 : -1)) / variance.squareRoot()
+    }
+}

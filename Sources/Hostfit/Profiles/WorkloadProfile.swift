@@ -15,6 +15,9 @@ public struct ResourceProfile: Sendable, Equatable {
     public var max: Double
     /// Change per 30 days of the daily mean (Theil–Sen); nil with under three days.
     public var trendPer30Days: Double?
+    /// Days with a daily mean behind the trend, and its Mann–Kendall score (`TrendFit`).
+    public var trendDays: Int?
+    public var trendZ: Double?
     /// The profile's percentile of each time bucket; nil where the trace has no sample.
     public var buckets: [Double?]
     /// The profile's percentile (`ProfileSet.percentile`) over every sample, not per bucket:
@@ -23,8 +26,10 @@ public struct ResourceProfile: Sendable, Equatable {
 
     public init(resource: Resource, samples: Int, expectedSamples: Int, confidenceStars: Int, mean: Double, p50: Double,
                 p90: Double, p95: Double, p99: Double, max: Double, trendPer30Days: Double?, buckets: [Double?],
-                atPercentile: Double? = nil) {
+                atPercentile: Double? = nil, trendDays: Int? = nil, trendZ: Double? = nil) {
         self.atPercentile = atPercentile
+        self.trendDays = trendDays
+        self.trendZ = trendZ
         self.resource = resource
         self.samples = samples
         self.expectedSamples = expectedSamples

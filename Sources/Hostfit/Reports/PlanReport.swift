@@ -10,12 +10,15 @@ public struct PlanReport {
     public let migrationOrder: MigrationOrder
     /// Each VM's allocation against its use; sizing.csv when given.
     public let sizing: RightSizing?
+    /// What the caller adds to summary.json's notes (a what-if scenario's own).
+    public let extraNotes: [String]
 
-    public init(_ plan: ValidatedPlan, record: RunRecord = RunRecord(), sizing: RightSizing? = nil) {
+    public init(_ plan: ValidatedPlan, record: RunRecord = RunRecord(), sizing: RightSizing? = nil, notes: [String] = []) {
         self.plan = plan
         self.record = record
         self.migrationOrder = plan.migrationOrder
         self.sizing = sizing
+        self.extraNotes = notes
     }
 
     /// Whether some VM names its cost centre (then chargeback.csv is written).
@@ -130,7 +133,8 @@ public struct PlanReport {
         let bought = plan.usage.filter { $0.vms > 0 && problem.purchasable.contains($0.host) }
         let buy: [String: Int] = Dictionary(grouping: bought, by: { problem.hosts[$0.host].model }).mapValues(\.count)
         let gap: Double? = outcome.gap.map { ($0 * 10_000).rounded() / 10_000 }
-        let notes: [String] = problem.notes + outcome.notes.map(\.message)
+        var seen = Set<String>()
+        let notes = (problem.notes + outcome.notes.map(\.message) + extraNotes).filter { seen.insert($0).inserted }
         return PlanSummary(
             hostsUsed: plan.hostsUsed, hostsAvailable: available,
             lowerBound: outcome.lowerBound.hosts, lowerBoundMethod: outcome.lowerBound.description,

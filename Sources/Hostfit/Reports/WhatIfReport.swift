@@ -48,19 +48,18 @@ public struct WhatIfReport {
     func scenarioFiles(_ row: Row, in dir: String) -> [(String, String)] {
         let state = row.outcome.state
         var record = RunRecord(version: base.version, inputs: [], options: [:])
-        func input(_ role: String, _ name: String) {
+        var files: [(String, String)] = []
+        // The scenario's inventory, written beside its plan: `check` reads it back.
+        func input(_ role: String, _ name: String, _ text: String) {
             let path = (dir as NSString).appendingPathComponent(name)
-            record.inputs.append(RunRecord.Input(role: role, path: path, absolutePath: URL(fileURLWithPath: path).standardizedFileURL.path, bytes: 0))
+            files.append((name, text))
+            record.inputs.append(RunRecord.Input(role: role, path: path, absolutePath: URL(fileURLWithPath: path).standardizedFileURL.path,
+                                                 bytes: text.utf8.count))
         }
-        var files: [(String, String)] = [("inventory-hosts.csv", InventoryFiles.hostsCSV(state.hosts)),
-                                         ("inventory-vms.csv", InventoryFiles.vmsCSV(state.vms))]
-        input("hosts", "inventory-hosts.csv")
-        input("vms", "inventory-vms.csv")
+        input("hosts", "inventory-hosts.csv", InventoryFiles.hostsCSV(state.hosts))
+        input("vms", "inventory-vms.csv", InventoryFiles.vmsCSV(state.vms))
         let buyable = state.catalog.filter { state.buyable.contains($0.id) }
-        if !buyable.isEmpty {
-            files.append(("inventory-models.csv", InventoryFiles.hostsCSV(buyable, keyedBy: "model")))
-            input("models", "inventory-models.csv")
-        }
+        if !buyable.isEmpty { input("models", "inventory-models.csv", InventoryFiles.hostsCSV(buyable, keyedBy: "model")) }
         record.inputs += base.inputs.filter { $0.role == "traces" }
         record.options = base.options.filter { ["core-mhz", "buckets"].contains($0.key) }
         record.options["scenario"] = row.scenario
@@ -73,7 +72,8 @@ public struct WhatIfReport {
             record.options["percentile"] = Resource.number(state.percentile)
         }
         if state.demandFactor != 1 { record.options["demand-factor"] = String(state.demandFactor) }
-        let report = PlanReport(row.outcome.plan, record: record, sizing: row.outcome.sizing)
+        if state.trendMonths > 0 { record.options["trend-months"] = Resource.number(state.trendMonths) }
+        let report = PlanReport(row.outcome.plan, record: record, sizing: row.outcome.sizing, notes: row.outcome.notes)
         return files + report.files().map { ($0.name, $0.contents) }
     }
 
@@ -84,7 +84,7 @@ public struct WhatIfReport {
     public func csv() -> String {
         let replayed = rows.contains { $0.overloadPercent != nil }
         var csv = CSVWriter(header: Self.columns + (replayed ? ["overload_pct"] : [])
-                                + ["status", "gap", "buy", "demand_factor", "reclaimable_vcpus", "reclaimable_memory_mb", "folder"])
+                                + ["status", "gap", "buy", "demand_factor", "trend_months", "months_basis", "reclaimable_vcpus", "reclaimable_memory_mb", "folder"])
         for row in rows {
             let plan = row.outcome.plan, problem = plan.problem
             let summary = PlanReport(plan).summary
@@ -106,7 +106,8 @@ public struct WhatIfReport {
             if replayed { fields.append(CSVWriter.number(row.overloadPercent, digits: 3)) }
             fields += [summary.status, CSVWriter.number(summary.gap, digits: 4),
                        summary.buy.sorted { $0.key < $1.key }.map { "\($0.value) x \($0.key)" }.joined(separator: "; "),
-                       CSVWriter.number(row.outcome.state.demandFactor, digits: 4), String(row.outcome.sizing.reclaimableVCPUs),
+                       CSVWriter.number(row.outcome.state.demandFactor, digits: 4),
+                       row.outcome.state.trendMonths > 0 ? Resource.number(row.outcome.state.trendMonths) : "", row.outcome.exhaustionBasis ?? "", String(row.outcome.sizing.reclaimableVCPUs),
                        CSVWriter.number(row.outcome.sizing.reclaimableMemoryMB, digits: 0), row.folder]
             csv.append(fields)
         }

@@ -44,6 +44,8 @@ public enum ScenarioChange: Sendable {
     case replaceModel(from: String, to: String)
     /// Demand grows by `percentPerYear`, compounded, over `months`.
     case growth(percentPerYear: Double, months: Double)
+    /// Each VM's demand `months` ahead on its own rising trend (`DemandTrends`).
+    case trendGrowth(months: Double)
     case headroom(String)
     case sizing(DemandSizing)
     case percentile(Double)

@@ -19,6 +19,8 @@ public enum WhatIf {
         public var growthPerYear: Double?
         /// The demand factor before the last growth change: months to exhaustion count from there.
         public var factorBeforeGrowth: Double = 1
+        /// Months of growth by each VM's trend, applied before the factor.
+        public var trendMonths: Double = 0
         public var rightSize: Bool = false
         public var powerOffIdle: Bool = false
     }
@@ -32,6 +34,8 @@ public enum WhatIf {
         /// VMs no longer fit on the hosts it has (without buying); nil without a rate;
         /// `.infinity` beyond ten years.
         public var monthsToExhaustion: Double?
+        /// What the months grow by: "rate" (the scenario's %/year) or "trend" (each VM's).
+        public var exhaustionBasis: String?
         public var notes: [String]
     }
 
@@ -57,7 +61,12 @@ public enum WhatIf {
                 }
                 state = earlier
             }
-            for change in scenario.changes { try apply(change.value, to: &state, file: file, line: change.line) }
+            for change in scenario.changes {
+                if case .trendGrowth = change.value, base.traces.isEmpty {
+                    throw InputError(file: file, line: change.line, "growth by trend needs traces to fit each VM's trend on (base: traces:)")
+                }
+                try apply(change.value, to: &state, file: file, line: change.line)
+            }
             done[scenario.name] = state
             states.append(state)
         }
@@ -148,6 +157,9 @@ public enum WhatIf {
             state.factorBeforeGrowth = state.demandFactor
             state.demandFactor *= pow(1 + rate / 100, months / 12)
             state.growthPerYear = rate
+        case .trendGrowth(let months):
+            guard months > 0 else { throw fail("growth by trend over \(Resource.number(months)) months changes nothing: give months above 0") }
+            state.trendMonths += months
         case .headroom(let text):
             do { state.headroom = try Headroom(parsing: text, over: state.headroom) } catch { throw fail("headroom: \(error.description)") }
         case .sizing(let sizing): state.sizing = sizing
@@ -210,40 +222,79 @@ public enum WhatIf {
             built = try problem(state, demand)
             sizing = RightSizing(vms: state.vms, demand: demand, mhzPerCore: mhz, options: sizingOptions)
         }
+        // Trends come from profiles whatever the sizing: a trend is of daily means, not of a percentile.
+        var trends: DemandTrends?
+        if state.trendMonths > 0 || state.growthPerYear == nil,
+           let profiled = try source(.profile, 95, state.vms), case .profiles(let set) = profiled.source {
+            trends = DemandTrends(set)
+        }
+        let today = built
+        if state.trendMonths > 0 {
+            guard let trends, !trends.isEmpty else {
+                throw PlanningInputError("growth by trend needs \(DemandTrends.minimumDays) days of traces to fit a VM's trend on; the longest here is \(trends?.longestDays ?? 0) days: give percent_per_year instead")
+            }
+            let trended = built.grown(by: trends, months: state.trendMonths)
+            built = trended.problem
+            notes.append(trended.note)
+        }
         let grown = built.scaled(by: state.demandFactor)
         let outcome = Planner.plan(grown, options: options)
         let plan = try ValidatedPlan(outcome, for: grown)
-        var months: Double?
-        if let rate = state.growthPerYear, rate > 0 {
-            months = monthsToExhaustion(built, factor: state.factorBeforeGrowth, ratePerYear: rate, bought: plan, seed: options.seed)
+        var exhaustion: (months: Double, why: String?)?
+        var basis: String?
+        if let rate = state.growthPerYear {
+            if rate > 0 {
+                let start = built, factor = state.factorBeforeGrowth
+                exhaustion = monthsToExhaustion({ start.scaled(by: factor * pow(1 + rate / 100, $0 / 12)) }, bought: plan, seed: options.seed)
+                basis = "rate"
+            }
+        } else if let trends, !trends.isEmpty {
+            // From today, before any trend growth of the scenario: the trend is the growth.
+            let factor = state.demandFactor
+            exhaustion = monthsToExhaustion({ today.grown(by: trends, months: $0).problem.scaled(by: factor) }, bought: plan, seed: options.seed)
+            basis = "trend"
         }
-        return Outcome(name: name, state: state, plan: plan, sizing: sizing, monthsToExhaustion: months, notes: notes)
+        if let exhaustion, let why = exhaustion.why, let basis {
+            notes.append("out of room after \(Resource.number(exhaustion.months)) months on the \(basis == "rate" ? "growth rate" : "VMs' trends"): \(why)")
+        }
+        return Outcome(name: name, state: state, plan: plan, sizing: sizing, monthsToExhaustion: exhaustion?.months, exhaustionBasis: basis,
+                       notes: notes)
     }
 
-    /// Bisection over months (to half a month, at most ten years) with the heuristic packer:
-    /// the first month whose grown demand leaves a VM unplaced on the hosts the scenario has:
-    /// those owned, and as many of each bought model as its plan buys.
-    static func monthsToExhaustion(_ problem: PlacementProblem, factor: Double, ratePerYear: Double, bought plan: ValidatedPlan,
-                                   seed: UInt64) -> Double {
+    /// Bisection over months (to half a month, at most ten years) with the greedy packer:
+    /// the first month whose grown demand (`grow`) leaves a VM unplaced on the hosts the
+    /// scenario has: those owned, and as many of each bought model as its plan buys. `why`
+    /// says what runs out at that month, for the notes.
+    static func monthsToExhaustion(_ grow: (Double) -> PlacementProblem, bought plan: ValidatedPlan,
+                                   seed: UInt64) -> (months: Double, why: String?) {
         var options = PlanOptions(solver: .heuristic, timeLimit: 1, seed: seed)
         options.packing = .ffdSum
         func boughtPerModel(_ hostOf: [Int], _ p: PlacementProblem) -> [String: Int] {
             Dictionary(grouping: Set(hostOf.filter { $0 >= 0 && p.isPurchasable($0) }), by: { p.hosts[$0].model }).mapValues(\.count)
         }
         let allowed = boughtPerModel(plan.outcome.assignment.hostOf, plan.problem)
-        func fits(_ months: Double) -> Bool {
-            let grown = problem.scaled(by: factor * pow(1 + ratePerYear / 100, months / 12))
-            let outcome = Planner.plan(grown, options: options)
-            return outcome.assignment.unplacedCount == 0
-                && boughtPerModel(outcome.assignment.hostOf, grown).allSatisfy { $0.value <= allowed[$0.key] ?? 0 }
+        /// nil when it fits, else what ran out.
+        func shortfall(_ months: Double) -> String? {
+            let grown = grow(months)
+            let packed = Planner.pack(grown, options: options)
+            let unplaced = packed.hostOf.indices.filter { packed.hostOf[$0] < 0 }
+            if let big = unplaced.first(where: { v in !(0..<grown.hostCount).contains { grown.fitsEmpty(v, $0) } }) {
+                return "\(grown.vms[big].id) outgrows every host (a larger host or a resize)"
+            }
+            if !unplaced.isEmpty { return "\(unplaced.count) VMs no longer fit on the hosts" }
+            let bought = boughtPerModel(packed.hostOf, grown)
+            if let over = bought.first(where: { $0.value > allowed[$0.key] ?? 0 }) {
+                return "it needs \(over.value) hosts of \(over.key), the plan buys \(allowed[over.key] ?? 0)"
+            }
+            return nil
         }
-        guard fits(0) else { return 0 }
-        guard !fits(120) else { return .infinity }
-        var lo = 0.0, hi = 120.0
+        if let why = shortfall(0) { return (0, why) }
+        guard let atEnd = shortfall(120) else { return (.infinity, nil) }
+        var lo = 0.0, hi = 120.0, why = atEnd
         while hi - lo > 0.5 {
             let mid = (lo + hi) / 2
-            if fits(mid) { lo = mid } else { hi = mid }
+            if let short = shortfall(mid) { hi = mid; why = short } else { lo = mid }
         }
-        return (lo * 10).rounded() / 10
+        return ((lo * 10).rounded() / 10, why)
     }
 }

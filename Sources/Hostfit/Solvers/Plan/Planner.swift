@@ -22,4 +22,13 @@ public enum Planner {
         run.fewerMigrationsThenBalance()
         return run.outcome()
     }
+
+    /// Phase 1 alone, greedy packing then emptying hosts: enough to ask whether demand fits
+    /// (months to exhaustion asks it a dozen times), without the balance that only moves VMs.
+    public static func pack(_ problem: PlacementProblem, options: PlanOptions = PlanOptions()) -> Assignment {
+        let run = PlanRun(problem, options)
+        run.boundAndPack()
+        run.emptyHosts()
+        return run.assignment
+    }
 }
