@@ -52,7 +52,8 @@ let package = Package(
         .testTarget(name: "GLPKTests", dependencies: ["GLPK", "Hostfit"]),
         .testTarget(
             name: "HostfitTests",
-            dependencies: ["Hostfit", "HostfitWorkbook", "HostfitScenarios", "hostfit", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            // CGzip: zlib, to read back the PNG screenshots of the report test.
+            dependencies: ["Hostfit", "HostfitWorkbook", "HostfitScenarios", "hostfit", "CGzip", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             exclude: ["Fixtures"]
         ),
     ],

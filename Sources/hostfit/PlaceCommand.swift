@@ -93,7 +93,7 @@ struct PlaceCommand: ParsableCommand {
             }
         }
         let placed = suggestions.count { $0.host != nil }
-        print("Placed \(placed) of \(suggestions.count) new VMs; wrote ratings.csv, placements.csv\(apply ? ", vms.csv" : "") to \(out)")
+        print("Placed \(placed) of \(suggestions.count) new VMs; wrote ratings.csv, placements.csv\(apply ? ", vms.csv" : ""), report.html to \(out)")
         if placed < suggestions.count { throw ExitCode(1) }
     }
 

@@ -94,7 +94,12 @@ struct PlanCommand: ParsableCommand {
         let sizing = RightSizing(vms: problem.vms, demand: traced, mhzPerCore: { vm in
             vm.currentHost.flatMap { problem.host(named: $0) }.map { problem.hosts[$0].cpuMHzPerCore } ?? problem.mhzPerVCPU
         }, options: sizingOptions)
-        let report = PlanReport(plan, record: record, sizing: sizing)
+        var report = PlanReport(plan, record: record, sizing: sizing)
+        if problem.buckets > 1 {
+            Terminal.progress("comparing with plans on static sizes (sum of p95, sum of peaks) for the report...")
+            report.comparison = SizingComparison.compare(plan, options: options)
+            Terminal.clearStatus()
+        }
         do {
             try report.write(to: out)
         } catch {
@@ -122,8 +127,12 @@ struct PlanCommand: ParsableCommand {
                   + (r.unknown > 0 ? ", \(r.unknown) without use data" : "")
                   + "; \(r.reclaimableVCPUs) vCPUs and \(Resource.format(mb: r.reclaimableMemoryMB)) reclaimable (sizing.csv)")
         }
+        if let comparison = report.comparison {
+            print("Static sizing would need: " + comparison.rows.dropFirst().map { "\($0.sizing) \($0.hosts) hosts" }.joined(separator: ", ")
+                  + " (the time-aware plan: \(summary.hostsUsed))")
+        }
         let written = ["placements.csv", "hosts.csv", "unplaced.csv", "summary.json", "sizing.csv"]
-            + (report.hasCurrentPlacement ? ["migrations.csv"] : []) + (report.hasCostCenters ? ["chargeback.csv"] : [])
+            + (report.hasCurrentPlacement ? ["migrations.csv"] : []) + (report.hasCostCenters ? ["chargeback.csv"] : []) + ["report.html"]
         print("Wrote \(written.joined(separator: ", ")) to \(out)")
         if summary.vmsUnplaced > 0 {
             print("\(summary.vmsUnplaced) VMs could not be placed; reasons in \((out as NSString).appendingPathComponent("unplaced.csv")):")

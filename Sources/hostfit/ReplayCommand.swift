@@ -111,7 +111,7 @@ struct ReplayCommand: ParsableCommand {
         if !s.vmsMissingFromTraces.isEmpty {
             Terminal.note("\(s.vmsMissingFromTraces.count) VMs of the plan have no samples in these traces (\(s.vmsMissingFromTraces.prefix(3).joined(separator: ", "))): they add nothing")
         }
-        print("Wrote overloads.csv, hosts.csv, summary.json to \(out)")
+        print("Wrote overloads.csv, hosts.csv, summary.json, report.html to \(out)")
         if failOnOverload && s.overCapacity > 0 { throw ExitCode(1) }
     }
 }

@@ -119,7 +119,7 @@ struct WhatIfCommand: ParsableCommand {
                          s.powerW.map(Resource.number) ?? "-", months, row.outcome.exhaustionBasis ?? "-"]))
         }
         print("months: until the VMs no longer fit on the scenario's hosts (owned and bought), by the scenario's growth rate or each VM's trend")
-        print("Wrote whatif.csv and \(rows.count) scenario folders to \(out) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+        print("Wrote whatif.csv, report.html and \(rows.count) scenario folders to \(out) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
     }
 }
 

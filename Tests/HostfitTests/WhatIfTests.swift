@@ -116,8 +116,13 @@ struct WhatIfTests {
         #expect(summary.contains("grow on a rising trend"), "\(summary)")
         // What runs out first is said: here one VM's trend outgrows the largest host.
         #expect(summary.contains("out of room after"), "\(summary)")
+        // report.html's table is whatif.csv, cell for cell, and each scenario has its own report.
+        let csvRows = try ReportHTMLTests.csvRows("\(out)/whatif.csv")
+        let htmlRows = ReportHTMLTests.tableRows(try String(contentsOfFile: "\(out)/report.html", encoding: .utf8))
+        #expect(htmlRows == csvRows)
         for row in rows {
             let folder = try row.requiredText("folder")
+            #expect(FileManager.default.fileExists(atPath: "\(out)/\(folder)/report.html"))
             let check = try cli.hostfit("check", "--plan", "\(out)/\(folder)/placements.csv")
             #expect(check.code == 0, "\(folder): \(check.stdout) \(check.stderr)")
         }

@@ -12,6 +12,10 @@ public struct PlanReport {
     public let sizing: RightSizing?
     /// What the caller adds to summary.json's notes (a what-if scenario's own).
     public let extraNotes: [String]
+    /// The same VMs on static sizes (`SizingComparison`), for report.html and summary.json.
+    public var comparison: SizingComparison?
+    /// The page's title in report.html.
+    public var title = "Consolidation plan"
 
     public init(_ plan: ValidatedPlan, record: RunRecord = RunRecord(), sizing: RightSizing? = nil, notes: [String] = []) {
         self.plan = plan
@@ -39,6 +43,7 @@ public struct PlanReport {
         if let migrations = migrationsCSV() { files.append(("migrations.csv", migrations)) }
         if let sizing { files.append(("sizing.csv", Self.sizingCSV(sizing))) }
         if hasCostCenters { files.append(("chargeback.csv", Self.chargebackCSV(Chargeback(plan)))) }
+        files.append(("report.html", html(title: title)))
         return files
     }
 
@@ -146,6 +151,7 @@ public struct PlanReport {
             objective: problem.objective.rawValue, unmeasuredResources: problem.unmeasuredResources.map(\.name),
             vmsFitNoHost: fitNoHost, buy: buy,
             rightSizing: sizing.map(RightSizingSummary.init),
+            comparedSizing: comparison?.rows.map { ComparedSizing(sizing: $0.sizing, hosts: $0.hosts, cost: $0.cost, vmsUnplaced: $0.unplaced, status: $0.status) },
             hostfitVersion: record.version, inputs: record.inputs, options: record.options)
     }
 
@@ -187,6 +193,8 @@ public struct PlanSummary: Codable, Sendable, Equatable {
     public var buy: [String: Int] = [:]
     /// What right-sizing found (sizing.csv), when it ran.
     public var rightSizing: RightSizingSummary? = nil
+    /// The same VMs planned on static sizes (sum of p95, sum of peaks), when demand has time.
+    public var comparedSizing: [ComparedSizing]? = nil
     public var hostfitVersion: String = HostfitVersion.current
     public var inputs: [RunRecord.Input] = []
     public var options: [String: String] = [:]
@@ -226,7 +234,7 @@ public struct PlanSummary: Codable, Sendable, Equatable {
         case runTimeS = "run_time_s", vms, vmsPlaced = "vms_placed", vmsUnplaced = "vms_unplaced", resources
         case headroomPct = "headroom_pct", notes, objective, buy
         case unmeasuredResources = "unmeasured_resources", hostfitVersion = "hostfit_version", inputs, options
-        case vmsFitNoHost = "vms_fit_no_host", rightSizing = "right_sizing"
+        case vmsFitNoHost = "vms_fit_no_host", rightSizing = "right_sizing", comparedSizing = "compared_sizing"
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -253,10 +261,22 @@ public struct PlanSummary: Codable, Sendable, Equatable {
         try c.encode(unmeasuredResources, forKey: .unmeasuredResources)
         try c.encode(vmsFitNoHost, forKey: .vmsFitNoHost)
         try c.encodeIfPresent(rightSizing, forKey: .rightSizing)
+        try c.encodeIfPresent(comparedSizing, forKey: .comparedSizing)
         try c.encode(hostfitVersion, forKey: .hostfitVersion)
         try c.encode(inputs, forKey: .inputs)
         try c.encode(options, forKey: .options)
     }
+}
+
+/// summary.json's line for one static sizing the plan was compared with.
+public struct ComparedSizing: Codable, Sendable, Equatable {
+    public var sizing: String
+    public var hosts: Int
+    public var cost: Double?
+    public var vmsUnplaced: Int
+    public var status: String
+
+    enum CodingKeys: String, CodingKey { case sizing, hosts, cost, vmsUnplaced = "vms_unplaced", status }
 }
 
 /// summary.json's account of right-sizing.

@@ -46,7 +46,7 @@ public struct RatingReport {
     }
 
     public func write(to directory: String, apply: Bool) throws {
-        var files = [("ratings.csv", ratingsCSV()), ("placements.csv", placementsCSV())]
+        var files = [("ratings.csv", ratingsCSV()), ("placements.csv", placementsCSV()), ("report.html", html())]
         if apply { files.append(("vms.csv", appliedVMsCSV())) }
         try AtomicFile.writeAll(files, into: directory)
     }

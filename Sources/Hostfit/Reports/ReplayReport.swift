@@ -16,8 +16,8 @@ public struct ReplayReport {
     }
 
     public func write(to directory: String) throws {
-        try AtomicFile.writeAll([("overloads.csv", overloadsCSV()), ("hosts.csv", hostsCSV()), ("summary.json", summaryJSON())],
-                                into: directory)
+        try AtomicFile.writeAll([("overloads.csv", overloadsCSV()), ("hosts.csv", hostsCSV()), ("summary.json", summaryJSON()),
+                                 ("report.html", html())], into: directory)
     }
 
     func overloadsCSV() -> String {

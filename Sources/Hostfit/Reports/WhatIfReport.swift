@@ -42,6 +42,7 @@ public struct WhatIfReport {
             for (name, text) in scenarioFiles(row, in: dir) { files.append(((dir as NSString).appendingPathComponent(name), Data(text.utf8))) }
         }
         files.append(((directory as NSString).appendingPathComponent("whatif.csv"), Data(csv().utf8)))
+        files.append(((directory as NSString).appendingPathComponent("report.html"), Data(html().utf8)))
         try AtomicFile.writeAll(files)
     }
 
@@ -73,7 +74,8 @@ public struct WhatIfReport {
         }
         if state.demandFactor != 1 { record.options["demand-factor"] = String(state.demandFactor) }
         if state.trendMonths > 0 { record.options["trend-months"] = Resource.number(state.trendMonths) }
-        let report = PlanReport(row.outcome.plan, record: record, sizing: row.outcome.sizing, notes: row.outcome.notes)
+        var report = PlanReport(row.outcome.plan, record: record, sizing: row.outcome.sizing, notes: row.outcome.notes)
+        report.title = "What-if scenario: \(row.scenario)"
         return files + report.files().map { ($0.name, $0.contents) }
     }
 
@@ -82,35 +84,45 @@ public struct WhatIfReport {
                                  "months_to_exhaustion"]
 
     public func csv() -> String {
-        let replayed = rows.contains { $0.overloadPercent != nil }
-        var csv = CSVWriter(header: Self.columns + (replayed ? ["overload_pct"] : [])
-                                + ["status", "gap", "buy", "demand_factor", "trend_months", "months_basis", "reclaimable_vcpus", "reclaimable_memory_mb", "folder"])
-        for row in rows {
-            let plan = row.outcome.plan, problem = plan.problem
-            let summary = PlanReport(plan).summary
-            let used = plan.usage.filter { $0.vms > 0 }
-            func util(_ resource: Resource) -> (mean: Double?, peak: Double?) {
-                guard let r = problem.resources.firstIndex(of: resource) else { return (nil, nil) }
-                let means = used.compactMap { $0.meanPercent[r] }, peaks = used.compactMap { $0.peakPercent[r] }
-                return (means.isEmpty ? nil : means.reduce(0, +) / Double(means.count), peaks.max())
-            }
-            let cpu = util(.cpu), memory = util(.memory)
-            let limiting = Dictionary(grouping: used.compactMap(\.limitingResource), by: { $0 })
-                .max { $0.value.count != $1.value.count ? $0.value.count < $1.value.count : $0.key > $1.key }?.key
-            let months = row.outcome.monthsToExhaustion.map { $0.isInfinite ? ">120" : CSVWriter.number($0, digits: 1) } ?? ""
-            var fields = [row.scenario, String(summary.hostsUsed), String(summary.hostsAvailable), String(summary.vms), String(summary.vmsUnplaced),
-                          CSVWriter.number(cpu.mean, digits: 1), CSVWriter.number(cpu.peak, digits: 1),
-                          CSVWriter.number(memory.mean, digits: 1), CSVWriter.number(memory.peak, digits: 1),
-                          limiting?.name ?? "", CSVWriter.number(summary.cost), CSVWriter.number(summary.powerW, digits: 0),
-                          String(summary.migrations), months]
-            if replayed { fields.append(CSVWriter.number(row.overloadPercent, digits: 3)) }
-            fields += [summary.status, CSVWriter.number(summary.gap, digits: 4),
-                       summary.buy.sorted { $0.key < $1.key }.map { "\($0.value) x \($0.key)" }.joined(separator: "; "),
-                       CSVWriter.number(row.outcome.state.demandFactor, digits: 4),
-                       row.outcome.state.trendMonths > 0 ? Resource.number(row.outcome.state.trendMonths) : "", row.outcome.exhaustionBasis ?? "", String(row.outcome.sizing.reclaimableVCPUs),
-                       CSVWriter.number(row.outcome.sizing.reclaimableMemoryMB, digits: 0), row.folder]
-            csv.append(fields)
-        }
+        var csv = CSVWriter(header: header)
+        for row in rows { csv.append(fields(row)) }
         return csv.text
+    }
+
+    var replayed: Bool { rows.contains { $0.overloadPercent != nil } }
+
+    /// whatif.csv's columns: the contract's, then overload_pct with replay, then the rest.
+    var header: [String] {
+        Self.columns + (replayed ? ["overload_pct"] : [])
+            + ["status", "gap", "buy", "demand_factor", "trend_months", "months_basis", "reclaimable_vcpus", "reclaimable_memory_mb", "folder"]
+    }
+
+    /// One scenario's cells, as whatif.csv and report.html both show them.
+    func fields(_ row: Row) -> [String] {
+        let replayed = self.replayed
+        let plan = row.outcome.plan, problem = plan.problem
+        let summary = PlanReport(plan).summary
+        let used = plan.usage.filter { $0.vms > 0 }
+        func util(_ resource: Resource) -> (mean: Double?, peak: Double?) {
+            guard let r = problem.resources.firstIndex(of: resource) else { return (nil, nil) }
+            let means = used.compactMap { $0.meanPercent[r] }, peaks = used.compactMap { $0.peakPercent[r] }
+            return (means.isEmpty ? nil : means.reduce(0, +) / Double(means.count), peaks.max())
+        }
+        let cpu = util(.cpu), memory = util(.memory)
+        let limiting = Dictionary(grouping: used.compactMap(\.limitingResource), by: { $0 })
+            .max { $0.value.count != $1.value.count ? $0.value.count < $1.value.count : $0.key > $1.key }?.key
+        let months = row.outcome.monthsToExhaustion.map { $0.isInfinite ? ">120" : CSVWriter.number($0, digits: 1) } ?? ""
+        var fields = [row.scenario, String(summary.hostsUsed), String(summary.hostsAvailable), String(summary.vms), String(summary.vmsUnplaced),
+                      CSVWriter.number(cpu.mean, digits: 1), CSVWriter.number(cpu.peak, digits: 1),
+                      CSVWriter.number(memory.mean, digits: 1), CSVWriter.number(memory.peak, digits: 1),
+                      limiting?.name ?? "", CSVWriter.number(summary.cost), CSVWriter.number(summary.powerW, digits: 0),
+                      String(summary.migrations), months]
+        if replayed { fields.append(CSVWriter.number(row.overloadPercent, digits: 3)) }
+        fields += [summary.status, CSVWriter.number(summary.gap, digits: 4),
+                   summary.buy.sorted { $0.key < $1.key }.map { "\($0.value) x \($0.key)" }.joined(separator: "; "),
+                   CSVWriter.number(row.outcome.state.demandFactor, digits: 4),
+                   row.outcome.state.trendMonths > 0 ? Resource.number(row.outcome.state.trendMonths) : "", row.outcome.exhaustionBasis ?? "", String(row.outcome.sizing.reclaimableVCPUs),
+                   CSVWriter.number(row.outcome.sizing.reclaimableMemoryMB, digits: 0), row.folder]
+        return fields
     }
 }
