@@ -6,7 +6,7 @@ BUILD_FLAGS ?=
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOSTFIT     = .build/release/hostfit
 
-.PHONY: all deps build release demo test bench clean
+.PHONY: all deps test-deps venv build release demo test notebooks bench clean
 
 all: build
 
@@ -15,6 +15,27 @@ deps:
 	  echo "make: installing libglpk-dev (GLPK, the ILP solver), zlib1g-dev (gzip traces, .xlsx) and pkg-config"; \
 	  $(SUDO) apt-get update -q && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q libglpk-dev zlib1g-dev pkg-config; \
+	fi
+
+# What only the tests need: Debian's chromium (report.html is rendered in it) and a venv
+# that can be made (Debian splits python3-venv out of python3).
+test-deps: deps
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v python3 >/dev/null || missing="$$missing python3"; \
+	if [ ! -x .venv/bin/python ] && ! python3 -c "import ensurepip, venv" 2>/dev/null; then missing="$$missing python3-venv"; fi; \
+	if [ -n "$$missing" ]; then \
+	  echo "make: installing$$missing (report test, notebooks)"; \
+	  $(SUDO) apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing; \
+	fi
+
+# The notebooks' Python packages, in a local venv (Benchmarks/run adds its peers to it).
+NOTEBOOK_PACKAGES = pandas matplotlib nbclient nbformat ipykernel
+venv: test-deps
+	@if ! .venv/bin/python -c "import pandas, matplotlib, nbclient, nbformat, ipykernel" 2>/dev/null; then \
+	  echo "make: installing $(NOTEBOOK_PACKAGES) into .venv"; \
+	  python3 -m venv .venv && .venv/bin/pip install -q --disable-pip-version-check $(NOTEBOOK_PACKAGES); \
 	fi
 
 build: deps
@@ -32,9 +53,17 @@ demo: release
 	@cat .build/demo/summary.json
 	@echo
 	$(HOSTFIT) check --plan .build/demo/placements.csv
+	@echo
+	@echo "Report: .build/demo/report.html (one self-contained page: open it in a browser, or print it)"
 
-test: deps
+# Every test: the Swift suites (the Chromium one included), then the notebooks, run
+# headless against the debug build that swift test made.
+test: venv
 	$(SWIFT) test $(BUILD_FLAGS)
+	HOSTFIT=$(CURDIR)/.build/debug/hostfit .venv/bin/python tools/run_notebooks.py
+
+notebooks: venv build
+	HOSTFIT=$(CURDIR)/.build/debug/hostfit .venv/bin/python tools/run_notebooks.py
 
 bench: release
 	Benchmarks/run

@@ -13,12 +13,17 @@ extension PlanReport {
         if let watts = summary.powerW { page.facts.append(("Power of hosts used", "\(Resource.number(watts)) W")) }
         if summary.migrations > 0 { page.facts.append(("Migrations", "\(summary.migrations)")) }
 
-        let used = plan.usage.filter { $0.vms > 0 }.sorted { problem.hosts[$0.host].id < problem.hosts[$1.host].id }
+        // Charts show at most the 60 busiest hosts (by peak CPU): a page of thousands of rows helps nobody.
+        let allUsed = plan.usage.filter { $0.vms > 0 }
+        let cpu = problem.resources.firstIndex(of: .cpu)
+        func peak(_ u: ValidatedPlan.HostUsage) -> Double { cpu.flatMap { u.peakPercent[$0] } ?? 0 }
+        let used = allUsed.sorted { peak($0) > peak($1) }.prefix(Self.chartHosts).sorted { problem.hosts[$0.host].id < problem.hosts[$1.host].id }
+        let shownNote = allUsed.count > used.count ? " The \(used.count) busiest of the \(allUsed.count) hosts used are shown; hosts.csv has every one." : ""
         for resource in [Resource.cpu, .memory] {
             guard let r = problem.resources.firstIndex(of: resource), problem.buckets > 1 else { continue }
             let (values, labels) = Self.heat(plan, used.map(\.host), r)
             page.section("\(resource.name == "cpu" ? "CPU" : "Memory") of each host over time",
-                         intro: "Hosts by \(Self.bucketWords(problem)): the summed demand of each host's VMs as a share of its capacity.",
+                         intro: "Hosts by \(Self.bucketWords(problem)): the summed demand of each host's VMs as a share of its capacity." + shownNote,
                          SVGChart.heatMap(rows: used.map { problem.hosts[$0.host].id }, values: values, columnLabels: labels,
                                           limit: problem.headroom.fraction(for: resource) * 100, title: "\(resource.name) utilization per host over time"))
         }
@@ -33,7 +38,7 @@ extension PlanReport {
                              problem.headroom.fraction(for: resource) * 100))
             }
         }
-        page.section("What fills each host", intro: "Each host's VMs at the host's busiest interval, in percent of capacity; the red tick is the headroom limit. Hover a segment for its VM.",
+        page.section("What fills each host", intro: "Each host's VMs at the host's busiest interval, in percent of capacity; the red tick is the headroom limit. Hover a segment for its VM." + shownNote,
                      SVGChart.stackedBars(rows: bars, title: "VMs per host at its busiest interval"))
         page.section("Hosts", Self.hostTable(plan))
         if let comparison { page.section("What the time-aware plan saves", intro: Self.comparisonWords(comparison), Self.comparisonChart(comparison)) }
@@ -76,6 +81,8 @@ extension PlanReport {
         if s.vmsUnplaced > 0 { words += "; \(s.vmsUnplaced) VMs could not be placed (below)" }
         return words + "."
     }
+
+    static let chartHosts = 60
 
     static func pct(_ x: Double?) -> String { x.map { String(format: "%.1f%%", $0 * 100) } ?? "unknown" }
 
@@ -139,7 +146,7 @@ extension PlanReport {
             row += [usage.limitingResource?.name ?? (host.state != .active ? "(\(host.state.rawValue))" : usage.vms == 0 ? "(empty)" : ""), host.cluster, host.model, CSVWriter.number(usage.watts, digits: 0)]
             rows.append(row)
         }
-        return HTMLPage.table(header, rows, numeric: Set(1..<(2 + 2 * resources.count)).union([header.count - 1]))
+        return HTMLPage.table(header, rows, numeric: Set(1..<(2 + 2 * resources.count)).union([header.count - 1]), limit: 300)
     }
 
     static func comparisonWords(_ c: SizingComparison) -> String {

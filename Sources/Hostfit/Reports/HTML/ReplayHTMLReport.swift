@@ -30,7 +30,11 @@ extension ReplayReport {
                          SVGChart.timeline(overCap, labels: labels, yLabel: "hosts over capacity per interval (UTC)", title: "hosts over capacity over time"))
         }
         for resource in [Resource.cpu, .memory] {
-            let rows = result.hosts.compactMap { host in host.resources.first { $0.resource == resource }.map { (host.host, $0) } }
+            // At most the 60 hosts that came closest to capacity, in name order.
+            var all: [(String, Replay.HostResource)] = []
+            for host in result.hosts { if let r = host.resources.first(where: { $0.resource == resource }) { all.append((host.host, r)) } }
+            let closest = all.sorted { $0.1.peak / $0.1.capacity > $1.1.peak / $1.1.capacity }.prefix(PlanReport.chartHosts)
+            let rows: [(String, Replay.HostResource)] = closest.sorted { $0.0 < $1.0 }
             guard let first = rows.first?.1, !rows.isEmpty else { continue }
             let columns = (result.slots + group - 1) / group
             let values: [[Double?]] = rows.map { _, r in
@@ -40,8 +44,9 @@ extension ReplayReport {
                 }
             }
             page.section("\(resource == .cpu ? "CPU" : "Memory") of each host over the replay",
-                         intro: "Summed real demand of each host's VMs as a share of its capacity; each column the busiest of \(group) intervals.",
-                         SVGChart.heatMap(rows: rows.map(\.0), values: values,
+                         intro: "Summed real demand of each host's VMs as a share of its capacity; each column the busiest of \(group) intervals."
+                            + (rows.count < result.hosts.count ? " The \(rows.count) hosts nearest capacity of \(result.hosts.count); hosts.csv has every one." : ""),
+                         SVGChart.heatMap(rows: rows.map { $0.0 }, values: values,
                                           columnLabels: SVGChart.dayLabels(start: result.start, step: result.step, slots: result.slots, group: group),
                                           limit: first.limit / first.capacity * 100, title: "\(resource.name) per host over the replay"))
         }

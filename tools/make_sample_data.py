@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Derives SampleData/vms.csv from Bitbrains GWA-T-12 Rnd traces (stdlib only).
 
-Usage: python3 Notebooks/make_sample_data.py ../shared/data/traces/bitbrains-rnd/2013-7 SampleData 50
+Usage: python3 tools/make_sample_data.py ../shared/data/traces/bitbrains-rnd/2013-7 SampleData 50
 
 For the first N VMs (by file number) it writes one vms.csv row:
   vcpus          = the largest "CPU cores"
