@@ -11,10 +11,10 @@ HOSTFIT     = .build/release/hostfit
 all: build
 
 deps:
-	@if [ ! -f /usr/include/glpk.h ] || [ ! -f /usr/include/zlib.h ] || ! command -v pkg-config >/dev/null; then \
-	  echo "make: installing libglpk-dev (GLPK, the ILP solver), zlib1g-dev (gzip traces, .xlsx) and pkg-config"; \
+	@if [ ! -f /usr/include/glpk.h ] || [ ! -f /usr/include/zlib.h ] || [ ! -f /usr/include/sqlite3.h ] || ! command -v pkg-config >/dev/null; then \
+	  echo "make: installing libglpk-dev (GLPK, the ILP solver), zlib1g-dev (gzip traces, .xlsx), libsqlite3-dev (the service's store) and pkg-config"; \
 	  $(SUDO) apt-get update -q && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q libglpk-dev zlib1g-dev pkg-config; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q libglpk-dev zlib1g-dev libsqlite3-dev pkg-config; \
 	fi
 
 # What only the tests need: Debian's chromium (report.html is rendered in it) and a venv

@@ -10,6 +10,9 @@ let package = Package(
         .library(name: "HostfitWorkbook", targets: ["HostfitWorkbook"]),
         // What-if scenario files (YAML): their own target, so the core library needs no YAML parser.
         .library(name: "HostfitScenarios", targets: ["HostfitScenarios"]),
+        // The placement service (HTTP and its SQLite store): its own target, so the core
+        // library embeds without Hummingbird or GRDB.
+        .library(name: "HostfitService", targets: ["HostfitService"]),
         .executable(name: "hostfit", targets: ["hostfit"]),
     ],
     dependencies: [
@@ -17,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/CoreOffice/XMLCoder", from: "0.18.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // Debian's libglpk-dev ships no pkg-config file: the module map links "glpk".
@@ -38,12 +43,18 @@ let package = Package(
             .product(name: "XMLCoder", package: "XMLCoder"),
         ]),
         .target(name: "HostfitScenarios", dependencies: ["Hostfit", .product(name: "Yams", package: "Yams")]),
+        .target(name: "HostfitService", dependencies: [
+            "Hostfit",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .executableTarget(
             name: "hostfit",
             dependencies: [
                 "Hostfit",
                 "HostfitWorkbook",
                 "HostfitScenarios",
+                "HostfitService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

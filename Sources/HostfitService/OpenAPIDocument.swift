@@ -1,0 +1,83 @@
+/// The service's OpenAPI 3.0 description, served at /openapi.json. Written by hand next
+/// to the routes it describes (`ServiceRoutes`); schemathesis checks the two agree.
+enum OpenAPIDocument {
+    static let json = #"""
+    {
+      "openapi": "3.0.3",
+      "info": {"title": "Hostfit placement service", "version": "0.8.0",
+               "description": "A live inventory of hosts and VMs, star ratings and placements with the rules and validator of the hostfit CLI. Writes need the bearer token; reads too unless the server runs with --public-read."},
+      "components": {
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        "schemas": {
+          "Host": {"type": "object", "required": ["id", "cpu_cores", "cpu_mhz", "memory_mb"], "properties": {
+            "id": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[^/\\r\\n]+$"},
+            "cluster": {"type": "string"}, "model": {"type": "string"},
+            "cpu_cores": {"type": "integer", "minimum": 1}, "cpu_mhz": {"type": "number", "exclusiveMinimum": true, "minimum": 0},
+            "memory_mb": {"type": "number", "exclusiveMinimum": true, "minimum": 0},
+            "disk_iops": {"type": "number", "minimum": 0}, "net_mbps": {"type": "number", "minimum": 0},
+            "tags": {"type": "array", "items": {"type": "string"}}, "max_vms": {"type": "integer", "minimum": 0},
+            "state": {"type": "string", "enum": ["active", "maintenance", "failed"]}}},
+          "VM": {"type": "object", "required": ["id", "vcpus", "memory_mb"], "properties": {
+            "id": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[^/\\r\\n]+$"},
+            "vcpus": {"type": "integer", "minimum": 1}, "memory_mb": {"type": "number", "exclusiveMinimum": true, "minimum": 0},
+            "cpu_mhz": {"type": "number", "minimum": 0}, "memory_used_mb": {"type": "number", "minimum": 0},
+            "disk_iops": {"type": "number", "minimum": 0}, "net_mbps": {"type": "number", "minimum": 0},
+            "cluster": {"type": "string"}, "requires": {"type": "array", "items": {"type": "string"}},
+            "anti_affinity": {"type": "array", "items": {"type": "string"}}}},
+          "PlacedVM": {"allOf": [{"$ref": "#/components/schemas/VM"}, {"type": "object", "properties": {"host": {"type": "string", "nullable": true}}}]},
+          "Rating": {"type": "object", "required": ["host", "stars", "score", "reason"], "properties": {
+            "host": {"type": "string"}, "stars": {"type": "number"}, "score": {"type": "number"}, "reason": {"type": "string"}, "rule": {"type": "string"}}},
+          "Placed": {"type": "object", "required": ["vm", "host", "stars", "reason"], "properties": {
+            "vm": {"type": "string"}, "host": {"type": "string"}, "stars": {"type": "number"}, "reason": {"type": "string"}}},
+          "Error": {"type": "object", "required": ["error"], "properties": {
+            "error": {"type": "string"}, "field": {"type": "string"}, "vm": {"type": "string"}, "rule": {"type": "string"}}},
+          "Count": {"type": "object", "additionalProperties": true}
+        },
+        "responses": {
+          "Error": {"description": "refused: the message names the field, the VM or the rule", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+          "Done": {"description": "done", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Count"}}}}
+        },
+        "parameters": {
+          "id": {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
+          "vm": {"name": "vm", "in": "path", "required": true, "schema": {"type": "string"}}
+        }
+      },
+      "security": [{"bearer": []}],
+      "paths": {
+        "/healthz": {"get": {"summary": "Liveness, with the inventory's size", "security": [], "responses": {"200": {"description": "up", "content": {"application/json": {"schema": {"type": "object", "properties": {"hosts": {"type": "integer"}, "vms": {"type": "integer"}, "placed": {"type": "integer"}}}}}}}}},
+        "/openapi.json": {"get": {"summary": "This document", "security": [], "responses": {"200": {"description": "OpenAPI 3.0", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
+        "/hosts": {
+          "get": {"summary": "Every host", "responses": {"200": {"description": "hosts", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Host"}}}}}, "401": {"$ref": "#/components/responses/Error"}}},
+          "put": {"summary": "Add or replace many hosts at once", "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Host"}}}}},
+                  "responses": {"200": {"$ref": "#/components/responses/Done"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "413": {"$ref": "#/components/responses/Error"}}}},
+        "/hosts/{id}": {
+          "parameters": [{"$ref": "#/components/parameters/id"}],
+          "get": {"summary": "One host", "responses": {"200": {"description": "the host", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Host"}}}}, "401": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}},
+          "put": {"summary": "Add or replace a host (refused if it would break a placement)", "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Host"}}}},
+                  "responses": {"200": {"$ref": "#/components/responses/Done"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "413": {"$ref": "#/components/responses/Error"}}},
+          "delete": {"summary": "Remove a host that runs no VM", "responses": {"200": {"$ref": "#/components/responses/Done"}, "401": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}}},
+        "/vms": {
+          "get": {"summary": "Every VM and its host", "responses": {"200": {"description": "VMs", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/PlacedVM"}}}}}, "401": {"$ref": "#/components/responses/Error"}}},
+          "put": {"summary": "Add or replace many VMs (unplaced, or still fitting their host)", "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/VM"}}}}},
+                  "responses": {"200": {"$ref": "#/components/responses/Done"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "413": {"$ref": "#/components/responses/Error"}}}},
+        "/vms/{id}": {
+          "parameters": [{"$ref": "#/components/parameters/id"}],
+          "get": {"summary": "One VM and its host", "responses": {"200": {"description": "the VM", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PlacedVM"}}}}, "401": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}},
+          "put": {"summary": "Add or replace a VM", "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/VM"}}}},
+                  "responses": {"200": {"$ref": "#/components/responses/Done"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "413": {"$ref": "#/components/responses/Error"}}},
+          "delete": {"summary": "Remove a VM and its placement", "responses": {"200": {"$ref": "#/components/responses/Done"}, "401": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}},
+        "/ratings": {"post": {"summary": "Every host's stars for one VM, as hostfit place rates them; changes nothing", "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/VM"}}}},
+          "responses": {"200": {"description": "ratings, best first", "content": {"application/json": {"schema": {"type": "object", "properties": {"vm": {"type": "string"}, "ratings": {"type": "array", "items": {"$ref": "#/components/schemas/Rating"}}}}}}},
+                        "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "413": {"$ref": "#/components/responses/Error"}}}},
+        "/placements": {
+          "get": {"summary": "Where every placed VM runs (vm: host)", "responses": {"200": {"description": "placements", "content": {"application/json": {"schema": {"type": "object", "additionalProperties": {"type": "string"}}}}}, "401": {"$ref": "#/components/responses/Error"}}},
+          "post": {"summary": "Place VMs one after another, each seeing those before, all or none", "parameters": [{"name": "Idempotency-Key", "in": "header", "required": false, "schema": {"type": "string", "minLength": 1, "maxLength": 200}}],
+                   "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["vms"], "properties": {"vms": {"type": "array", "items": {"$ref": "#/components/schemas/VM"}}}}}}},
+                   "responses": {"201": {"description": "placed", "content": {"application/json": {"schema": {"type": "object", "properties": {"placements": {"type": "array", "items": {"$ref": "#/components/schemas/Placed"}}}}}}},
+                                 "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "413": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}}},
+        "/placements/{vm}": {"parameters": [{"$ref": "#/components/parameters/vm"}],
+          "delete": {"summary": "Release a VM's placement (the VM stays)", "responses": {"200": {"$ref": "#/components/responses/Done"}, "401": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}}
+      }
+    }
+    """#
+}

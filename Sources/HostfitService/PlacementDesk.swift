@@ -1,0 +1,298 @@
+import Foundation
+import Hostfit
+
+/// What the service answers: an HTTP status and a JSON body.
+public struct ServiceAnswer: Sendable, Equatable {
+    public var status: Int
+    public var body: String
+
+    static func json<T: Encodable>(_ status: Int, _ value: T) -> ServiceAnswer {
+        // Encoding plain records cannot fail.
+        ServiceAnswer(status: status, body: (try? ServiceStore.json(value)) ?? "{}")
+    }
+
+    static func error(_ status: Int, _ message: String, field: String? = nil, vm: String? = nil, rule: String? = nil) -> ServiceAnswer {
+        json(status, ErrorBody(error: message, field: field, vm: vm, rule: rule))
+    }
+
+    struct ErrorBody: Encodable {
+        var error: String
+        var field: String?
+        var vm: String?
+        var rule: String?
+    }
+}
+
+/// The live inventory of one service: hosts, VMs and where each runs. An actor, so
+/// placements are serialized: each one rates hosts on the loads the placements before it
+/// left, is checked by the validator, and is committed to the store before it is answered.
+/// Concurrent requests can therefore never oversubscribe a host.
+public actor PlacementDesk {
+    let store: ServiceStore
+    let headroom: Headroom
+    let rules: PlacementRules
+    let goal: PlacementGoal
+
+    private var hostOrder: [String] = []
+    private var hosts: [String: VMHost] = [:]
+    private var vmOrder: [String] = []
+    /// Each VM with `currentHost` set where it is placed.
+    private var vms: [String: VM] = [:]
+    private var answers: [String: ServiceStore.StoredAnswer] = [:]
+
+    public init(store: ServiceStore, headroom: Headroom = Headroom(), rules: PlacementRules = PlacementRules(),
+                goal: PlacementGoal = .balance) throws {
+        self.store = store
+        self.headroom = headroom
+        self.rules = rules
+        self.goal = goal
+        let contents = try store.load()
+        for record in contents.hosts {
+            let host = try record.host()
+            hostOrder.append(host.id)
+            hosts[host.id] = host
+        }
+        for record in contents.vms {
+            vmOrder.append(record.id)
+            vms[record.id] = try record.vm(on: contents.placements[record.id])
+        }
+        answers = contents.answers
+    }
+
+    // MARK: reads
+
+    public struct Counts: Codable, Sendable {
+        public var hosts: Int
+        public var vms: Int
+        public var placed: Int
+    }
+
+    public func counts() -> Counts { Counts(hosts: hosts.count, vms: vms.count, placed: vms.values.count { $0.currentHost != nil }) }
+
+    public func hostList() -> [HostRecord] { hostOrder.compactMap { hosts[$0].map(HostRecord.init) } }
+    public func host(_ id: String) -> HostRecord? { hosts[id].map(HostRecord.init) }
+
+    struct PlacedVM: Encodable {
+        var vm: VMRecord
+        var host: String?
+        func encode(to encoder: Encoder) throws {
+            try vm.encode(to: encoder)
+            var c = encoder.container(keyedBy: Key.self)
+            try c.encode(host, forKey: .host)
+        }
+        enum Key: String, CodingKey { case host }
+    }
+
+    func vmList() -> [PlacedVM] { vmOrder.compactMap { vms[$0].map { PlacedVM(vm: VMRecord($0), host: $0.currentHost) } } }
+    func vm(_ id: String) -> PlacedVM? { vms[id].map { PlacedVM(vm: VMRecord($0), host: $0.currentHost) } }
+
+    public func placements() -> [String: String] {
+        Dictionary(uniqueKeysWithValues: vms.values.compactMap { vm in vm.currentHost.map { (vm.id, $0) } })
+    }
+
+    // MARK: the problem as it stands
+
+    /// The inventory as a placement problem, with `extra` VMs added unplaced (or replacing
+    /// known unplaced VMs of the same id).
+    func problem(hosts newHosts: [String: VMHost]? = nil, adding extra: [VM] = []) -> PlacementProblem {
+        let hostMap = newHosts ?? hosts
+        var order = hostOrder
+        for id in hostMap.keys.sorted() where hosts[id] == nil { order.append(id) }
+        let replaced = Set(extra.map(\.id))
+        let inventory = vmOrder.filter { !replaced.contains($0) }.compactMap { vms[$0] } + extra
+        return PlacementProblem(inventory: Inventory(hosts: order.compactMap { hostMap[$0] }, vms: inventory), headroom: headroom, rules: rules)
+    }
+
+    /// Violations the placements of `problem` have, as messages.
+    static func violations(_ problem: PlacementProblem, extra: [Placement.Entry] = []) -> [Violation] {
+        let entries = problem.vms.compactMap { vm in vm.currentHost.map { Placement.Entry(vm: vm.id, host: $0) } } + extra
+        return PlanValidator.violations(of: Placement(entries), in: problem)
+    }
+
+    // MARK: hosts and VMs
+
+    /// Loads an inventory (hosts.csv, vms.csv with their current hosts) in one transaction,
+    /// after the validator accepts its placement; returns what is wrong otherwise.
+    public func load(hosts newHosts: [VMHost], vms newVMs: [VM]) -> String? {
+        var hostMap = hosts
+        for host in newHosts { hostMap[host.id] = host }
+        var known = vms
+        for vm in newVMs { known[vm.id] = vm }
+        let inventory = Inventory(hosts: hostOrder.compactMap { hostMap[$0] } + newHosts.filter { hosts[$0.id] == nil },
+                                  vms: vmOrder.compactMap { known[$0] } + newVMs.filter { vms[$0.id] == nil })
+        let problem = PlacementProblem(inventory: inventory, headroom: headroom, rules: rules)
+        if let broken = Self.violations(problem).first { return "the current placement breaks a rule: \(broken.message)" }
+        var change = ServiceStore.Change()
+        change.hosts = newHosts.map(HostRecord.init)
+        change.vms = newVMs.map(VMRecord.init)
+        change.placements = newVMs.map { ($0.id, $0.currentHost) }
+        do { try store.commit(change) } catch { return "store: \(error)" }
+        for host in newHosts where hosts[host.id] == nil { hostOrder.append(host.id) }
+        for vm in newVMs where vms[vm.id] == nil { vmOrder.append(vm.id) }
+        hosts = hostMap
+        vms = known
+        return nil
+    }
+
+    public func putHosts(_ records: [HostRecord]) -> ServiceAnswer {
+        var next = hosts
+        for record in records {
+            do { next[record.id] = try record.host() } catch { return .error(400, "host '\(record.id)': \(error.message)", field: error.field) }
+        }
+        // A host may shrink only as far as the VMs on it still fit.
+        if let broken = Self.violations(problem(hosts: next)).first {
+            return .error(409, "the change would break a placement: \(broken.message)", rule: broken.rule.rawValue)
+        }
+        var change = ServiceStore.Change()
+        change.hosts = records
+        do { try store.commit(change) } catch { return .error(500, "store: \(error)") }
+        for record in records where hosts[record.id] == nil { hostOrder.append(record.id) }
+        hosts = next
+        return .json(200, ["hosts": records.count])
+    }
+
+    public func deleteHost(_ id: String) -> ServiceAnswer {
+        guard hosts[id] != nil else { return .error(404, "no host '\(id)'") }
+        let placed = vms.values.filter { $0.currentHost == id }.map(\.id).sorted()
+        guard placed.isEmpty else {
+            return .error(409, "host '\(id)' runs \(placed.count) VMs (\(placed.prefix(5).joined(separator: ", "))): release them first")
+        }
+        var change = ServiceStore.Change()
+        change.deletedHosts = [id]
+        do { try store.commit(change) } catch { return .error(500, "store: \(error)") }
+        hosts[id] = nil
+        hostOrder.removeAll { $0 == id }
+        return .json(200, ["deleted": id])
+    }
+
+    public func putVMs(_ records: [VMRecord]) -> ServiceAnswer {
+        var updated: [VM] = []
+        for record in records {
+            do { updated.append(try record.vm(on: vms[record.id]?.currentHost)) } catch {
+                return .error(400, "vm '\(record.id)': \(error.message)", field: error.field, vm: record.id)
+            }
+        }
+        // A placed VM may grow only as far as its host still holds it.
+        let next = problem(adding: updated)
+        if let broken = Self.violations(next).first {
+            return .error(409, "the change would break a placement: \(broken.message)", rule: broken.rule.rawValue)
+        }
+        var change = ServiceStore.Change()
+        change.vms = records
+        do { try store.commit(change) } catch { return .error(500, "store: \(error)") }
+        for vm in updated {
+            if vms[vm.id] == nil { vmOrder.append(vm.id) }
+            vms[vm.id] = vm
+        }
+        return .json(200, ["vms": records.count])
+    }
+
+    public func deleteVM(_ id: String) -> ServiceAnswer {
+        guard vms[id] != nil else { return .error(404, "no VM '\(id)'") }
+        var change = ServiceStore.Change()
+        change.deletedVMs = [id]
+        do { try store.commit(change) } catch { return .error(500, "store: \(error)") }
+        vms[id] = nil
+        vmOrder.removeAll { $0 == id }
+        return .json(200, ["deleted": id])
+    }
+
+    // MARK: ratings and placements
+
+    struct RatingBody: Encodable {
+        var host: String
+        var stars: Double
+        var score: Double
+        var reason: String
+        var rule: String?
+    }
+
+    /// The stars of `hostfit place` for one VM, on the loads as they are; nothing changes.
+    public func rate(_ record: VMRecord) -> ServiceAnswer {
+        let vm: VM
+        do { vm = try record.vm() } catch { return .error(400, error.description, field: error.field, vm: record.id) }
+        if let placed = vms[vm.id]?.currentHost { return .error(409, "vm '\(vm.id)' is already placed on '\(placed)'", vm: vm.id) }
+        let problem = problem(adding: [vm])
+        guard let v = problem.vm(named: vm.id) else { return .error(500, "vm '\(vm.id)' is missing from its own problem") }
+        let ratings = HostRater(problem).rate(v, goal: goal).map {
+            RatingBody(host: $0.host, stars: $0.stars, score: ($0.score * 10).rounded() / 10, reason: $0.reason, rule: $0.rule?.rawValue)
+        }
+        return .json(200, ["vm": AnyEncodable(vm.id), "ratings": AnyEncodable(ratings)])
+    }
+
+    struct PlacedBody: Encodable {
+        var vm: String
+        var host: String
+        var stars: Double
+        var reason: String
+    }
+
+    /// Places `records` one after another, each seeing those before, all or none. With a
+    /// key, a retry of the same request gets the first answer and places nothing more.
+    public func place(_ records: [VMRecord], idempotencyKey key: String?) -> ServiceAnswer {
+        let request = (try? ServiceStore.json(records)) ?? ""
+        if let key, let earlier = answers[key] {
+            guard earlier.request == request else {
+                return .error(422, "Idempotency-Key '\(key)' was used for another request: use a new key for new VMs")
+            }
+            return ServiceAnswer(status: earlier.status, body: earlier.body)
+        }
+        guard !records.isEmpty else { return .error(400, "no VMs to place", field: "vms") }
+        var new: [VM] = [], seen = Set<String>()
+        for record in records {
+            do { new.append(try record.vm()) } catch { return .error(400, "vm '\(record.id)': \(error.message)", field: error.field, vm: record.id) }
+            guard seen.insert(record.id).inserted else { return .error(400, "vm '\(record.id)' appears twice in the request", field: "id", vm: record.id) }
+            if let placed = vms[record.id]?.currentHost {
+                return .error(409, "vm '\(record.id)' is already placed on '\(placed)': release it first (DELETE /placements/\(record.id))", vm: record.id)
+            }
+        }
+        let problem = problem(adding: new)
+        var rater = HostRater(problem)
+        let indices = new.compactMap { problem.vm(named: $0.id) }
+        let suggestions = rater.placeOneByOne(indices, goal: goal)
+        if let refused = suggestions.first(where: { $0.host == nil }) {
+            let best = refused.ratings.first
+            return .error(409, "vm '\(refused.vm)': no host can take it: \(best?.reason ?? "no hosts"); nothing was placed",
+                          vm: refused.vm, rule: best?.rule?.rawValue ?? Violation.Rule.capacity.rawValue)
+        }
+        // The validator has the last word, whatever the rater decided.
+        let entries = suggestions.map { Placement.Entry(vm: $0.vm, host: $0.host!) }
+        let before = Set(Self.violations(problem).map(\.message))
+        if let broken = Self.violations(problem, extra: entries).first(where: { !before.contains($0.message) }) {
+            return .error(500, "internal error: the placement failed validation, nothing was placed: \(broken.message)", rule: broken.rule.rawValue)
+        }
+        let body = suggestions.map { PlacedBody(vm: $0.vm, host: $0.host!, stars: $0.ratings.first?.stars ?? 0, reason: $0.ratings.first?.reason ?? "") }
+        let answer = ServiceAnswer.json(201, ["placements": body])
+        var change = ServiceStore.Change()
+        change.vms = records
+        change.placements = entries.map { ($0.vm, $0.host) }
+        if let key { change.answer = (key, ServiceStore.StoredAnswer(request: request, status: answer.status, body: answer.body)) }
+        do { try store.commit(change) } catch { return .error(500, "store: \(error); nothing was placed") }
+        for (vm, entry) in zip(new, entries) {
+            var placed = vm
+            placed.currentHost = entry.host
+            if vms[vm.id] == nil { vmOrder.append(vm.id) }
+            vms[vm.id] = placed
+        }
+        if let key, let stored = change.answer?.1 { answers[key] = stored }
+        return answer
+    }
+
+    /// Releases a VM's placement (the VM stays in the inventory).
+    public func release(_ id: String) -> ServiceAnswer {
+        guard let vm = vms[id] else { return .error(404, "no VM '\(id)'") }
+        guard let host = vm.currentHost else { return .error(404, "vm '\(id)' is not placed") }
+        var change = ServiceStore.Change()
+        change.placements = [(id, nil)]
+        do { try store.commit(change) } catch { return .error(500, "store: \(error)") }
+        vms[id]?.currentHost = nil
+        return .json(200, ["released": id, "host": host])
+    }
+}
+
+/// A value of any Encodable type, for small mixed JSON objects.
+struct AnyEncodable: Encodable {
+    let value: any Encodable
+    init(_ value: any Encodable) { self.value = value }
+    func encode(to encoder: Encoder) throws { try value.encode(to: encoder) }
+}

@@ -1,0 +1,211 @@
+import Foundation
+import Hostfit
+import Hummingbird
+
+/// The request context of the service: its body limit is the service's.
+public struct ServiceContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public init(source: Source) { coreContext = .init(source: source) }
+    /// 8 MB: about 40,000 VMs in one placement request.
+    public var maxUploadSize: Int { 8 * 1024 * 1024 }
+}
+
+/// How the service is reached and guarded.
+public struct ServiceConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// The bearer token writes need (and reads, unless `publicRead`); nil: no token asked.
+    public var token: String?
+    public var publicRead: Bool
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, token: String? = nil, publicRead: Bool = false) {
+        self.host = host
+        self.port = port
+        self.token = token
+        self.publicRead = publicRead
+    }
+}
+
+/// The JSON endpoints (described in `OpenAPIDocument`), each a thin shell over the desk.
+enum ServiceRoutes {
+    static func router(desk: PlacementDesk, configuration: ServiceConfiguration) -> Router<ServiceContext> {
+        let router = Router(context: ServiceContext.self)
+        let guardian = Guardian(configuration: configuration)
+
+        router.get("healthz") { _, _ in answer(.json(200, await desk.counts())) }
+        router.get("openapi.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
+        }
+
+        router.get("hosts") { request, _ in
+            if let refusal = guardian.check(request, write: false) { return answer(refusal) }
+            return answer(.json(200, await desk.hostList()))
+        }
+        router.get("hosts/:id") { request, context in
+            if let refusal = guardian.check(request, write: false) { return answer(refusal) }
+            let id = try context.parameters.require("id")
+            guard let host = await desk.host(id) else { return answer(.error(404, "no host '\(id)'")) }
+            return answer(.json(200, host))
+        }
+        router.put("hosts/:id") { request, context in
+            if let refusal = guardian.check(request, write: true) { return answer(refusal) }
+            let id = try context.parameters.require("id")
+            switch await body(HostRecord.self, request, context, id: id) {
+            case .success(let record): return answer(await desk.putHosts([record]))
+            case .failure(let refusal): return answer(refusal.answer)
+            }
+        }
+        router.put("hosts") { request, context in
+            if let refusal = guardian.check(request, write: true) { return answer(refusal) }
+            switch await body([HostRecord].self, request, context) {
+            case .success(let records): return answer(await desk.putHosts(records))
+            case .failure(let refusal): return answer(refusal.answer)
+            }
+        }
+        router.delete("hosts/:id") { request, context in
+            if let refusal = guardian.check(request, write: true) { return answer(refusal) }
+            return answer(await desk.deleteHost(try context.parameters.require("id")))
+        }
+
+        router.get("vms") { request, _ in
+            if let refusal = guardian.check(request, write: false) { return answer(refusal) }
+            return answer(.json(200, await desk.vmList()))
+        }
+        router.get("vms/:id") { request, context in
+            if let refusal = guardian.check(request, write: false) { return answer(refusal) }
+            let id = try context.parameters.require("id")
+            guard let vm = await desk.vm(id) else { return answer(.error(404, "no VM '\(id)'")) }
+            return answer(.json(200, vm))
+        }
+        router.put("vms/:id") { request, context in
+            if let refusal = guardian.check(request, write: true) { return answer(refusal) }
+            let id = try context.parameters.require("id")
+            switch await body(VMRecord.self, request, context, id: id) {
+            case .success(let record): return answer(await desk.putVMs([record]))
+            case .failure(let refusal): return answer(refusal.answer)
+            }
+        }
+        router.put("vms") { request, context in
+            if let refusal = guardian.check(request, write: true) { return answer(refusal) }
+            switch await body([VMRecord].self, request, context) {
+            case .success(let records): return answer(await desk.putVMs(records))
+            case .failure(let refusal): return answer(refusal.answer)
+            }
+        }
+        router.delete("vms/:id") { request, context in
+            if let refusal = guardian.check(request, write: true) { return answer(refusal) }
+            return answer(await desk.deleteVM(try context.parameters.require("id")))
+        }
+
+        router.post("ratings") { request, context in
+            if let refusal = guardian.check(request, write: false) { return answer(refusal) }
+            switch await body(VMRecord.self, request, context) {
+            case .success(let record): return answer(await desk.rate(record))
+            case .failure(let refusal): return answer(refusal.answer)
+            }
+        }
+        router.get("placements") { request, _ in
+            if let refusal = guardian.check(request, write: false) { return answer(refusal) }
+            return answer(.json(200, await desk.placements()))
+        }
+        router.post("placements") { request, context in
+            if let refusal = guardian.check(request, write: true) { return answer(refusal) }
+            let key = request.headers.first { $0.name.canonicalName == "idempotency-key" }?.value
+            if let key, key.isEmpty || key.count > 200 { return answer(.error(400, "Idempotency-Key must be 1 to 200 characters")) }
+            switch await body(PlacementRequest.self, request, context) {
+            case .success(let placement): return answer(await desk.place(placement.vms, idempotencyKey: key))
+            case .failure(let refusal): return answer(refusal.answer)
+            }
+        }
+        router.delete("placements/:vm") { request, context in
+            if let refusal = guardian.check(request, write: true) { return answer(refusal) }
+            return answer(await desk.release(try context.parameters.require("vm")))
+        }
+        return router
+    }
+
+    struct PlacementRequest: Decodable { var vms: [VMRecord] }
+
+    static func answer(_ answer: ServiceAnswer) -> Response {
+        Response(status: .init(code: answer.status), headers: [.contentType: "application/json"],
+                 body: .init(byteBuffer: ByteBuffer(string: answer.body + "\n")))
+    }
+
+    /// The request's JSON as `T`, or a 400 naming the field (413 over the size limit).
+    /// With `id`, a body without "id" takes the path's, and one with another is refused.
+    static func body<T: Decodable>(_ type: T.Type, _ request: Request, _ context: ServiceContext, id: String? = nil) async -> Result<T, Refusal> {
+        var request = request
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: context.maxUploadSize)
+        } catch {
+            return .failure(Refusal(.error(413, "the body is over \(context.maxUploadSize / 1_048_576) MB: send fewer VMs per request")))
+        }
+        var data = Data(buffer.readableBytesView)
+        if let id {
+            guard var object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+                return .failure(Refusal(.error(400, "the body is not a JSON object")))
+            }
+            if let given = object["id"] {
+                guard (given as? String) == id else { return .failure(Refusal(.error(400, "id in the body differs from the path's '\(id)'", field: "id"))) }
+            }
+            object["id"] = id
+            data = (try? JSONSerialization.data(withJSONObject: object)) ?? data
+        }
+        do {
+            return .success(try JSONDecoder().decode(T.self, from: data))
+        } catch let error as DecodingError {
+            return .failure(Refusal(describe(error)))
+        } catch {
+            return .failure(Refusal(.error(400, "the body is not valid JSON")))
+        }
+    }
+
+    /// A decoding error as the user needs it: which field, and what was wrong with it.
+    static func describe(_ error: DecodingError) -> ServiceAnswer {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            let field = path(context.codingPath + [key])
+            return .error(400, "missing field '\(field)'", field: field)
+        case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
+            let field = path(context.codingPath)
+            let expected = type == String.self ? "a string" : (type == Int.self || type == Double.self) ? "a number" : type is [Any].Type ? "an array" : "\(type)"
+            return .error(400, "field '\(field)': expected \(expected)", field: field)
+        case .dataCorrupted(let context):
+            let field = path(context.codingPath)
+            return .error(400, field.isEmpty ? "the body is not valid JSON" : "field '\(field)': \(context.debugDescription)", field: field.isEmpty ? nil : field)
+        @unknown default:
+            return .error(400, "the body could not be read")
+        }
+    }
+}
+
+struct Refusal: Error { var answer: ServiceAnswer; init(_ answer: ServiceAnswer) { self.answer = answer } }
+
+/// The bearer token check: writes always (when a token is set), reads unless public.
+struct Guardian: Sendable {
+    var configuration: ServiceConfiguration
+
+    func check(_ request: Request, write: Bool) -> ServiceAnswer? {
+        guard let token = configuration.token, write || !configuration.publicRead else { return nil }
+        let given = request.headers[.authorization] ?? ""
+        guard given == "Bearer \(token)" else {
+            return .error(401, given.isEmpty ? "this needs the bearer token: Authorization: Bearer TOKEN" : "the bearer token is wrong")
+        }
+        return nil
+    }
+}
+
+/// The service: its routes on Hummingbird, until the process is told to stop.
+public enum HostfitServer {
+    /// Runs until SIGTERM or SIGINT; `onRunning` gets the port bound (useful with port 0).
+    public static func run(desk: PlacementDesk, configuration: ServiceConfiguration, onRunning: @escaping @Sendable (Int) -> Void) async throws {
+        let app = Application(router: ServiceRoutes.router(desk: desk, configuration: configuration),
+                              configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "hostfit"),
+                              onServerRunning: { channel in onRunning(channel.localAddress?.port ?? configuration.port) })
+        try await app.runService()
+    }
+}

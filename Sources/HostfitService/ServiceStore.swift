@@ -1,0 +1,115 @@
+import Foundation
+import GRDB
+
+/// The service's SQLite store (GRDB, WAL mode): hosts, VMs, placements and the answers
+/// to idempotent requests. Every change the service acknowledges is one committed
+/// transaction here first, so a killed server restarts with every acknowledged placement
+/// and none half-made. Synchronous NORMAL in WAL: a killed process loses nothing; a power
+/// cut may lose the last commits, never the database.
+public final class ServiceStore: Sendable {
+    let pool: DatabasePool
+
+    public struct Contents: Sendable {
+        public var hosts: [HostRecord] = []
+        public var vms: [VMRecord] = []
+        /// vm -> host
+        public var placements: [String: String] = [:]
+        public var answers: [String: StoredAnswer] = [:]
+    }
+
+    /// What an idempotent request answered, to answer a retry the same.
+    public struct StoredAnswer: Sendable, Equatable {
+        public var request: String
+        public var status: Int
+        public var body: String
+    }
+
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.create(table: "host") { t in
+                t.primaryKey("id", .text)
+                t.column("body", .text).notNull()
+            }
+            try db.create(table: "vm") { t in
+                t.primaryKey("id", .text)
+                t.column("body", .text).notNull()
+            }
+            try db.create(table: "placement") { t in
+                t.primaryKey("vm", .text).references("vm", onDelete: .cascade)
+                t.column("host", .text).notNull().references("host")
+            }
+            try db.create(table: "answer") { t in
+                t.primaryKey("key", .text)
+                t.column("request", .text).notNull()
+                t.column("status", .integer).notNull()
+                t.column("body", .text).notNull()
+            }
+        }
+        try migrator.migrate(pool)
+    }
+
+    static let encoder: JSONEncoder = { let e = JSONEncoder(); e.outputFormatting = [.sortedKeys]; return e }()
+
+    static func json<T: Encodable>(_ value: T) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
+
+    public func load() throws -> Contents {
+        try pool.read { db in
+            var contents = Contents()
+            let decoder = JSONDecoder()
+            for row in try Row.fetchAll(db, sql: "SELECT body FROM host ORDER BY rowid") {
+                contents.hosts.append(try decoder.decode(HostRecord.self, from: Data((row["body"] as String).utf8)))
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT body FROM vm ORDER BY rowid") {
+                contents.vms.append(try decoder.decode(VMRecord.self, from: Data((row["body"] as String).utf8)))
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT vm, host FROM placement") { contents.placements[row["vm"]] = row["host"] as String }
+            for row in try Row.fetchAll(db, sql: "SELECT key, request, status, body FROM answer") {
+                contents.answers[row["key"]] = StoredAnswer(request: row["request"], status: row["status"], body: row["body"])
+            }
+            return contents
+        }
+    }
+
+    /// One transaction: hosts and VMs upserted, VMs and hosts deleted, placements set
+    /// (nil releases) and an idempotent answer kept; all or nothing.
+    public struct Change: Sendable {
+        public var hosts: [HostRecord] = []
+        public var vms: [VMRecord] = []
+        public var deletedHosts: [String] = []
+        public var deletedVMs: [String] = []
+        public var placements: [(vm: String, host: String?)] = []
+        public var answer: (key: String, StoredAnswer)?
+        public init() {}
+    }
+
+    public func commit(_ change: Change) throws {
+        try pool.write { db in
+            for host in change.hosts {
+                try db.execute(sql: "INSERT INTO host (id, body) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET body = excluded.body",
+                               arguments: [host.id, try Self.json(host)])
+            }
+            for vm in change.vms {
+                try db.execute(sql: "INSERT INTO vm (id, body) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET body = excluded.body",
+                               arguments: [vm.id, try Self.json(vm)])
+            }
+            for (vm, host) in change.placements {
+                if let host {
+                    try db.execute(sql: "INSERT INTO placement (vm, host) VALUES (?, ?) ON CONFLICT(vm) DO UPDATE SET host = excluded.host",
+                                   arguments: [vm, host])
+                } else {
+                    try db.execute(sql: "DELETE FROM placement WHERE vm = ?", arguments: [vm])
+                }
+            }
+            for id in change.deletedVMs { try db.execute(sql: "DELETE FROM vm WHERE id = ?", arguments: [id]) }
+            for id in change.deletedHosts { try db.execute(sql: "DELETE FROM host WHERE id = ?", arguments: [id]) }
+            if let (key, answer) = change.answer {
+                try db.execute(sql: "INSERT INTO answer (key, request, status, body) VALUES (?, ?, ?, ?)",
+                               arguments: [key, answer.request, answer.status, answer.body])
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import ArgumentParser
+import Foundation
+import Hostfit
+import HostfitService
+
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve ratings and placements over HTTP on a live inventory kept in SQLite.",
+        usage: "hostfit serve --db <file> [--port 8080] [--token-file <file>] [--hosts <file> --vms <file>]",
+        discussion: """
+        JSON endpoints (described at /openapi.json): PUT, GET and DELETE /hosts/{id} and
+        /vms/{id} (PUT /hosts and /vms take many), POST /ratings (the stars of hostfit
+        place for one VM), POST /placements ({"vms": [...]}: placed one after another,
+        each seeing those before, all or none; an Idempotency-Key header makes a retry
+        safe), DELETE /placements/{vm}, GET /placements and /healthz.
+
+        Placements are serialized, checked by the same validator as the CLI and committed
+        to the store (WAL mode) before they are answered: concurrent clients never
+        oversubscribe a host, and a killed server restarts with every acknowledged
+        placement. With --token-file, every request but /healthz and /openapi.json needs
+        Authorization: Bearer TOKEN (reads are open with --public-read).
+
+        Example:
+          hostfit serve --db hostfit.sqlite --hosts SampleData/hosts.csv --vms SampleData/vms.csv --headroom cpu=80,memory=90
+        """
+    )
+
+    @Option(help: ArgumentHelp("The SQLite store (created when missing).", valueName: "file"))
+    var db: String
+
+    @Option(help: ArgumentHelp("Address to listen on (127.0.0.1: this machine only; 0.0.0.0: every interface).", valueName: "address"))
+    var host = "127.0.0.1"
+
+    @Option(help: ArgumentHelp("Port to listen on (0: any free one, printed at start).", valueName: "port"))
+    var port = 8080
+
+    @Option(name: .customLong("token-file"), help: ArgumentHelp("File whose first line is the bearer token requests need.", valueName: "file"))
+    var tokenFile: String?
+
+    @Flag(name: .customLong("public-read"), help: "Let reads (GET, POST /ratings) through without the token.")
+    var publicRead = false
+
+    @Option(help: ArgumentHelp("Hosts to load into the store at start (hosts.csv, RVTools).", valueName: "file"))
+    var hosts: String?
+
+    @Option(help: ArgumentHelp("VMs to load at start (vms.csv with a host column: where they run now).", valueName: "file"))
+    var vms: String?
+
+    @Option(help: ArgumentHelp("Target maximum utilization per resource, in percent (default cpu=80,memory=90,disk=80,net=80).", valueName: "name=pct,..."))
+    var headroom: String?
+
+    @Option(help: ArgumentHelp("How a new VM's host is chosen.", valueName: "balance|consolidate"))
+    var goal: PlacementGoal = .balance
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
+        if vms != nil && hosts == nil { throw ValidationError("--vms needs --hosts: their VMs run on them") }
+    }
+
+    func run() throws {
+        var token: String?
+        if let tokenFile {
+            guard let text = try? String(contentsOfFile: tokenFile, encoding: .utf8) else {
+                throw CLIFailure(code: 2, message: "\(tokenFile): cannot read the token file")
+            }
+            token = text.split(whereSeparator: \.isNewline).first.map { $0.trimmingCharacters(in: .whitespaces) }
+            guard let token, !token.isEmpty else { throw CLIFailure(code: 2, message: "\(tokenFile):1: the token is empty") }
+        }
+        let parsedHeadroom: Headroom
+        do { parsedHeadroom = try headroom.map { text throws(HeadroomError) in try Headroom(parsing: text) } ?? Headroom() } catch {
+            throw CLIFailure(code: 2, message: "--headroom: \(error.description)")
+        }
+        let store: ServiceStore
+        let desk: PlacementDesk
+        do {
+            store = try ServiceStore(path: db)
+            desk = try PlacementDesk(store: store, headroom: parsedHeadroom, goal: goal)
+        } catch {
+            throw CLIFailure(code: 2, message: "\(db): cannot open the store: \(error)")
+        }
+        var loadHosts: [VMHost] = [], loadVMs: [VM] = []
+        if let hosts { loadHosts = try reportingInputErrors { try HostInventoryFile.load(hosts) }.items }
+        if let vms { loadVMs = try reportingInputErrors { try VMInventoryFile.load(vms) }.items }
+        let configuration = ServiceConfiguration(host: host, port: port, token: token, publicRead: publicRead)
+        let outcome = ServeOutcome()
+        let finished = DispatchSemaphore(value: 0)
+        let hostsToLoad = loadHosts, vmsToLoad = loadVMs, address = host
+        Task {
+            do {
+                if !hostsToLoad.isEmpty || !vmsToLoad.isEmpty {
+                    if let problem = await desk.load(hosts: hostsToLoad, vms: vmsToLoad) { throw CLIFailure(code: 2, message: problem) }
+                }
+                let counts = await desk.counts()
+                try await HostfitServer.run(desk: desk, configuration: configuration) { port in
+                    // The first line of stdout, for scripts and tests that start with --port 0.
+                    let line = "hostfit serve: listening on http://\(address):\(port) (\(counts.hosts) hosts, \(counts.vms) VMs, \(counts.placed) placed)\n"
+                    FileHandle.standardOutput.write(Data(line.utf8))
+                }
+            } catch {
+                outcome.set(error)
+            }
+            finished.signal()
+        }
+        finished.wait()
+        if let error = outcome.error { throw error }
+    }
+}
+
+/// The error the server stopped with, handed from its task to the command.
+final class ServeOutcome: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Error?
+    func set(_ error: Error) { lock.withLock { stored = error } }
+    var error: Error? { lock.withLock { stored } }
+}

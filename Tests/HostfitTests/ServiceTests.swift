@@ -1,0 +1,161 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+
+/// `hostfit serve` as operators run it: the real server on loopback, real HTTP, a real
+/// SQLite file; concurrency, refusals, idempotency and a SIGKILL in the middle of a load.
+@Suite("hostfit serve", .serialized)
+struct ServiceTests {
+    /// A server process on a free port of 127.0.0.1.
+    final class Server: @unchecked Sendable {
+        let process = Process()
+        let port: Int
+        let token = "s3cret-token"
+
+        init(db: String, arguments: [String] = []) throws {
+            let tokenFile = Support.file("token", token + "\n")
+            process.executableURL = URL(fileURLWithPath: CLITests.binary)
+            process.arguments = ["serve", "--db", db, "--port", "0", "--token-file", tokenFile] + arguments
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            // The first line says where it listens.
+            var line = Data()
+            let deadline = Date().addingTimeInterval(30)
+            while !line.contains(UInt8(ascii: "\n")) && Date() < deadline {
+                let chunk = out.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                line += chunk
+            }
+            let text = String(decoding: line, as: UTF8.self)
+            guard let range = text.range(of: #"127\.0\.0\.1:(\d+)"#, options: .regularExpression),
+                  let port = Int(text[range].split(separator: ":").last ?? "") else {
+                process.terminate()
+                throw ServerDidNotStart(output: text)
+            }
+            self.port = port
+        }
+
+        struct ServerDidNotStart: Error { var output: String }
+
+        func stop() { if process.isRunning { process.terminate(); process.waitUntilExit() } }
+        func kill() { Foundation.kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+
+        struct Reply {
+            var status: Int
+            var json: Any?
+            var text: String
+        }
+
+        func call(_ method: String, _ path: String, _ body: Any? = nil, token: String?? = .none, key: String? = nil) async throws -> Reply {
+            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+            request.httpMethod = method
+            if let body {
+                if let data = body as? Data { request.httpBody = data } else { request.httpBody = try JSONSerialization.data(withJSONObject: body) }
+                request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            }
+            if let given = token ?? self.token { request.setValue("Bearer \(given)", forHTTPHeaderField: "Authorization") }
+            if let key { request.setValue(key, forHTTPHeaderField: "Idempotency-Key") }
+            let (data, response) = try await URLSession.shared.data(for: request)
+            return Reply(status: (response as! HTTPURLResponse).statusCode, json: try? JSONSerialization.jsonObject(with: data),
+                         text: String(decoding: data, as: UTF8.self))
+        }
+    }
+
+    /// 100 hosts with memory for exactly ten 1 GB VMs each (headroom 100%): room for 1,000.
+    static func hostsWithRoomForAThousand() -> [[String: Any]] {
+        (1...100).map { ["id": String(format: "h%03d", $0), "cpu_cores": 16, "cpu_mhz": 2000, "memory_mb": 10240] }
+    }
+
+    @Test func sixteenClientsPlaceExactlyWhatFits() async throws {
+        let server = try Server(db: Support.temporaryDirectory() + "/store.sqlite", arguments: ["--headroom", "cpu=100,memory=100"])
+        defer { server.stop() }
+        #expect(try await server.call("PUT", "/hosts", Self.hostsWithRoomForAThousand()).status == 200)
+        let results = try await withThrowingTaskGroup(of: [(Int, String)].self) { group in
+            for client in 0..<16 {
+                group.addTask {
+                    var replies: [(Int, String)] = []
+                    for n in stride(from: client, to: 2000, by: 16) {
+                        let vm: [String: Any] = ["id": "vm\(n)", "vcpus": 1, "memory_mb": 1024]
+                        let reply = try await server.call("POST", "/placements", ["vms": [vm]])
+                        replies.append((reply.status, reply.text))
+                    }
+                    return replies
+                }
+            }
+            var all: [(Int, String)] = []
+            for try await part in group { all += part }
+            return all
+        }
+        #expect(results.count == 2000)
+        #expect(results.count { $0.0 == 201 } == 1000)
+        let refusals = results.filter { $0.0 != 201 }
+        #expect(refusals.allSatisfy { $0.0 == 409 && $0.1.contains(#""rule":"capacity""#) }, "\(refusals.prefix(3))")
+        // No host over capacity: at most ten VMs each, by the server's own account.
+        let placements = try #require(try await server.call("GET", "/placements").json as? [String: String])
+        #expect(placements.count == 1000)
+        let perHost = Dictionary(grouping: placements.values, by: { $0 }).mapValues(\.count)
+        #expect(perHost.values.allSatisfy { $0 <= 10 } && perHost.count == 100)
+    }
+
+    @Test func refusalsNameTheFieldAndWritesNeedTheToken() async throws {
+        let server = try Server(db: Support.temporaryDirectory() + "/store.sqlite", arguments: ["--public-read"])
+        defer { server.stop() }
+        let noToken = try await server.call("PUT", "/hosts/h1", ["cpu_cores": 8, "cpu_mhz": 2000, "memory_mb": 65536], token: .some(nil))
+        #expect(noToken.status == 401)
+        #expect(try await server.call("GET", "/hosts", token: .some(nil)).status == 200)  // --public-read
+        #expect(try await server.call("PUT", "/hosts/h1", ["cpu_cores": 8, "cpu_mhz": 2000, "memory_mb": 65536], token: "wrong").status == 401)
+        #expect(try await server.call("PUT", "/hosts/h1", ["cpu_cores": 8, "cpu_mhz": 2000, "memory_mb": 65536]).status == 200)
+        let missing = try await server.call("PUT", "/hosts/h2", ["cpu_cores": 8, "memory_mb": 65536])
+        #expect(missing.status == 400 && missing.text.contains("cpu_mhz"), "\(missing.text)")
+        let wrongType = try await server.call("POST", "/placements", ["vms": [["id": "a", "vcpus": "two", "memory_mb": 1]]])
+        #expect(wrongType.status == 400 && wrongType.text.contains("vms[0].vcpus"), "\(wrongType.text)")
+        let notJSON = try await server.call("POST", "/placements", Data("{vms:".utf8))
+        #expect(notJSON.status == 400, "\(notJSON.text)")
+        let huge = try await server.call("POST", "/placements", Data(repeating: UInt8(ascii: " "), count: 9 * 1024 * 1024))
+        #expect(huge.status == 413, "\(huge.status)")
+        // Idempotency: the retry gets the first answer and places nothing more.
+        let body: [String: Any] = ["vms": [["id": "web-1", "vcpus": 2, "memory_mb": 4096]]]
+        let first = try await server.call("POST", "/placements", body, key: "retry-1")
+        let again = try await server.call("POST", "/placements", body, key: "retry-1")
+        #expect(first.status == 201 && again.status == 201 && first.text == again.text)
+        #expect(try await server.call("POST", "/placements", ["vms": [["id": "web-2", "vcpus": 2, "memory_mb": 4096]]], key: "retry-1").status == 422)
+        #expect(try await server.call("DELETE", "/hosts/h1").status == 409)  // it runs web-1
+        #expect(try await server.call("DELETE", "/placements/web-1").status == 200)
+        #expect(try await server.call("DELETE", "/hosts/h1").status == 200)
+        let openapi = try await server.call("GET", "/openapi.json", token: .some(nil))
+        #expect(openapi.status == 200 && (openapi.json as? [String: Any])?["openapi"] as? String == "3.0.3")
+    }
+
+    /// Killed with SIGKILL mid-load and restarted: every acknowledged placement is there,
+    /// and of each three-VM request either all three or none.
+    @Test func aKilledServerKeepsEveryAcknowledgedPlacement() async throws {
+        let db = Support.temporaryDirectory() + "/store.sqlite"
+        var server = try Server(db: db, arguments: ["--headroom", "cpu=100,memory=100"])
+        #expect(try await server.call("PUT", "/hosts", Self.hostsWithRoomForAThousand()).status == 200)
+        let running = server
+        let loader = Task {
+            var acknowledged: [[String]] = []
+            for n in 0..<300 {
+                let ids = (0..<3).map { "r\(n)-\($0)" }
+                guard let reply = try? await running.call("POST", "/placements", ["vms": ids.map { ["id": $0, "vcpus": 1, "memory_mb": 1024] }]) else { break }
+                if reply.status == 201 { acknowledged.append(ids) }
+            }
+            return acknowledged
+        }
+        try await Task.sleep(for: .milliseconds(1500))
+        server.kill()
+        let acknowledged = await loader.value
+        #expect(acknowledged.count > 0 && acknowledged.count < 300, "\(acknowledged.count) acknowledged before the kill")
+        server = try Server(db: db, arguments: ["--headroom", "cpu=100,memory=100"])
+        defer { server.stop() }
+        let placements = try #require(try await server.call("GET", "/placements").json as? [String: String])
+        for ids in acknowledged { #expect(ids.allSatisfy { placements[$0] != nil }, "\(ids) lost") }
+        let requests = Dictionary(grouping: placements.keys, by: { $0.split(separator: "-").first! })
+        #expect(requests.values.allSatisfy { $0.count == 3 }, "a partial request survived")
+        #expect(placements.count >= 3 * acknowledged.count && placements.count <= 3 * (acknowledged.count + 1))
+    }
+}
