@@ -72,7 +72,7 @@ public actor PlacementDesk {
     public func hostList() -> [HostRecord] { hostOrder.compactMap { hosts[$0].map(HostRecord.init) } }
     public func host(_ id: String) -> HostRecord? { hosts[id].map(HostRecord.init) }
 
-    struct PlacedVM: Encodable {
+    struct PlacedVM: Encodable, Sendable {
         var vm: VMRecord
         var host: String?
         func encode(to encoder: Encoder) throws {
@@ -97,7 +97,7 @@ public actor PlacementDesk {
     func problem(hosts newHosts: [String: VMHost]? = nil, adding extra: [VM] = []) -> PlacementProblem {
         let hostMap = newHosts ?? hosts
         var order = hostOrder
-        for id in hostMap.keys.sorted() where hosts[id] == nil { order.append(id) }
+        if newHosts != nil { for id in hostMap.keys.sorted() where hosts[id] == nil { order.append(id) } }
         let replaced = Set(extra.map(\.id))
         let inventory = vmOrder.filter { !replaced.contains($0) }.compactMap { vms[$0] } + extra
         return PlacementProblem(inventory: Inventory(hosts: order.compactMap { hostMap[$0] }, vms: inventory), headroom: headroom, rules: rules)
@@ -110,6 +110,12 @@ public actor PlacementDesk {
     }
 
     // MARK: hosts and VMs
+
+    /// Commits `change`; the 500 to answer when the store refuses it (memory then stays as it was).
+    private func commit(_ change: ServiceStore.Change) -> ServiceAnswer? {
+        do { try store.commit(change) } catch { return .error(500, "store: \(error); nothing changed") }
+        return nil
+    }
 
     /// Loads an inventory (hosts.csv, vms.csv with their current hosts) in one transaction,
     /// after the validator accepts its placement; returns what is wrong otherwise.
@@ -145,7 +151,7 @@ public actor PlacementDesk {
         }
         var change = ServiceStore.Change()
         change.hosts = records
-        do { try store.commit(change) } catch { return .error(500, "store: \(error)") }
+        if let failed = commit(change) { return failed }
         for record in records where hosts[record.id] == nil { hostOrder.append(record.id) }
         hosts = next
         return .json(200, ["hosts": records.count])
@@ -159,7 +165,7 @@ public actor PlacementDesk {
         }
         var change = ServiceStore.Change()
         change.deletedHosts = [id]
-        do { try store.commit(change) } catch { return .error(500, "store: \(error)") }
+        if let failed = commit(change) { return failed }
         hosts[id] = nil
         hostOrder.removeAll { $0 == id }
         return .json(200, ["deleted": id])
@@ -179,7 +185,7 @@ public actor PlacementDesk {
         }
         var change = ServiceStore.Change()
         change.vms = records
-        do { try store.commit(change) } catch { return .error(500, "store: \(error)") }
+        if let failed = commit(change) { return failed }
         for vm in updated {
             if vms[vm.id] == nil { vmOrder.append(vm.id) }
             vms[vm.id] = vm
@@ -191,7 +197,7 @@ public actor PlacementDesk {
         guard vms[id] != nil else { return .error(404, "no VM '\(id)'") }
         var change = ServiceStore.Change()
         change.deletedVMs = [id]
-        do { try store.commit(change) } catch { return .error(500, "store: \(error)") }
+        if let failed = commit(change) { return failed }
         vms[id] = nil
         vmOrder.removeAll { $0 == id }
         return .json(200, ["deleted": id])
@@ -284,7 +290,7 @@ public actor PlacementDesk {
         guard let host = vm.currentHost else { return .error(404, "vm '\(id)' is not placed") }
         var change = ServiceStore.Change()
         change.placements = [(id, nil)]
-        do { try store.commit(change) } catch { return .error(500, "store: \(error)") }
+        if let failed = commit(change) { return failed }
         vms[id]?.currentHost = nil
         return .json(200, ["released": id, "host": host])
     }

@@ -32,99 +32,77 @@ enum ServiceRoutes {
         let router = Router(context: ServiceContext.self)
         let guardian = Guardian(configuration: configuration)
 
-        router.get("healthz") { _, _ in answer(.json(200, await desk.counts())) }
+        router.get("healthz") { _, _ in answer(.json(200, await desk.counts())) }  // open: load balancers ask it
         router.get("openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
         }
 
-        router.get("hosts") { request, _ in
-            if let refusal = guardian.check(request, write: false) { return answer(refusal) }
-            return answer(.json(200, await desk.hostList()))
-        }
-        router.get("hosts/:id") { request, context in
-            if let refusal = guardian.check(request, write: false) { return answer(refusal) }
-            let id = try context.parameters.require("id")
-            guard let host = await desk.host(id) else { return answer(.error(404, "no host '\(id)'")) }
-            return answer(.json(200, host))
-        }
-        router.put("hosts/:id") { request, context in
-            if let refusal = guardian.check(request, write: true) { return answer(refusal) }
-            let id = try context.parameters.require("id")
-            switch await body(HostRecord.self, request, context, id: id) {
-            case .success(let record): return answer(await desk.putHosts([record]))
-            case .failure(let refusal): return answer(refusal.answer)
-            }
-        }
-        router.put("hosts") { request, context in
-            if let refusal = guardian.check(request, write: true) { return answer(refusal) }
-            switch await body([HostRecord].self, request, context) {
-            case .success(let records): return answer(await desk.putHosts(records))
-            case .failure(let refusal): return answer(refusal.answer)
-            }
-        }
-        router.delete("hosts/:id") { request, context in
-            if let refusal = guardian.check(request, write: true) { return answer(refusal) }
-            return answer(await desk.deleteHost(try context.parameters.require("id")))
-        }
+        inventoryRoutes(router, "hosts", noun: "host", guardian: guardian, list: { await desk.hostList() }, one: { await desk.host($0) },
+                        put: { await desk.putHosts($0) as ServiceAnswer }, delete: { await desk.deleteHost($0) })
+        inventoryRoutes(router, "vms", noun: "VM", guardian: guardian, list: { await desk.vmList() }, one: { await desk.vm($0) },
+                        put: { (records: [VMRecord]) in await desk.putVMs(records) }, delete: { await desk.deleteVM($0) })
 
-        router.get("vms") { request, _ in
-            if let refusal = guardian.check(request, write: false) { return answer(refusal) }
-            return answer(.json(200, await desk.vmList()))
-        }
-        router.get("vms/:id") { request, context in
-            if let refusal = guardian.check(request, write: false) { return answer(refusal) }
-            let id = try context.parameters.require("id")
-            guard let vm = await desk.vm(id) else { return answer(.error(404, "no VM '\(id)'")) }
-            return answer(.json(200, vm))
-        }
-        router.put("vms/:id") { request, context in
-            if let refusal = guardian.check(request, write: true) { return answer(refusal) }
-            let id = try context.parameters.require("id")
-            switch await body(VMRecord.self, request, context, id: id) {
-            case .success(let record): return answer(await desk.putVMs([record]))
-            case .failure(let refusal): return answer(refusal.answer)
-            }
-        }
-        router.put("vms") { request, context in
-            if let refusal = guardian.check(request, write: true) { return answer(refusal) }
-            switch await body([VMRecord].self, request, context) {
-            case .success(let records): return answer(await desk.putVMs(records))
-            case .failure(let refusal): return answer(refusal.answer)
-            }
-        }
-        router.delete("vms/:id") { request, context in
-            if let refusal = guardian.check(request, write: true) { return answer(refusal) }
-            return answer(await desk.deleteVM(try context.parameters.require("id")))
-        }
-
-        router.post("ratings") { request, context in
-            if let refusal = guardian.check(request, write: false) { return answer(refusal) }
-            switch await body(VMRecord.self, request, context) {
-            case .success(let record): return answer(await desk.rate(record))
-            case .failure(let refusal): return answer(refusal.answer)
-            }
-        }
-        router.get("placements") { request, _ in
-            if let refusal = guardian.check(request, write: false) { return answer(refusal) }
-            return answer(.json(200, await desk.placements()))
-        }
-        router.post("placements") { request, context in
-            if let refusal = guardian.check(request, write: true) { return answer(refusal) }
+        router.post("ratings", use: guarded(guardian, write: false) { request, context in
+            await withBody(VMRecord.self, request, context) { await desk.rate($0) }
+        })
+        router.get("placements", use: guarded(guardian, write: false) { _, _ in .json(200, await desk.placements()) })
+        router.post("placements", use: guarded(guardian, write: true) { request, context in
             let key = request.headers.first { $0.name.canonicalName == "idempotency-key" }?.value
-            if let key, key.isEmpty || key.count > 200 { return answer(.error(400, "Idempotency-Key must be 1 to 200 characters")) }
-            switch await body(PlacementRequest.self, request, context) {
-            case .success(let placement): return answer(await desk.place(placement.vms, idempotencyKey: key))
-            case .failure(let refusal): return answer(refusal.answer)
-            }
-        }
-        router.delete("placements/:vm") { request, context in
-            if let refusal = guardian.check(request, write: true) { return answer(refusal) }
-            return answer(await desk.release(try context.parameters.require("vm")))
-        }
+            if let key, key.isEmpty || key.count > 200 { return .error(400, "Idempotency-Key must be 1 to 200 characters") }
+            return await withBody(PlacementRequest.self, request, context) { await desk.place($0.vms, idempotencyKey: key) }
+        })
+        router.delete("placements/:vm", use: guarded(guardian, write: true) { _, context in
+            await desk.release(try context.parameters.require("vm"))
+        })
         return router
     }
 
     struct PlacementRequest: Decodable { var vms: [VMRecord] }
+
+    typealias Handler = @Sendable (Request, ServiceContext) async throws -> Response
+
+    /// A handler behind the token check.
+    static func guarded(_ guardian: Guardian, write: Bool,
+                        _ handle: @escaping @Sendable (Request, ServiceContext) async throws -> ServiceAnswer) -> Handler {
+        { request, context in
+            if let refusal = guardian.check(request, write: write) { return answer(refusal) }
+            return answer(try await handle(request, context))
+        }
+    }
+
+    /// The body as `T` handed to `use`, or the refusal that says what is wrong with it.
+    static func withBody<T: Decodable>(_ type: T.Type, _ request: Request, _ context: ServiceContext, id: String? = nil,
+                                       _ use: (T) async -> ServiceAnswer) async -> ServiceAnswer {
+        switch await body(type, request, context, id: id) {
+        case .success(let value): return await use(value)
+        case .failure(let refusal): return refusal.answer
+        }
+    }
+
+    /// GET (all, one), PUT (many, one) and DELETE of one kind of inventory record: the
+    /// same five routes for hosts and for VMs.
+    static func inventoryRoutes<Record: Decodable & Sendable, Listed: Encodable & Sendable>(
+        _ router: Router<ServiceContext>, _ name: String, noun: String, guardian: Guardian,
+        list: @escaping @Sendable () async -> [Listed], one: @escaping @Sendable (String) async -> Listed?,
+        put: @escaping @Sendable ([Record]) async -> ServiceAnswer, delete: @escaping @Sendable (String) async -> ServiceAnswer
+    ) {
+        router.get(RouterPath(name), use: guarded(guardian, write: false) { _, _ in .json(200, await list()) })
+        router.get(RouterPath("\(name)/:id"), use: guarded(guardian, write: false) { _, context in
+            let id = try context.parameters.require("id")
+            guard let record = await one(id) else { return .error(404, "no \(noun) '\(id)'") }
+            return .json(200, record)
+        })
+        router.put(RouterPath(name), use: guarded(guardian, write: true) { request, context in
+            await withBody([Record].self, request, context) { await put($0) }
+        })
+        router.put(RouterPath("\(name)/:id"), use: guarded(guardian, write: true) { request, context in
+            let id = try context.parameters.require("id")
+            return await withBody(Record.self, request, context, id: id) { await put([$0]) }
+        })
+        router.delete(RouterPath("\(name)/:id"), use: guarded(guardian, write: true) { _, context in
+            await delete(try context.parameters.require("id"))
+        })
+    }
 
     static func answer(_ answer: ServiceAnswer) -> Response {
         Response(status: .init(code: answer.status), headers: [.contentType: "application/json"],
