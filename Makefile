@@ -30,12 +30,13 @@ test-deps: deps
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing; \
 	fi
 
-# The notebooks' Python packages, in a local venv (Benchmarks/run adds its peers to it).
-NOTEBOOK_PACKAGES = pandas matplotlib nbclient nbformat ipykernel
+# The Python packages of the tests (notebooks, schemathesis), in a local venv
+# (Benchmarks/run adds its peers to it).
+TEST_PACKAGES = pandas matplotlib nbclient nbformat ipykernel schemathesis
 venv: test-deps
-	@if ! .venv/bin/python -c "import pandas, matplotlib, nbclient, nbformat, ipykernel" 2>/dev/null; then \
-	  echo "make: installing $(NOTEBOOK_PACKAGES) into .venv"; \
-	  python3 -m venv .venv && .venv/bin/pip install -q --disable-pip-version-check $(NOTEBOOK_PACKAGES); \
+	@if ! .venv/bin/python -c "import pandas, matplotlib, nbclient, nbformat, ipykernel, schemathesis" 2>/dev/null; then \
+	  echo "make: installing $(TEST_PACKAGES) into .venv"; \
+	  python3 -m venv .venv && .venv/bin/pip install -q --disable-pip-version-check $(TEST_PACKAGES); \
 	fi
 
 build: deps
@@ -56,11 +57,12 @@ demo: release
 	@echo
 	@echo "Report: .build/demo/report.html (one self-contained page: open it in a browser, or print it)"
 
-# Every test: the Swift suites (the Chromium one included), then the notebooks, run
-# headless against the debug build that swift test made.
+# Every test: the Swift suites (the Chromium and service ones included), then the
+# notebooks and schemathesis against the service, on the debug build swift test made.
 test: venv
 	$(SWIFT) test $(BUILD_FLAGS)
 	HOSTFIT=$(CURDIR)/.build/debug/hostfit .venv/bin/python tools/run_notebooks.py
+	.venv/bin/python tools/run_schemathesis.py --hostfit $(CURDIR)/.build/debug/hostfit
 
 notebooks: venv build
 	HOSTFIT=$(CURDIR)/.build/debug/hostfit .venv/bin/python tools/run_notebooks.py

@@ -37,13 +37,13 @@ public struct HostRecord: Codable, Sendable, Equatable {
     /// The host, or what is wrong with the record (named by its JSON field).
     public func host() throws(RecordError) -> VMHost {
         try RecordError.checkID(id)
-        guard cpuCores > 0 else { throw RecordError(field: "cpu_cores", "must be above 0") }
-        guard cpuMHz > 0, cpuMHz.isFinite else { throw RecordError(field: "cpu_mhz", "must be above 0 (the clock of one core)") }
-        guard memoryMB > 0, memoryMB.isFinite else { throw RecordError(field: "memory_mb", "must be above 0") }
-        if let maxVMs, maxVMs < 0 { throw RecordError(field: "max_vms", "must be 0 or more") }
+        guard cpuCores > 0, cpuCores <= RecordError.most else { throw RecordError(field: "cpu_cores", "must be 1 to \(RecordError.most)") }
+        try RecordError.check(cpuMHz, "cpu_mhz", above: 0)
+        try RecordError.check(memoryMB, "memory_mb", above: 0)
+        if let maxVMs, maxVMs < 0 || maxVMs > RecordError.most { throw RecordError(field: "max_vms", "must be 0 to \(RecordError.most)") }
         var extra: [Resource: Double] = [:]
-        if let diskIOPS { guard diskIOPS >= 0 else { throw RecordError(field: "disk_iops", "must be 0 or more") }; extra[.disk] = diskIOPS }
-        if let netMbps { guard netMbps >= 0 else { throw RecordError(field: "net_mbps", "must be 0 or more") }; extra[.network] = netMbps }
+        if let diskIOPS { try RecordError.check(diskIOPS, "disk_iops"); extra[.disk] = diskIOPS }
+        if let netMbps { try RecordError.check(netMbps, "net_mbps"); extra[.network] = netMbps }
         let parsedState: VMHost.State
         if let state {
             guard let s = VMHost.State(rawValue: state) else { throw RecordError(field: "state", "'\(state)' is not one of active, maintenance, failed") }
@@ -90,13 +90,13 @@ public struct VMRecord: Codable, Sendable, Equatable {
 
     public func vm(on host: String? = nil) throws(RecordError) -> VM {
         try RecordError.checkID(id)
-        guard vcpus > 0 else { throw RecordError(field: "vcpus", "must be above 0") }
-        guard memoryMB > 0, memoryMB.isFinite else { throw RecordError(field: "memory_mb", "must be above 0") }
+        guard vcpus > 0, vcpus <= RecordError.most else { throw RecordError(field: "vcpus", "must be 1 to \(RecordError.most)") }
+        try RecordError.check(memoryMB, "memory_mb", above: 0)
         var measured: [Resource: Double] = [:]
         for (field, resource, value) in [("cpu_mhz", Resource.cpu, cpuMHz), ("memory_used_mb", .memory, memoryUsedMB),
                                          ("disk_iops", .disk, diskIOPS), ("net_mbps", .network, netMbps)] {
             guard let value else { continue }
-            guard value >= 0, value.isFinite else { throw RecordError(field: field, "must be 0 or more") }
+            try RecordError.check(value, field)
             measured[resource] = value
         }
         return VM(id: id, vcpus: vcpus, memoryMB: memoryMB, currentHost: host, cluster: cluster, requires: Set(requires ?? []),
@@ -115,6 +115,18 @@ public struct RecordError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(field): \(message)" }
+
+    /// The largest count or amount a record takes: beyond it a figure is a typo, and
+    /// arithmetic on it would lose meaning.
+    static let most = 1_000_000_000
+
+    /// `value` is finite, at most `most`, and at least 0 (or above `above`).
+    static func check(_ value: Double, _ field: String, above: Double? = nil) throws(RecordError) {
+        let low = above.map { value > $0 } ?? (value >= 0)
+        guard value.isFinite, low, value <= Double(most) else {
+            throw RecordError(field: field, "must be \(above != nil ? "above 0" : "0 or more") and at most \(most)")
+        }
+    }
 
     static func checkID(_ id: String) throws(RecordError) {
         guard !id.isEmpty, id.count <= 200, !id.contains("/"), id.allSatisfy({ !$0.isNewline }) else {

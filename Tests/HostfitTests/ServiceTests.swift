@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import Testing
+@testable import Hostfit
 
 /// `hostfit serve` as operators run it: the real server on loopback, real HTTP, a real
 /// SQLite file; concurrency, refusals, idempotency and a SIGKILL in the middle of a load.
@@ -109,6 +110,10 @@ struct ServiceTests {
         #expect(try await server.call("GET", "/hosts", token: .some(nil)).status == 200)  // --public-read
         #expect(try await server.call("PUT", "/hosts/h1", ["cpu_cores": 8, "cpu_mhz": 2000, "memory_mb": 65536], token: "wrong").status == 401)
         #expect(try await server.call("PUT", "/hosts/h1", ["cpu_cores": 8, "cpu_mhz": 2000, "memory_mb": 65536]).status == 200)
+        // Found by schemathesis: an absurd figure is a 400, not a trap in the formatting.
+        let absurd = try await server.call("POST", "/placements", ["vms": [["id": "a", "vcpus": 1, "memory_mb": 1e300]]])
+        #expect(absurd.status == 400 && absurd.text.contains("memory_mb"), "\(absurd.text)")
+        #expect(Resource.number(1e300) == "1e+300" && Resource.number(.infinity) == "inf")
         let missing = try await server.call("PUT", "/hosts/h2", ["cpu_cores": 8, "memory_mb": 65536])
         #expect(missing.status == 400 && missing.text.contains("cpu_mhz"), "\(missing.text)")
         let wrongType = try await server.call("POST", "/placements", ["vms": [["id": "a", "vcpus": "two", "memory_mb": 1]]])

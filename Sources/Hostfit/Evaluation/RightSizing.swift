@@ -69,7 +69,7 @@ public struct RightSizing: Sendable {
                           cpuUsedPercent: cpuPercent, recommendedVCPUs: vm.vcpus, recommendedMemoryMB: vm.memoryMB,
                           confidenceStars: stars, verdict: .unknown, reason: "no trace and no cpu_mhz or memory_used_mb", costCenter: vm.costCenter)
             guard cpuUsed != nil || memoryUsed != nil else { return row }
-            if let cpuUsed { row.recommendedVCPUs = max(1, Int((cpuUsed * options.comfort / mhz).rounded(.up))) }
+            if let cpuUsed { row.recommendedVCPUs = max(1, Int(min(cpuUsed * options.comfort / mhz, 1e9).rounded(.up))) }
             if let memoryUsed { row.recommendedMemoryMB = max(min(512, vm.memoryMB), (memoryUsed * options.comfort / 256).rounded(.up) * 256) }
             let level = "p\(Resource.number(options.percentile))"
             let used = [cpuPercent.map { "cpu \(level) \(Resource.number(($0 * 10).rounded() / 10))% of \(Self.vcpus(vm.vcpus))" },

@@ -55,7 +55,9 @@ public struct Resource: Hashable, Sendable, Comparable, CustomStringConvertible 
     }
 
     public static func number(_ x: Double) -> String {
-        if x == x.rounded() && abs(x) < 1e15 { return String(Int64(x)) }
+        // Beyond 1e15 (or not finite) an Int64 would trap or lie: such a figure is a typo, shown as given.
+        guard x.isFinite, abs(x) < 1e15 else { return "\(x)" }
+        if x == x.rounded() { return String(Int64(x)) }
         return abs(x) >= 100 ? String(Int64(x.rounded())) : String(format1(x))
     }
 

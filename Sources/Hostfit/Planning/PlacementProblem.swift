@@ -129,7 +129,8 @@ public struct PlacementProblem: Sendable {
                 for v in 0..<vms.count { total += demand[((v * R + r) * B)..<((v * R + r) * B + B)].max() ?? 0 }
                 needed = max(needed, total / usable)
             }
-            let copies = min(max(vms.count, 1), Int((needed * 1.25).rounded(.up)) + rules.reserve + 2)
+            // min before Int: an absurd demand must not trap the conversion.
+            let copies = min(max(vms.count, 1), Int(min(needed * 1.25, 1e9).rounded(.up)) + rules.reserve + 2)
             for k in 1...copies {
                 purchasable.insert(hosts.count)
                 var host = model
