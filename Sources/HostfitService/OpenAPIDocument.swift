@@ -31,7 +31,12 @@ enum OpenAPIDocument {
             "vm": {"type": "string"}, "host": {"type": "string"}, "stars": {"type": "number"}, "reason": {"type": "string"}}},
           "Error": {"type": "object", "required": ["error"], "properties": {
             "error": {"type": "string"}, "field": {"type": "string"}, "vm": {"type": "string"}, "rule": {"type": "string"}}},
-          "Count": {"type": "object", "additionalProperties": true}
+          "Count": {"type": "object", "additionalProperties": true},
+          "PlanJob": {"type": "object", "required": ["id", "state"], "properties": {
+            "id": {"type": "string"}, "state": {"type": "string", "enum": ["running", "done", "failed"]}, "error": {"type": "string"},
+            "progress": {"type": "object", "properties": {"phase": {"type": "string"}, "hosts": {"type": "integer"}, "bound": {"type": "integer"}, "elapsed_s": {"type": "number"}, "time_limit_s": {"type": "number"}}},
+            "result": {"type": "object", "properties": {"hosts_used": {"type": "integer"}, "lower_bound": {"type": "integer"}, "status": {"type": "string"}, "gap": {"type": "number", "nullable": true},
+              "migrations": {"type": "integer"}, "vms_unplaced": {"type": "integer"}, "headline": {"type": "string"}, "placements": {"type": "object", "additionalProperties": {"type": "string"}}}}}}
         },
         "responses": {
           "Error": {"description": "refused: the message names the field, the VM or the rule", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
@@ -75,6 +80,12 @@ enum OpenAPIDocument {
                    "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["vms"], "properties": {"vms": {"type": "array", "items": {"$ref": "#/components/schemas/VM"}}}}}}},
                    "responses": {"201": {"description": "placed", "content": {"application/json": {"schema": {"type": "object", "properties": {"placements": {"type": "array", "items": {"$ref": "#/components/schemas/Placed"}}}}}}},
                                  "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "413": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}}},
+        "/plans": {"post": {"summary": "Start a consolidation plan of the inventory as it stands, as a background job (one at a time); its placements are a proposal, not applied",
+          "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "properties": {"time_limit_s": {"type": "number", "exclusiveMinimum": true, "minimum": 0, "maximum": 3600}, "solver": {"type": "string", "enum": ["auto", "ilp", "heuristic"]}}}}}},
+          "responses": {"202": {"description": "started", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PlanJob"}}}},
+                        "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "413": {"$ref": "#/components/responses/Error"}}}},
+        "/plans/{id}": {"parameters": [{"$ref": "#/components/parameters/id"}],
+          "get": {"summary": "A plan's progress, then its result", "responses": {"200": {"description": "the job", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PlanJob"}}}}, "401": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}},
         "/placements/{vm}": {"parameters": [{"$ref": "#/components/parameters/vm"}],
           "delete": {"summary": "Release a VM's placement (the VM stays)", "responses": {"200": {"$ref": "#/components/responses/Done"}, "401": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}}
       }

@@ -92,6 +92,9 @@ public actor PlacementDesk {
 
     // MARK: the problem as it stands
 
+    /// The inventory as it stands, for a consolidation plan: every VM, placed ones on their hosts.
+    public func snapshot() -> PlacementProblem { problem() }
+
     /// The inventory as a placement problem, with `extra` VMs added unplaced (or replacing
     /// known unplaced VMs of the same id).
     func problem(hosts newHosts: [String: VMHost]? = nil, adding extra: [VM] = []) -> PlacementProblem {

@@ -28,7 +28,7 @@ public struct ServiceConfiguration: Sendable {
 
 /// The JSON endpoints (described in `OpenAPIDocument`), each a thin shell over the desk.
 enum ServiceRoutes {
-    static func router(desk: PlacementDesk, configuration: ServiceConfiguration) -> Router<ServiceContext> {
+    static func router(desk: PlacementDesk, configuration: ServiceConfiguration, jobs: PlanJobs = PlanJobs()) -> Router<ServiceContext> {
         let router = Router(context: ServiceContext.self)
         let guardian = Guardian(configuration: configuration)
 
@@ -45,6 +45,28 @@ enum ServiceRoutes {
         router.post("ratings", use: guarded(guardian, write: false) { request, context in
             await withBody(VMRecord.self, request, context) { await desk.rate($0) }
         })
+        router.post("plans", use: guarded(guardian, write: true) { request, context in
+            await withBody(PlanRequest.self, request, context) { asked in
+                let limit = asked.timeLimitS ?? 10
+                guard limit > 0, limit <= 3600 else { return .error(400, "time_limit_s must be above 0 and at most 3600", field: "time_limit_s") }
+                var options = PlanOptions(solver: .auto, timeLimit: limit)
+                if let solver = asked.solver {
+                    guard let choice = SolverChoice(rawValue: solver) else {
+                        return .error(400, "solver '\(solver)' is not one of \(SolverChoice.allCases.map(\.rawValue).joined(separator: ", "))", field: "solver")
+                    }
+                    options.solver = choice
+                }
+                guard let job = await jobs.start(await desk.snapshot(), options: options) else {
+                    return .error(409, "a plan is already running: GET /plans/{id} for it, then ask again")
+                }
+                return .json(202, job)
+            }
+        })
+        router.get("plans/:id", use: guarded(guardian, write: false) { _, context in
+            let id = try context.parameters.require("id")
+            guard let job = await jobs.job(id) else { return .error(404, "no plan '\(id)'") }
+            return .json(200, job)
+        })
         router.get("placements", use: guarded(guardian, write: false) { _, _ in .json(200, await desk.placements()) })
         router.post("placements", use: guarded(guardian, write: true) { request, context in
             let key = request.headers.first { $0.name.canonicalName == "idempotency-key" }?.value
@@ -58,6 +80,12 @@ enum ServiceRoutes {
     }
 
     struct PlacementRequest: Decodable { var vms: [VMRecord] }
+
+    struct PlanRequest: Decodable {
+        var timeLimitS: Double?
+        var solver: String?
+        enum CodingKeys: String, CodingKey { case timeLimitS = "time_limit_s", solver }
+    }
 
     typealias Handler = @Sendable (Request, ServiceContext) async throws -> Response
 

@@ -135,6 +135,45 @@ struct ServiceTests {
         #expect(openapi.status == 200 && (openapi.json as? [String: Any])?["openapi"] as? String == "3.0.3")
     }
 
+    /// A consolidation plan runs in the background on a snapshot; reads and placements
+    /// answer meanwhile.
+    @Test func aPlanRunsInTheBackgroundAndReadsDoNotWait() async throws {
+        let server = try Server(db: Support.temporaryDirectory() + "/store.sqlite", arguments: ["--headroom", "cpu=100,memory=100"])
+        defer { server.stop() }
+        // Odd sizes on many hosts: no bound is met at once, so the plan searches to its limit.
+        let hosts = (1...60).map { ["id": "h\($0)", "cpu_cores": 32, "cpu_mhz": 2000, "memory_mb": 100_000] as [String: Any] }
+        #expect(try await server.call("PUT", "/hosts", hosts).status == 200)
+        var random = SeededGenerator(seed: 3)
+        let vms = (1...300).map { n in
+            ["id": "v\(n)", "vcpus": 1, "memory_mb": Double(Int.random(in: 1_000...30_000, using: &random))] as [String: Any]
+        }
+        #expect(try await server.call("POST", "/placements", ["vms": vms]).status == 201)
+        let started = try await server.call("POST", "/plans", ["time_limit_s": 3])
+        #expect(started.status == 202, "\(started.text)")
+        let id = try #require((started.json as? [String: Any])?["id"] as? String)
+        #expect(try await server.call("POST", "/plans", ["time_limit_s": 1]).status == 409)  // one at a time
+        let clock = ContinuousClock()
+        var job: [String: Any] = [:], slowest = Duration.zero, polls = 0, placedMeanwhile = 0
+        for n in 0..<100 {
+            let start = clock.now
+            #expect(try await server.call("GET", "/healthz").status == 200)
+            if try await server.call("POST", "/placements", ["vms": [["id": "during-\(n)", "vcpus": 1, "memory_mb": 100]]]).status == 201 { placedMeanwhile += 1 }
+            slowest = max(slowest, clock.now - start)
+            job = try #require(try await server.call("GET", "/plans/\(id)").json as? [String: Any])
+            polls += 1
+            if job["state"] as? String != "running" { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(job["state"] as? String == "done", "\(job)")
+        #expect(polls > 5, "the plan ended after \(polls) polls: too quick to show that reads do not wait")
+        #expect(placedMeanwhile == polls)
+        #expect(slowest < .milliseconds(500), "a request waited \(slowest) on the plan")
+        let result = try #require(job["result"] as? [String: Any])
+        #expect((result["placements"] as? [String: String])?.count == 300)  // the snapshot's VMs
+        #expect((result["hosts_used"] as? Int ?? 99) >= (result["lower_bound"] as? Int ?? 0))
+        #expect(try await server.call("GET", "/plans/plan-99").status == 404)
+    }
+
     /// Killed with SIGKILL mid-load and restarted: every acknowledged placement is there,
     /// and of each three-VM request either all three or none.
     @Test func aKilledServerKeepsEveryAcknowledgedPlacement() async throws {
