@@ -50,6 +50,7 @@ enum OpenAPIDocument {
       "security": [{"bearer": []}],
       "paths": {
         "/healthz": {"get": {"summary": "Liveness, with the inventory's size", "security": [], "responses": {"200": {"description": "up", "content": {"application/json": {"schema": {"type": "object", "properties": {"hosts": {"type": "integer"}, "vms": {"type": "integer"}, "placed": {"type": "integer"}}}}}}}}},
+        "/metrics": {"get": {"summary": "Prometheus metrics: requests by route, VMs placed, refusals by rule, placement time", "responses": {"200": {"description": "text exposition format", "content": {"text/plain": {"schema": {"type": "string"}}}}, "401": {"$ref": "#/components/responses/Error"}}}},
         "/openapi.json": {"get": {"summary": "This document", "security": [], "responses": {"200": {"description": "OpenAPI 3.0", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
         "/hosts": {
           "get": {"summary": "Every host", "responses": {"200": {"description": "hosts", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Host"}}}}}, "401": {"$ref": "#/components/responses/Error"}}},

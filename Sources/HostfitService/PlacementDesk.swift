@@ -5,6 +5,8 @@ import Hostfit
 public struct ServiceAnswer: Sendable, Equatable {
     public var status: Int
     public var body: String
+    /// An idempotent retry answered from the store: nothing was done again.
+    public var replayed = false
 
     static func json<T: Encodable>(_ status: Int, _ value: T) -> ServiceAnswer {
         // Encoding plain records cannot fail.
@@ -244,7 +246,7 @@ public actor PlacementDesk {
             guard earlier.request == request else {
                 return .error(422, "Idempotency-Key '\(key)' was used for another request: use a new key for new VMs")
             }
-            return ServiceAnswer(status: earlier.status, body: earlier.body)
+            return ServiceAnswer(status: earlier.status, body: earlier.body, replayed: true)
         }
         guard !records.isEmpty else { return .error(400, "no VMs to place", field: "vms") }
         var new: [VM] = [], seen = Set<String>()

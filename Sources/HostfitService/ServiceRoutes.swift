@@ -1,6 +1,8 @@
 import Foundation
 import Hostfit
 import Hummingbird
+import Metrics
+import Prometheus
 
 /// The request context of the service: its body limit is the service's.
 public struct ServiceContext: RequestContext {
@@ -28,11 +30,18 @@ public struct ServiceConfiguration: Sendable {
 
 /// The JSON endpoints (described in `OpenAPIDocument`), each a thin shell over the desk.
 enum ServiceRoutes {
-    static func router(desk: PlacementDesk, configuration: ServiceConfiguration, jobs: PlanJobs = PlanJobs()) -> Router<ServiceContext> {
+    static func router(desk: PlacementDesk, configuration: ServiceConfiguration, jobs: PlanJobs = PlanJobs(),
+                       registry: PrometheusCollectorRegistry) -> Router<ServiceContext> {
         let router = Router(context: ServiceContext.self)
+        router.add(middleware: MetricsMiddleware())  // hb_requests, hb_request_duration, hb_errors by route
         let guardian = Guardian(configuration: configuration)
 
         router.get("healthz") { _, _ in answer(.json(200, await desk.counts())) }  // open: load balancers ask it
+        router.get("metrics") { request, _ in
+            if let refusal = guardian.check(request, write: false) { return answer(refusal) }
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                            body: .init(byteBuffer: ByteBuffer(string: registry.emitToString())))
+        }
         router.get("openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
         }
@@ -71,7 +80,12 @@ enum ServiceRoutes {
         router.post("placements", use: guarded(guardian, write: true) { request, context in
             let key = request.headers.first { $0.name.canonicalName == "idempotency-key" }?.value
             if let key, key.isEmpty || key.count > 200 { return .error(400, "Idempotency-Key must be 1 to 200 characters") }
-            return await withBody(PlacementRequest.self, request, context) { await desk.place($0.vms, idempotencyKey: key) }
+            return await withBody(PlacementRequest.self, request, context) { asked in
+                let start = ContinuousClock.now
+                let answer = await desk.place(asked.vms, idempotencyKey: key)
+                ServiceMetrics.placement(answer, vms: asked.vms.count, seconds: (ContinuousClock.now - start) / .seconds(1))
+                return answer
+            }
         })
         router.delete("placements/:vm", use: guarded(guardian, write: true) { _, context in
             await desk.release(try context.parameters.require("vm"))
@@ -208,8 +222,11 @@ struct Guardian: Sendable {
 /// The service: its routes on Hummingbird, until the process is told to stop.
 public enum HostfitServer {
     /// Runs until SIGTERM or SIGINT; `onRunning` gets the port bound (useful with port 0).
+    /// Metrics go to a Prometheus registry served at /metrics (swift-metrics is bootstrapped
+    /// with it once per process).
     public static func run(desk: PlacementDesk, configuration: ServiceConfiguration, onRunning: @escaping @Sendable (Int) -> Void) async throws {
-        let app = Application(router: ServiceRoutes.router(desk: desk, configuration: configuration),
+        let registry = ServiceMetrics.bootstrap()
+        let app = Application(router: ServiceRoutes.router(desk: desk, configuration: configuration, registry: registry),
                               configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "hostfit"),
                               onServerRunning: { channel in onRunning(channel.localAddress?.port ?? configuration.port) })
         try await app.runService()

@@ -131,6 +131,12 @@ struct ServiceTests {
         #expect(try await server.call("DELETE", "/hosts/h1").status == 409)  // it runs web-1
         #expect(try await server.call("DELETE", "/placements/web-1").status == 200)
         #expect(try await server.call("DELETE", "/hosts/h1").status == 200)
+        let metrics = try await server.call("GET", "/metrics")
+        let counters = metrics.text.split(separator: "\n").filter { $0.hasPrefix("hostfit_") && !$0.contains("seconds") }.joined(separator: "\n")
+        #expect(metrics.status == 200 && metrics.text.contains("http_server_request_duration"))
+        // One placed (the retry is a replay, counted apart), one refused for reusing the key.
+        #expect(counters.contains("hostfit_vms_placed_total 1") && counters.contains("hostfit_idempotent_replays_total 1"), "\(counters)")
+        #expect(counters.contains("hostfit_placements_refused_total{"), "\(counters)")
         let openapi = try await server.call("GET", "/openapi.json", token: .some(nil))
         #expect(openapi.status == 200 && (openapi.json as? [String: Any])?["openapi"] as? String == "3.0.3")
     }
