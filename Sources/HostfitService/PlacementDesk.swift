@@ -41,6 +41,10 @@ public actor PlacementDesk {
     /// Each VM with `currentHost` set where it is placed.
     private var vms: [String: VM] = [:]
     private var answers: [String: ServiceStore.StoredAnswer] = [:]
+    /// What the validator says of the placement as it stands (normally nothing; a stricter
+    /// --headroom on restart may leave some), kept from the last check so that a placement
+    /// validates once; nil after a change that needs it checked again.
+    private var standing: Set<String>?
 
     public init(store: ServiceStore, headroom: Headroom = Headroom(), rules: PlacementRules = PlacementRules(),
                 goal: PlacementGoal = .balance) throws {
@@ -108,17 +112,34 @@ public actor PlacementDesk {
         return PlacementProblem(inventory: Inventory(hosts: order.compactMap { hostMap[$0] }, vms: inventory), headroom: headroom, rules: rules)
     }
 
-    /// Violations the placements of `problem` have, as messages.
+    /// Violations the placements of `problem` have (with `extra` placed too).
     static func violations(_ problem: PlacementProblem, extra: [Placement.Entry] = []) -> [Violation] {
         let entries = problem.vms.compactMap { vm in vm.currentHost.map { Placement.Entry(vm: vm.id, host: $0) } } + extra
         return PlanValidator.violations(of: Placement(entries), in: problem)
     }
 
+    /// The violations of `next` (with `extra` placed) that the placement as it stands does
+    /// not already have: what a change would break.
+    private func newViolations(_ next: PlacementProblem, extra: [Placement.Entry] = []) -> (new: [Violation], all: [Violation]) {
+        let before = standing ?? Set(Self.violations(problem()).map(\.message))
+        standing = before
+        let all = Self.violations(next, extra: extra)
+        return (all.filter { !before.contains($0.message) }, all)
+    }
+
+    /// The 409 for a change to hosts or VMs that would break a placement.
+    private func refusalIfBreaking(_ next: PlacementProblem) -> ServiceAnswer? {
+        guard let broken = newViolations(next).new.first else { return nil }
+        return .error(409, "the change would break a placement: \(broken.message)", rule: broken.rule.rawValue)
+    }
+
     // MARK: hosts and VMs
 
     /// Commits `change`; the 500 to answer when the store refuses it (memory then stays as it was).
+    /// (The placement changes with it: what it breaks is checked again next time.)
     private func commit(_ change: ServiceStore.Change) -> ServiceAnswer? {
         do { try store.commit(change) } catch { return .error(500, "store: \(error); nothing changed") }
+        standing = nil
         return nil
     }
 
@@ -138,6 +159,7 @@ public actor PlacementDesk {
         change.vms = newVMs.map(VMRecord.init)
         change.placements = newVMs.map { ($0.id, $0.currentHost) }
         do { try store.commit(change) } catch { return "store: \(error)" }
+        standing = nil
         for host in newHosts where hosts[host.id] == nil { hostOrder.append(host.id) }
         for vm in newVMs where vms[vm.id] == nil { vmOrder.append(vm.id) }
         hosts = hostMap
@@ -151,9 +173,7 @@ public actor PlacementDesk {
             do { next[record.id] = try record.host() } catch { return .error(400, "host '\(record.id)': \(error.message)", field: error.field) }
         }
         // A host may shrink only as far as the VMs on it still fit.
-        if let broken = Self.violations(problem(hosts: next)).first {
-            return .error(409, "the change would break a placement: \(broken.message)", rule: broken.rule.rawValue)
-        }
+        if let refusal = refusalIfBreaking(problem(hosts: next)) { return refusal }
         var change = ServiceStore.Change()
         change.hosts = records
         if let failed = commit(change) { return failed }
@@ -184,10 +204,7 @@ public actor PlacementDesk {
             }
         }
         // A placed VM may grow only as far as its host still holds it.
-        let next = problem(adding: updated)
-        if let broken = Self.violations(next).first {
-            return .error(409, "the change would break a placement: \(broken.message)", rule: broken.rule.rawValue)
-        }
+        if let refusal = refusalIfBreaking(problem(adding: updated)) { return refusal }
         var change = ServiceStore.Change()
         change.vms = records
         if let failed = commit(change) { return failed }
@@ -268,8 +285,8 @@ public actor PlacementDesk {
         }
         // The validator has the last word, whatever the rater decided.
         let entries = suggestions.map { Placement.Entry(vm: $0.vm, host: $0.host!) }
-        let before = Set(Self.violations(problem).map(\.message))
-        if let broken = Self.violations(problem, extra: entries).first(where: { !before.contains($0.message) }) {
+        let checked = newViolations(problem, extra: entries)
+        if let broken = checked.new.first {
             return .error(500, "internal error: the placement failed validation, nothing was placed: \(broken.message)", rule: broken.rule.rawValue)
         }
         let body = suggestions.map { PlacedBody(vm: $0.vm, host: $0.host!, stars: $0.ratings.first?.stars ?? 0, reason: $0.ratings.first?.reason ?? "") }
@@ -286,6 +303,7 @@ public actor PlacementDesk {
             vms[vm.id] = placed
         }
         if let key, let stored = change.answer?.1 { answers[key] = stored }
+        standing = Set(checked.all.map(\.message))
         return answer
     }
 
