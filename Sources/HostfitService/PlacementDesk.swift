@@ -45,6 +45,9 @@ public actor PlacementDesk {
     /// --headroom on restart may leave some), kept from the last check so that a placement
     /// validates once; nil after a change that needs it checked again.
     private var standing: Set<String>?
+    /// The inventory as a problem with its loads, grown by each placement; nil after a change
+    /// to hosts or VMs, built anew when next needed.
+    private var engine: PlacementEngine?
 
     public init(store: ServiceStore, headroom: Headroom = Headroom(), rules: PlacementRules = PlacementRules(),
                 goal: PlacementGoal = .balance) throws {
@@ -121,10 +124,38 @@ public actor PlacementDesk {
     /// The violations of `next` (with `extra` placed) that the placement as it stands does
     /// not already have: what a change would break.
     private func newViolations(_ next: PlacementProblem, extra: [Placement.Entry] = []) -> (new: [Violation], all: [Violation]) {
-        let before = standing ?? Set(Self.violations(problem()).map(\.message))
-        standing = before
+        let before = standingViolations()
         let all = Self.violations(next, extra: extra)
         return (all.filter { !before.contains($0.message) }, all)
+    }
+
+    /// What the validator says of the placement as it stands, from the last check where it can.
+    private func standingViolations() -> Set<String> {
+        if let standing { return standing }
+        let found = withEngine { PlanValidator.violations(of: Placement($0.entries()), in: $0.problem) }
+        standing = Set(found.map(\.message))
+        return standing!
+    }
+
+    /// Runs `body` on the engine, built first where a change (or many VMs left behind) asks.
+    private func withEngine<T>(_ body: (inout PlacementEngine) -> T) -> T {
+        if let built = engine, built.problem.vmCount - vms.count > max(1024, vms.count) { engine = nil }
+        if engine == nil {
+            engine = PlacementEngine(hosts: hostOrder.compactMap { hosts[$0] }, vms: vmOrder.compactMap { vms[$0] },
+                                     headroom: headroom, rules: rules)
+        }
+        return body(&engine!)
+    }
+
+    /// Indices of `new` in the engine, built anew with them where they cannot be appended.
+    private func engineIndices(_ new: [VM]) -> [Int] {
+        if let found = withEngine({ $0.indices(for: new) }) { return found }
+        let replaced = Set(new.map(\.id))
+        engine = PlacementEngine(hosts: hostOrder.compactMap { hosts[$0] },
+                                 vms: vmOrder.filter { !replaced.contains($0) }.compactMap { vms[$0] } + new,
+                                 headroom: headroom, rules: rules)
+        // Unplaced and unchanged in a problem just built from them: found without appending.
+        return engine!.indices(for: new)!
     }
 
     /// The 409 for a change to hosts or VMs that would break a placement.
@@ -140,7 +171,16 @@ public actor PlacementDesk {
     private func commit(_ change: ServiceStore.Change) -> ServiceAnswer? {
         do { try store.commit(change) } catch { return .error(500, "store: \(error); nothing changed") }
         standing = nil
+        engine = nil
         return nil
+    }
+
+    /// Takes a VM off its host in the engine, after the store released it. Without N+k a VM
+    /// leaving breaks nothing, so a clean standing stays clean; with it, one host fewer in
+    /// use can leave the rest short (what the next check finds).
+    private func unplaced(_ id: String) {
+        if let v = engine?.placed(id) { engine!.unplace(v) } else { engine = nil }
+        if standing?.isEmpty == false || rules.reserve > 0 { standing = nil }
     }
 
     /// Loads an inventory (hosts.csv, vms.csv with their current hosts) in one transaction,
@@ -160,6 +200,7 @@ public actor PlacementDesk {
         change.placements = newVMs.map { ($0.id, $0.currentHost) }
         do { try store.commit(change) } catch { return "store: \(error)" }
         standing = nil
+        engine = nil
         for host in newHosts where hosts[host.id] == nil { hostOrder.append(host.id) }
         for vm in newVMs where vms[vm.id] == nil { vmOrder.append(vm.id) }
         hosts = hostMap
@@ -216,10 +257,11 @@ public actor PlacementDesk {
     }
 
     public func deleteVM(_ id: String) -> ServiceAnswer {
-        guard vms[id] != nil else { return .error(404, "no VM '\(id)'") }
+        guard let vm = vms[id] else { return .error(404, "no VM '\(id)'") }
         var change = ServiceStore.Change()
         change.deletedVMs = [id]
-        if let failed = commit(change) { return failed }
+        do { try store.commit(change) } catch { return .error(500, "store: \(error); nothing changed") }
+        if vm.currentHost != nil { unplaced(id) }
         vms[id] = nil
         vmOrder.removeAll { $0 == id }
         return .json(200, ["deleted": id])
@@ -240,9 +282,8 @@ public actor PlacementDesk {
         let vm: VM
         do { vm = try record.vm() } catch { return .error(400, error.description, field: error.field, vm: record.id) }
         if let placed = vms[vm.id]?.currentHost { return .error(409, "vm '\(vm.id)' is already placed on '\(placed)'", vm: vm.id) }
-        let problem = problem(adding: [vm])
-        guard let v = problem.vm(named: vm.id) else { return .error(500, "vm '\(vm.id)' is missing from its own problem") }
-        let ratings = HostRater(problem).rate(v, goal: goal).map {
+        let v = engineIndices([vm])[0]
+        let ratings = engine!.rater.rate(v, goal: goal).map {
             RatingBody(host: $0.host, stars: $0.stars, score: ($0.score * 10).rounded() / 10, reason: $0.reason, rule: $0.rule?.rawValue)
         }
         return .json(200, ["vm": AnyEncodable(vm.id), "ratings": AnyEncodable(ratings)])
@@ -274,28 +315,44 @@ public actor PlacementDesk {
                 return .error(409, "vm '\(record.id)' is already placed on '\(placed)': release it first (DELETE /placements/\(record.id))", vm: record.id)
             }
         }
-        let problem = problem(adding: new)
-        var rater = HostRater(problem)
-        let indices = new.compactMap { problem.vm(named: $0.id) }
-        let suggestions = rater.placeOneByOne(indices, goal: goal)
-        if let refused = suggestions.first(where: { $0.host == nil }) {
-            let best = refused.ratings.first
-            return .error(409, "vm '\(refused.vm)': no host can take it: \(best?.reason ?? "no hosts"); nothing was placed",
-                          vm: refused.vm, rule: best?.rule?.rawValue ?? Violation.Rule.capacity.rawValue)
+        let before = standingViolations()
+        let indices = engineIndices(new)
+        var chosen: [(v: Int, rating: HostRating)] = []
+        var touched = Set<Int>()
+        /// Takes this request's VMs off again: nothing of it stays in the loads.
+        func undo() { for (v, _) in chosen { engine!.unplace(v) } }
+        for (vm, v) in zip(new, indices) {
+            guard let best = engine!.rater.best(v, goal: goal), let h = engine!.problem.host(named: best.host) else {
+                let first = engine!.rater.rate(v, goal: goal).first
+                undo()
+                return .error(409, "vm '\(vm.id)': no host can take it: \(first?.reason ?? "no hosts"); nothing was placed",
+                              vm: vm.id, rule: first?.rule?.rawValue ?? Violation.Rule.capacity.rawValue)
+            }
+            engine!.place(v, on: h)
+            chosen.append((v, best))
+            touched.insert(h)
         }
-        // The validator has the last word, whatever the rater decided.
-        let entries = suggestions.map { Placement.Entry(vm: $0.vm, host: $0.host!) }
-        let checked = newViolations(problem, extra: entries)
-        if let broken = checked.new.first {
+        // The validator has the last word, whatever the rater decided. It judges the hosts
+        // these VMs went to from scratch, or everything where a rule spans hosts (affinity,
+        // N+k) or the standing placement already breaks one.
+        let wholly = !before.isEmpty || rules.reserve > 0 || new.contains { !$0.affinity.isEmpty }
+        let problem = engine!.problem
+        let judged = PlanValidator.violations(of: Placement(wholly ? engine!.entries() : engine!.entries(on: touched)), in: problem)
+        if let broken = judged.first(where: { !before.contains($0.message) }) {
+            undo()
             return .error(500, "internal error: the placement failed validation, nothing was placed: \(broken.message)", rule: broken.rule.rawValue)
         }
-        let body = suggestions.map { PlacedBody(vm: $0.vm, host: $0.host!, stars: $0.ratings.first?.stars ?? 0, reason: $0.ratings.first?.reason ?? "") }
+        let entries = chosen.map { Placement.Entry(vm: problem.vms[$0.v].id, host: $0.rating.host) }
+        let body = chosen.map { PlacedBody(vm: problem.vms[$0.v].id, host: $0.rating.host, stars: $0.rating.stars, reason: $0.rating.reason) }
         let answer = ServiceAnswer.json(201, ["placements": body])
         var change = ServiceStore.Change()
         change.vms = records
         change.placements = entries.map { ($0.vm, $0.host) }
         if let key { change.answer = (key, ServiceStore.StoredAnswer(request: request, status: answer.status, body: answer.body)) }
-        do { try store.commit(change) } catch { return .error(500, "store: \(error); nothing was placed") }
+        do { try store.commit(change) } catch {
+            undo()
+            return .error(500, "store: \(error); nothing was placed")
+        }
         for (vm, entry) in zip(new, entries) {
             var placed = vm
             placed.currentHost = entry.host
@@ -303,7 +360,7 @@ public actor PlacementDesk {
             vms[vm.id] = placed
         }
         if let key, let stored = change.answer?.1 { answers[key] = stored }
-        standing = Set(checked.all.map(\.message))
+        if wholly { standing = Set(judged.map(\.message)) }
         return answer
     }
 
@@ -313,7 +370,8 @@ public actor PlacementDesk {
         guard let host = vm.currentHost else { return .error(404, "vm '\(id)' is not placed") }
         var change = ServiceStore.Change()
         change.placements = [(id, nil)]
-        if let failed = commit(change) { return failed }
+        do { try store.commit(change) } catch { return .error(500, "store: \(error); nothing changed") }
+        unplaced(id)
         vms[id]?.currentHost = nil
         return .json(200, ["released": id, "host": host])
     }

@@ -39,11 +39,10 @@ public struct HostRating: Sendable, Equatable {
 /// half steps, at least half a star where the VM fits. O(H x R x B) per rating.
 public struct HostRater: Sendable {
     public private(set) var loads: HostLoads
-    public let problem: PlacementProblem
+    public var problem: PlacementProblem { loads.problem }
 
     /// Loads from `current` (host index per VM, `Assignment.unplaced` for VMs not running).
     public init(_ problem: PlacementProblem, current: Assignment) {
-        self.problem = problem
         var loads = HostLoads(problem)
         loads.hostOf = current.hostOf
         for (v, h) in current.hostOf.enumerated() where h >= 0 { loads.add(v, to: h) }
@@ -58,64 +57,122 @@ public struct HostRater: Sendable {
 
     /// Every host, best first (ties by host order).
     public func rate(_ vm: Int, goal: PlacementGoal = .balance, weights: [Resource: Double] = [:]) -> [HostRating] {
-        let ratings = (0..<problem.hostCount).filter { !problem.isPurchasable($0) }.map { rate(vm, on: $0, goal: goal, weights: weights) }
+        let problem = loads.problem
+        let w = weightVector(weights)
+        let ratings = (0..<problem.hostCount).filter { !problem.isPurchasable($0) }.map { rate(vm, on: $0, goal: goal, weights: w) }
         return ratings.enumerated().sorted { a, b in
             a.element.score != b.element.score ? a.element.score > b.element.score : a.offset < b.offset
         }.map(\.element)
     }
 
+    /// The host `rate(vm).first { $0.stars > 0 }` names, rated, without rating every host in
+    /// words: what a placement needs, at a fraction of the cost. Nil when no host takes it.
+    public func best(_ vm: Int, goal: PlacementGoal = .balance, weights: [Resource: Double] = [:]) -> HostRating? {
+        let problem = loads.problem
+        let w = weightVector(weights)
+        var top = -1, topScore = -Double.infinity
+        for h in 0..<problem.hostCount where !problem.isPurchasable(h) && admits(vm, h) {
+            let score = Self.rounded(score(vm, on: h, goal: goal, weights: w).score)
+            if score > topScore { top = h; topScore = score }
+        }
+        return top < 0 ? nil : rate(vm, on: top, goal: goal, weights: w)
+    }
+
     public func rate(_ v: Int, on h: Int, goal: PlacementGoal, weights: [Resource: Double]) -> HostRating {
+        rate(v, on: h, goal: goal, weights: weightVector(weights))
+    }
+
+    private func rate(_ v: Int, on h: Int, goal: PlacementGoal, weights: [Double]) -> HostRating {
+        let problem = loads.problem
         let host = problem.hosts[h]
         if let (rule, why) = exclusion(v, h) { return HostRating(host: host.id, stars: 0, score: 0, reason: why, rule: rule) }
+        let (score, limiting) = score(v, on: h, goal: goal, weights: weights)
+        let stars = max(0.5, min(5, (score / 10).rounded() / 2))
+        let reason = limiting.map { "fits; \(problem.resources[$0.r].name) peaks at \(Resource.number(($0.peak * 1000).rounded() / 10))% of its headroom with it" } ?? "fits"
+        return HostRating(host: host.id, stars: stars, score: Self.rounded(score), reason: reason, rule: nil)
+    }
+
+    private static func rounded(_ score: Double) -> Double { (score * 10).rounded() / 10 }
+
+    private func weightVector(_ weights: [Resource: Double]) -> [Double] {
+        loads.problem.resources.map { weights[$0] ?? 1 }
+    }
+
+    /// The score of a host the VM may use, and its fullest resource with the VM there.
+    private func score(_ v: Int, on h: Int, goal: PlacementGoal, weights: [Double]) -> (score: Double, limiting: (r: Int, peak: Double)?) {
+        let problem = loads.problem
         let R = problem.resourceCount, B = problem.buckets
         var room = 0.0, complement = 0.0, total = 0.0
-        var peaks: [Double] = []
-        var limiting: (name: String, peak: Double)?
-        for r in 0..<R {
-            let cap = problem.capacity(h, r)
-            guard cap.isFinite, cap > 0, problem.peakDemand(v, r) > 0 || loads.peak(h, r) > 0 else { continue }
-            let w = weights[problem.resources[r]] ?? 1
-            guard w > 0 else { continue }
-            var before = 0.0, after = 0.0, mean = 0.0
-            let lbase = (h * R + r) * B, dbase = (v * R + r) * B
-            loads.load.withUnsafeBufferPointer { load in
-                problem.demand.withUnsafeBufferPointer { demand in
-                    for b in 0..<B {
-                        let l = load[lbase + b], both = l + demand[dbase + b]
-                        if l > before { before = l }
-                        if both > after { after = both }
-                        mean += both
+        var limiting: (r: Int, peak: Double)?
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: R) { peaks in
+            var counted = 0
+            for r in 0..<R {
+                let cap = problem.capacity(h, r)
+                guard cap.isFinite, cap > 0, problem.peakDemand(v, r) > 0 || loads.peak(h, r) > 0 else { continue }
+                let w = weights[r]
+                guard w > 0 else { continue }
+                var before = 0.0, after = 0.0, mean = 0.0
+                let lbase = (h * R + r) * B, dbase = (v * R + r) * B
+                loads.load.withUnsafeBufferPointer { load in
+                    problem.demand.withUnsafeBufferPointer { demand in
+                        for b in 0..<B {
+                            let l = load[lbase + b], both = l + demand[dbase + b]
+                            if l > before { before = l }
+                            if both > after { after = both }
+                            mean += both
+                        }
                     }
                 }
+                mean /= Double(B)
+                let own = problem.peakDemand(v, r)
+                let c = own > 0 ? max(0, min(1, 1 - (after - before) / own)) : 1
+                room += w * (goal == .balance ? 1 - after / cap : mean / cap)
+                complement += w * c
+                total += w
+                peaks[counted] = after / cap
+                counted += 1
+                if after / cap > (limiting?.peak ?? -1) { limiting = (r, after / cap) }
             }
-            mean /= Double(B)
-            let own = problem.peakDemand(v, r)
-            let c = own > 0 ? max(0, min(1, 1 - (after - before) / own)) : 1
-            room += w * (goal == .balance ? 1 - after / cap : mean / cap)
-            complement += w * c
-            total += w
-            peaks.append(after / cap)
-            if after / cap > (limiting?.peak ?? -1) { limiting = (problem.resources[r].name, after / cap) }
+            let third: Double
+            switch goal {
+            case .balance:
+                var sum = 0.0
+                for k in 0..<counted { sum += peaks[k] }
+                let mean = counted == 0 ? 0 : sum / Double(counted)
+                var squares = 0.0
+                for k in 0..<counted { squares += (peaks[k] - mean) * (peaks[k] - mean) }
+                let spread = counted == 0 ? 0 : (squares / Double(counted)).squareRoot()
+                third = max(0, 1 - 2 * spread)
+            case .consolidate:
+                third = loads.count[h] > 0 ? 1 : 0
+            }
+            let score = total > 0 ? 100 * (0.5 * room / total + 0.3 * complement / total + 0.2 * third) : 100 * 0.2 * third + 80
+            return (score, limiting)
         }
-        let third: Double
-        switch goal {
-        case .balance:
-            let mean = peaks.isEmpty ? 0 : peaks.reduce(0, +) / Double(peaks.count)
-            let spread = peaks.isEmpty ? 0 : (peaks.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(peaks.count)).squareRoot()
-            third = max(0, 1 - 2 * spread)
-        case .consolidate:
-            third = loads.count[h] > 0 ? 1 : 0
-        }
-        let score = total > 0 ? 100 * (0.5 * room / total + 0.3 * complement / total + 0.2 * third) : 100 * 0.2 * third + 80
-        let stars = max(0.5, min(5, (score / 10).rounded() / 2))
-        let reason = limiting.map { "fits; \($0.name) peaks at \(Resource.number(($0.peak * 1000).rounded() / 10))% of its headroom with it" } ?? "fits"
-        return HostRating(host: host.id, stars: stars, score: (score * 10).rounded() / 10, reason: reason, rule: nil)
     }
 
     /// Places the VM (the next ratings see it).
     public mutating func place(_ vm: Int, on host: Int) {
         loads.add(vm, to: host)
         if loads.hostOf.indices.contains(vm) { loads.hostOf[vm] = host }
+    }
+
+    /// Takes a placed VM off its host (the next ratings no longer see it).
+    public mutating func release(_ vm: Int, from host: Int) {
+        loads.remove(vm, from: host)
+        if loads.hostOf.indices.contains(vm) { loads.hostOf[vm] = Assignment.unplaced }
+    }
+
+    /// Adds VMs to the problem, unplaced, keeping the loads (see `PlacementProblem.append`);
+    /// false, changing nothing, where the problem must be built anew.
+    public mutating func append(_ vms: [VM], demandOf: (VM, Resource) -> [Double]? = { _, _ in nil }) -> Bool {
+        loads.append(vms, demandOf: demandOf)
+    }
+
+    /// Whether the VM may go on the host: `exclusion(v, h) == nil`, without its words.
+    func admits(_ v: Int, _ h: Int) -> Bool {
+        guard loads.problem.rules.unitOf[v] < 0 else { return exclusion(v, h) == nil }
+        return loads.fits(v, on: h) && (loads.problem.rules.reserve == 0 || reserveExclusion(v, h) == nil)
     }
 
     /// The rule that keeps the VM off the host, with its numbers; nil when it may go there.

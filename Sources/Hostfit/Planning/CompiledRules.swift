@@ -3,26 +3,34 @@
 /// and the VMs no plan can place (contradictory rules), each with the rule's name.
 package struct CompiledRules: Sendable {
     /// Index into `eligibility`, per VM: VMs with the same constraints share a row.
-    let eligibilityClass: [Int]
+    private(set) var eligibilityClass: [Int]
     /// Per class, per host: may a VM of the class run there?
-    let eligibility: [[Bool]]
+    private(set) var eligibility: [[Bool]]
     /// Per VM: the host it is pinned to, or -1.
-    package let pinnedHost: [Int]
+    package private(set) var pinnedHost: [Int]
     /// Per VM: its anti-affinity groups (indices into antiAffinityGroups).
-    package let antiAffinityOf: [[Int]]
-    package let antiAffinityGroups: [(name: String, vms: [Int])]
+    package private(set) var antiAffinityOf: [[Int]]
+    package private(set) var antiAffinityGroups: [(name: String, vms: [Int])]
     /// Per VM: its affinity unit (VMs that must share a host, groups that overlap joined), or -1.
-    package let unitOf: [Int]
-    package let units: [[Int]]
+    package private(set) var unitOf: [Int]
+    package private(set) var units: [[Int]]
     /// Per host: its cluster's index.
     package let clusterOf: [Int]
     package let clusters: [String]
     /// N+k: hosts each cluster must be able to lose.
     package let reserve: Int
     /// VMs no plan can place, with the rule that says why.
-    package let impossible: [Int: Violation]
+    package private(set) var impossible: [Int: Violation]
     /// Per VM: in `impossible` (a flat copy for fit tests).
-    package let isImpossible: [Bool]
+    package private(set) var isImpossible: [Bool]
+    // Lookups kept to compile VMs added later (`append`).
+    private let hosts: [VMHost]
+    private let hostIndex: [String: Int]
+    private let clusterIndex: [String: Int]
+    private let allTags: Set<String>
+    private var classKey: [String: Int] = [:]
+    private var rowHasHost: [Bool] = []
+    private var antiIndex: [String: Int] = [:]
 
     @inline(__always) package func allows(_ vm: Int, _ host: Int) -> Bool {
         eligibility[eligibilityClass[vm]][host]
@@ -40,62 +48,23 @@ package struct CompiledRules: Sendable {
             return clusters.count - 1
         }
         self.clusters = clusters
-        let hostIndex = Dictionary(hosts.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
-        var impossible: [Int: Violation] = [:]
-
-        // Where each VM may run: active hosts, with its tags, in its cluster, or its pinned host.
-        var pinned = [Int](repeating: -1, count: vms.count)
-        var classKey: [String: Int] = [:]
-        var eligibility: [[Bool]] = []
-        var eligibilityClass = [Int](repeating: 0, count: vms.count)
-        let allTags = Set(hosts.flatMap(\.tags))
-        for (v, vm) in vms.enumerated() {
-            if vm.pinned, let current = vm.currentHost {
-                guard let h = hostIndex[current] else {
-                    impossible[v] = Violation(rule: .pinned, message: "pinned to '\(current)', which is not in the host inventory")
-                    continue
-                }
-                if !hosts[h].acceptsVMs {
-                    impossible[v] = Violation(rule: .pinned, message: "pinned to '\(current)', which is \(hosts[h].state.rawValue)")
-                }
-                pinned[v] = h
-            }
-            if let missing = vm.requires.subtracting(allTags).sorted().first {
-                impossible[v] = Violation(rule: .requires, message: "requires tag '\(missing)', which no host has")
-            }
-            if let cluster = vm.cluster, clusterIndex[cluster] == nil {
-                impossible[v] = Violation(rule: .cluster, message: "belongs to cluster '\(cluster)', which has no host")
-            }
-            let key = "\(vm.requires.sorted())|\(vm.cluster ?? "")|\(pinned[v])"
-            if let c = classKey[key] { eligibilityClass[v] = c; continue }
-            classKey[key] = eligibility.count
-            eligibilityClass[v] = eligibility.count
-            eligibility.append(hosts.enumerated().map { h, host in
-                host.acceptsVMs && vm.requires.isSubset(of: host.tags) && (vm.cluster == nil || vm.cluster == host.cluster)
-                    && (pinned[v] < 0 || pinned[v] == h)
-            })
-            if impossible[v] == nil, !eligibility.last!.contains(true) {
-                let rule: Violation.Rule = pinned[v] >= 0 ? .pinned : (!vm.requires.isEmpty ? .requires : (vm.cluster != nil ? .cluster : .hostState))
-                impossible[v] = Violation(rule: rule, message: "no active host meets its rules (requires \(vm.requires.sorted()), cluster \(vm.cluster ?? "any"))")
-            }
-        }
-        self.pinnedHost = pinned
-        self.eligibility = eligibility
-        self.eligibilityClass = eligibilityClass
-
-        // Anti-affinity groups.
-        var antiIndex: [String: Int] = [:], anti: [(name: String, vms: [Int])] = []
-        var antiOf = [[Int]](repeating: [], count: vms.count)
-        for (v, vm) in vms.enumerated() {
-            for name in vm.antiAffinity.sorted() {
-                let g = antiIndex[name] ?? { antiIndex[name] = anti.count; anti.append((name, [])); return anti.count - 1 }()
-                anti[g].vms.append(v)
-                antiOf[v].append(g)
-            }
-        }
-        self.antiAffinityGroups = anti
-        self.antiAffinityOf = antiOf
-
+        self.clusterIndex = clusterIndex
+        self.hosts = hosts
+        hostIndex = Dictionary(hosts.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        allTags = Set(hosts.flatMap(\.tags))
+        impossible = [:]
+        pinnedHost = []
+        eligibility = []
+        eligibilityClass = []
+        antiAffinityGroups = []
+        antiAffinityOf = []
+        isImpossible = []
+        units = []
+        unitOf = [Int](repeating: -1, count: vms.count)
+        for (v, vm) in vms.enumerated() { compile(vm, at: v) }
+        let antiOf = antiAffinityOf, anti = antiAffinityGroups, pinned = pinnedHost
+        var impossible = self.impossible
+        let eligibility = self.eligibility, eligibilityClass = self.eligibilityClass
         // Affinity units: groups that share a VM are one unit (union-find).
         var parent = Array(0..<vms.count)
         func find(_ x: Int) -> Int { var x = x; while parent[x] != x { parent[x] = parent[parent[x]]; x = parent[x] }; return x }
@@ -146,5 +115,73 @@ package struct CompiledRules: Sendable {
         var flags = [Bool](repeating: false, count: vms.count)
         for v in impossible.keys { flags[v] = true }
         self.isImpossible = flags
+    }
+
+    /// Where VM `v` may run (active hosts, with its tags, in its cluster, or its pinned host)
+    /// and its anti-affinity groups; what makes it impossible on its own.
+    private mutating func compile(_ vm: VM, at v: Int) {
+        var pinned = -1
+        if vm.pinned, let current = vm.currentHost {
+            guard let h = hostIndex[current] else {
+                impossible[v] = Violation(rule: .pinned, message: "pinned to '\(current)', which is not in the host inventory")
+                pinnedHost.append(-1)
+                eligibilityClass.append(row("nowhere") { _, _ in false })
+                compileAntiAffinity(vm)
+                return
+            }
+            if !hosts[h].acceptsVMs {
+                impossible[v] = Violation(rule: .pinned, message: "pinned to '\(current)', which is \(hosts[h].state.rawValue)")
+            }
+            pinned = h
+        }
+        pinnedHost.append(pinned)
+        if let missing = vm.requires.subtracting(allTags).sorted().first {
+            impossible[v] = Violation(rule: .requires, message: "requires tag '\(missing)', which no host has")
+        }
+        if let cluster = vm.cluster, clusterIndex[cluster] == nil {
+            impossible[v] = Violation(rule: .cluster, message: "belongs to cluster '\(cluster)', which has no host")
+        }
+        let c = row("\(vm.requires.sorted())|\(vm.cluster ?? "")|\(pinned)") { h, host in
+            host.acceptsVMs && vm.requires.isSubset(of: host.tags) && (vm.cluster == nil || vm.cluster == host.cluster)
+                && (pinned < 0 || pinned == h)
+        }
+        eligibilityClass.append(c)
+        if impossible[v] == nil, !rowHasHost[c] {
+            let rule: Violation.Rule = pinned >= 0 ? .pinned : (!vm.requires.isEmpty ? .requires : (vm.cluster != nil ? .cluster : .hostState))
+            impossible[v] = Violation(rule: rule, message: "no active host meets its rules (requires \(vm.requires.sorted()), cluster \(vm.cluster ?? "any"))")
+        }
+        compileAntiAffinity(vm)
+    }
+
+    /// The eligibility row for a class of constraints, made on first use.
+    private mutating func row(_ key: String, _ allowed: (Int, VMHost) -> Bool) -> Int {
+        if let c = classKey[key] { return c }
+        classKey[key] = eligibility.count
+        eligibility.append(hosts.enumerated().map { allowed($0, $1) })
+        rowHasHost.append(eligibility.last!.contains(true))
+        return eligibility.count - 1
+    }
+
+    private mutating func compileAntiAffinity(_ vm: VM) {
+        let v = antiAffinityOf.count
+        var groups: [Int] = []
+        for name in vm.antiAffinity.sorted() {
+            let g = antiIndex[name] ?? { antiIndex[name] = antiAffinityGroups.count; antiAffinityGroups.append((name, [])); return antiAffinityGroups.count - 1 }()
+            antiAffinityGroups[g].vms.append(v)
+            groups.append(g)
+        }
+        antiAffinityOf.append(groups)
+    }
+
+    /// Compiles VMs added after the others, at positions `first`...; false, changing nothing,
+    /// when one has an affinity group (units are joined over all VMs: compile anew).
+    mutating func append(_ vms: [VM], from first: Int) -> Bool {
+        guard first == unitOf.count, vms.allSatisfy(\.affinity.isEmpty) else { return false }
+        for (k, vm) in vms.enumerated() {
+            compile(vm, at: first + k)
+            unitOf.append(-1)
+            isImpossible.append(impossible[first + k] != nil)
+        }
+        return true
     }
 }

@@ -6,7 +6,7 @@
 ///     for (v, h) in plan.hostOf.enumerated() where h >= 0 { loads.add(v, to: h) }
 ///     let room = loads.fits(newVM, on: h)
 public struct HostLoads: Sendable {
-    public let problem: PlacementProblem
+    public private(set) var problem: PlacementProblem
     /// [(host * R + r) * B + b]
     package private(set) var load: [Double]
     /// VMs per host.
@@ -72,6 +72,25 @@ public struct HostLoads: Sendable {
         }
         return true
     }
+
+    /// Adds VMs to the problem, unplaced (see `PlacementProblem.append`); the loads stay.
+    /// False, changing nothing, where the problem must be built anew.
+    public mutating func append(_ vms: [VM], demandOf: (VM, Resource) -> [Double]? = { _, _ in nil }) -> Bool {
+        // Let go of our reference first, so that a problem held nowhere else grows in place.
+        var grown = problem
+        problem = Self.placeholder
+        defer { problem = grown }
+        guard grown.append(vms, demandOf: demandOf) else { return false }
+        if hostOf.count == grown.vmCount - vms.count { hostOf.append(contentsOf: repeatElement(-1, count: vms.count)) }
+        // Groups that arrive with these VMs need their per-host tally (no VM of theirs is placed yet).
+        if antiPresent.isEmpty, !grown.rules.antiAffinityGroups.isEmpty {
+            antiPresent = [[Int: Int]](repeating: [:], count: grown.hostCount)
+        }
+        return true
+    }
+
+    private static let placeholder = PlacementProblem(hosts: [], vms: [], resources: [], headroom: Headroom(), buckets: 1, capacity: [],
+                                                       rawCapacity: [], demand: [], mhzPerVCPU: 0, notes: [])
 
     public mutating func add(_ vm: Int, to host: Int) {
         apply(vm, host, sign: 1)

@@ -6,7 +6,7 @@
 /// is that the summed demand fits in every bucket, not that the summed peaks fit.
 public struct PlacementProblem: Sendable {
     public let hosts: [VMHost]
-    public let vms: [VM]
+    public internal(set) var vms: [VM]
     public let resources: [Resource]
     public let headroom: Headroom
     public let buckets: Int
@@ -15,7 +15,7 @@ public struct PlacementProblem: Sendable {
     /// [host * resources.count + r]: capacity before headroom.
     package let rawCapacity: [Double]
     /// [(vm * resources.count + r) * buckets + b]
-    package let demand: [Double]
+    package internal(set) var demand: [Double]
     /// How CPU was counted for VMs without a measured `cpu_mhz`: each vCPU as a busy core of this clock.
     public let mhzPerVCPU: Double
     /// Things the user should know about how the inputs were read (never silent drops).
@@ -25,9 +25,9 @@ public struct PlacementProblem: Sendable {
     /// When demand is a history: bucket b is the interval at start + b x step (epoch seconds, UTC).
     public internal(set) var timeline: (start: Int64, step: Int64)?
     package let hostIndex: [String: Int]
-    package let vmIndex: [String: Int]
+    package internal(set) var vmIndex: [String: Int]
     /// Tags, clusters, pinning, groups, N+k: compiled once for every solver and the validator.
-    package let rules: CompiledRules
+    package internal(set) var rules: CompiledRules
     /// What a plan minimizes first: hosts used, or their cost (when buying from a catalog;
     /// hosts already owned and without a cost are free).
     public let objective: Objective
@@ -35,8 +35,8 @@ public struct PlacementProblem: Sendable {
     /// Hosts that are copies of catalog models (to buy), not hosts owned today.
     package let purchasable: Set<Int>
     /// [vm * resources.count + r]: highest and lowest demand over the buckets (fast fit tests).
-    package let peak: [Double]
-    package let trough: [Double]
+    package internal(set) var peak: [Double]
+    package internal(set) var trough: [Double]
     /// Per host: takes VMs at all (active, max_vms not 0), and its max_vms (Int.max when none).
     /// Flat copies for the hot paths, which must not copy a Host.
     package let accepting: [Bool]

@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+@testable import Hostfit
+@testable import HostfitService
+
+/// The desk keeps its problem and loads from request to request: whatever it is asked, it
+/// must answer as a desk that built everything anew would.
+@Suite("Placement desk")
+struct PlacementDeskTests {
+    func json(_ answer: ServiceAnswer) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(answer.body.utf8))) as? [String: Any] ?? [:]
+    }
+
+    func record(_ id: String, _ rng: inout SeededGenerator) -> VMRecord {
+        var vm = VM(id: id, vcpus: Int.random(in: 1...6, using: &rng), memoryMB: Double(Int.random(in: 1...12, using: &rng) * 1024),
+                    measured: Bool.random(using: &rng) ? [.cpu: Double(Int.random(in: 200...9000, using: &rng))] : [:])
+        if Int.random(in: 0..<4, using: &rng) == 0 { vm.antiAffinity = ["web"] }
+        if Int.random(in: 0..<6, using: &rng) == 0 { vm.requires = ["ssd"] }
+        if Int.random(in: 0..<7, using: &rng) == 0 { vm.cluster = "b" }
+        return VMRecord(vm)
+    }
+
+    /// What a desk built from scratch on the inventory as it stands picks for `vm`.
+    func freshChoice(_ desk: PlacementDesk, _ vm: VM, goal: PlacementGoal) async -> HostRating? {
+        let now = await desk.snapshot()
+        let inventory = Inventory(hosts: now.hosts, vms: now.vms.filter { $0.id != vm.id } + [vm])
+        let problem = PlacementProblem(inventory: inventory, headroom: now.headroom, rules: now.settings)
+        return HostRater(problem).rate(problem.vm(named: vm.id)!, goal: goal).first { $0.stars > 0 }
+    }
+
+    @Test(arguments: PlacementGoal.allCases)
+    func aLongSessionAnswersAsADeskBuiltAnew(goal: PlacementGoal) async throws {
+        let dir = Support.temporaryDirectory()
+        let store = try ServiceStore(path: "\(dir)/desk.sqlite")
+        let desk = try PlacementDesk(store: store, headroom: try Headroom(parsing: "cpu=90,memory=95"), goal: goal)
+        let hosts = (0..<16).map { h in
+            HostRecord(VMHost(id: "h\(h)", cluster: h < 10 ? "a" : "b", cpuCores: [8, 16].randomElement()!, cpuMHzPerCore: 2400,
+                              memoryMB: 65536, tags: h % 4 == 0 ? ["ssd"] : [], maxVMs: h == 3 ? 2 : nil, state: h == 5 ? .maintenance : .active))
+        }
+        #expect(await desk.putHosts(hosts).status == 200)
+        var rng = SeededGenerator(seed: 42)
+        var placed: [String] = [], registered: [VMRecord] = [], placedCount = 0, refusals = 0, next = 0
+        for step in 0..<260 {
+            switch Int.random(in: 0..<10, using: &rng) {
+            case 0 where !placed.isEmpty:  // release
+                let id = placed.remove(at: Int.random(in: 0..<placed.count, using: &rng))
+                #expect(await desk.release(id).status == 200)
+            case 1 where !placed.isEmpty:  // delete
+                let id = placed.remove(at: Int.random(in: 0..<placed.count, using: &rng))
+                #expect(await desk.deleteVM(id).status == 200)
+            case 2:  // register a VM, place it later under the same definition
+                let r = record("vm-\(next)", &rng)
+                next += 1
+                #expect(await desk.putVMs([r]).status == 200)
+                registered.append(r)
+                let answer = await desk.rate(r)
+                let fresh = await freshChoice(desk, try r.vm(), goal: goal)
+                let ratings = json(answer)["ratings"] as? [[String: Any]] ?? []
+                #expect(ratings.first(where: { ($0["stars"] as? Double ?? 0) > 0 })?["host"] as? String == fresh?.host, "step \(step)")
+            case 3:  // a batch, all or none
+                let batch = (0..<Int.random(in: 2...5, using: &rng)).map { k in record("batch-\(step)-\(k)", &rng) }
+                let answer = await desk.place(batch, idempotencyKey: nil)
+                if answer.status == 201 { placed += batch.map(\.id); placedCount += batch.count } else { refusals += 1 }
+                #expect(answer.status == 201 || answer.status == 409, "\(answer.body)")
+            default:  // one VM, or one of those registered
+                let r: VMRecord
+                if !registered.isEmpty, Bool.random(using: &rng) { r = registered.removeFirst() } else {
+                    r = record("vm-\(next)", &rng)
+                    next += 1
+                }
+                let fresh = await freshChoice(desk, try r.vm(), goal: goal)
+                let answer = await desk.place([r], idempotencyKey: nil)
+                let host = (json(answer)["placements"] as? [[String: Any]])?.first?["host"] as? String
+                #expect(host == fresh?.host, "step \(step): \(answer.body)")
+                if answer.status == 201 { placed.append(r.id); placedCount += 1 } else { refusals += 1 }
+            }
+            let now = await desk.snapshot()
+            let entries = await desk.placements().map { Placement.Entry(vm: $0.key, host: $0.value) }
+            #expect(PlanValidator.violations(of: Placement(entries), in: now).isEmpty, "step \(step)")
+        }
+        #expect(placedCount > 100 && refusals > 10, "placed \(placedCount), refused \(refusals)")
+        // A desk opened on the same store afresh sees the same placements.
+        let reopened = try PlacementDesk(store: try ServiceStore(path: "\(dir)/desk.sqlite"), goal: goal)
+        #expect(await reopened.placements() == desk.placements())
+    }
+}
