@@ -47,6 +47,7 @@ let package = Package(
         .target(name: "HostfitScenarios", dependencies: ["Hostfit", .product(name: "Yams", package: "Yams")]),
         .target(name: "HostfitService", dependencies: [
             "Hostfit",
+            "HostfitWorkbook",  // RVTools workbooks uploaded to PUT /hosts and /vms
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Metrics", package: "swift-metrics"),

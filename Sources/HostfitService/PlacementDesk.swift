@@ -223,6 +223,22 @@ public actor PlacementDesk {
         return .json(200, ["hosts": records.count])
     }
 
+    /// Hosts from a file (hosts.csv, RVTools): checked as records are, then put as records.
+    public func putHosts(_ read: InputRead<VMHost>) -> ServiceAnswer {
+        var records: [HostRecord] = []
+        for host in read.items {
+            let record = HostRecord(host)
+            do { _ = try record.host() } catch { return .error(400, "body:\(read.lines[host.id] ?? 0): host '\(host.id)': \(error.message)", field: error.field) }
+            records.append(record)
+        }
+        var notes = read.notes
+        let curved = read.items.filter { !$0.powerCurve.isEmpty }.count
+        if curved > 0 { notes.append("\(curved) hosts have a power_curve: the service keeps their power_idle_w and power_max_w only") }
+        let answer = putHosts(records)
+        guard answer.status == 200 else { return answer }
+        return .json(200, ["hosts": AnyEncodable(records.count), "format": AnyEncodable(read.format), "notes": AnyEncodable(notes)])
+    }
+
     public func deleteHost(_ id: String) -> ServiceAnswer {
         guard hosts[id] != nil else { return .error(404, "no host '\(id)'") }
         let placed = vms.values.filter { $0.currentHost == id }.map(\.id).sorted()
@@ -254,6 +270,36 @@ public actor PlacementDesk {
             vms[vm.id] = vm
         }
         return .json(200, ["vms": records.count])
+    }
+
+    /// VMs from a file (vms.csv, RVTools), where they run: a host the file names is where the
+    /// VM runs now (the validator must accept it there); where it names none, a VM the service
+    /// has placed stays placed. A VM "like" another takes that one's measured demand now.
+    public func putVMs(_ read: InputRead<VM>) -> ServiceAnswer {
+        var list = read.items
+        let inFile = Dictionary(list.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        func line(_ id: String) -> String { "body:\(read.lines[id] ?? 0)" }
+        for k in list.indices {
+            let id = list[k].id
+            if let like = list[k].demandLike {
+                guard let model = inFile[like] ?? vms[like], model.demandLike == nil else {
+                    return .error(400, "\(line(id)): VM '\(id)' is like '\(like)', which is neither in the file nor in the service", field: "like", vm: id)
+                }
+                for (resource, value) in model.measured where list[k].measured[resource] == nil { list[k].measured[resource] = value }
+                if list[k].cpuPercent == nil, list[k].measured[.cpu] == nil { list[k].cpuPercent = model.cpuPercent }
+                list[k].demandLike = nil
+            }
+            if list[k].currentHost == nil { list[k].currentHost = vms[id]?.currentHost }
+            if let host = list[k].currentHost, hosts[host] == nil {
+                return .error(400, "\(line(id)): VM '\(id)' runs on '\(host)', which is not a host of the service: PUT /hosts first", field: "host", vm: id)
+            }
+            do { _ = try VMRecord(list[k]).vm(on: list[k].currentHost) } catch {
+                return .error(400, "\(line(id)): vm '\(id)': \(error.message)", field: error.field, vm: id)
+            }
+        }
+        if let broken = load(hosts: [], vms: list) { return .error(409, broken) }
+        return .json(200, ["vms": AnyEncodable(list.count), "placed": AnyEncodable(list.count { $0.currentHost != nil }),
+                           "format": AnyEncodable(read.format), "notes": AnyEncodable(read.notes)])
     }
 
     public func deleteVM(_ id: String) -> ServiceAnswer {

@@ -14,10 +14,15 @@ public struct HostRecord: Codable, Sendable, Equatable {
     public var tags: [String]?
     public var maxVMs: Int?
     public var state: String?
+    public var cost: Double?
+    public var powerIdleW: Double?
+    public var powerMaxW: Double?
+    /// Counted resources (the res_NAME columns: GPUs, licence seats...) by name.
+    public var resources: [String: Double]?
 
     enum CodingKeys: String, CodingKey {
         case id, cluster, model, cpuCores = "cpu_cores", cpuMHz = "cpu_mhz", memoryMB = "memory_mb", diskIOPS = "disk_iops"
-        case netMbps = "net_mbps", tags, maxVMs = "max_vms", state
+        case netMbps = "net_mbps", tags, maxVMs = "max_vms", state, cost, powerIdleW = "power_idle_w", powerMaxW = "power_max_w", resources
     }
 
     public init(_ host: VMHost) {
@@ -32,6 +37,10 @@ public struct HostRecord: Codable, Sendable, Equatable {
         tags = host.tags.isEmpty ? nil : host.tags.sorted()
         maxVMs = host.maxVMs
         state = host.state == .active ? nil : host.state.rawValue
+        cost = host.cost
+        powerIdleW = host.powerIdleWatts
+        powerMaxW = host.powerMaxWatts
+        resources = RecordError.counted(host.capacity)
     }
 
     /// The host, or what is wrong with the record (named by its JSON field).
@@ -44,6 +53,13 @@ public struct HostRecord: Codable, Sendable, Equatable {
         var extra: [Resource: Double] = [:]
         if let diskIOPS { try RecordError.check(diskIOPS, "disk_iops"); extra[.disk] = diskIOPS }
         if let netMbps { try RecordError.check(netMbps, "net_mbps"); extra[.network] = netMbps }
+        for (resource, amount) in try RecordError.resources(resources) { extra[resource] = amount }
+        if let cost { try RecordError.check(cost, "cost") }
+        if let powerIdleW { try RecordError.check(powerIdleW, "power_idle_w") }
+        if let powerMaxW {
+            try RecordError.check(powerMaxW, "power_max_w")
+            if let powerIdleW, powerMaxW < powerIdleW { throw RecordError(field: "power_max_w", "is below power_idle_w") }
+        }
         let parsedState: VMHost.State
         if let state {
             guard let s = VMHost.State(rawValue: state) else { throw RecordError(field: "state", "'\(state)' is not one of active, maintenance, failed") }
@@ -52,7 +68,8 @@ public struct HostRecord: Codable, Sendable, Equatable {
             parsedState = .active
         }
         return VMHost(id: id, cluster: cluster ?? "", model: model ?? "", cpuCores: cpuCores, cpuMHzPerCore: cpuMHz, memoryMB: memoryMB,
-                      capacity: extra, tags: Set(tags ?? []), maxVMs: maxVMs, state: parsedState)
+                      capacity: extra, cost: cost, powerIdleWatts: powerIdleW, powerMaxWatts: powerMaxW, tags: Set(tags ?? []),
+                      maxVMs: maxVMs, state: parsedState)
     }
 }
 
@@ -69,10 +86,19 @@ public struct VMRecord: Codable, Sendable, Equatable {
     public var cluster: String?
     public var requires: [String]?
     public var antiAffinity: [String]?
+    public var affinity: [String]?
+    /// Stays on the host it runs on (a loaded inventory's pinned VMs).
+    public var pinned: Bool?
+    /// Expected CPU in percent of its vCPUs, where no cpu_mhz is given.
+    public var cpuPct: Double?
+    public var costCenter: String?
+    /// Counted demand (res_NAME) by name.
+    public var resources: [String: Double]?
 
     enum CodingKeys: String, CodingKey {
         case id, vcpus, memoryMB = "memory_mb", cpuMHz = "cpu_mhz", memoryUsedMB = "memory_used_mb", diskIOPS = "disk_iops"
-        case netMbps = "net_mbps", cluster, requires, antiAffinity = "anti_affinity"
+        case netMbps = "net_mbps", cluster, requires, antiAffinity = "anti_affinity", affinity, pinned, cpuPct = "cpu_pct"
+        case costCenter = "cost_center", resources
     }
 
     public init(_ vm: VM) {
@@ -86,6 +112,11 @@ public struct VMRecord: Codable, Sendable, Equatable {
         cluster = vm.cluster
         requires = vm.requires.isEmpty ? nil : vm.requires.sorted()
         antiAffinity = vm.antiAffinity.isEmpty ? nil : vm.antiAffinity.sorted()
+        affinity = vm.affinity.isEmpty ? nil : vm.affinity.sorted()
+        pinned = vm.pinned ? true : nil
+        cpuPct = vm.cpuPercent
+        costCenter = vm.costCenter
+        resources = RecordError.counted(vm.measured)
     }
 
     public func vm(on host: String? = nil) throws(RecordError) -> VM {
@@ -99,8 +130,14 @@ public struct VMRecord: Codable, Sendable, Equatable {
             try RecordError.check(value, field)
             measured[resource] = value
         }
-        return VM(id: id, vcpus: vcpus, memoryMB: memoryMB, currentHost: host, cluster: cluster, requires: Set(requires ?? []),
-                  antiAffinity: Set(antiAffinity ?? []), measured: measured)
+        for (resource, amount) in try RecordError.resources(resources) { measured[resource] = amount }
+        if let cpuPct, !(cpuPct.isFinite && cpuPct >= 0 && cpuPct <= 100) { throw RecordError(field: "cpu_pct", "must be 0 to 100") }
+        if pinned == true, host == nil { throw RecordError(field: "pinned", "a VM that runs nowhere cannot be pinned") }
+        var vm = VM(id: id, vcpus: vcpus, memoryMB: memoryMB, currentHost: host, cluster: cluster, requires: Set(requires ?? []),
+                    affinity: Set(affinity ?? []), antiAffinity: Set(antiAffinity ?? []), measured: measured, pinned: pinned ?? false)
+        vm.cpuPercent = cpuPct
+        vm.costCenter = costCenter
+        return vm
     }
 }
 
@@ -126,6 +163,27 @@ public struct RecordError: Error, Sendable, CustomStringConvertible {
         guard value.isFinite, low, value <= Double(most) else {
             throw RecordError(field: field, "must be \(above != nil ? "above 0" : "0 or more") and at most \(most)")
         }
+    }
+
+    /// The counted resources of a record, checked (names as in res_NAME, amounts as any figure).
+    static func resources(_ named: [String: Double]?) throws(RecordError) -> [(Resource, Double)] {
+        var result: [(Resource, Double)] = []
+        for (name, amount) in (named ?? [:]).sorted(by: { $0.key < $1.key }) {
+            let field = "resources.\(name)"
+            guard !name.isEmpty, name.count <= 64, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }),
+                  Resource.standard(named: name) == nil, ![Resource.vcpuAllocation.name, Resource.memoryAllocation.name].contains(name) else {
+                throw RecordError(field: field, "a counted resource is named with letters, digits, _ or - (not cpu, memory, disk or net)")
+            }
+            try check(amount, field)
+            result.append((.counted(name), amount))
+        }
+        return result
+    }
+
+    /// The counted resources of a host's capacity or a VM's demand, for a record.
+    static func counted(_ values: [Resource: Double]) -> [String: Double]? {
+        let counted = values.filter { $0.key.isCounted }
+        return counted.isEmpty ? nil : Dictionary(uniqueKeysWithValues: counted.map { ($0.key.name, $0.value) })
     }
 
     static func checkID(_ id: String) throws(RecordError) {

@@ -47,9 +47,19 @@ enum ServiceRoutes {
         }
 
         inventoryRoutes(router, "hosts", noun: "host", guardian: guardian, list: { await desk.hostList() }, one: { await desk.host($0) },
-                        put: { await desk.putHosts($0) as ServiceAnswer }, delete: { await desk.deleteHost($0) })
+                        put: { await desk.putHosts($0) as ServiceAnswer }, delete: { await desk.deleteHost($0) },
+                        upload: { data, format in
+                            let read: InputRead<VMHost>
+                            do { read = try InventoryUpload.hosts(data, format) } catch { return .error(400, "\(error)") }
+                            return await desk.putHosts(read)
+                        })
         inventoryRoutes(router, "vms", noun: "VM", guardian: guardian, list: { await desk.vmList() }, one: { await desk.vm($0) },
-                        put: { (records: [VMRecord]) in await desk.putVMs(records) }, delete: { await desk.deleteVM($0) })
+                        put: { (records: [VMRecord]) in await desk.putVMs(records) }, delete: { await desk.deleteVM($0) },
+                        upload: { data, format in
+                            let read: InputRead<VM>
+                            do { read = try InventoryUpload.vms(data, format) } catch { return .error(400, "\(error)") }
+                            return await desk.putVMs(read)
+                        })
 
         router.post("ratings", use: guarded(guardian, write: false) { request, context in
             await withBody(VMRecord.self, request, context) { await desk.rate($0) }
@@ -126,7 +136,8 @@ enum ServiceRoutes {
     static func inventoryRoutes<Record: Decodable & Sendable, Listed: Encodable & Sendable>(
         _ router: Router<ServiceContext>, _ name: String, noun: String, guardian: Guardian,
         list: @escaping @Sendable () async -> [Listed], one: @escaping @Sendable (String) async -> Listed?,
-        put: @escaping @Sendable ([Record]) async -> ServiceAnswer, delete: @escaping @Sendable (String) async -> ServiceAnswer
+        put: @escaping @Sendable ([Record]) async -> ServiceAnswer, delete: @escaping @Sendable (String) async -> ServiceAnswer,
+        upload: @escaping @Sendable (Data, InventoryUpload.Format) async -> ServiceAnswer
     ) {
         router.get(RouterPath(name), use: guarded(guardian, write: false) { _, _ in .json(200, await list()) })
         router.get(RouterPath("\(name)/:id"), use: guarded(guardian, write: false) { _, context in
@@ -134,8 +145,16 @@ enum ServiceRoutes {
             guard let record = await one(id) else { return .error(404, "no \(noun) '\(id)'") }
             return .json(200, record)
         })
+        // JSON records, or the file itself: CSV (native or RVTools) or an RVTools workbook.
         router.put(RouterPath(name), use: guarded(guardian, write: true) { request, context in
-            await withBody([Record].self, request, context) { await put($0) }
+            guard let format = InventoryUpload.format(of: request.headers[.contentType]) else {
+                return .error(415, "Content-Type '\(request.headers[.contentType] ?? "")' is not read here: send application/json, text/csv or \(InventoryUpload.workbookType)")
+            }
+            guard format != .json else { return await withBody([Record].self, request, context) { await put($0) } }
+            switch await rawBody(request, context) {
+            case .success(let data): return await upload(data, format)
+            case .failure(let refusal): return refusal.answer
+            }
         })
         router.put(RouterPath("\(name)/:id"), use: guarded(guardian, write: true) { request, context in
             let id = try context.parameters.require("id")
@@ -149,6 +168,16 @@ enum ServiceRoutes {
     static func answer(_ answer: ServiceAnswer) -> Response {
         Response(status: .init(code: answer.status), headers: [.contentType: "application/json"],
                  body: .init(byteBuffer: ByteBuffer(string: answer.body + "\n")))
+    }
+
+    /// The request's bytes, or the 413 over the size limit.
+    static func rawBody(_ request: Request, _ context: ServiceContext) async -> Result<Data, Refusal> {
+        var request = request
+        do {
+            return .success(Data(try await request.collectBody(upTo: context.maxUploadSize).readableBytesView))
+        } catch {
+            return .failure(Refusal(.error(413, "the body is over \(context.maxUploadSize / 1_048_576) MB: send fewer VMs per request")))
+        }
     }
 
     /// The request's JSON as `T`, or a 400 naming the field (413 over the size limit).

@@ -7,12 +7,19 @@ import Hostfit
 /// backs; `Active`, a sampled estimate, runs lower) as memory demand.
 public enum RVToolsWorkbook {
     public static func hosts(_ path: String) throws(InputError) -> InputRead<VMHost> {
-        let book = try XLSXWorkbook(contentsOf: path)
-        return try RVToolsFile.hosts(try table(book, "vHost"))
+        try hosts(XLSXWorkbook(contentsOf: path))
+    }
+
+    public static func hosts(_ book: XLSXWorkbook) throws(InputError) -> InputRead<VMHost> {
+        try RVToolsFile.hosts(try table(book, "vHost"))
     }
 
     public static func vms(_ path: String, includePoweredOff: Bool = false) throws(InputError) -> InputRead<VM> {
-        let book = try XLSXWorkbook(contentsOf: path)
+        try vms(XLSXWorkbook(contentsOf: path), includePoweredOff: includePoweredOff)
+    }
+
+    public static func vms(_ book: XLSXWorkbook, includePoweredOff: Bool = false) throws(InputError) -> InputRead<VM> {
+        let path = book.path
         var read = try RVToolsFile.vms(try table(book, "vInfo"), includePoweredOff: includePoweredOff)
         let cpu = try measure(book, sheet: "vCPU", column: "overall")
         let memory = try measure(book, sheet: "vMemory", column: "consumed")

@@ -15,13 +15,28 @@ public struct XLSXWorkbook {
     private let sharedStrings: [String]
 
     public init(contentsOf path: String) throws(InputError) {
-        self.path = path
         let archive: Archive
         do {
             archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
         } catch {
             throw InputError(file: path, "is not an .xlsx workbook (not a zip archive): \(error.localizedDescription)")
         }
+        try self.init(archive, name: path)
+    }
+
+    /// A workbook held in memory (an upload), named `name` in messages.
+    public init(data: Data, name: String) throws(InputError) {
+        let archive: Archive
+        do {
+            archive = try Archive(data: data, accessMode: .read)
+        } catch {
+            throw InputError(file: name, "is not an .xlsx workbook (not a zip archive): \(error.localizedDescription)")
+        }
+        try self.init(archive, name: name)
+    }
+
+    private init(_ archive: Archive, name path: String) throws(InputError) {
+        self.path = path
         self.archive = archive
         let decoder = XMLDecoder()
         decoder.trimValueWhitespaces = false

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hostfit
 import HostfitService
+import HostfitWorkbook
 
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -79,18 +80,21 @@ struct ServeCommand: ParsableCommand {
         } catch {
             throw CLIFailure(code: 2, message: "\(db): cannot open the store: \(error)")
         }
-        var loadHosts: [VMHost] = [], loadVMs: [VM] = []
-        if let hosts { loadHosts = try reportingInputErrors { try HostInventoryFile.load(hosts) }.items }
-        if let vms { loadVMs = try reportingInputErrors { try VMInventoryFile.load(vms) }.items }
+        // The CLI's readers: hosts.csv, vms.csv, RVTools CSV exports and workbooks alike.
+        let hostsRead = try hosts.map { path in
+            try reportingInputErrors { path.lowercased().hasSuffix(".xlsx") ? try RVToolsWorkbook.hosts(path) : try HostInventoryFile.load(path) }
+        }
+        let vmsRead = try vms.map { path in
+            try reportingInputErrors { path.lowercased().hasSuffix(".xlsx") ? try RVToolsWorkbook.vms(path) : try VMInventoryFile.load(path) }
+        }
         let configuration = ServiceConfiguration(host: host, port: port, token: token, publicRead: publicRead)
         let outcome = ServeOutcome()
         let finished = DispatchSemaphore(value: 0)
-        let hostsToLoad = loadHosts, vmsToLoad = loadVMs, address = host
+        let address = host, hosts = hosts, vms = vms
         Task {
             do {
-                if !hostsToLoad.isEmpty || !vmsToLoad.isEmpty {
-                    if let problem = await desk.load(hosts: hostsToLoad, vms: vmsToLoad) { throw CLIFailure(code: 2, message: problem) }
-                }
+                if let hosts, let hostsRead { try Self.report(await desk.putHosts(hostsRead), loading: hosts) }
+                if let vms, let vmsRead { try Self.report(await desk.putVMs(vmsRead), loading: vms) }
                 let counts = await desk.counts()
                 try await HostfitServer.run(desk: desk, configuration: configuration) { port in
                     // The first line of stdout, for scripts and tests that start with --port 0.
@@ -104,6 +108,18 @@ struct ServeCommand: ParsableCommand {
         }
         finished.wait()
         if let error = outcome.error { throw error }
+    }
+}
+
+extension ServeCommand {
+    /// A load's notes on stderr, or its refusal as the command's error (body:LINE named for the file).
+    static func report(_ answer: ServiceAnswer, loading path: String) throws {
+        let object = (try? JSONSerialization.jsonObject(with: Data(answer.body.utf8))) as? [String: Any] ?? [:]
+        guard answer.status == 200 else {
+            let message = (object["error"] as? String ?? answer.body).replacingOccurrences(of: "body:", with: "\(path):")
+            throw CLIFailure(code: 2, message: message.hasPrefix(path) ? message : "\(path): \(message)")
+        }
+        for note in object["notes"] as? [String] ?? [] { Terminal.note(note.hasPrefix("body") ? path + note.dropFirst(4) : note) }
     }
 }
 

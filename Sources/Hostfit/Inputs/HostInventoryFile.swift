@@ -15,7 +15,11 @@ public enum HostInventoryFile {
     /// The hosts with what the user should be told: hosts.csv, or an RVTools vHost export
     /// (detected from the header), with its separator, unknown columns and implausible units.
     public static func load(_ path: String) throws(InputError) -> InputRead<VMHost> {
-        let table = try CSVTable(contentsOf: path)
+        try load(CSVTable(contentsOf: path))
+    }
+
+    /// The same from a table read elsewhere (a request body).
+    public static func load(_ table: CSVTable) throws(InputError) -> InputRead<VMHost> {
         if RVToolsFile.isHostTab(table) { return try RVToolsFile.hosts(table) }
         try InputKind.check(table, is: "a host inventory", required: requiredColumns)
         return try parse(table)

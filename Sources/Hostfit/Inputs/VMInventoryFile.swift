@@ -17,7 +17,11 @@ public enum VMInventoryFile {
     /// The VMs with what the user should be told: vms.csv, or an RVTools vInfo export
     /// (detected from the header; powered-off VMs and templates left out unless asked).
     public static func load(_ path: String, includePoweredOff: Bool = false) throws(InputError) -> InputRead<VM> {
-        let table = try CSVTable(contentsOf: path)
+        try load(CSVTable(contentsOf: path), includePoweredOff: includePoweredOff)
+    }
+
+    /// The same from a table read elsewhere (a request body).
+    public static func load(_ table: CSVTable, includePoweredOff: Bool = false) throws(InputError) -> InputRead<VM> {
         if RVToolsFile.isVMTab(table) { return try RVToolsFile.vms(table, includePoweredOff: includePoweredOff) }
         try InputKind.check(table, is: "a VM inventory", required: requiredColumns)
         return try parse(table)

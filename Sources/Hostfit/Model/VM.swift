@@ -39,11 +39,11 @@ public struct VM: Hashable, Sendable {
     }
 
     /// The demand to plan for: measured where known, else the allocation. Unmeasured CPU
-    /// counts each vCPU as a busy core of `mhzPerVCPU`.
+    /// counts each vCPU as a busy core of `mhzPerVCPU` (`cpuPercent` of one, where given).
     public func demand(of resource: Resource, mhzPerVCPU: Double) -> Double {
         if let value = measured[resource] { return value }
         switch resource {
-        case .cpu: return Double(vcpus) * mhzPerVCPU
+        case .cpu: return Double(vcpus) * mhzPerVCPU * (cpuPercent.map { $0 / 100 } ?? 1)
         case .memory: return memoryMB
         default: return 0
         }

@@ -151,7 +151,7 @@ public struct PlacementProblem: Sendable {
         }
         let traced = traced ?? []
         // Only VMs whose CPU has no source at all: no measured column, no trace, no series given.
-        let unmeasuredCPU = vms.filter { $0.measured[.cpu] == nil && !traced.contains($0.id) && demandOf($0, .cpu) == nil }.count
+        let unmeasuredCPU = vms.filter { $0.measured[.cpu] == nil && $0.cpuPercent == nil && !traced.contains($0.id) && demandOf($0, .cpu) == nil }.count
         if unmeasuredCPU > 0 {
             notes.append("\(unmeasuredCPU) VMs have no cpu_mhz: each vCPU counts as a busy \(Resource.number(mhzPerVCPU)) MHz core (the fastest host's)")
         }
