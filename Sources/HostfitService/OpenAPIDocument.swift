@@ -16,14 +16,18 @@ enum OpenAPIDocument {
             "memory_mb": {"type": "number", "exclusiveMinimum": true, "minimum": 0, "maximum": 1000000000},
             "disk_iops": {"type": "number", "minimum": 0, "maximum": 1000000000}, "net_mbps": {"type": "number", "minimum": 0, "maximum": 1000000000},
             "tags": {"type": "array", "items": {"type": "string"}}, "max_vms": {"type": "integer", "minimum": 0, "maximum": 1000000000},
-            "state": {"type": "string", "enum": ["active", "maintenance", "failed"]}}},
+            "state": {"type": "string", "enum": ["active", "maintenance", "failed"]},
+            "cost": {"type": "number", "minimum": 0, "maximum": 1000000000}, "power_idle_w": {"type": "number", "minimum": 0, "maximum": 1000000000}, "power_max_w": {"type": "number", "minimum": 0, "maximum": 1000000000},
+            "resources": {"type": "object", "description": "counted resources (res_NAME) by name", "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1000000000}}}},
           "VM": {"type": "object", "required": ["id", "vcpus", "memory_mb"], "properties": {
             "id": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[^/\\r\\n]+$"},
             "vcpus": {"type": "integer", "minimum": 1, "maximum": 1000000000}, "memory_mb": {"type": "number", "exclusiveMinimum": true, "minimum": 0, "maximum": 1000000000},
             "cpu_mhz": {"type": "number", "minimum": 0, "maximum": 1000000000}, "memory_used_mb": {"type": "number", "minimum": 0, "maximum": 1000000000},
             "disk_iops": {"type": "number", "minimum": 0, "maximum": 1000000000}, "net_mbps": {"type": "number", "minimum": 0, "maximum": 1000000000},
             "cluster": {"type": "string"}, "requires": {"type": "array", "items": {"type": "string"}},
-            "anti_affinity": {"type": "array", "items": {"type": "string"}}}},
+            "anti_affinity": {"type": "array", "items": {"type": "string"}}, "affinity": {"type": "array", "items": {"type": "string"}},
+            "pinned": {"type": "boolean"}, "cpu_pct": {"type": "number", "minimum": 0, "maximum": 100}, "cost_center": {"type": "string"},
+            "resources": {"type": "object", "description": "counted resources (res_NAME) by name", "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1000000000}}}},
           "PlacedVM": {"allOf": [{"$ref": "#/components/schemas/VM"}, {"type": "object", "properties": {"host": {"type": "string", "nullable": true}}}]},
           "Rating": {"type": "object", "required": ["host", "stars", "score", "reason"], "properties": {
             "host": {"type": "string"}, "stars": {"type": "number"}, "score": {"type": "number"}, "reason": {"type": "string"}, "rule": {"type": "string"}}},
@@ -54,8 +58,8 @@ enum OpenAPIDocument {
         "/openapi.json": {"get": {"summary": "This document", "security": [], "responses": {"200": {"description": "OpenAPI 3.0", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
         "/hosts": {
           "get": {"summary": "Every host", "responses": {"200": {"description": "hosts", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Host"}}}}}, "401": {"$ref": "#/components/responses/Error"}}},
-          "put": {"summary": "Add or replace many hosts at once", "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Host"}}}}},
-                  "responses": {"200": {"$ref": "#/components/responses/Done"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "413": {"$ref": "#/components/responses/Error"}}}},
+          "put": {"summary": "Add or replace many hosts at once: JSON records, or the file itself (hosts.csv / vms.csv, an RVTools CSV export or .xlsx workbook)", "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Host"}}}, "text/csv": {"schema": {"type": "string"}}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string", "format": "binary"}}}},
+                  "responses": {"200": {"$ref": "#/components/responses/Done"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "413": {"$ref": "#/components/responses/Error"}, "415": {"$ref": "#/components/responses/Error"}}}},
         "/hosts/{id}": {
           "parameters": [{"$ref": "#/components/parameters/id"}],
           "get": {"summary": "One host", "responses": {"200": {"description": "the host", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Host"}}}}, "401": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}},
@@ -64,8 +68,8 @@ enum OpenAPIDocument {
           "delete": {"summary": "Remove a host that runs no VM", "responses": {"200": {"$ref": "#/components/responses/Done"}, "401": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}}},
         "/vms": {
           "get": {"summary": "Every VM and its host", "responses": {"200": {"description": "VMs", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/PlacedVM"}}}}}, "401": {"$ref": "#/components/responses/Error"}}},
-          "put": {"summary": "Add or replace many VMs (unplaced, or still fitting their host)", "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/VM"}}}}},
-                  "responses": {"200": {"$ref": "#/components/responses/Done"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "413": {"$ref": "#/components/responses/Error"}}}},
+          "put": {"summary": "Add or replace many VMs (unplaced, or still fitting their host): JSON records, or the file itself (hosts.csv / vms.csv, an RVTools CSV export or .xlsx workbook)", "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/VM"}}}, "text/csv": {"schema": {"type": "string"}}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string", "format": "binary"}}}},
+                  "responses": {"200": {"$ref": "#/components/responses/Done"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "413": {"$ref": "#/components/responses/Error"}, "415": {"$ref": "#/components/responses/Error"}}}},
         "/vms/{id}": {
           "parameters": [{"$ref": "#/components/parameters/id"}],
           "get": {"summary": "One VM and its host", "responses": {"200": {"description": "the VM", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PlacedVM"}}}}, "401": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}},

@@ -276,7 +276,10 @@ public actor PlacementDesk {
     /// VM runs now (the validator must accept it there); where it names none, a VM the service
     /// has placed stays placed. A VM "like" another takes that one's measured demand now.
     public func putVMs(_ read: InputRead<VM>) -> ServiceAnswer {
-        var list = read.items
+        // As the CLI reads them: a host name only a domain away is matched, a VM on an unknown
+        // host is taken as not running (said in a note); a pinned one is refused below.
+        var (list, notes) = InventoryCheck.reconcile(read, vmFile: "body", hosts: hostOrder.compactMap { hosts[$0] }, hostFile: "the service's hosts")
+        notes = read.notes + notes
         let inFile = Dictionary(list.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         func line(_ id: String) -> String { "body:\(read.lines[id] ?? 0)" }
         for k in list.indices {
@@ -285,21 +288,26 @@ public actor PlacementDesk {
                 guard let model = inFile[like] ?? vms[like], model.demandLike == nil else {
                     return .error(400, "\(line(id)): VM '\(id)' is like '\(like)', which is neither in the file nor in the service", field: "like", vm: id)
                 }
-                for (resource, value) in model.measured where list[k].measured[resource] == nil { list[k].measured[resource] = value }
+                list[k].takeDemand(of: model)
                 if list[k].cpuPercent == nil, list[k].measured[.cpu] == nil { list[k].cpuPercent = model.cpuPercent }
                 list[k].demandLike = nil
             }
             if list[k].currentHost == nil { list[k].currentHost = vms[id]?.currentHost }
             if let host = list[k].currentHost, hosts[host] == nil {
-                return .error(400, "\(line(id)): VM '\(id)' runs on '\(host)', which is not a host of the service: PUT /hosts first", field: "host", vm: id)
+                return .error(400, "\(line(id)): VM '\(id)' runs on '\(host)', which is not a host of the service, and it is pinned there: PUT /hosts first", field: "host", vm: id)
             }
             do { _ = try VMRecord(list[k]).vm(on: list[k].currentHost) } catch {
                 return .error(400, "\(line(id)): vm '\(id)': \(error.message)", field: error.field, vm: id)
             }
         }
-        if let broken = load(hosts: [], vms: list) { return .error(409, broken) }
+        if let broken = load(hosts: [], vms: list) {
+            // The CLI would plan such an inventory on allocations at a vCPU ratio; the service does not yet.
+            let unmeasured = !list.contains { $0.measured[.cpu] != nil || $0.cpuPercent != nil }
+            let hint = unmeasured && broken.contains(" MHz cpu") ? " (no VM here states CPU use, so each vCPU counts as a busy core of the fastest host: give cpu_mhz or cpu_pct, or an RVTools workbook with its vCPU sheet)" : ""
+            return .error(409, broken + hint)
+        }
         return .json(200, ["vms": AnyEncodable(list.count), "placed": AnyEncodable(list.count { $0.currentHost != nil }),
-                           "format": AnyEncodable(read.format), "notes": AnyEncodable(read.notes)])
+                           "format": AnyEncodable(read.format), "notes": AnyEncodable(notes)])
     }
 
     public func deleteVM(_ id: String) -> ServiceAnswer {

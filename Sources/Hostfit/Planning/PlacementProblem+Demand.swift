@@ -44,7 +44,7 @@ extension PlacementProblem {
             guard let model = byID[like], model.demandLike == nil else {
                 throw PlanningInputError("VM '\(list[k].id)' is like '\(like)', which is not a VM of the inventory\(NameSuggestion.hint(for: like, among: Array(byID.keys).sorted()))")
             }
-            for (resource, value) in model.measured where list[k].measured[resource] == nil { list[k].measured[resource] = value }
+            list[k].takeDemand(of: model)
         }
         // No CPU use known at all (an RVTools vInfo, a vms.csv of allocations): counting each
         // vCPU as a busy core plans for every VM flat out at once, which no estate does. Plan
