@@ -53,7 +53,7 @@ enum OpenAPIDocument {
       },
       "security": [{"bearer": []}],
       "paths": {
-        "/healthz": {"get": {"summary": "Liveness, with the inventory's size", "security": [], "responses": {"200": {"description": "up", "content": {"application/json": {"schema": {"type": "object", "properties": {"hosts": {"type": "integer"}, "vms": {"type": "integer"}, "placed": {"type": "integer"}}}}}}}}},
+        "/healthz": {"get": {"summary": "Liveness, with the inventory's size", "security": [], "responses": {"200": {"description": "up", "content": {"application/json": {"schema": {"type": "object", "properties": {"hosts": {"type": "integer"}, "vms": {"type": "integer"}, "placed": {"type": "integer"}, "cpu": {"type": "string", "enum": ["used", "allocated"], "description": "used: cpu_mhz or cpu_pct, else each vCPU a busy core; allocated: vCPUs against cores at vcpu_ratio"}, "vcpu_ratio": {"type": "number"}, "profiled": {"type": "integer", "description": "VMs with an hourly profile from traces"}, "buckets": {"type": "integer", "description": "hours a profile holds (24 or 168); 1 without profiles"}}}}}}}}},
         "/metrics": {"get": {"summary": "Prometheus metrics: requests by route, VMs placed, refusals by rule, placement time", "responses": {"200": {"description": "text exposition format", "content": {"text/plain": {"schema": {"type": "string"}}}}, "401": {"$ref": "#/components/responses/Error"}}}},
         "/openapi.json": {"get": {"summary": "This document", "security": [], "responses": {"200": {"description": "OpenAPI 3.0", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
         "/hosts": {

@@ -34,6 +34,8 @@ public actor PlacementDesk {
     let headroom: Headroom
     let rules: PlacementRules
     let goal: PlacementGoal
+    /// How VMs become demand: CPU used or allocated, hourly profiles (see `ServiceDemand`).
+    public private(set) var demand: ServiceDemand
 
     private var hostOrder: [String] = []
     private var hosts: [String: VMHost] = [:]
@@ -66,6 +68,26 @@ public actor PlacementDesk {
             vms[record.id] = try record.vm(on: contents.placements[record.id])
         }
         answers = contents.answers
+        let cpu = contents.settings["cpu"].flatMap(ServiceDemand.CPU.init(stored:)) ?? .used
+        let ids = Set(vmOrder)
+        demand = ServiceDemand(cpu: cpu, profiles: contents.profiles.filter { ids.contains($0.key) })
+    }
+
+    /// Settles how CPU is sized (`ServiceDemand.choose`) before the first load, and keeps it
+    /// in the store; returns the note for the operator.
+    public func chooseCPU(given: Double??, startingWith read: InputRead<VM>?) throws -> String {
+        let stored = try store.load().settings["cpu"].flatMap(ServiceDemand.CPU.init(stored:))
+        let hostList = hostOrder.compactMap { hosts[$0] }
+        // Where the file's VMs run, as the load will take it.
+        let files = read.map { InventoryCheck.reconcile($0, vmFile: "body", hosts: hostList, hostFile: "hosts").vms } ?? []
+        let (cpu, note) = ServiceDemand.choose(given: given, stored: stored, vms: vmOrder.compactMap { vms[$0] } + files, hosts: hostList)
+        var change = ServiceStore.Change()
+        change.settings = ["cpu": cpu.stored]
+        try store.commit(change)
+        demand.cpu = cpu
+        standing = nil
+        engine = nil
+        return note
     }
 
     // MARK: reads
@@ -74,9 +96,22 @@ public actor PlacementDesk {
         public var hosts: Int
         public var vms: Int
         public var placed: Int
+        /// How CPU is planned: "used" or "allocated" (at `vcpu_ratio` per core).
+        public var cpu: String
+        public var vcpuRatio: Double?
+        /// VMs with an hourly profile, and the hours it holds (1: static demand only).
+        public var profiled: Int
+        public var buckets: Int
+
+        enum CodingKeys: String, CodingKey { case hosts, vms, placed, cpu, vcpuRatio = "vcpu_ratio", profiled, buckets }
     }
 
-    public func counts() -> Counts { Counts(hosts: hosts.count, vms: vms.count, placed: vms.values.count { $0.currentHost != nil }) }
+    public func counts() -> Counts {
+        var ratio: Double?
+        if case .allocated(let r) = demand.cpu { ratio = r }
+        return Counts(hosts: hosts.count, vms: vms.count, placed: vms.values.count { $0.currentHost != nil },
+                      cpu: ratio == nil ? "used" : "allocated", vcpuRatio: ratio, profiled: demand.profiles.count, buckets: demand.buckets)
+    }
 
     public func hostList() -> [HostRecord] { hostOrder.compactMap { hosts[$0].map(HostRecord.init) } }
     public func host(_ id: String) -> HostRecord? { hosts[id].map(HostRecord.init) }
@@ -112,7 +147,7 @@ public actor PlacementDesk {
         if newHosts != nil { for id in hostMap.keys.sorted() where hosts[id] == nil { order.append(id) } }
         let replaced = Set(extra.map(\.id))
         let inventory = vmOrder.filter { !replaced.contains($0) }.compactMap { vms[$0] } + extra
-        return PlacementProblem(inventory: Inventory(hosts: order.compactMap { hostMap[$0] }, vms: inventory), headroom: headroom, rules: rules)
+        return demand.problem(Inventory(hosts: order.compactMap { hostMap[$0] }, vms: inventory), headroom: headroom, rules: rules)
     }
 
     /// Violations the placements of `problem` have (with `extra` placed too).
@@ -142,7 +177,7 @@ public actor PlacementDesk {
         if let built = engine, built.problem.vmCount - vms.count > max(1024, vms.count) { engine = nil }
         if engine == nil {
             engine = PlacementEngine(hosts: hostOrder.compactMap { hosts[$0] }, vms: vmOrder.compactMap { vms[$0] },
-                                     headroom: headroom, rules: rules)
+                                     headroom: headroom, rules: rules, demand: demand)
         }
         return body(&engine!)
     }
@@ -153,7 +188,7 @@ public actor PlacementDesk {
         let replaced = Set(new.map(\.id))
         engine = PlacementEngine(hosts: hostOrder.compactMap { hosts[$0] },
                                  vms: vmOrder.filter { !replaced.contains($0) }.compactMap { vms[$0] } + new,
-                                 headroom: headroom, rules: rules)
+                                 headroom: headroom, rules: rules, demand: demand)
         // Unplaced and unchanged in a problem just built from them: found without appending.
         return engine!.indices(for: new)!
     }
@@ -192,7 +227,7 @@ public actor PlacementDesk {
         for vm in newVMs { known[vm.id] = vm }
         let inventory = Inventory(hosts: hostOrder.compactMap { hostMap[$0] } + newHosts.filter { hosts[$0.id] == nil },
                                   vms: vmOrder.compactMap { known[$0] } + newVMs.filter { vms[$0.id] == nil })
-        let problem = PlacementProblem(inventory: inventory, headroom: headroom, rules: rules)
+        let problem = demand.problem(inventory, headroom: headroom, rules: rules)
         if let broken = Self.violations(problem).first { return "the current placement breaks a rule: \(broken.message)" }
         var change = ServiceStore.Change()
         change.hosts = newHosts.map(HostRecord.init)
@@ -301,9 +336,8 @@ public actor PlacementDesk {
             }
         }
         if let broken = load(hosts: [], vms: list) {
-            // The CLI would plan such an inventory on allocations at a vCPU ratio; the service does not yet.
-            let unmeasured = !list.contains { $0.measured[.cpu] != nil || $0.cpuPercent != nil }
-            let hint = unmeasured && broken.contains(" MHz cpu") ? " (no VM here states CPU use, so each vCPU counts as a busy core of the fastest host: give cpu_mhz or cpu_pct, or an RVTools workbook with its vCPU sheet)" : ""
+            let unmeasured = !list.contains(where: ServiceDemand.statesCPU)
+            let hint = demand.cpu == .used && unmeasured && broken.contains(" MHz cpu") ? " (no VM here states CPU use, and this store plans CPU as used, so each vCPU counts as a busy core of the fastest host: start serve with --vcpu-ratio N to plan vCPUs against cores, or give cpu_mhz or cpu_pct)" : ""
             return .error(409, broken + hint)
         }
         return .json(200, ["vms": AnyEncodable(list.count), "placed": AnyEncodable(list.count { $0.currentHost != nil }),

@@ -11,12 +11,14 @@ struct PlacementEngine {
     private(set) var rater: HostRater
     /// Host index per VM index, `Assignment.unplaced` where not running.
     private(set) var hostOf: [Int]
+    let demand: ServiceDemand
 
     var problem: PlacementProblem { rater.problem }
 
     /// Built from scratch: `vms` on their `currentHost`.
-    init(hosts: [VMHost], vms: [VM], headroom: Headroom, rules: PlacementRules) {
-        let problem = PlacementProblem(inventory: Inventory(hosts: hosts, vms: vms), headroom: headroom, rules: rules)
+    init(hosts: [VMHost], vms: [VM], headroom: Headroom, rules: PlacementRules, demand: ServiceDemand) {
+        let problem = demand.problem(Inventory(hosts: hosts, vms: vms), headroom: headroom, rules: rules)
+        self.demand = demand
         rater = HostRater(problem)
         hostOf = problem.vms.map { vm in vm.currentHost.flatMap { problem.host(named: $0) } ?? Assignment.unplaced }
     }
@@ -34,7 +36,7 @@ struct PlacementEngine {
                 missing.append(vm)
             }
         }
-        guard missing.isEmpty || rater.append(missing) else { return nil }
+        guard missing.isEmpty || rater.append(missing, demandOf: demand.demand) else { return nil }
         hostOf.append(contentsOf: repeatElement(Assignment.unplaced, count: missing.count))
         return result
     }

@@ -15,6 +15,10 @@ public final class ServiceStore: Sendable {
         /// vm -> host
         public var placements: [String: String] = [:]
         public var answers: [String: StoredAnswer] = [:]
+        /// vm -> its hourly demand, where traces gave one
+        public var profiles: [String: ServiceProfile] = [:]
+        /// How demand is sized for this store (`ServiceDemand.CPU` as text), once chosen.
+        public var settings: [String: String] = [:]
     }
 
     /// What an idempotent request answered, to answer a retry the same.
@@ -49,6 +53,16 @@ public final class ServiceStore: Sendable {
                 t.column("body", .text).notNull()
             }
         }
+        migrator.registerMigration("v2") { db in
+            try db.create(table: "profile") { t in
+                t.primaryKey("vm", .text).references("vm", onDelete: .cascade)
+                t.column("body", .text).notNull()
+            }
+            try db.create(table: "setting") { t in
+                t.primaryKey("key", .text)
+                t.column("value", .text).notNull()
+            }
+        }
         try migrator.migrate(pool)
     }
 
@@ -70,12 +84,16 @@ public final class ServiceStore: Sendable {
             for row in try Row.fetchAll(db, sql: "SELECT key, request, status, body FROM answer") {
                 contents.answers[row["key"]] = StoredAnswer(request: row["request"], status: row["status"], body: row["body"])
             }
+            for row in try Row.fetchAll(db, sql: "SELECT vm, body FROM profile") {
+                contents.profiles[row["vm"]] = try decoder.decode(ServiceProfile.self, from: Data((row["body"] as String).utf8))
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT key, value FROM setting") { contents.settings[row["key"]] = row["value"] as String }
             return contents
         }
     }
 
     /// One transaction: hosts and VMs upserted, VMs and hosts deleted, placements set
-    /// (nil releases) and an idempotent answer kept; all or nothing.
+    /// (nil releases), profiles and settings kept, and an idempotent answer kept; all or nothing.
     public struct Change: Sendable {
         public var hosts: [HostRecord] = []
         public var vms: [VMRecord] = []
@@ -83,6 +101,8 @@ public final class ServiceStore: Sendable {
         public var deletedVMs: [String] = []
         public var placements: [(vm: String, host: String?)] = []
         public var answer: (key: String, StoredAnswer)?
+        public var profiles: [(vm: String, ServiceProfile)] = []
+        public var settings: [String: String] = [:]
         public init() {}
     }
 
@@ -106,6 +126,14 @@ public final class ServiceStore: Sendable {
             }
             for id in change.deletedVMs { try db.execute(sql: "DELETE FROM vm WHERE id = ?", arguments: [id]) }
             for id in change.deletedHosts { try db.execute(sql: "DELETE FROM host WHERE id = ?", arguments: [id]) }
+            for (vm, profile) in change.profiles {
+                try db.execute(sql: "INSERT INTO profile (vm, body) VALUES (?, ?) ON CONFLICT(vm) DO UPDATE SET body = excluded.body",
+                               arguments: [vm, try Self.json(profile)])
+            }
+            for (key, value) in change.settings {
+                try db.execute(sql: "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                               arguments: [key, value])
+            }
             if let (key, answer) = change.answer {
                 try db.execute(sql: "INSERT INTO answer (key, request, status, body) VALUES (?, ?, ?, ?)",
                                arguments: [key, answer.request, answer.status, answer.body])

@@ -54,9 +54,28 @@ struct ServeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("How a new VM's host is chosen.", valueName: "balance|consolidate"))
     var goal: PlacementGoal = .balance
 
+    @Option(name: .customLong("vcpu-ratio"), help: ArgumentHelp(
+        "Plan CPU as allocated vCPUs, at most N per core; off: as used.",
+        discussion: "The choice is kept in the store. Without it, a new store whose VMs state no CPU use (an RVTools vInfo, flavors of vCPUs and memory) is planned on allocations at today's ratio (at least 4:1), as hostfit plan does; otherwise a VM without cpu_mhz or cpu_pct counts each vCPU as a busy core. VMs that state their use are held to it under a ratio too.",
+        valueName: "N|off"))
+    var vcpuRatio: String?
+
+    /// --vcpu-ratio as `ServiceDemand.choose` takes it: nil not given, .some(nil) off.
+    var givenRatio: Double?? {
+        get throws {
+            guard let vcpuRatio else { return nil }
+            if vcpuRatio == "off" { return .some(nil) }
+            guard let ratio = Double(vcpuRatio), ratio > 0, ratio.isFinite, ratio <= 1000 else {
+                throw ValidationError("--vcpu-ratio must be a number of vCPUs per core above 0 (4, 6.5), or off")
+            }
+            return ratio
+        }
+    }
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
         if vms != nil && hosts == nil { throw ValidationError("--vms needs --hosts: their VMs run on them") }
+        _ = try givenRatio
     }
 
     func run() throws {
@@ -90,10 +109,11 @@ struct ServeCommand: ParsableCommand {
         let configuration = ServiceConfiguration(host: host, port: port, token: token, publicRead: publicRead)
         let outcome = ServeOutcome()
         let finished = DispatchSemaphore(value: 0)
-        let address = host, hosts = hosts, vms = vms
+        let address = host, hosts = hosts, vms = vms, ratio = try givenRatio
         Task {
             do {
                 if let hosts, let hostsRead { try Self.report(await desk.putHosts(hostsRead), loading: hosts) }
+                Terminal.note(try await desk.chooseCPU(given: ratio, startingWith: vmsRead))
                 if let vms, let vmsRead { try Self.report(await desk.putVMs(vmsRead), loading: vms) }
                 let counts = await desk.counts()
                 try await HostfitServer.run(desk: desk, configuration: configuration) { port in
@@ -119,7 +139,9 @@ extension ServeCommand {
             let message = (object["error"] as? String ?? answer.body).replacingOccurrences(of: "body:", with: "\(path):")
             throw CLIFailure(code: 2, message: message.hasPrefix(path) ? message : "\(path): \(message)")
         }
-        for note in object["notes"] as? [String] ?? [] { Terminal.note(note.hasPrefix("body") ? path + note.dropFirst(4) : note) }
+        for note in object["notes"] as? [String] ?? [] {
+            Terminal.note(note.replacingOccurrences(of: "body:", with: "\(path):").replacingOccurrences(of: " in body ", with: " in \(path) "))
+        }
     }
 }
 

@@ -96,6 +96,19 @@ struct InputTrustTests {
         #expect(plan.unplaced.map(\.vm) == ["b"], "40 vCPUs exceed 8 cores at 4:1")
     }
 
+    /// A ratio given for an inventory without CPU use is the ratio planned, not a cap on
+    /// top of every vCPU counted as a busy core.
+    @Test func aGivenRatioPlansAllocationsAtIt() throws {
+        let hosts = [VMHost(id: "h", cpuCores: 8, cpuMHzPerCore: 2000, memoryMB: 65536)]
+        let vms = (0..<12).map { VM(id: "v\($0)", vcpus: 4, memoryMB: 1024) }
+        let problem = try PlacementProblem(hosts: hosts, vms: vms, rules: PlacementRules(vcpusPerCore: 5))
+        #expect(problem.settings.vcpusPerCore == 5)
+        #expect(problem.demand(0, try #require(problem.resources.firstIndex(of: .cpu)), 0) == 0)
+        #expect(problem.notes.contains { $0.contains("at most 5 per core (--vcpu-ratio)") })
+        let plan = try ValidatedPlan(Planner.plan(problem, options: PlanOptions(solver: .heuristic)), for: problem)
+        #expect(plan.unplaced.count == 2, "8 cores at 5:1 hold 40 vCPUs: 10 VMs of 4")
+    }
+
     /// A file given to the wrong flag says what it is and where it goes.
     @Test func aFileUnderTheWrongFlagSaysWhereItGoes() {
         #expect(throws: InputError(file: Support.sampleData + "/vms.csv", line: 1, "this looks like a VM inventory (vms.csv), not a host inventory: give it as --vms")) {

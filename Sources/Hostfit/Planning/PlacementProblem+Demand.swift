@@ -55,13 +55,15 @@ extension PlacementProblem {
         let cpuMeasured = list.contains { $0.measured[.cpu] != nil } || (demand?.measuredResources.contains(.cpu) ?? false)
         // The VMs keep their inventory values (a --apply must not write a made-up 0 MHz):
         // only the demand the planner sees is zero.
-        let allocationCPU = !cpuMeasured && rules.vcpusPerCore == nil
+        // A ratio given counts as given (not as a cap on top of every vCPU busy).
+        let allocationCPU = !cpuMeasured
         if allocationCPU {
-            let today = Self.currentVCPURatio(vms: list, hosts: hosts)
-            let ratio = max(4, today.map { ($0 * 10).rounded(.up) / 10 } ?? 4)
+            let given = rules.vcpusPerCore
+            let ratio = given ?? Self.allocationRatio(vms: list, hosts: hosts)
             rules.vcpusPerCore = ratio
             sizingNotes.append("no VM states CPU use (cpu_mhz or a trace): CPU is planned as allocated vCPUs, at most \(Resource.number(ratio)) per core"
-                               + (ratio > 4 ? " (today's ratio)" : " (4:1, a usual ratio for general workloads)") + "; --vcpu-ratio sets another, traces give a time-aware plan")
+                               + (given != nil ? " (--vcpu-ratio)" : (ratio > 4 ? " (today's ratio)" : " (4:1, a usual ratio for general workloads)") + "; --vcpu-ratio sets another")
+                               + ", traces give a time-aware plan")
         }
         let inventory = Inventory(hosts: hosts, vms: list, catalog: catalog)
         if let demand {
@@ -80,6 +82,12 @@ extension PlacementProblem {
             }
             notes = inputNotes + sizingNotes + notes
         }
+    }
+
+    /// The vCPUs per core an inventory without CPU use is planned at: today's ratio (rounded
+    /// up to a tenth) where it is known and above 4:1, else 4:1.
+    public static func allocationRatio(vms: [VM], hosts: [VMHost]) -> Double {
+        max(4, currentVCPURatio(vms: vms, hosts: hosts).map { ($0 * 10).rounded(.up) / 10 } ?? 4)
     }
 
     /// vCPUs per core of the hosts that run VMs today, from the VMs' current hosts; nil

@@ -1,0 +1,147 @@
+import Hostfit
+
+/// How the service turns its VMs into demand, fixed for a store so that placements made
+/// under it stay valid on restart.
+///
+/// CPU is either `used`: cpu_mhz or cpu_pct where a VM states them, else each vCPU a busy
+/// core of the fastest host, as `hostfit plan` counts a measured inventory; or `allocated`:
+/// vCPUs against cores at a ratio (OpenStack's cpu_allocation_ratio, sizing "as on premises"),
+/// with a VM that states its use held to that as well. An inventory that states no CPU use
+/// (an RVTools vInfo, flavors of 4 vCPUs) is planned on allocations, as the CLI plans it.
+///
+/// `profiles` hold hourly demand from traces: a profiled VM must fit in every hour of the
+/// day or week, the others count their static demand in each.
+public struct ServiceDemand: Sendable, Equatable {
+    public enum CPU: Sendable, Equatable {
+        case used
+        case allocated(vcpusPerCore: Double)
+
+        /// As the store keeps it: "used" or "allocated:RATIO".
+        var stored: String {
+            switch self {
+            case .used: "used"
+            case .allocated(let ratio): "allocated:\(ratio)"
+            }
+        }
+
+        init?(stored text: String) {
+            if text == "used" { self = .used; return }
+            guard text.hasPrefix("allocated:"), let ratio = Double(text.dropFirst(10)), ratio > 0, ratio.isFinite else { return nil }
+            self = .allocated(vcpusPerCore: ratio)
+        }
+    }
+
+    public var cpu: CPU
+    public var profiles: [String: ServiceProfile]
+    /// Time buckets of the profiles (24 or 168), 1 without any.
+    public var buckets: Int
+
+    public init(cpu: CPU = .used, profiles: [String: ServiceProfile] = [:]) {
+        self.cpu = cpu
+        self.profiles = profiles
+        buckets = profiles.values.first?.scheme.count ?? 1
+    }
+
+    /// `rules` with the vCPU ratio this sizing plans against.
+    func rules(_ rules: PlacementRules) -> PlacementRules {
+        var result = rules
+        if case .allocated(let ratio) = cpu { result.vcpusPerCore = ratio }
+        return result
+    }
+
+    /// A VM's demand for a resource per bucket; nil for its static demand.
+    func demand(of vm: VM, _ resource: Resource) -> [Double]? {
+        if let series = profiles[vm.id]?.series[resource] { return series }
+        if resource == .cpu, case .allocated = cpu, !Self.statesCPU(vm) { return [Double](repeating: 0, count: buckets) }
+        return nil
+    }
+
+    /// The inventory as a problem under this sizing.
+    func problem(_ inventory: Inventory, headroom: Headroom, rules: PlacementRules) -> PlacementProblem {
+        PlacementProblem(inventory: inventory, headroom: headroom, rules: self.rules(rules), buckets: buckets,
+                         traced: nil, demandOf: demand)
+    }
+
+    /// The host running the most vCPUs per core today, with that ratio rounded up to a tenth.
+    static func busiestRatio(vms: [VM], hosts: [VMHost]) -> (host: String, ratio: Double)? {
+        var vcpus: [String: Int] = [:]
+        for vm in vms { if let h = vm.currentHost { vcpus[h, default: 0] += vm.vcpus } }
+        let ratios = hosts.compactMap { host in vcpus[host.id].map { (host.id, Double($0) / Double(max(1, host.cpuCores))) } }
+        return ratios.max { $0.1 < $1.1 }.map { ($0.0, ($0.1 * 10).rounded(.up) / 10) }
+    }
+
+    static func statesCPU(_ vm: VM) -> Bool { vm.measured[.cpu] != nil || vm.cpuPercent != nil }
+
+    /// The CPU sizing of a store: the one `--vcpu-ratio` gives (`.some(nil)`: off), else the
+    /// one stored, else on allocations when the VMs to start with state no CPU use, at today's
+    /// ratio on their hosts (at least 4:1). With what to tell the operator.
+    public static func choose(given: Double??, stored: CPU?, vms: [VM], hosts: [VMHost]) -> (cpu: CPU, note: String) {
+        let cpu: CPU, why: String
+        if let given {
+            cpu = given.map { .allocated(vcpusPerCore: $0) } ?? .used
+            why = "as --vcpu-ratio says"
+        } else if let stored {
+            cpu = stored
+            why = "as this store was started"
+        } else if !vms.isEmpty, !vms.contains(where: statesCPU) {
+            // The VMs run where they run: the ratio must admit the busiest host of today.
+            let estate = PlacementProblem.allocationRatio(vms: vms, hosts: hosts)
+            let busiest = busiestRatio(vms: vms, hosts: hosts)
+            let ratio = max(estate, busiest?.ratio ?? 0)
+            cpu = .allocated(vcpusPerCore: ratio)
+            if let busiest, busiest.ratio == ratio, ratio > 4 {
+                why = "no VM loaded states CPU use (cpu_mhz or cpu_pct), and host '\(busiest.host)' runs that many today"
+            } else if ratio > 4 {
+                why = "no VM loaded states CPU use (cpu_mhz or cpu_pct), and the hosts run that many today"
+            } else {
+                why = "no VM loaded states CPU use (cpu_mhz or cpu_pct); 4:1 is a usual ratio for general workloads"
+            }
+        } else {
+            cpu = .used
+            why = vms.isEmpty ? "the default for an empty store" : "since VMs state their CPU use"
+        }
+        switch cpu {
+        case .used:
+            return (cpu, "CPU is planned as used, \(why): a VM without cpu_mhz or cpu_pct counts each vCPU as a busy core; --vcpu-ratio N plans vCPUs against cores instead")
+        case .allocated(let ratio):
+            return (cpu, "CPU is planned as allocated vCPUs, at most \(Resource.number(ratio)) per core: \(why). VMs that state cpu_mhz or cpu_pct are held to that use too; --vcpu-ratio sets another ratio, or off")
+        }
+    }
+}
+
+/// One VM's demand by hour of the day or week, from its trace (`hostfit profile`'s
+/// percentile of each hour).
+public struct ServiceProfile: Sendable, Equatable, Codable {
+    public var scheme: BucketScheme
+    public var series: [Resource: [Double]]
+
+    public init(scheme: BucketScheme, series: [Resource: [Double]]) {
+        self.scheme = scheme
+        self.series = series
+    }
+
+    enum CodingKeys: String, CodingKey { case scheme, series }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        guard let s = BucketScheme(rawValue: try c.decode(String.self, forKey: .scheme)) else {
+            throw DecodingError.dataCorruptedError(forKey: .scheme, in: c, debugDescription: "unknown bucket scheme")
+        }
+        scheme = s
+        let named = try c.decode([String: [Double]].self, forKey: .series)
+        var series: [Resource: [Double]] = [:]
+        for (name, values) in named {
+            guard let resource = Resource.standard(named: name), values.count == s.count else {
+                throw DecodingError.dataCorruptedError(forKey: .series, in: c, debugDescription: "'\(name)' is not a resource with \(s.count) hourly values")
+            }
+            series[resource] = values
+        }
+        self.series = series
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(scheme.rawValue, forKey: .scheme)
+        try c.encode(Dictionary(uniqueKeysWithValues: series.map { ($0.key.name, $0.value) }), forKey: .series)
+    }
+}

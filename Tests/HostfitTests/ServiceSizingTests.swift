@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+@testable import Hostfit
+@testable import HostfitService
+
+/// How the service sizes CPU: an inventory that states no CPU use is planned on allocated
+/// vCPUs (as the CLI plans it), the choice survives a restart, and VMs that state their use
+/// are still held to it.
+@Suite("Service sizing")
+struct ServiceSizingTests {
+    let hosts = [VMHost(id: "h0", cpuCores: 8, cpuMHzPerCore: 2000, memoryMB: 262_144),
+                 VMHost(id: "h1", cpuCores: 8, cpuMHzPerCore: 2000, memoryMB: 262_144)]
+
+    func json(_ answer: ServiceAnswer) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(answer.body.utf8))) as? [String: Any] ?? [:]
+    }
+
+    @Test func theChoiceFollowsTheFlagThenTheStoreThenTheVMs() {
+        let busy = (0..<17).map { VM(id: "v\($0)", vcpus: 2, memoryMB: 1024, currentHost: "h0") }
+        let auto = ServiceDemand.choose(given: nil, stored: nil, vms: busy, hosts: hosts)
+        #expect(auto.cpu == .allocated(vcpusPerCore: 4.3), "34 vCPUs on 8 cores run on h0 today")
+        #expect(auto.note.contains("'h0'"))
+        let calm = Array(busy.prefix(4))
+        #expect(ServiceDemand.choose(given: nil, stored: nil, vms: calm, hosts: hosts).cpu == .allocated(vcpusPerCore: 4))
+        var measured = calm
+        measured[0].measured[.cpu] = 500
+        #expect(ServiceDemand.choose(given: nil, stored: nil, vms: measured, hosts: hosts).cpu == .used)
+        #expect(ServiceDemand.choose(given: nil, stored: nil, vms: [], hosts: hosts).cpu == .used)
+        #expect(ServiceDemand.choose(given: nil, stored: .allocated(vcpusPerCore: 6), vms: measured, hosts: hosts).cpu == .allocated(vcpusPerCore: 6))
+        #expect(ServiceDemand.choose(given: .some(nil), stored: .allocated(vcpusPerCore: 6), vms: busy, hosts: hosts).cpu == .used)
+        #expect(ServiceDemand.choose(given: 8, stored: nil, vms: measured, hosts: hosts).cpu == .allocated(vcpusPerCore: 8))
+        #expect(ServiceDemand.CPU(stored: ServiceDemand.CPU.allocated(vcpusPerCore: 4.3).stored) == .allocated(vcpusPerCore: 4.3))
+        #expect(ServiceDemand.CPU(stored: "allocated:-1") == nil)
+    }
+
+    @Test func allocatedVCPUsFillCoresAtTheRatioAndSurviveARestart() async throws {
+        let path = "\(Support.temporaryDirectory())/sizing.sqlite"
+        let desk = try PlacementDesk(store: try ServiceStore(path: path))
+        #expect(await desk.putHosts(hosts.map(HostRecord.init)).status == 200)
+        // An inventory of allocations only: one VM of 8 vCPUs runs on h0.
+        let file = InputRead(items: [VM(id: "old", vcpus: 8, memoryMB: 4096, currentHost: "h0")], format: "vms.csv")
+        let note = try await desk.chooseCPU(given: nil, startingWith: file)
+        #expect(note.contains("at most 4 per core"))
+        #expect(await desk.putVMs(file).status == 200)
+        // 2 hosts x 8 cores x 4 = 64 vCPUs; 8 are taken: 14 VMs of 4 fit, not 15. Counted as
+        // busy cores (4 x 2,000 MHz each), only 2 per host would.
+        for k in 0..<14 {
+            let answer = await desk.place([VMRecord(VM(id: "n\(k)", vcpus: 4, memoryMB: 2048))], idempotencyKey: nil)
+            #expect(answer.status == 201, "\(k): \(answer.body)")
+        }
+        let refused = await desk.place([VMRecord(VM(id: "n14", vcpus: 4, memoryMB: 2048))], idempotencyKey: nil)
+        #expect(refused.status == 409)
+        #expect((json(refused)["error"] as? String ?? "").contains("vcpu"), "\(refused.body)")
+        #expect(json(refused)["rule"] as? String != nil)
+        // A VM that states its use is held to it as well: 20,000 MHz is more than a host has.
+        #expect(await desk.release("n0").status == 200)
+        let hungry = await desk.place([VMRecord(VM(id: "hot", vcpus: 1, memoryMB: 1024, measured: [.cpu: 20_000]))], idempotencyKey: nil)
+        #expect(hungry.status == 409, "\(hungry.body)")
+
+        // Restarted on the same store, with a VM stating CPU use in it: still on allocations.
+        let again = try PlacementDesk(store: try ServiceStore(path: path))
+        #expect(await again.demand.cpu == .allocated(vcpusPerCore: 4))
+        #expect(try await again.chooseCPU(given: nil, startingWith: nil).contains("as this store was started"))
+        #expect(await again.counts().placed == 14)
+        #expect(await again.place([VMRecord(VM(id: "n0", vcpus: 4, memoryMB: 2048))], idempotencyKey: nil).status == 201)
+        #expect(await again.place([VMRecord(VM(id: "n15", vcpus: 4, memoryMB: 2048))], idempotencyKey: nil).status == 409)
+    }
+
+    /// The same inventory on a store that plans CPU as used is refused, and says what to do.
+    @Test func usedCPURefusesAnAllocationInventoryWithAHint() async throws {
+        let desk = try PlacementDesk(store: try ServiceStore(path: "\(Support.temporaryDirectory())/used.sqlite"))
+        #expect(await desk.putHosts(hosts.map(HostRecord.init)).status == 200)
+        let file = InputRead(items: (0..<3).map { VM(id: "v\($0)", vcpus: 8, memoryMB: 4096, currentHost: "h0") }, format: "vms.csv")
+        _ = try await desk.chooseCPU(given: .some(nil), startingWith: file)
+        let answer = await desk.putVMs(file)
+        #expect(answer.status == 409)
+        #expect((json(answer)["error"] as? String ?? "").contains("--vcpu-ratio"), "\(answer.body)")
+    }
+}
