@@ -75,12 +75,13 @@ public actor PlacementDesk {
 
     /// Settles how CPU is sized (`ServiceDemand.choose`) before the first load, and keeps it
     /// in the store; returns the note for the operator.
-    public func chooseCPU(given: Double??, startingWith read: InputRead<VM>?) throws -> String {
+    public func chooseCPU(given: Double??, startingWith read: InputRead<VM>?, profiled: Set<String> = []) throws -> String {
         let stored = try store.load().settings["cpu"].flatMap(ServiceDemand.CPU.init(stored:))
         let hostList = hostOrder.compactMap { hosts[$0] }
         // Where the file's VMs run, as the load will take it.
         let files = read.map { InventoryCheck.reconcile($0, vmFile: "body", hosts: hostList, hostFile: "hosts").vms } ?? []
-        let (cpu, note) = ServiceDemand.choose(given: given, stored: stored, vms: vmOrder.compactMap { vms[$0] } + files, hosts: hostList)
+        let (cpu, note) = ServiceDemand.choose(given: given, stored: stored, vms: vmOrder.compactMap { vms[$0] } + files, hosts: hostList,
+                                               profiled: profiled.union(demand.profiles.filter { $0.value.series[.cpu] != nil }.keys))
         var change = ServiceStore.Change()
         change.settings = ["cpu": cpu.stored]
         try store.commit(change)
@@ -218,22 +219,39 @@ public actor PlacementDesk {
         if standing?.isEmpty == false || rules.reserve > 0 { standing = nil }
     }
 
+    public func allHosts() -> [VMHost] { hostOrder.compactMap { hosts[$0] } }
+
+    /// Every VM of the inventory, placed ones with their `currentHost`.
+    public func allVMs() -> [VM] { vmOrder.compactMap { vms[$0] } }
+
     /// Loads an inventory (hosts.csv, vms.csv with their current hosts) in one transaction,
-    /// after the validator accepts its placement; returns what is wrong otherwise.
-    public func load(hosts newHosts: [VMHost], vms newVMs: [VM]) -> String? {
+    /// after the validator accepts its placement; returns what is wrong otherwise. `profiles`,
+    /// when given, replace every hourly profile the store holds.
+    public func load(hosts newHosts: [VMHost], vms newVMs: [VM], profiles: [String: ServiceProfile]? = nil) -> String? {
         var hostMap = hosts
         for host in newHosts { hostMap[host.id] = host }
         var known = vms
         for vm in newVMs { known[vm.id] = vm }
         let inventory = Inventory(hosts: hostOrder.compactMap { hostMap[$0] } + newHosts.filter { hosts[$0.id] == nil },
                                   vms: vmOrder.compactMap { known[$0] } + newVMs.filter { vms[$0.id] == nil })
-        let problem = demand.problem(inventory, headroom: headroom, rules: rules)
+        var next = demand
+        if let profiles {
+            guard Set(profiles.values.map(\.scheme)).count <= 1 else { return "profiles fold time in different ways: give them all by hour of day or all by hour of week" }
+            let ids = Set(inventory.vms.map(\.id))
+            next.profiles = profiles.filter { ids.contains($0.key) }
+        }
+        let problem = next.problem(inventory, headroom: headroom, rules: rules)
         if let broken = Self.violations(problem).first { return "the current placement breaks a rule: \(broken.message)" }
         var change = ServiceStore.Change()
         change.hosts = newHosts.map(HostRecord.init)
         change.vms = newVMs.map(VMRecord.init)
         change.placements = newVMs.map { ($0.id, $0.currentHost) }
+        if profiles != nil {
+            change.replaceProfiles = true
+            change.profiles = next.profiles.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        }
         do { try store.commit(change) } catch { return "store: \(error)" }
+        demand = next
         standing = nil
         engine = nil
         for host in newHosts where hosts[host.id] == nil { hostOrder.append(host.id) }
@@ -310,13 +328,16 @@ public actor PlacementDesk {
     /// VMs from a file (vms.csv, RVTools), where they run: a host the file names is where the
     /// VM runs now (the validator must accept it there); where it names none, a VM the service
     /// has placed stays placed. A VM "like" another takes that one's measured demand now.
-    public func putVMs(_ read: InputRead<VM>) -> ServiceAnswer {
+    /// With `profiles` (traces read at start), those replace the stored ones, in the same
+    /// transaction and under the same check.
+    public func putVMs(_ read: InputRead<VM>, profiles: [String: ServiceProfile]? = nil) -> ServiceAnswer {
         // As the CLI reads them: a host name only a domain away is matched, a VM on an unknown
         // host is taken as not running (said in a note); a pinned one is refused below.
         var (list, notes) = InventoryCheck.reconcile(read, vmFile: "body", hosts: hostOrder.compactMap { hosts[$0] }, hostFile: "the service's hosts")
         notes = read.notes + notes
         let inFile = Dictionary(list.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         func line(_ id: String) -> String { "body:\(read.lines[id] ?? 0)" }
+        var profiles = profiles
         for k in list.indices {
             let id = list[k].id
             if let like = list[k].demandLike {
@@ -324,6 +345,7 @@ public actor PlacementDesk {
                     return .error(400, "\(line(id)): VM '\(id)' is like '\(like)', which is neither in the file nor in the service", field: "like", vm: id)
                 }
                 list[k].takeDemand(of: model)
+                if profiles != nil { profiles![id] = profiles![id] ?? profiles![like] }
                 if list[k].cpuPercent == nil, list[k].measured[.cpu] == nil { list[k].cpuPercent = model.cpuPercent }
                 list[k].demandLike = nil
             }
@@ -335,13 +357,20 @@ public actor PlacementDesk {
                 return .error(400, "\(line(id)): vm '\(id)': \(error.message)", field: error.field, vm: id)
             }
         }
-        if let broken = load(hosts: [], vms: list) {
-            let unmeasured = !list.contains(where: ServiceDemand.statesCPU)
+        if let broken = load(hosts: [], vms: list, profiles: profiles) {
+            let unmeasured = !list.contains { ServiceDemand.statesCPU($0) || profiles?[$0.id] != nil }
             let hint = demand.cpu == .used && unmeasured && broken.contains(" MHz cpu") ? " (no VM here states CPU use, and this store plans CPU as used, so each vCPU counts as a busy core of the fastest host: start serve with --vcpu-ratio N to plan vCPUs against cores, or give cpu_mhz or cpu_pct)" : ""
             return .error(409, broken + hint)
         }
         return .json(200, ["vms": AnyEncodable(list.count), "placed": AnyEncodable(list.count { $0.currentHost != nil }),
                            "format": AnyEncodable(read.format), "notes": AnyEncodable(notes)])
+    }
+
+    /// Hourly profiles for the VMs the service has (traces read at start), replacing the
+    /// stored ones once the validator accepts the placement on them.
+    public func putProfiles(_ profiles: [String: ServiceProfile]) -> ServiceAnswer {
+        if let broken = load(hosts: [], vms: [], profiles: profiles) { return .error(409, broken) }
+        return .json(200, ["profiles": demand.profiles.count])
     }
 
     public func deleteVM(_ id: String) -> ServiceAnswer {
@@ -350,6 +379,8 @@ public actor PlacementDesk {
         change.deletedVMs = [id]
         do { try store.commit(change) } catch { return .error(500, "store: \(error); nothing changed") }
         if vm.currentHost != nil { unplaced(id) }
+        // The store dropped its profile with it; a VM later put under this id has none.
+        if demand.profiles[id] != nil { demand.profiles[id] = nil; engine = nil }
         vms[id] = nil
         vmOrder.removeAll { $0 == id }
         return .json(200, ["deleted": id])

@@ -32,9 +32,9 @@ public struct ServiceDemand: Sendable, Equatable {
     }
 
     public var cpu: CPU
-    public var profiles: [String: ServiceProfile]
+    public var profiles: [String: ServiceProfile] { didSet { buckets = profiles.values.first?.scheme.count ?? 1 } }
     /// Time buckets of the profiles (24 or 168), 1 without any.
-    public var buckets: Int
+    public private(set) var buckets: Int
 
     public init(cpu: CPU = .used, profiles: [String: ServiceProfile] = [:]) {
         self.cpu = cpu
@@ -75,7 +75,8 @@ public struct ServiceDemand: Sendable, Equatable {
     /// The CPU sizing of a store: the one `--vcpu-ratio` gives (`.some(nil)`: off), else the
     /// one stored, else on allocations when the VMs to start with state no CPU use, at today's
     /// ratio on their hosts (at least 4:1). With what to tell the operator.
-    public static func choose(given: Double??, stored: CPU?, vms: [VM], hosts: [VMHost]) -> (cpu: CPU, note: String) {
+    /// `profiled` VMs have a trace of their CPU.
+    public static func choose(given: Double??, stored: CPU?, vms: [VM], hosts: [VMHost], profiled: Set<String> = []) -> (cpu: CPU, note: String) {
         let cpu: CPU, why: String
         if let given {
             cpu = given.map { .allocated(vcpusPerCore: $0) } ?? .used
@@ -83,7 +84,7 @@ public struct ServiceDemand: Sendable, Equatable {
         } else if let stored {
             cpu = stored
             why = "as this store was started"
-        } else if !vms.isEmpty, !vms.contains(where: statesCPU) {
+        } else if !vms.isEmpty, !vms.contains(where: { statesCPU($0) || profiled.contains($0.id) }) {
             // The VMs run where they run: the ratio must admit the busiest host of today.
             let estate = PlacementProblem.allocationRatio(vms: vms, hosts: hosts)
             let busiest = busiestRatio(vms: vms, hosts: hosts)
@@ -106,42 +107,5 @@ public struct ServiceDemand: Sendable, Equatable {
         case .allocated(let ratio):
             return (cpu, "CPU is planned as allocated vCPUs, at most \(Resource.number(ratio)) per core: \(why). VMs that state cpu_mhz or cpu_pct are held to that use too; --vcpu-ratio sets another ratio, or off")
         }
-    }
-}
-
-/// One VM's demand by hour of the day or week, from its trace (`hostfit profile`'s
-/// percentile of each hour).
-public struct ServiceProfile: Sendable, Equatable, Codable {
-    public var scheme: BucketScheme
-    public var series: [Resource: [Double]]
-
-    public init(scheme: BucketScheme, series: [Resource: [Double]]) {
-        self.scheme = scheme
-        self.series = series
-    }
-
-    enum CodingKeys: String, CodingKey { case scheme, series }
-
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        guard let s = BucketScheme(rawValue: try c.decode(String.self, forKey: .scheme)) else {
-            throw DecodingError.dataCorruptedError(forKey: .scheme, in: c, debugDescription: "unknown bucket scheme")
-        }
-        scheme = s
-        let named = try c.decode([String: [Double]].self, forKey: .series)
-        var series: [Resource: [Double]] = [:]
-        for (name, values) in named {
-            guard let resource = Resource.standard(named: name), values.count == s.count else {
-                throw DecodingError.dataCorruptedError(forKey: .series, in: c, debugDescription: "'\(name)' is not a resource with \(s.count) hourly values")
-            }
-            series[resource] = values
-        }
-        self.series = series
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(scheme.rawValue, forKey: .scheme)
-        try c.encode(Dictionary(uniqueKeysWithValues: series.map { ($0.key.name, $0.value) }), forKey: .series)
     }
 }

@@ -102,6 +102,8 @@ public final class ServiceStore: Sendable {
         public var placements: [(vm: String, host: String?)] = []
         public var answer: (key: String, StoredAnswer)?
         public var profiles: [(vm: String, ServiceProfile)] = []
+        /// The profiles above replace every stored one (new traces at start).
+        public var replaceProfiles = false
         public var settings: [String: String] = [:]
         public init() {}
     }
@@ -126,6 +128,7 @@ public final class ServiceStore: Sendable {
             }
             for id in change.deletedVMs { try db.execute(sql: "DELETE FROM vm WHERE id = ?", arguments: [id]) }
             for id in change.deletedHosts { try db.execute(sql: "DELETE FROM host WHERE id = ?", arguments: [id]) }
+            if change.replaceProfiles { try db.execute(sql: "DELETE FROM profile") }
             for (vm, profile) in change.profiles {
                 try db.execute(sql: "INSERT INTO profile (vm, body) VALUES (?, ?) ON CONFLICT(vm) DO UPDATE SET body = excluded.body",
                                arguments: [vm, try Self.json(profile)])

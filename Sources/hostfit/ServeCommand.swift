@@ -8,22 +8,16 @@ struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Serve ratings and placements over HTTP on a live inventory kept in SQLite.",
-        usage: "hostfit serve --db <file> [--port 8080] [--token-file <file>] [--hosts <file> --vms <file>]",
+        usage: "hostfit serve --db <file> [--port 8080] [--token-file <file>] [--hosts <file> [--vms <file>] [--traces <path> ...]]",
         discussion: """
-        JSON endpoints (described at /openapi.json): PUT, GET and DELETE /hosts/{id} and
-        /vms/{id} (PUT /hosts and /vms take many), POST /ratings (the stars of hostfit
-        place for one VM), POST /placements ({"vms": [...]}: placed one after another,
-        each seeing those before, all or none; an Idempotency-Key header makes a retry
-        safe), DELETE /placements/{vm}, GET /placements and /healthz.
+        JSON endpoints (described at /openapi.json): PUT, GET and DELETE /hosts/{id} and /vms/{id} (PUT /hosts and /vms take many, as JSON or as the files hostfit reads: hosts.csv, vms.csv, RVTools CSV or .xlsx), POST /ratings (the stars of hostfit place for one VM), POST /placements ({"vms": [...]}: placed one after another, each seeing those before, all or none; an Idempotency-Key header makes a retry safe), DELETE /placements/{vm}, GET /placements, POST /plans (a consolidation plan in the background; GET /plans/{id} for its progress and result), /healthz and /metrics (Prometheus).
 
-        Placements are serialized, checked by the same validator as the CLI and committed
-        to the store (WAL mode) before they are answered: concurrent clients never
-        oversubscribe a host, and a killed server restarts with every acknowledged
-        placement. With --token-file, every request but /healthz and /openapi.json needs
-        Authorization: Bearer TOKEN (reads are open with --public-read).
+        Placements are serialized, checked by the same validator as the CLI and committed to the store (WAL mode) before they are answered: concurrent clients never oversubscribe a host, and a killed server restarts with every acknowledged placement. With --token-file, every request but /healthz and /openapi.json needs Authorization: Bearer TOKEN (reads are open with --public-read).
+
+        Demand: a VM counts its cpu_mhz, memory_used_mb... where given, else its allocation. With --traces (or --profiles), each traced VM is placed on its profile by hour of the week (--buckets hour-of-day for days): a host's VMs must fit together in every hour, not as summed peaks. The store keeps the profiles; a restart places on them without --traces. An inventory that states no CPU use is planned on allocated vCPUs per core (see --vcpu-ratio). GET /healthz says which.
 
         Example:
-          hostfit serve --db hostfit.sqlite --hosts SampleData/hosts.csv --vms SampleData/vms.csv --headroom cpu=80,memory=90
+          hostfit serve --db hostfit.sqlite --hosts SampleData/hosts.csv --vms SampleData/estate-vms.csv --traces SampleData/traces
         """
     )
 
@@ -47,6 +41,11 @@ struct ServeCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("VMs to load at start (vms.csv with a host column: where they run now).", valueName: "file"))
     var vms: String?
+
+    @OptionGroup(title: "Traces (time-aware placement)") var traceRead: TraceReadOptions
+
+    @Option(help: ArgumentHelp("Profiles CSV written by `hostfit profile`, instead of --traces.", valueName: "file"))
+    var profiles: String?
 
     @Option(help: ArgumentHelp("Target maximum utilization per resource, in percent (default cpu=80,memory=90,disk=80,net=80).", valueName: "name=pct,..."))
     var headroom: String?
@@ -76,6 +75,7 @@ struct ServeCommand: ParsableCommand {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
         if vms != nil && hosts == nil { throw ValidationError("--vms needs --hosts: their VMs run on them") }
         _ = try givenRatio
+        if profiles != nil && !traceRead.traces.isEmpty { throw ValidationError("give --traces or --profiles, not both") }
     }
 
     func run() throws {
@@ -113,8 +113,27 @@ struct ServeCommand: ParsableCommand {
         Task {
             do {
                 if let hosts, let hostsRead { try Self.report(await desk.putHosts(hostsRead), loading: hosts) }
-                Terminal.note(try await desk.chooseCPU(given: ratio, startingWith: vmsRead))
-                if let vms, let vmsRead { try Self.report(await desk.putVMs(vmsRead), loading: vms) }
+                // Traces become each VM's hourly profile, kept in the store with the VMs.
+                var vmsRead = vmsRead, vmsPath = vms
+                var profiles: [String: ServiceProfile]?
+                if let traced = try self.tracedDemand(inventory: await desk.allVMs() + (vmsRead?.items ?? [])) {
+                    let mhzPerCore = PlacementProblem.mhzPerCore(hosts: await desk.allHosts())
+                    // Without an inventory, every traced entity is a VM (not running anywhere yet).
+                    if vmsRead == nil, await desk.allVMs().isEmpty {
+                        vmsRead = InputRead(items: traced.vms(mhzPerCore: mhzPerCore), format: "traced entities")
+                        vmsPath = "the traces"
+                    }
+                    let made = ServiceProfile.profiles(traced, for: await desk.allVMs() + (vmsRead?.items ?? []), mhzPerCore: mhzPerCore)
+                    profiles = made.profiles
+                    for note in made.notes { Terminal.note(note) }
+                }
+                let profiledCPU = Set((profiles ?? [:]).filter { $0.value.series[.cpu] != nil }.keys)
+                Terminal.note(try await desk.chooseCPU(given: ratio, startingWith: vmsRead, profiled: profiledCPU))
+                if let vmsPath, let vmsRead {
+                    try Self.report(await desk.putVMs(vmsRead, profiles: profiles), loading: vmsPath)
+                } else if let profiles {
+                    try Self.report(await desk.putProfiles(profiles), loading: "the traces")
+                }
                 let counts = await desk.counts()
                 try await HostfitServer.run(desk: desk, configuration: configuration) { port in
                     // The first line of stdout, for scripts and tests that start with --port 0.
@@ -132,6 +151,20 @@ struct ServeCommand: ParsableCommand {
 }
 
 extension ServeCommand {
+    /// What --traces or --profiles say, as profiles by hour (the service places on those).
+    func tracedDemand(inventory: [VM]) throws -> TracedDemand? {
+        if let profiles { return TracedDemand(profiles: try reportingInputErrors { try ProfileFile.read(profiles) }) }
+        guard !traceRead.traces.isEmpty else { return nil }
+        let show: (@Sendable (TraceProgress) -> Void)? = Terminal.isInteractive ? TraceReadOptions.showProgress : nil
+        let demand = try reportingInputErrors {
+            try TracedDemand.read(traceRead.traces, sizing: .profile, percentile: traceRead.percentile, scheme: traceRead.buckets,
+                                  coreMHz: traceRead.coreMHz, inventory: inventory, period: traceRead.period, progress: show)
+        }
+        Terminal.clearStatus()
+        if let quality = demand.quality { try traceRead.report(quality) }
+        return demand
+    }
+
     /// A load's notes on stderr, or its refusal as the command's error (body:LINE named for the file).
     static func report(_ answer: ServiceAnswer, loading path: String) throws {
         let object = (try? JSONSerialization.jsonObject(with: Data(answer.body.utf8))) as? [String: Any] ?? [:]

@@ -208,4 +208,47 @@ struct ServiceTests {
         #expect(requests.values.allSatisfy { $0.count == 3 }, "a partial request survived")
         #expect(placements.count >= 3 * acknowledged.count && placements.count <= 3 * (acknowledged.count + 1))
     }
+
+    /// The estate with its traces at start: VMs are placed on their hourly profiles, which
+    /// the store keeps, so a restart without --traces places on them still.
+    @Test func tracesAtStartBecomeProfilesTheStoreKeeps() async throws {
+        let db = Support.temporaryDirectory() + "/store.sqlite"
+        let sample = Support.sampleData
+        var server = try Server(db: db, arguments: ["--hosts", "\(sample)/hosts.csv", "--vms", "\(sample)/estate-vms.csv",
+                                                    "--traces", "\(sample)/traces", "--buckets", "hour-of-day"])
+        let health = try #require(try await server.call("GET", "/healthz").json as? [String: Any])
+        #expect(health["buckets"] as? Int == 24)
+        #expect(health["profiled"] as? Int == 48, "48 of the 50 VMs have a trace")
+        #expect(health["placed"] as? Int == 50)
+        let vm: [String: Any] = ["id": "new-1", "vcpus": 2, "memory_mb": 4096, "cpu_mhz": 1200]
+        let rated = try #require(try await server.call("POST", "/ratings", vm).json as? [String: Any])
+        let first = try #require((rated["ratings"] as? [[String: Any]])?.first)
+        server.stop()
+        server = try Server(db: db)
+        defer { server.stop() }
+        let after = try #require(try await server.call("GET", "/healthz").json as? [String: Any])
+        #expect(after["profiled"] as? Int == 48)
+        let again = try #require(try await server.call("POST", "/ratings", vm).json as? [String: Any])
+        #expect((again["ratings"] as? [[String: Any]])?.first?["host"] as? String == first["host"] as? String)
+        #expect((again["ratings"] as? [[String: Any]])?.first?["score"] as? Double == first["score"] as? Double)
+    }
+
+    /// An RVTools export states no CPU use: the service plans it on allocated vCPUs at the
+    /// ratio the busiest host runs today, as the CLI would, instead of refusing it.
+    @Test func anRVToolsEstateLoadsOnAllocations() async throws {
+        let rvtools = Support.sharedData + "/formats/rvtools"
+        guard FileManager.default.fileExists(atPath: rvtools) else {
+            print("skipped: ../shared/data/formats/rvtools is not beside this clone")
+            return
+        }
+        let server = try Server(db: Support.temporaryDirectory() + "/store.sqlite",
+                                arguments: ["--hosts", rvtools + "/vHost.csv", "--vms", rvtools + "/vInfo.csv"])
+        defer { server.stop() }
+        let health = try #require(try await server.call("GET", "/healthz").json as? [String: Any])
+        #expect(health["cpu"] as? String == "allocated")
+        #expect(health["vcpu_ratio"] as? Double == 4.2)
+        #expect(health["vms"] as? Int == 763 && health["placed"] as? Int == 50)
+        let placed = try await server.call("POST", "/placements", ["vms": [["id": "flavor-4x8", "vcpus": 4, "memory_mb": 8192]]])
+        #expect(placed.status == 201, "\(placed.text)")
+    }
 }

@@ -130,7 +130,7 @@ public struct TracedDemand: Sendable {
 
     /// A VM's demand for a resource in each of `buckets` buckets; nil for its static demand
     /// (an untraced VM, or a resource its trace does not measure).
-    func demand(of vm: VM, _ resource: Resource, mhzPerCore: Double) -> [Double]? {
+    public func demand(of vm: VM, _ resource: Resource, mhzPerCore: Double) -> [Double]? {
         let id = vm.demandLike ?? vm.id
         switch source {
         case .history(let history):

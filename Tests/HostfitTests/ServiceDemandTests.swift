@@ -3,11 +3,11 @@ import Testing
 @testable import Hostfit
 @testable import HostfitService
 
-/// How the service sizes CPU: an inventory that states no CPU use is planned on allocated
-/// vCPUs (as the CLI plans it), the choice survives a restart, and VMs that state their use
-/// are still held to it.
-@Suite("Service sizing")
-struct ServiceSizingTests {
+/// How the service turns VMs into demand: an inventory that states no CPU use is planned on
+/// allocated vCPUs (as the CLI plans it), VMs with traces on their hourly profiles; both
+/// survive a restart, and VMs that state their use are still held to it.
+@Suite("Service demand")
+struct ServiceDemandTests {
     let hosts = [VMHost(id: "h0", cpuCores: 8, cpuMHzPerCore: 2000, memoryMB: 262_144),
                  VMHost(id: "h1", cpuCores: 8, cpuMHzPerCore: 2000, memoryMB: 262_144)]
 
@@ -75,5 +75,52 @@ struct ServiceSizingTests {
         let answer = await desk.putVMs(file)
         #expect(answer.status == 409)
         #expect((json(answer)["error"] as? String ?? "").contains("--vcpu-ratio"), "\(answer.body)")
+    }
+
+    /// Two VMs busy at different hours share a host their summed peaks would not fit; a
+    /// third, static one must fit in every hour; the profiles survive a restart.
+    @Test func profiledVMsShareAHostTheirPeaksWouldNot() async throws {
+        let path = "\(Support.temporaryDirectory())/profiles.sqlite"
+        let desk = try PlacementDesk(store: try ServiceStore(path: path), headroom: try Headroom(parsing: "cpu=100,memory=100"), goal: .consolidate)
+        #expect(await desk.putHosts([HostRecord(VMHost(id: "h0", cpuCores: 10, cpuMHzPerCore: 1000, memoryMB: 65536))]).status == 200)
+        func day(_ busy: Range<Int>, _ high: Double, _ low: Double) -> [Double] { (0..<24).map { busy.contains($0) ? high : low } }
+        let profiles = ["day": ServiceProfile(scheme: .hourOfDay, series: [.cpu: day(8..<20, 7000, 1000)]),
+                        "night": ServiceProfile(scheme: .hourOfDay, series: [.cpu: day(8..<20, 1000, 7000)])]
+        let file = InputRead(items: [VM(id: "day", vcpus: 8, memoryMB: 1024, currentHost: "h0", measured: [.cpu: 7000]),
+                                     VM(id: "night", vcpus: 8, memoryMB: 1024, currentHost: "h0", measured: [.cpu: 7000])], format: "vms.csv")
+        _ = try await desk.chooseCPU(given: nil, startingWith: file, profiled: Set(profiles.keys))
+        // On their peaks (14,000 MHz of 10,000) they could not run together; hour by hour they peak at 8,000.
+        let loaded = await desk.putVMs(file, profiles: profiles)
+        #expect(loaded.status == 200, "\(loaded.body)")
+        #expect(await desk.counts().buckets == 24)
+        #expect(await desk.place([VMRecord(VM(id: "s1", vcpus: 1, memoryMB: 1024, measured: [.cpu: 2000]))], idempotencyKey: nil).status == 201)
+        let over = await desk.place([VMRecord(VM(id: "s2", vcpus: 1, memoryMB: 1024, measured: [.cpu: 1]))], idempotencyKey: nil)
+        #expect(over.status == 409, "every hour is full: \(over.body)")
+        #expect((json(over)["error"] as? String ?? "").contains(":00"), "the refusal names the hour: \(over.body)")
+
+        let again = try PlacementDesk(store: try ServiceStore(path: path), headroom: try Headroom(parsing: "cpu=100,memory=100"))
+        #expect(await again.counts().profiled == 2)
+        #expect(await again.place([VMRecord(VM(id: "s2", vcpus: 1, memoryMB: 1024, measured: [.cpu: 1]))], idempotencyKey: nil).status == 409)
+        #expect(await again.release("s1").status == 200)
+        #expect(await again.place([VMRecord(VM(id: "s2", vcpus: 1, memoryMB: 1024, measured: [.cpu: 1500]))], idempotencyKey: nil).status == 201)
+        // Deleting a VM drops its profile: what is left is held to the profiles that remain.
+        #expect(await again.deleteVM("night").status == 200)
+        #expect(await again.counts().profiled == 1)
+        #expect(await again.place([VMRecord(VM(id: "s3", vcpus: 1, memoryMB: 1024, measured: [.cpu: 1500]))], idempotencyKey: nil).status == 201)
+    }
+
+    /// Profiles whose placement breaks a rule are refused, and nothing of them is kept.
+    @Test func profilesThatBreakThePlacementAreRefused() async throws {
+        let desk = try PlacementDesk(store: try ServiceStore(path: "\(Support.temporaryDirectory())/refused.sqlite"), headroom: try Headroom(parsing: "cpu=100,memory=100"))
+        #expect(await desk.putHosts([HostRecord(VMHost(id: "h0", cpuCores: 10, cpuMHzPerCore: 1000, memoryMB: 65536))]).status == 200)
+        let file = InputRead(items: [VM(id: "a", vcpus: 2, memoryMB: 1024, currentHost: "h0", measured: [.cpu: 3000]),
+                                     VM(id: "b", vcpus: 2, memoryMB: 1024, currentHost: "h0", measured: [.cpu: 3000])], format: "vms.csv")
+        #expect(await desk.putVMs(file).status == 200)
+        let both = [Double](repeating: 6000, count: 168)
+        let answer = await desk.putProfiles(["a": ServiceProfile(scheme: .hourOfWeek, series: [.cpu: both]),
+                                             "b": ServiceProfile(scheme: .hourOfWeek, series: [.cpu: both])])
+        #expect(answer.status == 409, "\(answer.body)")
+        #expect(await desk.counts().profiled == 0)
+        #expect(await desk.counts().buckets == 1)
     }
 }
