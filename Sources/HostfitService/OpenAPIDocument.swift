@@ -90,7 +90,7 @@ enum OpenAPIDocument {
           "responses": {"202": {"description": "started", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PlanJob"}}}},
                         "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "413": {"$ref": "#/components/responses/Error"}}}},
         "/plans/{id}": {"parameters": [{"$ref": "#/components/parameters/id"}],
-          "get": {"summary": "A plan's progress, then its result", "responses": {"200": {"description": "the job", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PlanJob"}}}}, "401": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}},
+          "get": {"summary": "A plan's progress, then its result (the newest 50 plans are kept across restarts; one a restart cut short is failed)", "responses": {"200": {"description": "the job", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PlanJob"}}}}, "401": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}},
         "/placements/{vm}": {"parameters": [{"$ref": "#/components/parameters/vm"}],
           "delete": {"summary": "Release a VM's placement (the VM stays)", "responses": {"200": {"$ref": "#/components/responses/Done"}, "401": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}}
       }

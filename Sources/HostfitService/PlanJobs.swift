@@ -4,7 +4,8 @@ import Hostfit
 /// Consolidation plans run as background jobs on a snapshot of the inventory: the desk is
 /// free again as soon as the snapshot is taken, so reads and placements never wait on a
 /// plan. A plan is a proposal (its placements are not applied), checked by the validator
-/// before it is reported. Jobs live in memory: a restart forgets them.
+/// before it is reported. Jobs are kept in the store (the newest `kept`): a finished plan
+/// survives a restart, and one that a restart cut short says so.
 public actor PlanJobs {
     public struct Progress: Codable, Sendable {
         public var phase: String
@@ -43,8 +44,34 @@ public actor PlanJobs {
     private var next = 1
     /// At most this many plans at once: a plan uses a core while it searches.
     let running = 1
+    let store: ServiceStore?
+    /// Plans kept (each holds a placement of every VM).
+    static let kept = 50
 
-    public init() {}
+    /// Jobs in memory only, without a store.
+    public init() { store = nil }
+
+    /// The jobs `store` kept; a job still running when the server stopped is failed.
+    public init(store: ServiceStore) throws {
+        self.store = store
+        for (seq, body) in try store.plans() {
+            guard var job = try? JSONDecoder().decode(Job.self, from: Data(body.utf8)) else { continue }
+            if job.state == "running" {
+                job.state = "failed"
+                job.error = "the server stopped while this plan ran: POST /plans to run it again"
+                try? store.savePlan(id: job.id, seq: seq, body: ServiceStore.json(job), keeping: Self.kept)
+            }
+            jobs[job.id] = job
+            next = max(next, seq + 1)
+        }
+    }
+
+    /// Keeps `id` as it stands in the store; a store that refuses keeps it in memory only.
+    private func keep(_ id: String) {
+        guard let store, let job = jobs[id], let seq = Int(id.dropFirst(5)), let body = try? ServiceStore.json(job) else { return }
+        try? store.savePlan(id: id, seq: seq, body: body, keeping: Self.kept)
+        for old in jobs.keys where (Int(old.dropFirst(5)) ?? 0) <= seq - Self.kept { jobs[old] = nil }
+    }
 
     /// Starts a plan of `problem`; nil when one is already running.
     public func start(_ problem: PlacementProblem, options: PlanOptions) -> Job? {
@@ -53,6 +80,7 @@ public actor PlanJobs {
         next += 1
         let job = Job(id: id, state: "running", progress: nil, result: nil, error: nil)
         jobs[id] = job
+        keep(id)
         var options = options
         options.progress = { [weak self] p in
             let progress = Progress(phase: p.phase.rawValue, hosts: p.hosts, bound: p.bound, elapsedS: (p.elapsed * 10).rounded() / 10, timeLimitS: p.timeLimit)
@@ -84,6 +112,7 @@ public actor PlanJobs {
         jobs[id]?.state = result == nil ? "failed" : "done"
         jobs[id]?.result = result
         jobs[id]?.error = error
+        keep(id)
     }
 
     public func job(_ id: String) -> Job? { jobs[id] }

@@ -255,7 +255,8 @@ public enum HostfitServer {
     /// with it once per process).
     public static func run(desk: PlacementDesk, configuration: ServiceConfiguration, onRunning: @escaping @Sendable (Int) -> Void) async throws {
         let registry = ServiceMetrics.bootstrap()
-        let app = Application(router: ServiceRoutes.router(desk: desk, configuration: configuration, registry: registry),
+        let jobs = try PlanJobs(store: desk.store)
+        let app = Application(router: ServiceRoutes.router(desk: desk, configuration: configuration, jobs: jobs, registry: registry),
                               configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "hostfit"),
                               onServerRunning: { channel in onRunning(channel.localAddress?.port ?? configuration.port) })
         try await app.runService()

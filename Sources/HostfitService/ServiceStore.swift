@@ -63,6 +63,13 @@ public final class ServiceStore: Sendable {
                 t.column("value", .text).notNull()
             }
         }
+        migrator.registerMigration("v3") { db in
+            try db.create(table: "plan") { t in
+                t.primaryKey("id", .text)
+                t.column("seq", .integer).notNull()
+                t.column("body", .text).notNull()
+            }
+        }
         try migrator.migrate(pool)
     }
 
@@ -141,6 +148,24 @@ public final class ServiceStore: Sendable {
                 try db.execute(sql: "INSERT INTO answer (key, request, status, body) VALUES (?, ?, ?, ?)",
                                arguments: [key, answer.request, answer.status, answer.body])
             }
+        }
+    }
+
+    // MARK: plan jobs
+
+    /// Keeps a plan job as it stands, and only the newest `keeping` jobs.
+    func savePlan(id: String, seq: Int, body: String, keeping: Int) throws {
+        try pool.write { db in
+            try db.execute(sql: "INSERT INTO plan (id, seq, body) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET body = excluded.body",
+                           arguments: [id, seq, body])
+            try db.execute(sql: "DELETE FROM plan WHERE seq <= (SELECT MAX(seq) FROM plan) - ?", arguments: [keeping])
+        }
+    }
+
+    /// The plan jobs kept, oldest first.
+    func plans() throws -> [(seq: Int, body: String)] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT seq, body FROM plan ORDER BY seq").map { ($0["seq"] as Int, $0["body"] as String) }
         }
     }
 }

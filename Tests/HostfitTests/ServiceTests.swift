@@ -251,4 +251,39 @@ struct ServiceTests {
         let placed = try await server.call("POST", "/placements", ["vms": [["id": "flavor-4x8", "vcpus": 4, "memory_mb": 8192]]])
         #expect(placed.status == 201, "\(placed.text)")
     }
+
+    /// Plan jobs are kept in the store: a finished plan is there after a restart, and one a
+    /// SIGKILL cut short says so instead of running forever.
+    @Test func planJobsSurviveARestart() async throws {
+        let db = Support.temporaryDirectory() + "/store.sqlite"
+        var server = try Server(db: db, arguments: ["--headroom", "cpu=100,memory=100"])
+        let hosts = (1...40).map { ["id": "h\($0)", "cpu_cores": 32, "cpu_mhz": 2000, "memory_mb": 100_000] as [String: Any] }
+        #expect(try await server.call("PUT", "/hosts", hosts).status == 200)
+        var random = SeededGenerator(seed: 5)
+        let vms = (1...120).map { ["id": "v\($0)", "vcpus": 1, "memory_mb": Double(Int.random(in: 1_000...30_000, using: &random))] as [String: Any] }
+        #expect(try await server.call("POST", "/placements", ["vms": vms]).status == 201)
+        #expect(try await server.call("POST", "/plans", ["time_limit_s": 30]).status == 202)
+        server.kill()
+        server = try Server(db: db, arguments: ["--headroom", "cpu=100,memory=100"])
+        let cut = try #require(try await server.call("GET", "/plans/plan-1").json as? [String: Any])
+        #expect(cut["state"] as? String == "failed")
+        #expect((cut["error"] as? String ?? "").contains("stopped"), "\(cut)")
+        let started = try await server.call("POST", "/plans", ["time_limit_s": 1])
+        #expect((started.json as? [String: Any])?["id"] as? String == "plan-2", "\(started.text)")
+        var job: [String: Any] = [:]
+        for _ in 0..<100 {
+            job = try #require(try await server.call("GET", "/plans/plan-2").json as? [String: Any])
+            if job["state"] as? String != "running" { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(job["state"] as? String == "done", "\(job)")
+        server.stop()
+        server = try Server(db: db)
+        defer { server.stop() }
+        let kept = try #require(try await server.call("GET", "/plans/plan-2").json as? [String: Any])
+        #expect(kept["state"] as? String == "done")
+        let result = try #require(kept["result"] as? [String: Any])
+        #expect((result["placements"] as? [String: String])?.count == 120)
+        #expect(result["hosts_used"] as? Int == (job["result"] as? [String: Any])?["hosts_used"] as? Int)
+    }
 }
