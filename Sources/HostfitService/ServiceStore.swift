@@ -8,6 +8,8 @@ import GRDB
 /// cut may lose the last commits, never the database.
 public final class ServiceStore: Sendable {
     let pool: DatabasePool
+    /// Ends the checkpointing thread when the store goes.
+    private let stopCheckpoints = DispatchSemaphore(value: 0)
 
     public struct Contents: Sendable {
         public var hosts: [HostRecord] = []
@@ -30,8 +32,24 @@ public final class ServiceStore: Sendable {
 
     public init(path: String) throws {
         var configuration = Configuration()
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        // Checkpoints copy the log into the database and sync it: 13-17 ms here, on whichever
+        // commit crossed the limit, which every request queued behind it waited for (the p99 of
+        // the service). A thread of its own does them passively (never blocking a commit); the
+        // automatic one stays only as a far limit (80 MB of log under sustained writes; cut
+        // back to 16 MB once written through).
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 20000")
+            try db.execute(sql: "PRAGMA journal_size_limit = 16777216")
+        }
         pool = try DatabasePool(path: path, configuration: configuration)
+        let checkpointer = try DatabaseQueue(path: path)
+        let stop = stopCheckpoints
+        Thread.detachNewThread {
+            while stop.wait(timeout: .now() + .milliseconds(500)) == .timedOut {
+                _ = try? checkpointer.inDatabase { try $0.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)") }
+            }
+        }
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             try db.create(table: "host") { t in
@@ -72,6 +90,8 @@ public final class ServiceStore: Sendable {
         }
         try migrator.migrate(pool)
     }
+
+    deinit { stopCheckpoints.signal() }
 
     static let encoder: JSONEncoder = { let e = JSONEncoder(); e.outputFormatting = [.sortedKeys]; return e }()
 

@@ -149,4 +149,24 @@ struct HostRaterTests {
             }
         }
     }
+
+    /// The four-lane reduction a rating runs on every host equals the plain loop, for every
+    /// length (the tail after the last full four included).
+    @Test func theLaneReductionEqualsThePlainLoop() {
+        var rng = SeededGenerator(seed: 11)
+        for count in [0, 1, 3, 4, 5, 7, 8, 24, 167, 168] {
+            let load = (0..<count).map { _ in Double(Int.random(in: 0...5000, using: &rng)) }
+            let demand = (0..<count).map { _ in Double(Int.random(in: 0...900, using: &rng)) }
+            var before = 0.0, after = 0.0, sum = 0.0
+            for b in 0..<count {
+                before = max(before, load[b])
+                after = max(after, load[b] + demand[b])
+                sum += load[b] + demand[b]
+            }
+            let fast = load.withUnsafeBufferPointer { l in
+                demand.withUnsafeBufferPointer { d in HostRater.peaksAndSum(l.baseAddress ?? UnsafePointer(bitPattern: 8)!, d.baseAddress ?? UnsafePointer(bitPattern: 8)!, count) }
+            }
+            #expect(fast.before == before && fast.after == after && fast.sum == sum, "\(count) buckets")
+        }
+    }
 }

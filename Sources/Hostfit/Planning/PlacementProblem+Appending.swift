@@ -18,7 +18,8 @@ extension PlacementProblem {
         let first = vms.count
         guard rules.append(newVMs, from: first) else { return false }
         let R = resources.count, B = buckets
-        demand.reserveCapacity(demand.count + newVMs.count * R * B)
+        // No reserveCapacity: reserving a little more on every append defeats the array's
+        // doubling and copies all demand each time (measured: 10% of a placement at 168 buckets).
         for (k, vm) in newVMs.enumerated() {
             for resource in resources {
                 let start = demand.count

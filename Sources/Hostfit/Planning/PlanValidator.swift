@@ -47,23 +47,32 @@ public enum PlanValidator {
         violations += groupViolations(hostOf, problem)
 
         let R = problem.resourceCount, B = problem.buckets
-        var load = [Double](repeating: 0, count: problem.hostCount * R * B)
+        // Loads of the hosts in use only, in slots: a placement on a few of many hosts (the
+        // service judges those alone) costs what those hosts hold, not hosts x buckets.
         var count = [Int](repeating: 0, count: problem.hostCount)
-        for (v, h) in hostOf.enumerated() where h >= 0 {
+        var slot = [Int](repeating: -1, count: problem.hostCount)
+        var used: [Int] = []
+        for h in hostOf where h >= 0 {
+            if slot[h] < 0 { slot[h] = used.count; used.append(h) }
             count[h] += 1
+        }
+        var load = [Double](repeating: 0, count: used.count * R * B)
+        for (v, h) in hostOf.enumerated() where h >= 0 {
+            let s = slot[h]
             for r in 0..<R {
-                for b in 0..<B { load[(h * R + r) * B + b] += problem.demand(v, r, b) }
+                for b in 0..<B { load[(s * R + r) * B + b] += problem.demand(v, r, b) }
             }
         }
-        for (h, host) in problem.hosts.enumerated() where count[h] > 0 {
+        for h in used.sorted() {
+            let host = problem.hosts[h], s = slot[h]
             if let limit = host.maxVMs, count[h] > limit {
                 violations.append(Violation(rule: .maxVMs, message: "host '\(host.id)' runs \(count[h]) VMs, max_vms is \(limit)"))
             }
             for (r, resource) in problem.resources.enumerated() {
                 let cap = problem.capacity(h, r)
                 var worst = -1, worstLoad = 0.0
-                for b in 0..<B where load[(h * R + r) * B + b] > cap * (1 + tolerance) + tolerance {
-                    if load[(h * R + r) * B + b] > worstLoad { worst = b; worstLoad = load[(h * R + r) * B + b] }
+                for b in 0..<B where load[(s * R + r) * B + b] > cap * (1 + tolerance) + tolerance {
+                    if load[(s * R + r) * B + b] > worstLoad { worst = b; worstLoad = load[(s * R + r) * B + b] }
                 }
                 guard worst >= 0 else { continue }
                 let when = B > 1 ? " in time bucket \(worst)" : ""
@@ -77,7 +86,7 @@ public enum PlanValidator {
                 violations.append(Violation(rule: .capacity, message: "host '\(host.id)' needs \(resource.format(worstLoad))\(when), has \(resource.format(cap))\(of)"))
             }
         }
-        violations += reserveViolations(count, load, problem)
+        violations += reserveViolations(count, load, slot, problem)
         return violations
     }
 
@@ -105,7 +114,7 @@ public enum PlanValidator {
     /// N+k: in each cluster, the usable capacity of its used hosts less the k largest must
     /// hold the cluster's demand in every bucket (vSphere HA's cluster-percentage admission
     /// control, per resource).
-    private static func reserveViolations(_ count: [Int], _ load: [Double], _ problem: PlacementProblem) -> [Violation] {
+    private static func reserveViolations(_ count: [Int], _ load: [Double], _ slot: [Int], _ problem: PlacementProblem) -> [Violation] {
         let k = problem.settings.reserve
         guard k > 0 else { return [] }
         let R = problem.resourceCount, B = problem.buckets
@@ -123,7 +132,7 @@ public enum PlanValidator {
                 let survives = caps.dropFirst(k).reduce(0, +)
                 var worst = 0.0
                 for b in 0..<B {
-                    worst = max(worst, used.reduce(0) { $0 + load[($1 * R + r) * B + b] })
+                    worst = max(worst, used.reduce(0) { $0 + load[(slot[$1] * R + r) * B + b] })
                 }
                 if worst > survives * (1 + tolerance) + tolerance {
                     violations.append(Violation(rule: .reserve, message: "\(name) needs \(resource.format(worst)), and losing its \(k) largest hosts leaves \(resource.format(survives))"))
