@@ -36,6 +36,9 @@ public actor PlacementDesk {
     let goal: PlacementGoal
     /// How VMs become demand: CPU used or allocated, hourly profiles (see `ServiceDemand`).
     public private(set) var demand: ServiceDemand
+    /// Whether the store's CPU sizing is settled (kept in it, or chosen at start); until then
+    /// the first VMs to arrive settle it.
+    private var cpuDecided = true
 
     private var hostOrder: [String] = []
     private var hosts: [String: VMHost] = [:]
@@ -74,21 +77,49 @@ public actor PlacementDesk {
     }
 
     /// Settles how CPU is sized (`ServiceDemand.choose`) before the first load, and keeps it
-    /// in the store; returns the note for the operator.
+    /// in the store; returns the note for the operator. A store with no VMs yet, given no
+    /// --vcpu-ratio, leaves it to the first VMs it gets (loaded or placed).
     public func chooseCPU(given: Double??, startingWith read: InputRead<VM>?, profiled: Set<String> = []) throws -> String {
         let stored = try store.load().settings["cpu"].flatMap(ServiceDemand.CPU.init(stored:))
         let hostList = hostOrder.compactMap { hosts[$0] }
         // Where the file's VMs run, as the load will take it.
         let files = read.map { InventoryCheck.reconcile($0, vmFile: "body", hosts: hostList, hostFile: "hosts").vms } ?? []
-        let (cpu, note) = ServiceDemand.choose(given: given, stored: stored, vms: vmOrder.compactMap { vms[$0] } + files, hosts: hostList,
+        let known = vmOrder.compactMap { vms[$0] } + files
+        if given == nil, stored == nil, known.isEmpty {
+            cpuDecided = false
+            return "CPU sizing is left to the first VMs loaded or placed: allocated vCPUs per core (at least 4:1) when they state no CPU use, else as used; --vcpu-ratio N or off chooses now"
+        }
+        let (cpu, note) = ServiceDemand.choose(given: given, stored: stored, vms: known, hosts: hostList,
                                                profiled: profiled.union(demand.profiles.filter { $0.value.series[.cpu] != nil }.keys))
         var change = ServiceStore.Change()
         change.settings = ["cpu": cpu.stored]
         try store.commit(change)
+        cpuDecided = true
         demand.cpu = cpu
         standing = nil
         engine = nil
         return note
+    }
+
+    /// Runs `body` with CPU sized for `new` where the store has no VMs and no sizing yet,
+    /// keeping that sizing once `body` succeeds (`keep`); as it was otherwise.
+    private func sizingFirst(_ new: [VM], keep: Bool = true, profiled: Set<String> = [], _ body: () -> ServiceAnswer) -> ServiceAnswer {
+        guard !cpuDecided, vms.isEmpty, !new.isEmpty else { return body() }
+        let before = demand.cpu
+        let cpu = ServiceDemand.choose(given: nil, stored: nil, vms: new, hosts: hostOrder.compactMap { hosts[$0] }, profiled: profiled).cpu
+        if cpu != before { demand.cpu = cpu; engine = nil; standing = nil }
+        let answer = body()
+        if keep, (200..<300).contains(answer.status) {
+            var change = ServiceStore.Change()
+            change.settings = ["cpu": cpu.stored]
+            // Not kept, the next start chooses from the same VMs the same way.
+            if (try? store.commit(change)) != nil { cpuDecided = true }
+        } else if cpu != before {
+            demand.cpu = before
+            engine = nil
+            standing = nil
+        }
+        return answer
     }
 
     // MARK: reads
@@ -97,7 +128,8 @@ public actor PlacementDesk {
         public var hosts: Int
         public var vms: Int
         public var placed: Int
-        /// How CPU is planned: "used" or "allocated" (at `vcpu_ratio` per core).
+        /// How CPU is planned: "used" or "allocated" (at `vcpu_ratio` per core); "undecided"
+        /// until the first VMs of an empty store settle it.
         public var cpu: String
         public var vcpuRatio: Double?
         /// VMs with an hourly profile, and the hours it holds (1: static demand only).
@@ -111,7 +143,7 @@ public actor PlacementDesk {
         var ratio: Double?
         if case .allocated(let r) = demand.cpu { ratio = r }
         return Counts(hosts: hosts.count, vms: vms.count, placed: vms.values.count { $0.currentHost != nil },
-                      cpu: ratio == nil ? "used" : "allocated", vcpuRatio: ratio, profiled: demand.profiles.count, buckets: demand.buckets)
+                      cpu: !cpuDecided ? "undecided" : ratio == nil ? "used" : "allocated", vcpuRatio: ratio, profiled: demand.profiles.count, buckets: demand.buckets)
     }
 
     public func hostList() -> [HostRecord] { hostOrder.compactMap { hosts[$0].map(HostRecord.init) } }
@@ -307,6 +339,10 @@ public actor PlacementDesk {
     }
 
     public func putVMs(_ records: [VMRecord]) -> ServiceAnswer {
+        sizingFirst(records.compactMap { try? $0.vm() }) { puttingVMs(records) }
+    }
+
+    private func puttingVMs(_ records: [VMRecord]) -> ServiceAnswer {
         var updated: [VM] = []
         for record in records {
             do { updated.append(try record.vm(on: vms[record.id]?.currentHost)) } catch {
@@ -331,6 +367,13 @@ public actor PlacementDesk {
     /// With `profiles` (traces read at start), those replace the stored ones, in the same
     /// transaction and under the same check.
     public func putVMs(_ read: InputRead<VM>, profiles: [String: ServiceProfile]? = nil) -> ServiceAnswer {
+        let hostList = hostOrder.compactMap { hosts[$0] }
+        let placed = InventoryCheck.reconcile(read, vmFile: "body", hosts: hostList, hostFile: "hosts").vms
+        let profiled = Set((profiles ?? [:]).filter { $0.value.series[.cpu] != nil }.keys)
+        return sizingFirst(placed, profiled: profiled) { puttingVMs(read, profiles: profiles) }
+    }
+
+    private func puttingVMs(_ read: InputRead<VM>, profiles: [String: ServiceProfile]?) -> ServiceAnswer {
         // As the CLI reads them: a host name only a domain away is matched, a VM on an unknown
         // host is taken as not running (said in a note); a pinned one is refused below.
         var (list, notes) = InventoryCheck.reconcile(read, vmFile: "body", hosts: hostOrder.compactMap { hosts[$0] }, hostFile: "the service's hosts")
@@ -400,6 +443,10 @@ public actor PlacementDesk {
     public func rate(_ record: VMRecord) -> ServiceAnswer {
         let vm: VM
         do { vm = try record.vm() } catch { return .error(400, error.description, field: error.field, vm: record.id) }
+        return sizingFirst([vm], keep: false) { rating(vm) }
+    }
+
+    private func rating(_ vm: VM) -> ServiceAnswer {
         if let placed = vms[vm.id]?.currentHost { return .error(409, "vm '\(vm.id)' is already placed on '\(placed)'", vm: vm.id) }
         let v = engineIndices([vm])[0]
         let ratings = engine!.rater.rate(v, goal: goal).map {
@@ -418,6 +465,10 @@ public actor PlacementDesk {
     /// Places `records` one after another, each seeing those before, all or none. With a
     /// key, a retry of the same request gets the first answer and places nothing more.
     public func place(_ records: [VMRecord], idempotencyKey key: String?) -> ServiceAnswer {
+        sizingFirst(records.compactMap { try? $0.vm() }) { placing(records, idempotencyKey: key) }
+    }
+
+    private func placing(_ records: [VMRecord], idempotencyKey key: String?) -> ServiceAnswer {
         let request = (try? ServiceStore.json(records)) ?? ""
         if let key, let earlier = answers[key] {
             guard earlier.request == request else {

@@ -123,4 +123,25 @@ struct ServiceDemandTests {
         #expect(await desk.counts().profiled == 0)
         #expect(await desk.counts().buckets == 1)
     }
+
+    /// An empty store leaves CPU sizing to its first VMs: a refused request settles nothing,
+    /// the first one that lands settles it for good.
+    @Test func theFirstVMsOfAnEmptyStoreSettleTheSizing() async throws {
+        let path = "\(Support.temporaryDirectory())/first.sqlite"
+        let desk = try PlacementDesk(store: try ServiceStore(path: path))
+        #expect(await desk.putHosts(hosts.map(HostRecord.init)).status == 200)
+        #expect(try await desk.chooseCPU(given: nil, startingWith: nil).contains("left to the first VMs"))
+        #expect(await desk.counts().cpu == "undecided")
+        let huge = await desk.place([VMRecord(VM(id: "huge", vcpus: 64, memoryMB: 1024))], idempotencyKey: nil)
+        #expect(huge.status == 409)
+        #expect(await desk.counts().cpu == "undecided")
+        // Rated as it would be placed: 7 vCPUs fit at 4:1 on 8 cores; as 7 busy cores they pass 80%.
+        let rated = json(await desk.rate(VMRecord(VM(id: "f", vcpus: 7, memoryMB: 1024))))
+        #expect(((rated["ratings"] as? [[String: Any]])?.first?["stars"] as? Double ?? 0) > 0, "\(rated)")
+        #expect(await desk.counts().cpu == "undecided")
+        #expect(await desk.place([VMRecord(VM(id: "f", vcpus: 7, memoryMB: 1024))], idempotencyKey: nil).status == 201)
+        #expect(await desk.counts().cpu == "allocated")
+        let again = try PlacementDesk(store: try ServiceStore(path: path))
+        #expect(await again.demand.cpu == .allocated(vcpusPerCore: 4))
+    }
 }

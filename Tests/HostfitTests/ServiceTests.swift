@@ -51,12 +51,13 @@ struct ServiceTests {
             var text: String
         }
 
-        func call(_ method: String, _ path: String, _ body: Any? = nil, token: String?? = .none, key: String? = nil) async throws -> Reply {
+        func call(_ method: String, _ path: String, _ body: Any? = nil, token: String?? = .none, key: String? = nil,
+                  contentType: String = "application/json") async throws -> Reply {
             var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
             request.httpMethod = method
             if let body {
                 if let data = body as? Data { request.httpBody = data } else { request.httpBody = try JSONSerialization.data(withJSONObject: body) }
-                request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+                request.setValue(contentType, forHTTPHeaderField: "Content-Type")
             }
             if let given = token ?? self.token { request.setValue("Bearer \(given)", forHTTPHeaderField: "Authorization") }
             if let key { request.setValue(key, forHTTPHeaderField: "Idempotency-Key") }
@@ -250,6 +251,20 @@ struct ServiceTests {
         #expect(health["vms"] as? Int == 763 && health["placed"] as? Int == 50)
         let placed = try await server.call("POST", "/placements", ["vms": [["id": "flavor-4x8", "vcpus": 4, "memory_mb": 8192]]])
         #expect(placed.status == 201, "\(placed.text)")
+
+        // Started with the hosts only, then sent the vInfo export: the first VMs settle it the same way, for good.
+        let db = Support.temporaryDirectory() + "/later.sqlite"
+        var later = try Server(db: db, arguments: ["--hosts", rvtools + "/vHost.csv"])
+        #expect((try await later.call("GET", "/healthz").json as? [String: Any])?["cpu"] as? String == "undecided")
+        let vInfo = try Data(contentsOf: URL(fileURLWithPath: rvtools + "/vInfo.csv"))
+        let loaded = try await later.call("PUT", "/vms", vInfo, contentType: "text/csv")
+        #expect(loaded.status == 200, "\(loaded.text)")
+        #expect((try await later.call("GET", "/healthz").json as? [String: Any])?["vcpu_ratio"] as? Double == 4.2)
+        later.stop()
+        later = try Server(db: db)
+        defer { later.stop() }
+        let kept = try #require(try await later.call("GET", "/healthz").json as? [String: Any])
+        #expect(kept["cpu"] as? String == "allocated" && kept["vcpu_ratio"] as? Double == 4.2 && kept["placed"] as? Int == 50)
     }
 
     /// Plan jobs are kept in the store: a finished plan is there after a restart, and one a
