@@ -495,7 +495,7 @@ public actor PlacementDesk {
             guard let best = engine!.rater.best(v, goal: goal), let h = engine!.problem.host(named: best.host) else {
                 let first = engine!.rater.rate(v, goal: goal).first
                 undo()
-                return .error(409, "vm '\(vm.id)': no host can take it: \(first?.reason ?? "no hosts"); nothing was placed",
+                return .error(409, "vm '\(vm.id)': no host can take it: \(first.map { "on '\($0.host)': \($0.reason)" } ?? "there are no hosts"); nothing was placed",
                               vm: vm.id, rule: first?.rule?.rawValue ?? Violation.Rule.capacity.rawValue)
             }
             engine!.place(v, on: h)
