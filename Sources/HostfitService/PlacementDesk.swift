@@ -79,9 +79,10 @@ public actor PlacementDesk {
     /// Settles how CPU is sized (`ServiceDemand.choose`) before the first load, and keeps it
     /// in the store; returns the note for the operator. A store with no VMs yet, given no
     /// --vcpu-ratio, leaves it to the first VMs it gets (loaded or placed).
-    public func chooseCPU(given: Double??, startingWith read: InputRead<VM>?, profiled: Set<String> = []) throws -> String {
+    public func chooseCPU(given: Double??, startingWith read: InputRead<VM>?, on hostsRead: InputRead<VMHost>? = nil,
+                          profiled: Set<String> = []) throws -> String {
         let stored = try store.load().settings["cpu"].flatMap(ServiceDemand.CPU.init(stored:))
-        let hostList = hostOrder.compactMap { hosts[$0] }
+        let hostList = merged(hostsRead?.items ?? [])
         // Where the file's VMs run, as the load will take it.
         let files = read.map { InventoryCheck.reconcile($0, vmFile: "body", hosts: hostList, hostFile: "hosts").vms } ?? []
         let known = vmOrder.compactMap { vms[$0] } + files
@@ -253,6 +254,12 @@ public actor PlacementDesk {
 
     public func allHosts() -> [VMHost] { hostOrder.compactMap { hosts[$0] } }
 
+    /// The service's hosts with `new` put over them (same id: the new one), new ones last.
+    private func merged(_ new: [VMHost]) -> [VMHost] {
+        let byID = Dictionary(new.map { ($0.id, $0) }, uniquingKeysWith: { _, b in b })
+        return hostOrder.compactMap { byID[$0] ?? hosts[$0] } + new.filter { hosts[$0.id] == nil }
+    }
+
     /// Every VM of the inventory, placed ones with their `currentHost`.
     public func allVMs() -> [VM] { vmOrder.compactMap { vms[$0] } }
 
@@ -310,18 +317,56 @@ public actor PlacementDesk {
 
     /// Hosts from a file (hosts.csv, RVTools): checked as records are, then put as records.
     public func putHosts(_ read: InputRead<VMHost>) -> ServiceAnswer {
+        let records: [HostRecord], notes: [String]
+        switch Self.checked(read, source: "body") {
+        case .failure(let refusal): return refusal.answer
+        case .success(let good): (records, notes) = good
+        }
+        let answer = putHosts(records)
+        guard answer.status == 200 else { return answer }
+        return .json(200, ["hosts": AnyEncodable(records.count), "format": AnyEncodable(read.format), "notes": AnyEncodable(notes)])
+    }
+
+    struct Refusal: Error { var answer: ServiceAnswer }
+
+    /// A file's hosts as records the service keeps, with what to tell the operator; or the
+    /// 400 for the first that is wrong (`source:LINE`).
+    static func checked(_ read: InputRead<VMHost>, source: String) -> Result<([HostRecord], [String]), Refusal> {
         var records: [HostRecord] = []
         for host in read.items {
             let record = HostRecord(host)
-            do { _ = try record.host() } catch { return .error(400, "body:\(read.lines[host.id] ?? 0): host '\(host.id)': \(error.message)", field: error.field) }
+            do { _ = try record.host() } catch {
+                return .failure(Refusal(answer: .error(400, "\(source):\(read.lines[host.id] ?? 0): host '\(host.id)': \(error.message)", field: error.field)))
+            }
             records.append(record)
         }
         var notes = read.notes
         let curved = read.items.filter { !$0.powerCurve.isEmpty }.count
         if curved > 0 { notes.append("\(curved) hosts have a power_curve: the service keeps their power_idle_w and power_max_w only") }
-        let answer = putHosts(records)
+        return .success((records, notes))
+    }
+
+    /// The inventory to start with, hosts and VMs (and profiles) in one transaction, after
+    /// the validator accepts it: a start that fails leaves the store as it was. Errors and
+    /// notes name the files (`hostsName:LINE`, `vmsName:LINE`).
+    public func loadInventory(hosts hostsRead: InputRead<VMHost>, vms vmsRead: InputRead<VM>, profiles: [String: ServiceProfile]? = nil,
+                              hostsName: String, vmsName: String) -> ServiceAnswer {
+        let records: [HostRecord], hostNotes: [String]
+        switch Self.checked(hostsRead, source: hostsName) {
+        case .failure(let refusal): return refusal.answer
+        case .success(let good): (records, hostNotes) = good
+        }
+        let newHosts = records.compactMap { try? $0.host() }
+        let profiled = Set((profiles ?? [:]).filter { $0.value.series[.cpu] != nil }.keys)
+        let placed = InventoryCheck.reconcile(vmsRead, vmFile: vmsName, hosts: merged(newHosts), hostFile: hostsName).vms
+        let answer = sizingFirst(placed, profiled: profiled) {
+            puttingVMs(vmsRead, profiles: profiles, adding: newHosts, source: vmsName, hostsName: hostsName)
+        }
         guard answer.status == 200 else { return answer }
-        return .json(200, ["hosts": AnyEncodable(records.count), "format": AnyEncodable(read.format), "notes": AnyEncodable(notes)])
+        let object = (try? JSONSerialization.jsonObject(with: Data(answer.body.utf8))) as? [String: Any] ?? [:]
+        return .json(200, ["hosts": AnyEncodable(records.count), "vms": AnyEncodable(object["vms"] as? Int ?? 0),
+                           "placed": AnyEncodable(object["placed"] as? Int ?? 0),
+                           "notes": AnyEncodable(hostNotes + (object["notes"] as? [String] ?? []))])
     }
 
     public func deleteHost(_ id: String) -> ServiceAnswer {
@@ -373,13 +418,17 @@ public actor PlacementDesk {
         return sizingFirst(placed, profiled: profiled) { puttingVMs(read, profiles: profiles) }
     }
 
-    private func puttingVMs(_ read: InputRead<VM>, profiles: [String: ServiceProfile]?) -> ServiceAnswer {
+    /// `newHosts` are loaded with the VMs, in the same transaction.
+    private func puttingVMs(_ read: InputRead<VM>, profiles: [String: ServiceProfile]?, adding newHosts: [VMHost] = [],
+                            source: String = "body", hostsName: String = "the service's hosts") -> ServiceAnswer {
         // As the CLI reads them: a host name only a domain away is matched, a VM on an unknown
         // host is taken as not running (said in a note); a pinned one is refused below.
-        var (list, notes) = InventoryCheck.reconcile(read, vmFile: "body", hosts: hostOrder.compactMap { hosts[$0] }, hostFile: "the service's hosts")
+        let hostList = merged(newHosts)
+        let known = Set(hostList.map(\.id))
+        var (list, notes) = InventoryCheck.reconcile(read, vmFile: source, hosts: hostList, hostFile: hostsName)
         notes = read.notes + notes
         let inFile = Dictionary(list.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        func line(_ id: String) -> String { "body:\(read.lines[id] ?? 0)" }
+        func line(_ id: String) -> String { "\(source):\(read.lines[id] ?? 0)" }
         var profiles = profiles
         for k in list.indices {
             let id = list[k].id
@@ -393,14 +442,14 @@ public actor PlacementDesk {
                 list[k].demandLike = nil
             }
             if list[k].currentHost == nil { list[k].currentHost = vms[id]?.currentHost }
-            if let host = list[k].currentHost, hosts[host] == nil {
+            if let host = list[k].currentHost, !known.contains(host) {
                 return .error(400, "\(line(id)): VM '\(id)' runs on '\(host)', which is not a host of the service, and it is pinned there: PUT /hosts first", field: "host", vm: id)
             }
             do { _ = try VMRecord(list[k]).vm(on: list[k].currentHost) } catch {
                 return .error(400, "\(line(id)): vm '\(id)': \(error.message)", field: error.field, vm: id)
             }
         }
-        if let broken = load(hosts: [], vms: list, profiles: profiles) {
+        if let broken = load(hosts: newHosts, vms: list, profiles: profiles) {
             let unmeasured = !list.contains { ServiceDemand.statesCPU($0) || profiles?[$0.id] != nil }
             let hint = demand.cpu == .used && unmeasured && broken.contains(" MHz cpu") ? " (no VM here states CPU use, and this store plans CPU as used, so each vCPU counts as a busy core of the fastest host: start serve with --vcpu-ratio N to plan vCPUs against cores, or give cpu_mhz or cpu_pct)" : ""
             return .error(409, broken + hint)

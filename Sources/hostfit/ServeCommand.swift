@@ -112,12 +112,12 @@ struct ServeCommand: ParsableCommand {
         let address = host, hosts = hosts, vms = vms, ratio = try givenRatio
         Task {
             do {
-                if let hosts, let hostsRead { try Self.report(await desk.putHosts(hostsRead), loading: hosts) }
-                // Traces become each VM's hourly profile, kept in the store with the VMs.
+                // Everything is read and checked before the store changes: a start that fails
+                // leaves it as it was. Traces become each VM's hourly profile, kept with the VMs.
                 var vmsRead = vmsRead, vmsPath = vms
                 var profiles: [String: ServiceProfile]?
                 if let traced = try self.tracedDemand(inventory: await desk.allVMs() + (vmsRead?.items ?? [])) {
-                    let mhzPerCore = PlacementProblem.mhzPerCore(hosts: await desk.allHosts())
+                    let mhzPerCore = PlacementProblem.mhzPerCore(hosts: await desk.allHosts() + (hostsRead?.items ?? []))
                     // Without an inventory, every traced entity is a VM (not running anywhere yet).
                     if vmsRead == nil, await desk.allVMs().isEmpty {
                         vmsRead = InputRead(items: traced.vms(mhzPerCore: mhzPerCore), format: "traced entities")
@@ -128,9 +128,15 @@ struct ServeCommand: ParsableCommand {
                     for note in made.notes { Terminal.note(note) }
                 }
                 let profiledCPU = Set((profiles ?? [:]).filter { $0.value.series[.cpu] != nil }.keys)
-                Terminal.note(try await desk.chooseCPU(given: ratio, startingWith: vmsRead, profiled: profiledCPU))
-                if let vmsPath, let vmsRead {
-                    try Self.report(await desk.putVMs(vmsRead, profiles: profiles), loading: vmsPath)
+                Terminal.note(try await desk.chooseCPU(given: ratio, startingWith: vmsRead, on: hostsRead, profiled: profiledCPU))
+                let names = [hosts, vmsPath].compactMap { $0 }
+                if vmsRead != nil || (hostsRead != nil && profiles != nil) {
+                    let none = InputRead<VM>(items: [], format: "none")
+                    let answer = await desk.loadInventory(hosts: hostsRead ?? InputRead(items: [], format: "none"), vms: vmsRead ?? none,
+                                                          profiles: profiles, hostsName: hosts ?? "the store's hosts", vmsName: vmsPath ?? "the store's VMs")
+                    try Self.report(answer, loading: vmsPath ?? hosts ?? "the traces", names: names)
+                } else if let hosts, let hostsRead {
+                    try Self.report(await desk.putHosts(hostsRead), loading: hosts)
                 } else if let profiles {
                     try Self.report(await desk.putProfiles(profiles), loading: "the traces")
                 }
@@ -166,11 +172,13 @@ extension ServeCommand {
     }
 
     /// A load's notes on stderr, or its refusal as the command's error (body:LINE named for the file).
-    static func report(_ answer: ServiceAnswer, loading path: String) throws {
+    /// (`names`: files a message may already start with.)
+    static func report(_ answer: ServiceAnswer, loading path: String, names: [String] = []) throws {
         let object = (try? JSONSerialization.jsonObject(with: Data(answer.body.utf8))) as? [String: Any] ?? [:]
         guard answer.status == 200 else {
             let message = (object["error"] as? String ?? answer.body).replacingOccurrences(of: "body:", with: "\(path):")
-            throw CLIFailure(code: 2, message: message.hasPrefix(path) ? message : "\(path): \(message)")
+            let named = ([path] + names).contains { message.hasPrefix($0 + ":") }
+            throw CLIFailure(code: 2, message: named ? message : "\(path): \(message)")
         }
         for note in object["notes"] as? [String] ?? [] {
             Terminal.note(note.replacingOccurrences(of: "body:", with: "\(path):").replacingOccurrences(of: " in body ", with: " in \(path) "))

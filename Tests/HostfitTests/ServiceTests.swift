@@ -301,4 +301,23 @@ struct ServiceTests {
         #expect((result["placements"] as? [String: String])?.count == 120)
         #expect(result["hosts_used"] as? Int == (job["result"] as? [String: Any])?["hosts_used"] as? Int)
     }
+
+    /// A start whose files the validator refuses, or whose traces cannot be read, exits 2
+    /// naming the file and leaves the store as it was: no hosts without their VMs.
+    @Test func aFailedStartLeavesTheStoreAsItWas() async throws {
+        let dir = Support.temporaryDirectory(), db = dir + "/store.sqlite"
+        let sample = Support.sampleData
+        let crowded = dir + "/crowded.csv"
+        try "vm,vcpus,memory_mb,cpu_mhz,host\nbig-1,8,200000,100,esx01\nbig-2,8,200000,100,esx01\n".write(toFile: crowded, atomically: true, encoding: .utf8)
+        let refused = try CLITests().hostfit("serve", "--db", db, "--port", "0", "--hosts", "\(sample)/hosts.csv", "--vms", crowded)
+        #expect(refused.code == 2)
+        #expect(refused.stderr.contains(crowded) && refused.stderr.contains("esx01"), "\(refused.stderr)")
+        let unread = try CLITests().hostfit("serve", "--db", db, "--port", "0", "--hosts", "\(sample)/hosts.csv", "--vms", "\(sample)/estate-vms.csv",
+                                            "--traces", dir + "/missing")
+        #expect(unread.code == 2, "\(unread.stderr)")
+        let server = try Server(db: db)
+        defer { server.stop() }
+        let health = try #require(try await server.call("GET", "/healthz").json as? [String: Any])
+        #expect(health["hosts"] as? Int == 0 && health["vms"] as? Int == 0, "\(health)")
+    }
 }
