@@ -39,6 +39,8 @@ public actor PlacementDesk {
     /// Whether the store's CPU sizing is settled (kept in it, or chosen at start); until then
     /// the first VMs to arrive settle it.
     private var cpuDecided = true
+    /// The sizing the store holds, if any.
+    private var storedCPU: ServiceDemand.CPU?
 
     private var hostOrder: [String] = []
     private var hosts: [String: VMHost] = [:]
@@ -71,9 +73,9 @@ public actor PlacementDesk {
             vms[record.id] = try record.vm(on: contents.placements[record.id])
         }
         answers = contents.answers
-        let cpu = contents.settings["cpu"].flatMap(ServiceDemand.CPU.init(stored:)) ?? .used
+        storedCPU = contents.settings["cpu"].flatMap(ServiceDemand.CPU.init(stored:))
         let ids = Set(vmOrder)
-        demand = ServiceDemand(cpu: cpu, profiles: contents.profiles.filter { ids.contains($0.key) })
+        demand = ServiceDemand(cpu: storedCPU ?? .used, profiles: contents.profiles.filter { ids.contains($0.key) })
     }
 
     /// Settles how CPU is sized (`ServiceDemand.choose`) before the first load, and keeps it
@@ -81,7 +83,7 @@ public actor PlacementDesk {
     /// --vcpu-ratio, leaves it to the first VMs it gets (loaded or placed).
     public func chooseCPU(given: Double??, startingWith read: InputRead<VM>?, on hostsRead: InputRead<VMHost>? = nil,
                           profiled: Set<String> = []) throws -> String {
-        let stored = try store.load().settings["cpu"].flatMap(ServiceDemand.CPU.init(stored:))
+        let stored = storedCPU
         let hostList = merged(hostsRead?.items ?? [])
         // Where the file's VMs run, as the load will take it.
         let files = read.map { InventoryCheck.reconcile($0, vmFile: "body", hosts: hostList, hostFile: "hosts").vms } ?? []
@@ -91,10 +93,11 @@ public actor PlacementDesk {
             return "CPU sizing is left to the first VMs loaded or placed: allocated vCPUs per core (at least 4:1) when they state no CPU use, else as used; --vcpu-ratio N or off chooses now"
         }
         let (cpu, note) = ServiceDemand.choose(given: given, stored: stored, vms: known, hosts: hostList,
-                                               profiled: profiled.union(demand.profiles.filter { $0.value.series[.cpu] != nil }.keys))
+                                               profiled: profiled.union(ServiceProfile.withCPU(demand.profiles)))
         var change = ServiceStore.Change()
         change.settings = ["cpu": cpu.stored]
         try store.commit(change)
+        storedCPU = cpu
         cpuDecided = true
         demand.cpu = cpu
         standing = nil
@@ -104,8 +107,11 @@ public actor PlacementDesk {
 
     /// Runs `body` with CPU sized for `new` where the store has no VMs and no sizing yet,
     /// keeping that sizing once `body` succeeds (`keep`); as it was otherwise.
-    private func sizingFirst(_ new: [VM], keep: Bool = true, profiled: Set<String> = [], _ body: () -> ServiceAnswer) -> ServiceAnswer {
-        guard !cpuDecided, vms.isEmpty, !new.isEmpty else { return body() }
+    /// (`new` is only worked out when it counts: placements are a hot path.)
+    private func sizingFirst(_ new: @autoclosure () -> [VM], keep: Bool = true, profiled: Set<String> = [], _ body: () -> ServiceAnswer) -> ServiceAnswer {
+        guard !cpuDecided, vms.isEmpty else { return body() }
+        let new = new()
+        guard !new.isEmpty else { return body() }
         let before = demand.cpu
         let cpu = ServiceDemand.choose(given: nil, stored: nil, vms: new, hosts: hostOrder.compactMap { hosts[$0] }, profiled: profiled).cpu
         if cpu != before { demand.cpu = cpu; engine = nil; standing = nil }
@@ -114,7 +120,7 @@ public actor PlacementDesk {
             var change = ServiceStore.Change()
             change.settings = ["cpu": cpu.stored]
             // Not kept, the next start chooses from the same VMs the same way.
-            if (try? store.commit(change)) != nil { cpuDecided = true }
+            if (try? store.commit(change)) != nil { storedCPU = cpu; cpuDecided = true }
         } else if cpu != before {
             demand.cpu = before
             engine = nil
@@ -357,9 +363,8 @@ public actor PlacementDesk {
         case .success(let good): (records, hostNotes) = good
         }
         let newHosts = records.compactMap { try? $0.host() }
-        let profiled = Set((profiles ?? [:]).filter { $0.value.series[.cpu] != nil }.keys)
-        let placed = InventoryCheck.reconcile(vmsRead, vmFile: vmsName, hosts: merged(newHosts), hostFile: hostsName).vms
-        let answer = sizingFirst(placed, profiled: profiled) {
+        let answer = sizingFirst(InventoryCheck.reconcile(vmsRead, vmFile: vmsName, hosts: merged(newHosts), hostFile: hostsName).vms,
+                                 profiled: ServiceProfile.withCPU(profiles ?? [:])) {
             puttingVMs(vmsRead, profiles: profiles, adding: newHosts, source: vmsName, hostsName: hostsName)
         }
         guard answer.status == 200 else { return answer }
@@ -412,10 +417,8 @@ public actor PlacementDesk {
     /// With `profiles` (traces read at start), those replace the stored ones, in the same
     /// transaction and under the same check.
     public func putVMs(_ read: InputRead<VM>, profiles: [String: ServiceProfile]? = nil) -> ServiceAnswer {
-        let hostList = hostOrder.compactMap { hosts[$0] }
-        let placed = InventoryCheck.reconcile(read, vmFile: "body", hosts: hostList, hostFile: "hosts").vms
-        let profiled = Set((profiles ?? [:]).filter { $0.value.series[.cpu] != nil }.keys)
-        return sizingFirst(placed, profiled: profiled) { puttingVMs(read, profiles: profiles) }
+        sizingFirst(InventoryCheck.reconcile(read, vmFile: "body", hosts: allHosts(), hostFile: "hosts").vms,
+                    profiled: ServiceProfile.withCPU(profiles ?? [:])) { puttingVMs(read, profiles: profiles) }
     }
 
     /// `newHosts` are loaded with the VMs, in the same transaction.

@@ -38,6 +38,11 @@ public struct ServiceProfile: Sendable, Equatable, Codable {
 }
 
 extension ServiceProfile {
+    /// The VMs whose profile has their CPU: they state their CPU use.
+    public static func withCPU(_ profiles: [String: ServiceProfile]) -> Set<String> {
+        Set(profiles.filter { $0.value.series[.cpu] != nil }.keys)
+    }
+
     /// The hourly profile of each VM the traces cover (a VM "like" another takes that one's),
     /// with what to tell the operator: traced entities that are no VM, VMs without a trace.
     public static func profiles(_ demand: TracedDemand, for vms: [VM], mhzPerCore: Double) -> (profiles: [String: ServiceProfile], notes: [String]) {

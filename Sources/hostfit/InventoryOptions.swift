@@ -93,7 +93,7 @@ struct InventoryOptions: ParsableArguments {
 
     /// The problem to plan or check; demand from `demand` (traces or profiles) when given.
     @Option(name: .customLong("vcpu-ratio"), help: ArgumentHelp(
-        "Most allocated vCPUs per physical core (4 for 4:1); checked on allocations, whatever the measured demand.", valueName: "ratio"))
+        "Most allocated vCPUs per physical core (4 for 4:1); checked on allocations, whatever the measured demand. Where no VM states CPU use, the ratio CPU is planned at (default today's, at least 4:1).", valueName: "ratio"))
     var vcpuRatio: Double?
 
     @Option(name: .customLong("memory-ratio"), help: ArgumentHelp(

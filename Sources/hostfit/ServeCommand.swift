@@ -127,8 +127,7 @@ struct ServeCommand: ParsableCommand {
                     profiles = made.profiles
                     for note in made.notes { Terminal.note(note) }
                 }
-                let profiledCPU = Set((profiles ?? [:]).filter { $0.value.series[.cpu] != nil }.keys)
-                Terminal.note(try await desk.chooseCPU(given: ratio, startingWith: vmsRead, on: hostsRead, profiled: profiledCPU))
+                Terminal.note(try await desk.chooseCPU(given: ratio, startingWith: vmsRead, on: hostsRead, profiled: ServiceProfile.withCPU(profiles ?? [:])))
                 let names = [hosts, vmsPath].compactMap { $0 }
                 if vmsRead != nil || (hostsRead != nil && profiles != nil) {
                     let none = InputRead<VM>(items: [], format: "none")
