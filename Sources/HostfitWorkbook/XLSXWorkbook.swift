@@ -38,8 +38,7 @@ public struct XLSXWorkbook {
     private init(_ archive: Archive, name path: String) throws(InputError) {
         self.path = path
         self.archive = archive
-        let decoder = XMLDecoder()
-        decoder.trimValueWhitespaces = false
+        let decoder = Self.decoder()
         func part<T: Decodable>(_ name: String, as type: T.Type) throws(InputError) -> T? {
             guard let entry = archive[name] else { return nil }
             var data = Data()
@@ -75,9 +74,7 @@ public struct XLSXWorkbook {
         let worksheet: WorksheetXML
         do {
             _ = try archive.extract(entry, skipCRC32: true) { data.append($0) }
-            let decoder = XMLDecoder()
-            decoder.trimValueWhitespaces = false
-            worksheet = try decoder.decode(WorksheetXML.self, from: data)
+            worksheet = try Self.decoder().decode(WorksheetXML.self, from: data)
         } catch {
             throw InputError(file: "\(path)[\(name)]", "cannot be read: \(error.localizedDescription)")
         }
@@ -117,6 +114,15 @@ public struct XLSXWorkbook {
         return text
     }
 
+    /// Elements are matched by namespace, not by prefix: Excel writes `<sheet>`, the OpenXML
+    /// SDK (RVTools) writes `<x:sheet>`, and both mean the same element.
+    static func decoder() -> XMLDecoder {
+        let decoder = XMLDecoder()
+        decoder.trimValueWhitespaces = false
+        decoder.shouldProcessNamespaces = true
+        return decoder
+    }
+
     /// "BC12" -> 54 (0-based column).
     static func column(of reference: String) -> Int? {
         var n = 0, any = false
@@ -135,10 +141,26 @@ struct WorkbookXML: Decodable {
     struct Sheet: Decodable, DynamicNodeDecoding {
         let name: String
         let relationID: String
-        enum CodingKeys: String, CodingKey { case name, relationID = "r:id" }
         static func nodeDecoding(for key: CodingKey) -> XMLDecoder.NodeDecoding { .attribute }
+        init(from decoder: Decoder) throws {
+            let attributes = try decoder.container(keyedBy: AttributeKey.self)
+            name = try attributes.decode(String.self, forKey: AttributeKey(stringValue: "name"))
+            // The relationship's `id` attribute, whatever its prefix (`r:id` as Excel writes it).
+            guard let key = attributes.allKeys.first(where: { $0.stringValue == "id" || $0.stringValue.hasSuffix(":id") }) else {
+                throw DecodingError.keyNotFound(AttributeKey(stringValue: "r:id"), .init(codingPath: decoder.codingPath, debugDescription: "a sheet without its relationship id"))
+            }
+            relationID = try attributes.decode(String.self, forKey: key)
+        }
     }
     let sheets: Sheets
+}
+
+/// An attribute by its name as written.
+struct AttributeKey: CodingKey {
+    let stringValue: String
+    init(stringValue: String) { self.stringValue = stringValue }
+    var intValue: Int? { nil }
+    init?(intValue: Int) { nil }
 }
 
 struct RelationshipsXML: Decodable {

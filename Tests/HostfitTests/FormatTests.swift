@@ -28,9 +28,10 @@ struct FormatTests {
 
     /// Only disk queue lengths: nothing to plan on, said so.
     @Test func perfmonWithoutDemandCounters() throws {
-        #expect(throws: InputError(file: formats + "/perfmon/workstation-disk.csv", "holds no samples Hostfit can plan on (no CPU, memory, disk or network values)")) {
-            try read(formats + "/perfmon/workstation-disk.csv")
-        }
+        let error = try #require(throws: InputError.self) { try read(formats + "/perfmon/workstation-disk.csv") }
+        #expect(error.file == formats + "/perfmon/workstation-disk.csv" && error.line == 1)
+        #expect(error.message.contains("none Hostfit plans on: \\LogicalDisk(*)\\Avg. Disk Read Queue Length (4 instances)"))
+        #expect(error.message.contains("needs \\Processor(_Total)\\% Processor Time for CPU"))
     }
 
     /// CR-only line ends, time-only stamps; Physical Cpu(_Total)\% Util Time 32.64 at 22:42:26.

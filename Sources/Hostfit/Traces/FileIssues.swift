@@ -16,6 +16,8 @@ public struct FileIssues: Sendable {
     public var skipped: [String: Int] = [:]
     /// Assumptions made reading the file (a timestamp without a date...).
     public var notes: [String] = []
+    /// Why a readable file gives nothing to plan on: what it holds and what is needed.
+    public var unplannable: String?
 
     public init(file: String) {
         self.file = file

@@ -35,6 +35,8 @@ struct SampleRows<Fields: RowFields> {
     var timeColumn = 0
     var entityColumn = 1
     var timestamp = Timestamp.parsed
+    /// The field separator, for reading the time column again to decide its date order.
+    var separator: UInt8 = 0x2C
     /// Fewer fields than this is a bad row; the message says "n of `expectedFields`".
     var minimumFields: Int
     var expectedFields: Int
@@ -46,6 +48,7 @@ struct SampleRows<Fields: RowFields> {
                        sample: (Fields, UnsafeBufferPointer<UInt8>, _ number: Int, _ time: Int64, _ entity: Int) -> Void) throws(InputError) {
         var entities = EntityCache()
         var atHeader = hasHeader
+        var slashOrder = SlashDateOrder.monthFirst, orderDecided = false
         try file.forEachLine { line, number throws(InputError) in
             if atHeader {
                 atHeader = false
@@ -67,7 +70,16 @@ struct SampleRows<Fields: RowFields> {
                 }
                 time = Int64(stamp)
             case .parsed:
-                guard let parsed = TimestampParser.parse(fields.bytes(timeColumn, in: line)) else {
+                let stamp = fields.bytes(timeColumn, in: line)
+                if !orderDecided {
+                    orderDecided = true
+                    if TimestampParser.slashParts(stamp) != nil,
+                       let decided = try SlashDateOrder.decide(file.path, column: timeColumn, separator: separator) {
+                        slashOrder = decided.order
+                        if let note = decided.note { c.issues.notes.append(note) }
+                    }
+                }
+                guard let parsed = TimestampParser.parse(stamp, slashOrder: slashOrder) else {
                     c.issues.bad(line: number, "unreadable timestamp", detail: fields.text(timeColumn, in: line)); return
                 }
                 time = parsed

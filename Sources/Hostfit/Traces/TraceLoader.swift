@@ -100,6 +100,9 @@ public enum TraceLoader {
             throw InputError(file: paths.joined(separator: ", "), "holds no trace file of a format Hostfit reads")
         }
         guard makeSink != nil || merged.accumulators.contains(where: { $0.contains { $0 != nil } }) else {
+            if let (path, _, issues) = done.first(where: { $0.2.unplannable != nil }) {
+                throw InputError(file: path, line: 1, issues.unplannable!)
+            }
             throw InputError(file: paths.joined(separator: ", "), "holds no samples Hostfit can plan on (no CPU, memory, disk or network values)")
         }
         let read = TraceRead(collector: merged, files: done.map { ($0.0, $0.1) }, issues: done.map(\.2),

@@ -45,6 +45,7 @@ enum PDHReader {
         var header = true
         var undated = 0, day: Int64 = 0, lastSecondOfDay: Int64 = -1
         var blank = 0
+        var slashOrder = SlashDateOrder.monthFirst, orderDecided = false
         // nil: UTF-8 (or ASCII); else the code page every line is transcoded from.
         var codePage: String.Encoding? = nil
         var decided = false
@@ -56,13 +57,24 @@ enum PDHReader {
                 let first = fields.text(0, in: line)
                 bias = Self.bias(first)
                 (columns, hosts) = Self.columns(fields, line, c)
-                if columns.isEmpty { c.issues.skipped["files with no counter Hostfit plans on (CPU, memory, disk, network)"] = 1 }
+                if columns.isEmpty {
+                    let why = Self.noPlannedCounter(fields, line)
+                    c.issues.unplannable = why
+                    c.issues.skipped["files with no counter Hostfit plans on (\(why))"] = 1
+                }
                 return
             }
             c.issues.rows += 1
             let stamp = fields.bytes(0, in: line)
+            if !orderDecided {
+                orderDecided = true
+                if TimestampParser.slashParts(stamp) != nil, let decided = try SlashDateOrder.decide(file.path, column: 0, separator: 0x2C) {
+                    slashOrder = decided.order
+                    if let note = decided.note { c.issues.notes.append(note) }
+                }
+            }
             var time: Int64
-            if let t = TimestampParser.parse(stamp, defaultOffset: -bias * 60) {
+            if let t = TimestampParser.parse(stamp, defaultOffset: -bias * 60, slashOrder: slashOrder) {
                 time = t
             } else if let seconds = Self.timeOfDay(stamp) {
                 // Only a time of day: a new day starts when the clock goes back past midnight
@@ -146,6 +158,28 @@ enum PDHReader {
         "память": "memory", "байт выделенной виртуальной памяти": "committed bytes",
         "процесс": "process", "монопольно используемых байт": "private bytes",
     ]
+
+    /// What a log without a planned counter holds, and the counters it needs.
+    static func noPlannedCounter(_ fields: FieldSplitter, _ line: UnsafeBufferPointer<UInt8>) -> String {
+        // Counters by object and counter, instances counted: `Process(*)\% Processor Time (12 instances)`.
+        var order: [String] = [], instances: [String: Int] = [:]
+        for k in 1..<max(fields.count, 1) {
+            let path = fields.text(k, in: line)
+            guard path.hasPrefix("\\\\") else { continue }
+            let parts = path.dropFirst(2).split(separator: "\\", maxSplits: 2, omittingEmptySubsequences: false)
+            guard parts.count == 3 else { continue }
+            var object = String(parts[1])
+            if let open = object.firstIndex(of: "("), object.hasSuffix(")") { object = String(object[..<open]) + "(*)" }
+            let key = "\\\(object)\\\(parts[2])"
+            if instances[key] == nil { order.append(key) }
+            instances[key, default: 0] += 1
+        }
+        let shown = order.prefix(3).map { key in instances[key]! > 1 ? "\(key) (\(instances[key]!) instances)" : key }
+        let found = order.isEmpty ? "no counter paths (\\\\HOST\\Object(instance)\\Counter)"
+            : "\(instances.values.reduce(0, +)) counters, none Hostfit plans on: " + shown.joined(separator: ", ") + (order.count > 3 ? " and \(order.count - 3) more" : "")
+        let perProcess = order.contains { $0.lowercased().hasPrefix("\\process(") } ? " (per-process counters do not add up to what the machine uses)" : ""
+        return "holds \(found)\(perProcess); Hostfit needs \\Processor(_Total)\\% Processor Time for CPU (or Processor Information(_Total), or esxtop's Physical Cpu(_Total)\\% Util Time) and \\Memory\\Committed Bytes for memory, e.g. typeperf \"\\Processor(_Total)\\% Processor Time\" \"\\Memory\\Committed Bytes\" -si 60 -o host.csv"
+    }
 
     /// Minutes west of UTC from `(PDH-CSV 4.0) (Eastern Daylight Time)(240)`.
     static func bias(_ header: String) -> Int64 {
