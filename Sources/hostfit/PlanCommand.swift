@@ -51,7 +51,7 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "Seed for randomized steps; the same seed gives the same plan.")
     var seed: UInt64 = 1
 
-    @Option(help: ArgumentHelp("Right-sizing: recommended = used at --percentile x this factor (sizing.csv).", valueName: "factor"))
+    @Option(help: ArgumentHelp("Right-sizing: recommended CPU = used at --percentile x this factor; memory stands on its peak (sizing.csv).", valueName: "factor"))
     var comfort: Double = 1.3
 
     func validate() throws {

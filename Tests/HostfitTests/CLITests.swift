@@ -59,6 +59,14 @@ struct CLITests {
         let sizing = try CSVTable(contentsOf: "\(out)/sizing.csv")
         #expect(sizing.records.count == 50 && sizing.header.contains("verdict") && sizing.header.contains("recommended_vcpus"))
         #expect(summary.rightSizing.map { $0.idle + $0.oversized + $0.undersized + $0.right + $0.unknown } == 50)
+        // Never below a VM's observed memory peak; rnd-27's memory_used_mb (its trace's p95) is 0.
+        for row in try sizing.rows() {
+            let peak = try row.number("memory_peak_mb") ?? 0, recommended = try row.number("recommended_memory_mb") ?? 0
+            #expect(recommended >= peak, "\(row.text("vm") ?? ""): \(recommended) MB recommended, peak \(peak) MB")
+        }
+        let rnd27 = try #require(try sizing.rows().first { $0.text("vm") == "rnd-27" })
+        #expect(try rnd27.text("memory_verdict") == "unknown" && rnd27.number("recommended_memory_mb") == 523_734)
+        #expect(rnd27.text("reason")?.contains("memory unknown: its stated use is 0: not measured, 511 GB kept") == true)
         let chargeback = try CSVTable(contentsOf: "\(out)/chargeback.csv")
         #expect(Array(chargeback.header.prefix(4)) == ["cost_center", "vms", "host_share", "cost"])
         let charged = try chargeback.rows().reduce(0.0) { $0 + (try $1.number("cost") ?? 0) }

@@ -95,6 +95,10 @@ public struct TracedDemand: Sendable {
         public var mean: Double
         public var peak: Double
         public var confidenceStars: Int
+        /// The share of samples at exactly 0; with profiles only "at least half" can be
+        /// told (a median of 0), and `zeroShareExact` is false.
+        public var zeroShare: Double?
+        public var zeroShareExact = true
     }
 
     public func usage(of entity: String, _ resource: Resource, percentile: Double) -> Usage? {
@@ -104,7 +108,8 @@ public struct TracedDemand: Sendable {
             var sorted = series
             let level = QuantileSketch.quantiles(selecting: &sorted, [percentile / 100]).first ?? 0
             return Usage(atPercentile: level, mean: series.reduce(0, +) / Double(series.count), peak: series.max() ?? 0,
-                         confidenceStars: ResourceProfile.stars(share: history.coverage[entity] ?? 1))
+                         confidenceStars: ResourceProfile.stars(share: history.coverage[entity] ?? 1),
+                         zeroShare: Double(series.count { $0 == 0 }) / Double(series.count))
         case .profiles:
             guard let p = profileOf[entity]?.profile(of: resource) else { return nil }
             let level: Double
@@ -115,7 +120,8 @@ public struct TracedDemand: Sendable {
             case 99: level = p.p99
             default: level = p.atPercentile ?? p.p95
             }
-            return Usage(atPercentile: level, mean: p.mean, peak: p.max, confidenceStars: p.confidenceStars)
+            return Usage(atPercentile: level, mean: p.mean, peak: p.max, confidenceStars: p.confidenceStars,
+                         zeroShare: p.p50 == 0 ? 0.5 : nil, zeroShareExact: false)
         }
     }
 

@@ -100,15 +100,17 @@ public struct PlanReport {
         return csv.text
     }
 
-    /// One row per VM: allocated, used at the percentile, recommended, the data's
-    /// confidence and the verdict.
+    /// One row per VM: allocated, used at the percentile (memory also at its peak),
+    /// recommended, the data's confidence and the verdict, for the VM and per resource.
     public static func sizingCSV(_ sizing: RightSizing) -> String {
         var csv = CSVWriter(header: ["vm", "vcpus", "memory_mb", "cpu_used_mhz", "cpu_used_pct", "memory_used_mb", "recommended_vcpus",
-                                     "recommended_memory_mb", "confidence_stars", "verdict", "reason", "cost_center"])
+                                     "recommended_memory_mb", "confidence_stars", "verdict", "reason", "cost_center",
+                                     "memory_peak_mb", "cpu_verdict", "memory_verdict"])
         for row in sizing.rows {
             csv.append([row.vm, String(row.vcpus), CSVWriter.number(row.memoryMB), CSVWriter.number(row.cpuUsedMHz), CSVWriter.number(row.cpuUsedPercent, digits: 1),
                         CSVWriter.number(row.memoryUsedMB), String(row.recommendedVCPUs), CSVWriter.number(row.recommendedMemoryMB),
-                        row.confidenceStars.map(String.init) ?? "", row.verdict.rawValue, row.reason, row.costCenter ?? ""])
+                        row.confidenceStars.map(String.init) ?? "", row.verdict.rawValue, row.reason, row.costCenter ?? "",
+                        CSVWriter.number(row.memoryPeakMB), row.cpuVerdict.rawValue, row.memoryVerdict.rawValue])
         }
         return csv.text
     }
@@ -290,6 +292,7 @@ public struct RightSizingSummary: Codable, Sendable, Equatable {
     public var reclaimableMemoryMB: Double
     public var percentile: Double
     public var comfort: Double
+    public var memoryBuffer: Double
 
     public init(_ sizing: RightSizing) {
         idle = sizing.count(.idle)
@@ -301,10 +304,12 @@ public struct RightSizingSummary: Codable, Sendable, Equatable {
         reclaimableMemoryMB = sizing.reclaimableMemoryMB
         percentile = sizing.options.percentile
         comfort = sizing.options.comfort
+        memoryBuffer = sizing.options.memoryBuffer
     }
 
     enum CodingKeys: String, CodingKey {
         case idle, oversized, undersized, right, unknown, percentile, comfort
+        case memoryBuffer = "memory_buffer"
         case reclaimableVCPUs = "reclaimable_vcpus", reclaimableMemoryMB = "reclaimable_memory_mb"
     }
 }

@@ -175,7 +175,7 @@ extension PlanReport {
     static func sizingWords(_ sizing: RightSizing) -> String {
         "\(sizing.count(.idle)) idle, \(sizing.count(.oversized)) oversized, \(sizing.count(.undersized)) undersized, \(sizing.count(.right)) right"
             + (sizing.count(.unknown) > 0 ? ", \(sizing.count(.unknown)) without use data" : "")
-            + "; \(sizing.reclaimableVCPUs) vCPUs and \(Resource.format(mb: sizing.reclaimableMemoryMB)) reclaimable at p\(Resource.number(sizing.options.percentile)) x \(Resource.number(sizing.options.comfort)) (sizing.csv)."
+            + "; \(sizing.reclaimableVCPUs) vCPUs and \(Resource.format(mb: sizing.reclaimableMemoryMB)) reclaimable (CPU at p\(Resource.number(sizing.options.percentile)) x \(Resource.number(sizing.options.comfort)), memory at its peak x \(Resource.number(sizing.options.memoryBuffer)); sizing.csv)."
     }
 
     /// The VMs with most to give back or to get, first.
