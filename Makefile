@@ -3,10 +3,12 @@
 
 SWIFT      ?= swift
 BUILD_FLAGS ?=
+PREFIX     ?= /usr/local
+DESTDIR    ?=
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOSTFIT     = .build/release/hostfit
 
-.PHONY: all deps test-deps venv build release demo test notebooks bench clean
+.PHONY: all deps test-deps venv build release planner serve demo test doctests notebooks bench install uninstall clean
 
 all: build
 
@@ -22,10 +24,11 @@ deps:
 test-deps: deps
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v curl >/dev/null || missing="$$missing curl"; \
 	command -v python3 >/dev/null || missing="$$missing python3"; \
 	if [ ! -x .venv/bin/python ] && ! python3 -c "import ensurepip, venv" 2>/dev/null; then missing="$$missing python3-venv"; fi; \
 	if [ -n "$$missing" ]; then \
-	  echo "make: installing$$missing (report test, notebooks)"; \
+	  echo "make: installing$$missing (report test, notebooks, the service examples of docs/)"; \
 	  $(SUDO) apt-get update -q && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing; \
 	fi
@@ -42,12 +45,29 @@ venv: test-deps
 build: deps
 	$(SWIFT) build $(BUILD_FLAGS)
 
+# The planner alone (hostfit): no HTTP or SQLite stack, so a first build takes minutes.
+planner: deps
+	$(SWIFT) build -c release --product hostfit $(BUILD_FLAGS)
+
+# The service's program, which `hostfit serve` runs.
+serve: deps
+	$(SWIFT) build -c release --product hostfit-serve $(BUILD_FLAGS)
+
+# Everything, the benchmark program included.
 release: deps
 	$(SWIFT) build -c release $(BUILD_FLAGS)
 
+install: planner serve
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 .build/release/hostfit .build/release/hostfit-serve $(DESTDIR)$(PREFIX)/bin/
+	@echo "Installed hostfit and hostfit-serve in $(DESTDIR)$(PREFIX)/bin"
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/hostfit $(DESTDIR)$(PREFIX)/bin/hostfit-serve
+
 DEMO = --hosts SampleData/hosts.csv --vms SampleData/vms.csv --traces SampleData/traces
 
-demo: release
+demo: planner
 	$(HOSTFIT) plan $(DEMO) --out .build/demo
 	@echo
 	@echo "== .build/demo/summary.json"
@@ -57,12 +77,19 @@ demo: release
 	@echo
 	@echo "Report: .build/demo/report.html (one self-contained page: open it in a browser, or print it)"
 
-# Every test: the Swift suites (the Chromium and service ones included), then the
-# notebooks and schemathesis against the service, on the debug build swift test made.
-test: venv
+# Every test: the Swift suites (the Chromium and service ones included), the notebooks
+# and schemathesis against the service on the debug build swift test made, then every
+# example of README.md and docs/ on the release planner that make demo built (the output
+# the pages show).
+test: venv planner
 	$(SWIFT) test $(BUILD_FLAGS)
 	HOSTFIT=$(CURDIR)/.build/debug/hostfit .venv/bin/python tools/run_notebooks.py
 	.venv/bin/python tools/run_schemathesis.py --hostfit $(CURDIR)/.build/debug/hostfit
+	python3 tools/run_doctests.py --hostfit $(HOSTFIT) --serve $(CURDIR)/.build/debug/hostfit-serve
+
+# The documentation's examples alone.
+doctests: planner
+	python3 tools/run_doctests.py --hostfit $(HOSTFIT) --serve $(CURDIR)/.build/debug/hostfit-serve
 
 notebooks: venv build
 	HOSTFIT=$(CURDIR)/.build/debug/hostfit .venv/bin/python tools/run_notebooks.py

@@ -14,6 +14,9 @@ let package = Package(
         // library embeds without Hummingbird or GRDB.
         .library(name: "HostfitService", targets: ["HostfitService"]),
         .executable(name: "hostfit", targets: ["hostfit"]),
+        // The service's program, which `hostfit serve` runs: the planner builds without
+        // NIO, Hummingbird and GRDB (a first release build in minutes, not a quarter hour).
+        .executable(name: "hostfit-serve", targets: ["hostfit-serve"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
@@ -53,13 +56,28 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
+        // The flags and terminal output that hostfit and hostfit-serve share.
+        .target(name: "HostfitCommandLine", dependencies: [
+            "Hostfit",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         .executableTarget(
             name: "hostfit",
             dependencies: [
                 "Hostfit",
                 "HostfitWorkbook",
                 "HostfitScenarios",
+                "HostfitCommandLine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "hostfit-serve",
+            dependencies: [
+                "Hostfit",
+                "HostfitWorkbook",
                 "HostfitService",
+                "HostfitCommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -69,7 +87,9 @@ let package = Package(
         .testTarget(
             name: "HostfitTests",
             // CGzip: zlib, to read back the PNG screenshots of the report test.
-            dependencies: ["Hostfit", "HostfitWorkbook", "HostfitScenarios", "hostfit", "CGzip", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            // hostfit and hostfit-serve: built for the tests that run them.
+            dependencies: ["Hostfit", "HostfitWorkbook", "HostfitScenarios", "HostfitService", "hostfit", "hostfit-serve", "CGzip",
+                           .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             exclude: ["Fixtures"]
         ),
     ],

@@ -1,4 +1,5 @@
 import ArgumentParser
+import HostfitCommandLine
 import Foundation
 import Hostfit
 
@@ -7,12 +8,12 @@ struct CheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "Validate a placement against the inventory and headroom.",
         discussion: """
-        Checks capacity with headroom per resource, that every VM is placed at most once,
-        that every id is known and that hosts are active and within max_vms. Exits 0 when
+        Checks capacity with headroom per resource, that every VM is placed at most once, \
+        that every id is known and that hosts are active and within max_vms. Exits 0 when \
         the plan is valid, 1 with each violation listed when it is not.
 
-        When the plan's folder holds the summary.json that hostfit plan wrote, its inputs
-        and settings (sizing, headroom, percentile, reserve, ratios) are the defaults:
+        When the plan's folder holds the summary.json that hostfit plan wrote, its inputs \
+        and settings (sizing, headroom, percentile, reserve, ratios) are the defaults: \
         hostfit check --plan DIR/placements.csv alone re-checks a plan.
 
         Example:

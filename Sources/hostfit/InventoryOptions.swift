@@ -1,4 +1,5 @@
 import ArgumentParser
+import HostfitCommandLine
 import Hostfit
 import HostfitWorkbook
 
@@ -201,20 +202,5 @@ struct InventoryOptions: ParsableArguments {
             grown = trended.problem
         }
         return (grown.scaled(by: demandFactor ?? 1), traced)
-    }
-}
-
-/// An error the CLI reports itself, with its exit code.
-struct CLIFailure: Error {
-    var code: Int32
-    var message: String
-}
-
-/// Runs `body`, turning bad input into exit code 2 with `file:line: what is wrong`.
-func reportingInputErrors<T>(_ body: () throws -> T) throws -> T {
-    do {
-        return try body()
-    } catch let error as InputError {
-        throw CLIFailure(code: 2, message: error.description)
     }
 }

@@ -1,26 +1,26 @@
 import ArgumentParser
+import HostfitCommandLine
 import Foundation
 import Hostfit
-
-extension PlacementGoal: ExpressibleByArgument {}
 
 struct PlaceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "place",
         abstract: "Rate every host 0 to 5 stars for new VMs, and place them.",
         discussion: """
-        Rates each host for each VM of --new against the infrastructure as it is now: the
-        host column of --vms and the VMs' measured demand over time. 0 stars means the VM
-        cannot go there, with the rule and its numbers; above 0, half stars from a score
-        of room, of how well the VM's busy hours fall in the host's quiet ones, and of
+        Rates each host for each VM of --new against the infrastructure as it is now: the \
+        host column of --vms and the VMs' measured demand over time. 0 stars means the VM \
+        cannot go there, with the rule and its numbers; above 0, half stars from a score \
+        of room, of how well the VM's busy hours fall in the host's quiet ones, and of \
         balance (--goal balance) or of filling busy hosts (--goal consolidate).
 
-        With several new VMs each is placed on its best host in turn and the next sees it.
-        Writes DIR/ratings.csv (every host for every VM), DIR/placements.csv (the new VMs
+        With several new VMs each is placed on its best host in turn and the next sees it. \
+        Writes DIR/ratings.csv (every host for every VM), DIR/placements.csv (the new VMs \
         placed) and, with --apply, DIR/vms.csv (the inventory with them on their hosts).
 
         Example:
-          hostfit place --hosts hosts.csv --vms vms.csv --traces traces/ --new new.csv --out place/
+          hostfit place --hosts hosts.csv --vms vms.csv --traces traces/ \\
+            --new new.csv --out place/
         """
     )
 

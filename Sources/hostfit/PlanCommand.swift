@@ -1,4 +1,5 @@
 import ArgumentParser
+import HostfitCommandLine
 import Foundation
 import Hostfit
 
@@ -7,20 +8,20 @@ struct PlanCommand: ParsableCommand {
         commandName: "plan",
         abstract: "Place every VM on as few hosts as possible.",
         discussion: """
-        Writes DIR/placements.csv (vm,host), DIR/hosts.csv (utilization per host
-        and resource), DIR/unplaced.csv (vm,reason) and DIR/summary.json (hosts
-        used, lower bound, solver, status optimal|feasible|heuristic, gap, cost,
-        power, migrations, run time). Nothing is written unless the plan passes
+        Writes DIR/placements.csv (vm,host), DIR/hosts.csv (utilization per host \
+        and resource), DIR/unplaced.csv (vm,reason) and DIR/summary.json (hosts \
+        used, lower bound, solver, status optimal|feasible|heuristic, gap, cost, \
+        power, migrations, run time). Nothing is written unless the plan passes \
         the validator.
 
-        Objectives, in order: fewest hosts (lowest cost with --models), fewest
-        migrations from the vms.csv host column, then even load (moves and swaps
-        that pair VMs peaking at different times; a VM that can stay on its
+        Objectives, in order: fewest hosts (lowest cost with --models), fewest \
+        migrations from the vms.csv host column, then even load (moves and swaps \
+        that pair VMs peaking at different times; a VM that can stay on its \
         current host is never moved for balance).
 
-        Status is 'optimal' only when proven: a lower bound (volume,
-        Martello-Toth L2, the column-generation LP, a search showing that the
-        volume bound cannot be met, or GLPK's branch and bound) equals the
+        Status is 'optimal' only when proven: a lower bound (volume, \
+        Martello-Toth L2, the column-generation LP, a search showing that the \
+        volume bound cannot be met, or GLPK's branch and bound) equals the \
         hosts used. Otherwise 'gap' says how far from the bound the plan may be.
 
         Example:

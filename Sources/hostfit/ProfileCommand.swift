@@ -1,4 +1,5 @@
 import ArgumentParser
+import HostfitCommandLine
 import Foundation
 import Hostfit
 
@@ -8,16 +9,16 @@ struct ProfileCommand: ParsableCommand {
         abstract: "Turn performance traces into workload profiles.",
         usage: "hostfit profile --traces <path> ... [<options>] --out <file>",
         discussion: """
-        Writes one row per entity and resource: mean, p50, p90, p95, p99 and max; the
-        trend (change of the daily mean per 30 days, Theil-Sen); a data confidence of 1 to
-        5 stars from the share of expected samples present; and the chosen percentile of
+        Writes one row per entity and resource: mean, p50, p90, p95, p99 and max; the \
+        trend (change of the daily mean per 30 days, Theil-Sen); a data confidence of 1 to \
+        5 stars from the share of expected samples present; and the chosen percentile of \
         every hour of the day or week (UTC). `hostfit plan --profiles` plans from the file.
 
-        Rows that cannot be read are counted and reported per file with the first few
+        Rows that cannot be read are counted and reported per file with the first few \
         file:line examples; --strict makes them an error.
 
         Example:
-          hostfit profile --traces traces/ --buckets hour-of-week --percentile 95 --out profiles.csv
+          hostfit profile --traces traces/ --buckets hour-of-week --out profiles.csv
         """
     )
 

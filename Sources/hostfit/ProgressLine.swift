@@ -1,4 +1,5 @@
 import Foundation
+import HostfitCommandLine
 import Hostfit
 import Synchronization
 

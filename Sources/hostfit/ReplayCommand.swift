@@ -1,4 +1,5 @@
 import ArgumentParser
+import HostfitCommandLine
 import Foundation
 import Hostfit
 
@@ -7,21 +8,21 @@ struct ReplayCommand: ParsableCommand {
         commandName: "replay",
         abstract: "Replay a plan against traces it was not made from.",
         discussion: """
-        Sums the real demand of each host's VMs at every interval of the traces
-        and compares it with the host's capacity and headroom. Writes
-        DIR/overloads.csv (host,timestamp,resource,demand,capacity; every
-        interval over headroom, with 'over' saying headroom or capacity),
-        DIR/hosts.csv (each host's peak and mean per resource) and
-        DIR/summary.json (share of host-intervals over capacity and headroom,
+        Sums the real demand of each host's VMs at every interval of the traces \
+        and compares it with the host's capacity and headroom. Writes \
+        DIR/overloads.csv (host,timestamp,resource,demand,capacity; every \
+        interval over headroom, with 'over' saying headroom or capacity), \
+        DIR/hosts.csv (each host's peak and mean per resource) and \
+        DIR/summary.json (share of host-intervals over capacity and headroom, \
         the worst overload, the VMs involved, VMs the traces miss).
 
-        The traces are read once and never kept: memory follows hosts x
-        resources x intervals, not samples. Each VM counts at its largest
+        The traces are read once and never kept: memory follows hosts x \
+        resources x intervals, not samples. Each VM counts at its largest \
         sample in an interval; a gap holds its previous value.
 
-        When the plan's folder holds the summary.json of hostfit plan, its
-        hosts, VMs and headroom are the defaults, and its --until is the
-        default --from. Exits 0 whatever the overloads (summary.json has
+        When the plan's folder holds the summary.json of hostfit plan, its \
+        hosts, VMs and headroom are the defaults, and its --until is the \
+        default --from. Exits 0 whatever the overloads (summary.json has \
         them), 1 with --fail-on-overload when some interval is over capacity.
 
         Example:

@@ -1,194 +1,45 @@
 import ArgumentParser
 import Foundation
-import Hostfit
-import HostfitService
-import HostfitWorkbook
+import HostfitCommandLine
 
+/// `hostfit serve` runs `hostfit-serve`, the service's own program, with the same
+/// arguments: the planner then builds without the HTTP and SQLite stack, and a machine
+/// that only plans never compiles it.
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve ratings and placements over HTTP on a live inventory kept in SQLite.",
-        usage: "hostfit serve --db <file> [--port 8080] [--token-file <file>] [--hosts <file> [--vms <file>] [--traces <path> ...]]",
-        discussion: """
-        JSON endpoints (described at /openapi.json): PUT, GET and DELETE /hosts/{id} and /vms/{id} (PUT /hosts and /vms take many, as JSON or as the files hostfit reads: hosts.csv, vms.csv, RVTools CSV or .xlsx), POST /ratings (the stars of hostfit place for one VM), POST /placements ({"vms": [...]}: placed one after another, each seeing those before, all or none; an Idempotency-Key header makes a retry safe), DELETE /placements/{vm}, GET /placements, POST /plans (a consolidation plan in the background; GET /plans/{id} for its progress and result), /healthz and /metrics (Prometheus).
-
-        Placements are serialized, checked by the same validator as the CLI and committed to the store (WAL mode) before they are answered: concurrent clients never oversubscribe a host, and a killed server restarts with every acknowledged placement. With --token-file, every request but /healthz and /openapi.json needs Authorization: Bearer TOKEN (reads are open with --public-read).
-
-        Demand: a VM counts its cpu_mhz, memory_used_mb... where given, else its allocation. With --traces (or --profiles), each traced VM is placed on its profile by hour of the week (--buckets hour-of-day for days): a host's VMs must fit together in every hour, not as summed peaks. The store keeps the profiles; a restart places on them without --traces. An inventory that states no CPU use is planned on allocated vCPUs per core (see --vcpu-ratio). GET /healthz says which.
-
-        Example:
-          hostfit serve --db hostfit.sqlite --hosts SampleData/hosts.csv --vms SampleData/estate-vms.csv --traces SampleData/traces
-        """
+        abstract: "Serve ratings and placements over HTTP on a live inventory kept in SQLite (runs hostfit-serve).",
+        discussion: "`hostfit serve --help` shows the service's options.",
+        shouldDisplay: true
     )
 
-    @Option(help: ArgumentHelp("The SQLite store (created when missing).", valueName: "file"))
-    var db: String
+    @Argument(parsing: .captureForPassthrough, help: "The service's options (hostfit serve --help lists them).")
+    var arguments: [String] = []
 
-    @Option(help: ArgumentHelp("Address to listen on (127.0.0.1: this machine only; 0.0.0.0: every interface).", valueName: "address"))
-    var host = "127.0.0.1"
-
-    @Option(help: ArgumentHelp("Port to listen on (0: any free one, printed at start).", valueName: "port"))
-    var port = 8080
-
-    @Option(name: .customLong("token-file"), help: ArgumentHelp("File whose first line is the bearer token requests need.", valueName: "file"))
-    var tokenFile: String?
-
-    @Flag(name: .customLong("public-read"), help: "Let reads (GET, POST /ratings) through without the token.")
-    var publicRead = false
-
-    @Option(help: ArgumentHelp("Hosts to load into the store at start (hosts.csv, RVTools).", valueName: "file"))
-    var hosts: String?
-
-    @Option(help: ArgumentHelp("VMs to load at start (vms.csv with a host column: where they run now).", valueName: "file"))
-    var vms: String?
-
-    @OptionGroup(title: "Traces (time-aware placement)") var traceRead: TraceReadOptions
-
-    @Option(help: ArgumentHelp("Profiles CSV written by `hostfit profile`, instead of --traces.", valueName: "file"))
-    var profiles: String?
-
-    @Option(help: ArgumentHelp("Target maximum utilization per resource, in percent (default cpu=80,memory=90,disk=80,net=80).", valueName: "name=pct,..."))
-    var headroom: String?
-
-    @Option(help: ArgumentHelp("How a new VM's host is chosen.", valueName: "balance|consolidate"))
-    var goal: PlacementGoal = .balance
-
-    @Option(name: .customLong("vcpu-ratio"), help: ArgumentHelp(
-        "Plan CPU as allocated vCPUs, at most N per core; off: as used.",
-        discussion: "The choice is kept in the store. Without it, a new store whose VMs state no CPU use (an RVTools vInfo, flavors of vCPUs and memory) is planned on allocations at today's ratio (at least 4:1), as hostfit plan does; otherwise a VM without cpu_mhz or cpu_pct counts each vCPU as a busy core. VMs that state their use are held to it under a ratio too.",
-        valueName: "N|off"))
-    var vcpuRatio: String?
-
-    /// --vcpu-ratio as `ServiceDemand.choose` takes it: nil not given, .some(nil) off.
-    var givenRatio: Double?? {
-        get throws {
-            guard let vcpuRatio else { return nil }
-            if vcpuRatio == "off" { return .some(nil) }
-            guard let ratio = Double(vcpuRatio), ratio > 0, ratio.isFinite, ratio <= 1000 else {
-                throw ValidationError("--vcpu-ratio must be a number of vCPUs per core above 0 (4, 6.5), or off")
-            }
-            return ratio
-        }
-    }
-
-    func validate() throws {
-        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
-        if vms != nil && hosts == nil { throw ValidationError("--vms needs --hosts: their VMs run on them") }
-        _ = try givenRatio
-        if profiles != nil && !traceRead.traces.isEmpty { throw ValidationError("give --traces or --profiles, not both") }
-    }
+    static let program = "hostfit-serve"
 
     func run() throws {
-        var token: String?
-        if let tokenFile {
-            guard let text = try? String(contentsOfFile: tokenFile, encoding: .utf8) else {
-                throw CLIFailure(code: 2, message: "\(tokenFile): cannot read the token file")
-            }
-            token = text.split(whereSeparator: \.isNewline).first.map { $0.trimmingCharacters(in: .whitespaces) }
-            guard let token, !token.isEmpty else { throw CLIFailure(code: 2, message: "\(tokenFile):1: the token is empty") }
+        guard let path = Self.locate() else {
+            throw CLIFailure(code: 2, message: """
+                serve: the service is its own program, \(Self.program), and it is not built here. \
+                Build it with `make serve` (or `swift build -c release --product \(Self.program)`), \
+                or install both with `make install`.
+                """)
         }
-        let parsedHeadroom: Headroom
-        do { parsedHeadroom = try headroom.map { text throws(HeadroomError) in try Headroom(parsing: text) } ?? Headroom() } catch {
-            throw CLIFailure(code: 2, message: "--headroom: \(error.description)")
-        }
-        let store: ServiceStore
-        let desk: PlacementDesk
-        do {
-            store = try ServiceStore(path: db)
-            desk = try PlacementDesk(store: store, headroom: parsedHeadroom, goal: goal)
-        } catch {
-            throw CLIFailure(code: 2, message: "\(db): cannot open the store: \(error)")
-        }
-        // The CLI's readers: hosts.csv, vms.csv, RVTools CSV exports and workbooks alike.
-        let hostsRead = try hosts.map { path in
-            try reportingInputErrors { path.lowercased().hasSuffix(".xlsx") ? try RVToolsWorkbook.hosts(path) : try HostInventoryFile.load(path) }
-        }
-        let vmsRead = try vms.map { path in
-            try reportingInputErrors { path.lowercased().hasSuffix(".xlsx") ? try RVToolsWorkbook.vms(path) : try VMInventoryFile.load(path) }
-        }
-        let configuration = ServiceConfiguration(host: host, port: port, token: token, publicRead: publicRead)
-        let outcome = ServeOutcome()
-        let finished = DispatchSemaphore(value: 0)
-        let address = host, hosts = hosts, vms = vms, ratio = try givenRatio
-        Task {
-            do {
-                // Everything is read and checked before the store changes: a start that fails
-                // leaves it as it was. Traces become each VM's hourly profile, kept with the VMs.
-                var vmsRead = vmsRead, vmsPath = vms
-                var profiles: [String: ServiceProfile]?
-                if let traced = try self.tracedDemand(inventory: await desk.allVMs() + (vmsRead?.items ?? [])) {
-                    let mhzPerCore = PlacementProblem.mhzPerCore(hosts: await desk.allHosts() + (hostsRead?.items ?? []))
-                    // Without an inventory, every traced entity is a VM (not running anywhere yet).
-                    if vmsRead == nil, await desk.allVMs().isEmpty {
-                        vmsRead = InputRead(items: traced.vms(mhzPerCore: mhzPerCore), format: "traced entities")
-                        vmsPath = "the traces"
-                    }
-                    let made = ServiceProfile.profiles(traced, for: await desk.allVMs() + (vmsRead?.items ?? []), mhzPerCore: mhzPerCore)
-                    profiles = made.profiles
-                    for note in made.notes { Terminal.note(note) }
-                }
-                Terminal.note(try await desk.chooseCPU(given: ratio, startingWith: vmsRead, on: hostsRead, profiled: ServiceProfile.withCPU(profiles ?? [:])))
-                let names = [hosts, vmsPath].compactMap { $0 }
-                if vmsRead != nil || (hostsRead != nil && profiles != nil) {
-                    let none = InputRead<VM>(items: [], format: "none")
-                    let answer = await desk.loadInventory(hosts: hostsRead ?? InputRead(items: [], format: "none"), vms: vmsRead ?? none,
-                                                          profiles: profiles, hostsName: hosts ?? "the store's hosts", vmsName: vmsPath ?? "the store's VMs")
-                    try Self.report(answer, loading: vmsPath ?? hosts ?? "the traces", names: names)
-                } else if let hosts, let hostsRead {
-                    try Self.report(await desk.putHosts(hostsRead), loading: hosts)
-                } else if let profiles {
-                    try Self.report(await desk.putProfiles(profiles), loading: "the traces")
-                }
-                let counts = await desk.counts()
-                try await HostfitServer.run(desk: desk, configuration: configuration) { port in
-                    // The first line of stdout, for scripts and tests that start with --port 0.
-                    let line = "hostfit serve: listening on http://\(address):\(port) (\(counts.hosts) hosts, \(counts.vms) VMs, \(counts.placed) placed)\n"
-                    FileHandle.standardOutput.write(Data(line.utf8))
-                }
-            } catch {
-                outcome.set(error)
-            }
-            finished.signal()
-        }
-        finished.wait()
-        if let error = outcome.error { throw error }
-    }
-}
-
-extension ServeCommand {
-    /// What --traces or --profiles say, as profiles by hour (the service places on those).
-    func tracedDemand(inventory: [VM]) throws -> TracedDemand? {
-        if let profiles { return TracedDemand(profiles: try reportingInputErrors { try ProfileFile.read(profiles) }) }
-        guard !traceRead.traces.isEmpty else { return nil }
-        let show: (@Sendable (TraceProgress) -> Void)? = Terminal.isInteractive ? TraceReadOptions.showProgress : nil
-        let demand = try reportingInputErrors {
-            try TracedDemand.read(traceRead.traces, sizing: .profile, percentile: traceRead.percentile, scheme: traceRead.buckets,
-                                  coreMHz: traceRead.coreMHz, inventory: inventory, period: traceRead.period, progress: show)
-        }
-        Terminal.clearStatus()
-        if let quality = demand.quality { try traceRead.report(quality) }
-        return demand
+        // exec, not a child: signals, the exit code and the process id stay the service's.
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        execv(path, argv)
+        throw CLIFailure(code: 2, message: "serve: cannot run \(path): \(String(cString: strerror(errno)))")
     }
 
-    /// A load's notes on stderr, or its refusal as the command's error (body:LINE named for the file).
-    /// (`names`: files a message may already start with.)
-    static func report(_ answer: ServiceAnswer, loading path: String, names: [String] = []) throws {
-        let object = (try? JSONSerialization.jsonObject(with: Data(answer.body.utf8))) as? [String: Any] ?? [:]
-        guard answer.status == 200 else {
-            let message = (object["error"] as? String ?? answer.body).replacingOccurrences(of: "body:", with: "\(path):")
-            let named = ([path] + names).contains { message.hasPrefix($0 + ":") }
-            throw CLIFailure(code: 2, message: named ? message : "\(path): \(message)")
+    /// hostfit-serve beside this executable (a build folder, an install prefix), else on PATH.
+    static func locate() -> String? {
+        var candidates: [String] = []
+        if let me = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            candidates.append(((me as NSString).deletingLastPathComponent as NSString).appendingPathComponent(program))
         }
-        for note in object["notes"] as? [String] ?? [] {
-            Terminal.note(note.replacingOccurrences(of: "body:", with: "\(path):").replacingOccurrences(of: " in body ", with: " in \(path) "))
-        }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        candidates += path.split(separator: ":").map { ($0 as NSString).appendingPathComponent(program) }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
-}
-
-/// The error the server stopped with, handed from its task to the command.
-final class ServeOutcome: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Error?
-    func set(_ error: Error) { lock.withLock { stored = error } }
-    var error: Error? { lock.withLock { stored } }
 }

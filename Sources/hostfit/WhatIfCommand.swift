@@ -1,4 +1,5 @@
 import ArgumentParser
+import HostfitCommandLine
 import Foundation
 import Hostfit
 import HostfitScenarios
@@ -9,23 +10,23 @@ struct WhatIfCommand: ParsableCommand {
         abstract: "Plan what-if scenarios and compare them in one CSV.",
         usage: "hostfit whatif --scenarios <file> --out <dir> [<options>]",
         discussion: """
-        Reads a scenarios YAML file: base: names the inventory (hosts, vms,
-        models, traces, headroom, sizing), and each scenario starts from base or
-        from: an earlier one, then applies its changes in order: add_vms (like:
-        and count:, or file:), remove_vms, fail_hosts, drain_hosts, add_hosts
-        (model:, count:), buy (catalog models), replace_model (from:, to:),
-        growth (percent_per_year:, months:; or trend: true, months: to grow
-        each VM on its own traced trend), headroom, sizing, percentile,
+        Reads a scenarios YAML file: base: names the inventory (hosts, vms, \
+        models, traces, headroom, sizing), and each scenario starts from base or \
+        from: an earlier one, then applies its changes in order: add_vms (like: \
+        and count:, or file:), remove_vms, fail_hosts, drain_hosts, add_hosts \
+        (model:, count:), buy (catalog models), replace_model (from:, to:), \
+        growth (percent_per_year:, months:; or trend: true, months: to grow \
+        each VM on its own traced trend), headroom, sizing, percentile, \
         vcpu_ratio, memory_ratio, reserve, right_size.
 
-        Writes DIR/whatif.csv, one row per scenario: hosts, utilization,
-        limiting resource, cost, power, migrations, and months until the
-        scenario's hosts run out, at its growth rate or, where it gives none,
-        on each VM's trend in the traces (months_basis says which; a trend is
-        the Theil-Sen slope of daily means where Mann-Kendall finds a rise at
-        the 5% level on 14 days or more). DIR/SCENARIO/ holds the plan's files
-        and its changed inventory: hostfit check --plan
-        DIR/SCENARIO/placements.csv re-checks it. Nothing is written unless
+        Writes DIR/whatif.csv, one row per scenario: hosts, utilization, \
+        limiting resource, cost, power, migrations, and months until the \
+        scenario's hosts run out, at its growth rate or, where it gives none, \
+        on each VM's trend in the traces (months_basis says which; a trend is \
+        the Theil-Sen slope of daily means where Mann-Kendall finds a rise at \
+        the 5% level on 14 days or more). DIR/SCENARIO/ holds the plan's files \
+        and its changed inventory: hostfit check --plan \
+        DIR/SCENARIO/placements.csv re-checks it. Nothing is written unless \
         every scenario's plan passes the validator.
 
         Example:

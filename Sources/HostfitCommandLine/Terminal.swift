@@ -1,29 +1,29 @@
 import Foundation
 
 /// stdout for results, stderr for diagnostics; progress only when stderr is a terminal.
-enum Terminal {
-    static let isInteractive = isatty(STDERR_FILENO) == 1
+package enum Terminal {
+    package static let isInteractive = isatty(STDERR_FILENO) == 1
 
-    static func error(_ message: String) {
+    package static func error(_ message: String) {
         FileHandle.standardError.write(Data("hostfit: \(message)\n".utf8))
     }
 
-    static func note(_ message: String) {
+    package static func note(_ message: String) {
         FileHandle.standardError.write(Data("note: \(message)\n".utf8))
     }
 
     /// A status line that the next one overwrites (terminal only).
-    static func status(_ message: String) {
+    package static func status(_ message: String) {
         guard isInteractive else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[K\(message)".utf8))
     }
 
-    static func clearStatus() {
+    package static func clearStatus() {
         guard isInteractive else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
     }
 
-    static func progress(_ message: String) {
+    package static func progress(_ message: String) {
         guard isInteractive else { return }
         FileHandle.standardError.write(Data("\(message)\n".utf8))
     }

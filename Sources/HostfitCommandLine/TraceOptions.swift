@@ -3,19 +3,21 @@ import Foundation
 import Hostfit
 
 /// The flags of commands that plan on traces or profiles: reading them, and --sizing.
-struct TraceOptions: ParsableArguments {
-    @OptionGroup var read: TraceReadOptions
+package struct TraceOptions: ParsableArguments {
+    package init() {}
+
+    @OptionGroup package var read: TraceReadOptions
 
     @Option(help: ArgumentHelp("Profiles CSV written by `hostfit profile`, instead of --traces.", valueName: "file"))
-    var profiles: String?
+    package var profiles: String?
 
     @Option(help: ArgumentHelp(
         "How traces become demand (plan and check).",
         discussion: "history (default): the demand at every interval of the trace, so a host's VMs must fit together at every moment, not their summed peaks; profile: the --percentile of each hour of the day or week; percentile: each VM's --percentile over its whole trace, as one static figure; peak: each VM's maximum; allocation: what each VM was given.",
         valueName: "history|profile|percentile|peak|allocation"))
-    var sizing: DemandSizing?
+    package var sizing: DemandSizing?
 
-    func validate() throws {
+    package func validate() throws {
         if profiles != nil && !traces.isEmpty { throw ValidationError("give --traces or --profiles, not both") }
         if profiles != nil, let sizing, sizing != .profile {
             throw ValidationError("--profiles plans on the profiles; --sizing \(sizing.rawValue) needs --traces")
@@ -23,7 +25,7 @@ struct TraceOptions: ParsableArguments {
     }
 
     /// The inputs and options of these flags, for summary.json.
-    func record(into record: inout RunRecord) {
+    package func record(into record: inout RunRecord) {
         for path in traces { record.add("traces", path) }
         if let profiles { record.add("profiles", profiles) }
         guard !traces.isEmpty || profiles != nil else { return }
@@ -36,7 +38,7 @@ struct TraceOptions: ParsableArguments {
     }
 
     /// Fills what was not given on the command line from a run's record (`hostfit check`).
-    mutating func fill(from record: RunRecord) throws {
+    package mutating func fill(from record: RunRecord) throws {
         if traces.isEmpty && profiles == nil {
             traces = record.paths("traces")
             profiles = record.paths("profiles").first
@@ -50,7 +52,7 @@ struct TraceOptions: ParsableArguments {
     }
 
     /// What the traces (or a profiles file) say each VM needs, per --sizing; nil without either.
-    func demand(inventory: [VM]) throws -> TracedDemand? {
+    package func demand(inventory: [VM]) throws -> TracedDemand? {
         if let profiles { return TracedDemand(profiles: try reportingInputErrors { try ProfileFile.read(profiles) }) }
         guard !traces.isEmpty else { return nil }
         let show: (@Sendable (TraceProgress) -> Void)? = Terminal.isInteractive ? TraceReadOptions.showProgress : nil
@@ -65,7 +67,7 @@ struct TraceOptions: ParsableArguments {
 
     /// Profiles to fit trends on: those of `traced` when it holds profiles, else the
     /// traces read once more as profiles; nil without traces or profiles.
-    func trendProfiles(_ traced: TracedDemand?, inventory: [VM]) throws -> ProfileSet? {
+    package func trendProfiles(_ traced: TracedDemand?, inventory: [VM]) throws -> ProfileSet? {
         if let traced, case .profiles(let set) = traced.source { return set }
         guard !traces.isEmpty else { return nil }
         let demand = try reportingInputErrors {
@@ -77,49 +79,51 @@ struct TraceOptions: ParsableArguments {
     }
 
     // The reading flags, as if they were this group's own.
-    var traces: [String] { get { read.traces } set { read.traces = newValue } }
-    var buckets: BucketScheme { read.buckets }
-    var percentile: Double { read.percentile }
-    var percentileOption: Double? { get { read.percentileOption } set { read.percentileOption = newValue } }
-    var bucketsOption: BucketScheme? { get { read.bucketsOption } set { read.bucketsOption = newValue } }
-    var coreMHz: Double? { get { read.coreMHz } set { read.coreMHz = newValue } }
+    package var traces: [String] { get { read.traces } set { read.traces = newValue } }
+    package var buckets: BucketScheme { read.buckets }
+    package var percentile: Double { read.percentile }
+    package var percentileOption: Double? { get { read.percentileOption } set { read.percentileOption = newValue } }
+    package var bucketsOption: BucketScheme? { get { read.bucketsOption } set { read.bucketsOption = newValue } }
+    package var coreMHz: Double? { get { read.coreMHz } set { read.coreMHz = newValue } }
 }
 
 /// The flags of every command that reads performance traces (profile, plan, check).
-struct TraceReadOptions: ParsableArguments {
+package struct TraceReadOptions: ParsableArguments {
+    package init() {}
+
     @Option(name: .customLong("traces"), help: ArgumentHelp(
         "Trace file or folder (repeatable; plain or gzip).",
         discussion: "Formats are detected from the header: native long (timestamp,entity,metric,value), native wide (timestamp,entity,cpu_mhz,...), Bitbrains GWA-T-12, PlanetLab/CoMon, perfmon/typeperf and esxtop (PDH-CSV 4.0), sar (sadf -d), Azure v1 (vm_cpu_readings, vmtable), Alibaba 2018 (machine_usage, machine_meta).",
         valueName: "path"))
-    var traces: [String] = []
+    package var traces: [String] = []
 
     @Option(name: .customLong("buckets"), help: ArgumentHelp("How profiles fold time (UTC; default hour-of-week).", valueName: "hour-of-day|hour-of-week"))
-    var bucketsOption: BucketScheme?
-    var buckets: BucketScheme { bucketsOption ?? .hourOfWeek }
+    package var bucketsOption: BucketScheme?
+    package var buckets: BucketScheme { bucketsOption ?? .hourOfWeek }
 
     @Option(name: .customLong("percentile"), help: ArgumentHelp("The percentile each time bucket keeps (default 95); plan and check with --sizing percentile plan on it.", valueName: "pct"))
-    var percentileOption: Double?
-    var percentile: Double { percentileOption ?? 95 }
+    package var percentileOption: Double?
+    package var percentile: Double { percentileOption ?? 95 }
 
     @Option(name: .customLong("core-mhz"), help: ArgumentHelp(
         "Clock of one core, to turn CPU percentages into MHz where a trace gives no capacity.", valueName: "MHz"))
-    var coreMHz: Double?
+    package var coreMHz: Double?
 
     @Option(help: ArgumentHelp("Use samples from this time on (2013-07-15, an ISO 8601 time in UTC, or epoch seconds).", valueName: "time"))
-    var from: String?
+    package var from: String?
 
     @Option(help: ArgumentHelp("Use samples before this time: plan on --until D, then replay --from D.", valueName: "time"))
-    var until: String?
+    package var until: String?
 
     /// The period --from and --until give.
-    var period: TracePeriod {
+    package var period: TracePeriod {
         TracePeriod(from: from.flatMap(TracePeriod.time), until: until.flatMap(TracePeriod.time))
     }
 
     @Flag(help: "Treat any unreadable row in a trace as an error (exit 2) instead of counting and reporting it.")
-    var strict = false
+    package var strict = false
 
-    func validate() throws {
+    package func validate() throws {
         guard percentile > 0, percentile <= 100 else { throw ValidationError("--percentile must be above 0 and at most 100") }
         if let coreMHz, !(coreMHz > 0 && coreMHz.isFinite) { throw ValidationError("--core-mhz must be a positive number") }
         for (flag, value) in [("--from", from), ("--until", until)] {
@@ -129,7 +133,7 @@ struct TraceReadOptions: ParsableArguments {
     }
 
     /// Reads the traces, reports data quality on stderr, and builds profiles.
-    func profiles(inventory: [VM] = []) throws -> ProfileSet {
+    package func profiles(inventory: [VM] = []) throws -> ProfileSet {
         let show: (@Sendable (TraceProgress) -> Void)? = Terminal.isInteractive ? Self.showProgress : nil
         let paths = traces, scheme = buckets
         let period = period
@@ -142,13 +146,13 @@ struct TraceReadOptions: ParsableArguments {
         return set
     }
 
-    @Sendable static func showProgress(_ p: TraceProgress) {
+    @Sendable package static func showProgress(_ p: TraceProgress) {
         let rate = Double(p.bytes) / 1e6 / max(p.seconds, 0.001)
         Terminal.status("reading traces: \(p.filesDone)/\(p.files) files, \(p.rows) rows, \(Int(rate)) MB/s")
     }
 
     /// Bad rows never pass silently: counted per file, first examples shown.
-    func report(_ read: TraceQuality) throws {
+    package func report(_ read: TraceQuality) throws {
         for issues in read.issues where issues.badRows > 0 {
             if strict, let first = issues.firstError {
                 throw CLIFailure(code: 2, message: "\(first) (--strict: \(issues.badRows) unreadable rows in this file)")

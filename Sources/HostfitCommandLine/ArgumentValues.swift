@@ -7,3 +7,4 @@ extension SolverChoice: ExpressibleByArgument {}
 extension PackingRule: ExpressibleByArgument {}
 extension BucketScheme: ExpressibleByArgument {}
 extension DemandSizing: ExpressibleByArgument {}
+extension PlacementGoal: ExpressibleByArgument {}

@@ -1,0 +1,3 @@
+import HostfitCommandLine
+
+CommandMain.run(ServeCommand.self)
