@@ -20,7 +20,8 @@ struct ServeCommand: ParsableCommand {
         Demand: a VM counts its cpu_mhz, memory_used_mb... where given, else its allocation. With --traces (or --profiles), each traced VM is placed on its profile by hour of the week (--buckets hour-of-day for days): a host's VMs must fit together in every hour, not as summed peaks. The store keeps the profiles; a restart places on them without --traces. An inventory that states no CPU use is planned on allocated vCPUs per core (see --vcpu-ratio). GET /healthz says which.
 
         Example:
-          hostfit serve --db hostfit.sqlite --hosts SampleData/hosts.csv --vms SampleData/estate-vms.csv --traces SampleData/traces
+          hostfit serve --db hostfit.sqlite --hosts SampleData/hosts.csv \\
+            --vms SampleData/estate-vms.csv --traces SampleData/traces
         """,
         version: HostfitVersion.current
     )
