@@ -12,11 +12,15 @@ HOSTFIT     = .build/release/hostfit
 
 all: build
 
+# On a fresh machine the Swift packages are fetched while apt-get runs (neither needs the
+# other; a failed fetch is retried, and reported, by the build that follows).
 deps:
 	@if [ ! -f /usr/include/glpk.h ] || [ ! -f /usr/include/zlib.h ] || [ ! -f /usr/include/sqlite3.h ] || ! command -v pkg-config >/dev/null; then \
+	  fetch=; if [ ! -d .build/checkouts ]; then $(SWIFT) package resolve >/dev/null 2>&1 & fetch=$$!; fi; \
 	  echo "make: installing libglpk-dev (GLPK, the ILP solver), zlib1g-dev (gzip traces, .xlsx), libsqlite3-dev (the service's store) and pkg-config"; \
 	  $(SUDO) apt-get update -q && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q libglpk-dev zlib1g-dev libsqlite3-dev pkg-config; \
+	  status=$$?; [ -z "$$fetch" ] || wait $$fetch; exit $$status; \
 	fi
 
 # What only the tests need: Debian's chromium (report.html is rendered in it) and a venv
