@@ -8,7 +8,12 @@
    interval, an empty interval holding the previous value and the first value before the
    first, summed per host. Both count the host-intervals over headroom, host by host.
 
+3. Seeds (issue 29): the default plan of July 1-14 with several seeds, each run twice (the
+   second with both cores kept busy by another process), replayed on July 15-31: hosts and
+   held-out overload per seed, and whether the two runs wrote the same placements.
+
   replay.py bench --hostfit .build/release/hostfit --traces DIR [--runs 3]
+  replay.py seeds --hostfit .build/release/hostfit --traces DIR [--seeds 1,2,3]
   replay.py duckdb DIR PLACEMENTS.csv HOSTS.csv OUT.csv   (the peer, used by bench)
 """
 import argparse, csv, json, os, subprocess, sys, tempfile
@@ -118,16 +123,55 @@ def bench(args):
         print(f"target (a month of 500 VMs under 3 s, agreeing with DuckDB): {'met' if met else 'NOT met'}")
 
 
+def write_hosts(path):
+    with open(path, "w") as f:
+        f.write("host,cpu_cores,cpu_mhz,memory_mb\n")
+        for k in range(1, HOSTS + 1):
+            f.write(f"host{k:03d},32,2600,262144\n")
+
+
+def seeds(args):
+    folder = args.traces
+    with tempfile.TemporaryDirectory(prefix="hostfit-seeds-") as tmp:
+        hosts = f"{tmp}/hosts.csv"
+        write_hosts(hosts)
+        print("The default plan of July 1-14 by seed, replayed on July 15-31 (headroom cpu=80 memory=90); "
+              "each seed planned twice, the second time with both cores busy with another process")
+        print(f"{'seed':>4} {'hosts':>6} {'over capacity':>14} {'over headroom':>14} {'work s':>7} {'seconds':>8} {'busy s':>7} {'same plan':>10}")
+        for seed in [int(x) for x in args.seeds.split(",")]:
+            runs = []
+            for busy in (False, True):
+                burners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(2)] if busy else []
+                try:
+                    out = f"{tmp}/plan-{seed}-{int(busy)}"
+                    subprocess.run([args.hostfit, "plan", "--hosts", hosts, "--traces", folder, "--until", "2013-07-15",
+                                    "--headroom", "cpu=80,memory=90", "--seed", str(seed), "--out", out], check=True, capture_output=True)
+                finally:
+                    for b in burners:
+                        b.kill()
+                runs.append((out, json.load(open(f"{out}/summary.json"))))
+            (first, summary), (second, busy_summary) = runs
+            subprocess.run([args.hostfit, "replay", "--plan", f"{first}/placements.csv", "--traces", folder, "--from", "2013-07-15",
+                            "--headroom", "cpu=80,memory=90", "--out", f"{tmp}/replay-{seed}"], check=True, capture_output=True)
+            r = json.load(open(f"{tmp}/replay-{seed}/summary.json"))
+            same = open(f"{first}/placements.csv").read() == open(f"{second}/placements.csv").read()
+            print(f"{seed:>4} {summary['hosts_used']:>6} {r['over_capacity_pct']:>13.3f}% {r['over_headroom_pct']:>13.3f}% "
+                  f"{summary.get('work_s', 0):>7.2f} {summary['run_time_s']:>8.2f} {busy_summary['run_time_s']:>7.2f} "
+                  f"{'yes' if same else 'NO'}{' (time limit)' if summary.get('stopped_by_time_limit') else ''}", flush=True)
+
+
 def main():
     if len(sys.argv) > 1 and sys.argv[1] == "duckdb":
         run_duckdb(*sys.argv[2:6])
         return
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["bench"])
+    ap.add_argument("mode", choices=["bench", "seeds"])
     ap.add_argument("--hostfit", required=True)
     ap.add_argument("--traces", required=True)
     ap.add_argument("--runs", type=int, default=3)
-    bench(ap.parse_args())
+    ap.add_argument("--seeds", default="1,2,3")
+    args = ap.parse_args()
+    (seeds if args.mode == "seeds" else bench)(args)
 
 
 if __name__ == "__main__":

@@ -97,14 +97,18 @@ enum BinPacking {
     static func solve(_ path: String, limit: Double) throws -> Outcome {
         let instance = try read(path)
         let problem = problem(instance)
-        var options = PlanOptions(solver: .auto, timeLimit: limit)
+        // HOSTFIT_BENCH_EFFORT: a work budget (as --effort takes it) instead of half the limit.
+        let effort = ProcessInfo.processInfo.environment["HOSTFIT_BENCH_EFFORT"].flatMap { Effort($0) }
+        var options = PlanOptions(solver: .auto, timeLimit: limit, effort: effort)
         if ProcessInfo.processInfo.environment["HOSTFIT_GLPK_TRACE"] != nil {
             options.glpkTrace = { FileHandle.standardError.write(Data($0.utf8)) }
         }
         options.improve = false  // balance means nothing here; keep the limit for the search
         let outcome = Planner.plan(problem, options: options)
         if ProcessInfo.processInfo.environment["HOSTFIT_BENCH_VERBOSE"] != nil {
-            let phases = outcome.phases.map { "\($0.phase.rawValue) \(String(format: "%.2f", $0.seconds))" }.joined(separator: ", ")
+            let phases = zip(outcome.phases, outcome.work.phases).map {
+                "\($0.phase.rawValue) \(String(format: "%.2f s, %.2f ref s", $0.seconds, $1.units / 1e6))"
+            }.joined(separator: ", ") + (outcome.work.stoppedByClock ? " (clock)" : "")
             FileHandle.standardError.write(Data("\(instance.name): \(outcome.hostsUsed) hosts, bound \(outcome.lowerBound.hosts) (\(outcome.lowerBound.method.rawValue)), \(outcome.solver); \(phases)\n  \(outcome.notes.map(\.message).joined(separator: "\n  "))\n".utf8))
         }
         let valid = (try? ValidatedPlan(outcome, for: problem)) != nil && outcome.assignment.placedCount == problem.vmCount

@@ -1,5 +1,6 @@
 #include "glpk_guard.h"
 #include <glpk.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -60,6 +61,7 @@ typedef struct {
        the longest step so far predicts the next, so stop before it would cross the deadline. */
     double last_call, longest_step;
     int last_reason;
+    int first_iteration;
 } callback_state;
 
 static void mip_callback(glp_tree *tree, void *info) {
@@ -84,9 +86,12 @@ static void mip_callback(glp_tree *tree, void *info) {
             st->result->has_bound = 1;
         }
     }
-    if ((st->deadline > 0 && now + st->longest_step >= st->deadline) ||
+    long done = glp_get_it_cnt(glp_ios_get_prob(tree)) - st->first_iteration;
+    int clock = st->deadline > 0 && now + st->longest_step >= st->deadline;
+    if (clock || (st->params->work_limit > 0 && done >= st->params->work_limit) ||
         (st->params->stop && hf_stop_requested(st->params->stop))) {
         st->result->stopped = 1;
+        if (clock) st->result->stopped_by_clock = 1;
         glp_ios_terminate(tree);
     }
 }
@@ -112,7 +117,7 @@ static void load(glp_prob *P, const hf_model *m) {
 
 static void solve(glp_prob *P, const hf_model *m, const hf_params *p, hf_result *r) {
     double start = now_seconds();
-    callback_state st = { p, r, p->time_limit > 0 ? start + p->time_limit : 0, 0, 0, 0, 0 };
+    callback_state st = { p, r, p->time_limit > 0 ? start + p->time_limit : 0, 0, 0, 0, 0, glp_get_it_cnt(P) };
     int ms_limit = p->time_limit > 0 && p->time_limit < 2e6 ? (int)(p->time_limit * 1000) : 0;
 
     glp_iocp iocp;
@@ -120,7 +125,6 @@ static void solve(glp_prob *P, const hf_model *m, const hf_params *p, hf_result 
     iocp.msg_lev = p->trace ? GLP_MSG_ALL : GLP_MSG_OFF;
     iocp.mip_gap = p->mip_gap;
     iocp.fp_heur = p->heuristics ? GLP_ON : GLP_OFF;
-    iocp.ps_heur = p->heuristics ? GLP_ON : GLP_OFF;
     /* One round of Gomory cuts on a few thousand binaries takes seconds with no callback in
        between (measured: over 3 s at 5,400 columns), so it cannot keep a deadline there. */
     iocp.gmi_cuts = m->cols <= 1000 ? GLP_ON : GLP_OFF;
@@ -142,10 +146,13 @@ static void solve(glp_prob *P, const hf_model *m, const hf_params *p, hf_result 
         smcp.msg_lev = GLP_MSG_OFF;
         smcp.presolve = GLP_OFF;
         if (ms_limit > 0) smcp.tm_lim = ms_limit;
+        if (p->work_limit > 0) smcp.it_lim = p->work_limit < INT_MAX ? (int)p->work_limit : INT_MAX;
         int ret = glp_simplex(P, &smcp);
         r->lp_status = glp_get_status(P);
+        r->iterations = glp_get_it_cnt(P) - st.first_iteration;
         if (ret != 0 || r->lp_status != GLP_OPT) {
             r->ret = ret;
+            if (ret == GLP_ETMLIM) r->stopped_by_clock = 1;
             r->mip_status = r->lp_status == GLP_NOFEAS ? GLP_NOFEAS : GLP_UNDEF;
             return;
         }
@@ -160,12 +167,14 @@ static void solve(glp_prob *P, const hf_model *m, const hf_params *p, hf_result 
         iocp.presolve = GLP_ON;
     }
 
-    /* Proximity search runs inside one callback-free call with its own limit (60 s by
-       default), which tm_lim does not bound: give it what is left of ours. */
-    if (iocp.tm_lim > 0) iocp.ps_tm_lim = iocp.tm_lim / 2 > 1 ? iocp.tm_lim / 2 : 1;
+    /* Proximity search runs inside one callback-free call that only its own clock limit
+       ends: where it stops would depend on the machine, so it never runs. */
+    iocp.ps_heur = GLP_OFF;
     /* The feasibility pump only looks for a first solution: none needed with an incumbent. */
     if (p->incumbent) iocp.fp_heur = GLP_OFF;
     r->ret = glp_intopt(P, &iocp);
+    if (r->ret == GLP_ETMLIM) r->stopped_by_clock = 1;
+    r->iterations = glp_get_it_cnt(P) - st.first_iteration;
     r->mip_status = glp_mip_status(P);
     if (r->mip_status == GLP_OPT || r->mip_status == GLP_FEAS) {
         r->objective = glp_mip_obj_val(P);
@@ -279,7 +288,7 @@ int hf_lp_add_column(hf_lp *lp, double cost, double upper, int count, const int 
     return j;
 }
 
-int hf_lp_solve(hf_lp *lp, double time_limit, int *status, double *objective, double *row_dual, double *col_value) {
+int hf_lp_solve(hf_lp *lp, double time_limit, int iteration_limit, int *iterations, int *status, double *objective, double *row_dual, double *col_value) {
     if (lp->dead) return -1;
     int ret = -1;
     HF_GUARDED(lp, {
@@ -287,12 +296,15 @@ int hf_lp_solve(hf_lp *lp, double time_limit, int *status, double *objective, do
         glp_init_smcp(&smcp);
         smcp.msg_lev = lp->trace ? GLP_MSG_ON : GLP_MSG_OFF;
         if (time_limit > 0 && time_limit < 2e6) smcp.tm_lim = (int)(time_limit * 1000) + 1;
+        if (iteration_limit > 0) smcp.it_lim = iteration_limit;
+        int before = glp_get_it_cnt(lp->P);
         ret = glp_simplex(lp->P, &smcp);
         if (ret == GLP_EFAIL || ret == GLP_ESING || ret == GLP_ECOND) {
             /* A bad basis after many added columns: start again from an advanced one. */
             glp_adv_basis(lp->P, 0);
             ret = glp_simplex(lp->P, &smcp);
         }
+        if (iterations) *iterations = glp_get_it_cnt(lp->P) - before;
         *status = glp_get_status(lp->P);
         *objective = glp_get_obj_val(lp->P);
         if (row_dual) for (int i = 1; i <= lp->rows; i++) row_dual[i] = glp_get_row_dual(lp->P, i);

@@ -18,6 +18,8 @@ public final class ColumnLP {
         public var duals: [Double]
         /// One value per column, in the order they were added.
         public var values: [Double]
+        /// Simplex iterations this solve did.
+        public var iterations = 0
     }
 
     private let lp: OpaquePointer
@@ -89,12 +91,13 @@ public final class ColumnLP {
         return Int(j) - 1
     }
 
-    /// Solves from the last basis; `timeLimit` in seconds (nil: none).
-    public func solve(timeLimit: Double? = nil) throws(GLPKError) -> Solution {
-        var status = Int32(0), objective = 0.0
+    /// Solves from the last basis; `timeLimit` in seconds, `iterationLimit` in simplex
+    /// iterations (nil: none). `Solution.iterations` says how many it did.
+    public func solve(timeLimit: Double? = nil, iterationLimit: Int? = nil) throws(GLPKError) -> Solution {
+        var status = Int32(0), objective = 0.0, iterations = Int32(0)
         var duals = [Double](repeating: 0, count: rowCount + 1)
         var values = [Double](repeating: 0, count: columnCount + 1)
-        let code = hf_lp_solve(lp, timeLimit ?? 0, &status, &objective, &duals, &values)
+        let code = hf_lp_solve(lp, timeLimit ?? 0, Int32(clamping: iterationLimit ?? 0), &iterations, &status, &objective, &duals, &values)
         guard code >= 0 else { throw .rejected(lastMessage) }
         let kind: Solution.Status = switch status {
         case Int32(GLP_OPT): .optimal
@@ -102,7 +105,8 @@ public final class ColumnLP {
         case Int32(GLP_UNBND): .unbounded
         default: .undefined
         }
-        return Solution(status: code == 0 ? kind : .undefined, objective: objective, duals: Array(duals.dropFirst()), values: Array(values.dropFirst()))
+        return Solution(status: code == 0 ? kind : .undefined, objective: objective, duals: Array(duals.dropFirst()), values: Array(values.dropFirst()),
+                        iterations: Int(iterations))
     }
 
     private var lastMessage: String {

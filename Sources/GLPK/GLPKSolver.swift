@@ -74,7 +74,7 @@ public enum GLPKSolver {
                     withExtendedLifetime(parameters.stop) {
                         (try? TraceBox.with(parameters.trace) { trace, context in
                             var cParams = hf_params(
-                                time_limit: parameters.timeLimit ?? 0, mip_gap: parameters.relativeGap,
+                                time_limit: parameters.timeLimit ?? 0, work_limit: parameters.workLimit ?? 0, mip_gap: parameters.relativeGap,
                                 presolve: parameters.presolve ? 1 : 0, heuristics: parameters.heuristics ? 1 : 0,
                                 cuts: parameters.cuts ? 1 : 0, incumbent: inc, stop: parameters.stop?.unsafeFlag,
                                 trace: trace, trace_context: context)
@@ -116,6 +116,8 @@ public enum GLPKSolver {
             status: .failed(code: r.ret), objective: hasSolution ? r.objective : nil,
             bound: r.has_bound != 0 ? r.bound : nil, values: hasSolution ? values : [],
             incumbentAccepted: r.incumbent_accepted != 0, seconds: seconds)
+        solution.iterations = r.iterations
+        solution.stoppedByClock = r.stopped_by_clock != 0
 
         if r.mip_status == GLP_OPT {
             solution.status = .optimal

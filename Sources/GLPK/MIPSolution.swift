@@ -8,7 +8,7 @@ public enum MIPStatus: Equatable, Sendable {
     case infeasible
     /// The LP relaxation is unbounded.
     case unbounded
-    /// The time limit (or a cancel) stopped the search.
+    /// A limit (time or work) or a cancel stopped the search; `stoppedByClock` says which.
     case timeLimit(hasIncumbent: Bool)
     /// GLPK gave up for a numerical reason.
     case failed(code: Int32)
@@ -25,6 +25,10 @@ public struct MIPSolution: Sendable {
     /// Whether GLPK took the incumbent it was given.
     public var incumbentAccepted: Bool
     public var seconds: Double
+    /// Simplex iterations done (the work `MIPParameters.workLimit` counts).
+    public var iterations = 0
+    /// The time limit stopped the search: on another machine it may have ended elsewhere.
+    public var stoppedByClock = false
 
     public var hasSolution: Bool { !values.isEmpty }
 

@@ -39,7 +39,7 @@ struct CheckCommand: ParsableCommand {
             inventory.fill(from: summary.record)
             try demand.fill(from: summary.record)
             // What shapes the check; the solver's settings do not.
-            let solving: Set<String> = ["solver", "time-limit", "seed", "packing"]
+            let solving: Set<String> = ["solver", "time-limit", "effort", "seed", "packing"]
             let shown = summary.record.options.filter { !solving.contains($0.key) }.sorted { $0.key < $1.key }
                 .map { "--\($0.key) \($0.value)" }.joined(separator: " ")
             Terminal.note("checking with the inputs and settings of \(summaryPath) (flags given here win): \(shown)")

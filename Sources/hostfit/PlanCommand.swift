@@ -46,8 +46,15 @@ struct PlanCommand: ParsableCommand {
         valueName: "rule"))
     var packing: PackingRule?
 
-    @Option(name: .customLong("time-limit"), help: ArgumentHelp("Wall-clock seconds for solving.", valueName: "seconds"))
-    var timeLimit: Double = 30
+    @Option(help: EffortHelp.text)
+    var effort: Effort?
+
+    @Option(name: .customLong("time-limit"), help: ArgumentHelp(
+        "Wall-clock seconds at most, a safety cap: when it, not the effort, ends the search, the plan says so. Default: 60, or four times --effort when that is more.",
+        valueName: "seconds"))
+    var timeLimitOption: Double?
+
+    var timeLimit: Double { timeLimitOption ?? Effort.standardTimeLimit(for: effort) }
 
     @Option(help: "Seed for randomized steps; the same seed gives the same plan.")
     var seed: UInt64 = 1
@@ -63,9 +70,9 @@ struct PlanCommand: ParsableCommand {
     func run() throws {
         let (problem, traced) = try inventory.loadPlanning(demand: demand)
         for note in problem.notes { Terminal.note(note) }
-        var options = PlanOptions(solver: solver, timeLimit: timeLimit, seed: seed)
+        var options = PlanOptions(solver: solver, timeLimit: timeLimit, effort: effort, seed: seed)
         options.packing = packing
-        Terminal.progress("planning \(problem.vmCount) VMs on \(problem.hostCount) hosts (time limit \(Resource.number(timeLimit)) s; Ctrl-C keeps the best plan so far)...")
+        Terminal.progress("planning \(problem.vmCount) VMs on \(problem.hostCount) hosts (effort \(options.resolvedEffort), time limit \(Resource.number(timeLimit)) s; Ctrl-C keeps the best plan so far)...")
         Interrupt.stopOnCtrlC(options.stop)
         if ProcessInfo.processInfo.environment["HOSTFIT_GLPK_TRACE"] != nil {
             options.glpkTrace = { FileHandle.standardError.write(Data($0.utf8)) }
@@ -85,6 +92,7 @@ struct PlanCommand: ParsableCommand {
         demand.record(into: &record)
         record.options["solver"] = solver.rawValue
         record.options["time-limit"] = Resource.number(timeLimit)
+        record.options["effort"] = options.resolvedEffort.description
         record.options["seed"] = String(seed)
         if let packing { record.options["packing"] = packing.rawValue }
         record.options["headroom"] = problem.headroom.description

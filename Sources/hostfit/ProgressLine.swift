@@ -29,7 +29,7 @@ final class ProgressLine: @unchecked Sendable {  // the timer is set once, in in
         let left = max(0, p.timeLimit - elapsed)
         let hosts = p.hosts.map { "\($0) hosts" } ?? "no plan yet"
         let gap = p.gap.map { String(format: ", gap %.1f%%", $0 * 100) } ?? ""
-        Terminal.status("\(p.phase): \(hosts), bound \(p.bound)\(gap), \(Int(left.rounded(.up))) s left")
+        Terminal.status("\(p.phase): \(hosts), bound \(p.bound)\(gap), \(Int((p.work * 100).rounded()))% of the effort spent (\(Int(left.rounded(.up))) s at most)")
     }
 
     func finish() {

@@ -48,8 +48,17 @@ struct WhatIfCommand: ParsableCommand {
     @Option(help: ArgumentHelp("auto, ilp or heuristic, as for plan.", valueName: "auto|ilp|heuristic"))
     var solver: SolverChoice = .auto
 
-    @Option(name: .customLong("time-limit"), help: ArgumentHelp("Wall-clock seconds per scenario.", valueName: "seconds"))
-    var timeLimit: Double = 10
+    @Option(help: EffortHelp.text)
+    var effort: Effort?
+
+    @Option(name: .customLong("time-limit"), help: ArgumentHelp(
+        "Wall-clock seconds per scenario at most, a safety cap. Default: 20, or four times --effort when that is more; the effort per scenario defaults to a quarter of it.", valueName: "seconds"))
+    var timeLimitOption: Double?
+
+    var timeLimit: Double { timeLimitOption ?? max(20, 4 * (effort?.seconds ?? 0)) }
+
+    /// Scenarios plan with a quarter of their limit unless told: many plans in one run.
+    var scenarioEffort: Effort { effort ?? Effort(seconds: min(Effort.normal.seconds, timeLimit / 4)) }
 
     @Option(help: "Seed for randomized steps; the same seed gives the same plans.")
     var seed: UInt64 = 1
@@ -67,7 +76,7 @@ struct WhatIfCommand: ParsableCommand {
         base.add("scenarios", scenarios)
         for (role, path) in file.base.paths { base.add(role, path) }
         if let mhz = file.coreMHz { base.options["core-mhz"] = Resource.number(mhz) }
-        var options = PlanOptions(solver: solver, timeLimit: timeLimit, seed: seed)
+        var options = PlanOptions(solver: solver, timeLimit: timeLimit, effort: scenarioEffort, seed: seed)
         Interrupt.stopOnCtrlC(options.stop)
         options.progress = nil
         var rows: [WhatIfReport.Row] = []

@@ -29,7 +29,7 @@ struct FixedHostsSearchTests {
         }
         sizes.shuffle(using: &rng)
         let search = FixedHostsSearch(sizes: sizes, hosts: 40, vmLimit: 10)
-        let outcome = search.run(until: .now + .seconds(20), seed: 1, shouldStop: { false })
+        let outcome = search.run(allowance: .work(seconds: 20), seed: 1)
         let hostOf = try? #require(outcome.hostOf)
         guard let hostOf else { return }
         let (load, _) = loads(hostOf, search)
@@ -39,23 +39,23 @@ struct FixedHostsSearchTests {
 
     @Test func keepsToTheVMLimit() throws {
         let search = FixedHostsSearch(sizes: [[Double]](repeating: [0.01], count: 6), hosts: 2, vmLimit: 3)
-        let hostOf = try #require(search.run(until: .now + .seconds(5), seed: 1, shouldStop: { false }).hostOf)
+        let hostOf = try #require(search.run(allowance: .work(seconds: 5), seed: 1).hostOf)
         #expect(loads(hostOf, search).count == [3, 3])
     }
 
     /// More demand than the hosts hold: it stops at its deadline with the overload it got to.
     @Test func stopsWithoutAPlanWhenNoneExists() {
         let search = FixedHostsSearch(sizes: [[0.6], [0.6], [0.6]], hosts: 1, vmLimit: 5)
-        let outcome = search.run(until: .now + .milliseconds(50), seed: 1, shouldStop: { false })
+        let outcome = search.run(allowance: .work(seconds: 0.005), seed: 1)
         #expect(outcome.hostOf == nil)
         #expect(abs(outcome.leastOverload - 0.8) < 1e-9)
         let two = FixedHostsSearch(sizes: [[0.6], [0.6], [0.6], [0.6], [0.1]], hosts: 2, vmLimit: 5)
         let start = ContinuousClock.now
-        let missed = two.run(until: .now + .milliseconds(50), seed: 1, shouldStop: { false })
+        let missed = two.run(allowance: .work(seconds: 0.005), seed: 1)
         #expect(missed.hostOf == nil)
         #expect(abs(missed.leastOverload - 0.5) < 1e-9)
         #expect(start.duration(to: .now) < .seconds(2))
         let tooMany = FixedHostsSearch(sizes: [[0.1], [0.1], [0.1]], hosts: 1, vmLimit: 2)
-        #expect(tooMany.run(until: .now + .seconds(60), seed: 1, shouldStop: { false }).hostOf == nil)
+        #expect(tooMany.run(allowance: .work(seconds: 60), seed: 1).hostOf == nil)
     }
 }

@@ -96,7 +96,7 @@ struct HistoryTests {
         var start = Assignment(vmCount: 4)
         start.hostOf = [0, 0, 1, 1]
         var state = PackingState(problem, from: start)
-        Improvement.complementarySwaps(&state, items: PackingItem.items(problem, vms: Array(0..<4)), hosts: [0, 1], deadline: nil)
+        Improvement.complementarySwaps(&state, items: PackingItem.items(problem, vms: Array(0..<4)), hosts: [0, 1])
         if expected {
             let loads = (0..<2).map { h in (0..<4).filter { state.assignment.hostOf[$0] == h }.reduce(0.0) { $0 + demand[$1][0] } }
             #expect(loads.sorted() == [8, 9])  // 4 <-> 2, or 6 <-> 5: the same gain

@@ -34,8 +34,8 @@ struct LargeNeighbourhoodSearchTests {
         var plan = FirstFitDecreasing.solve(problem, rule: .ffdSum)
         #expect(plan.placedCount == problem.vmCount)
         #expect(plan.hostsUsed > 8, "first fit leaves room for the search to find")
-        let deadline = ContinuousClock.now + .seconds(20)
-        while plan.hostsUsed > 8, let fewer = EjectionSearch.dropHost(problem, start: plan, deadline: deadline, seed: seed) {
+        let allowance = Allowance.work(seconds: 20)
+        while plan.hostsUsed > 8, let fewer = EjectionSearch.dropHost(problem, start: plan, allowance: allowance, seed: seed) {
             #expect(fewer.hostsUsed == plan.hostsUsed - 1)
             #expect(fewer.placedCount == problem.vmCount)
             #expect(PlanValidator.violations(of: fewer.placement(in: problem), in: problem).isEmpty)
@@ -69,8 +69,8 @@ struct LargeNeighbourhoodSearchTests {
         #expect(PlanValidator.violations(of: plan.placement(in: problem), in: problem).isEmpty)
         #expect(plan.hostsUsed > 8)
         var current = plan
-        let deadline = ContinuousClock.now + .seconds(10)
-        while current.hostsUsed > 8, let fewer = EjectionSearch.dropHost(problem, start: current, deadline: deadline, seed: 1) {
+        let allowance = Allowance.work(seconds: 10)
+        while current.hostsUsed > 8, let fewer = EjectionSearch.dropHost(problem, start: current, allowance: allowance, seed: 1) {
             #expect(fewer.hostOf[pinned] == home)
             #expect(PlanValidator.violations(of: fewer.placement(in: problem), in: problem).isEmpty)
             current = fewer
@@ -78,11 +78,22 @@ struct LargeNeighbourhoodSearchTests {
         #expect(current.hostsUsed == 8)
     }
 
-    @Test func theSearchKeepsToItsDeadline() {
+    /// It stops on its work (the same plan again), or at the time cap when that comes first.
+    @Test func theSearchKeepsToItsWorkAndItsCap() {
         let problem = Self.planted(seed: 5, hosts: 30, perHost: 6, buckets: 24)
         let plan = FirstFitDecreasing.solve(problem, rule: .ffdSum)
+        let first = Allowance.work(seconds: 0.03)
+        let a = LargeNeighbourhoodSearch.run(problem, start: plan, bound: 1, allowance: first, seed: 1)
+        let again = Allowance.work(seconds: 0.03)
+        let b = LargeNeighbourhoodSearch.run(problem, start: plan, bound: 1, allowance: again, seed: 1)
+        #expect(a.assignment == b.assignment)
+        #expect(first.meter.units >= 30_000 && !first.meter.stoppedByClock)
+        #expect(first.meter.units == again.meter.units)
+        var capped = Allowance.work(seconds: 1000)
+        capped.cap = .now + .milliseconds(300)
         let clock = ContinuousClock(), start = clock.now
-        _ = LargeNeighbourhoodSearch.run(problem, start: plan, bound: 1, deadline: start + .milliseconds(300), seed: 1)
+        _ = LargeNeighbourhoodSearch.run(problem, start: plan, bound: 1, allowance: capped, seed: 1)
         #expect(start.duration(to: clock.now) < .milliseconds(1300))
+        #expect(capped.meter.stoppedByClock)
     }
 }

@@ -20,7 +20,7 @@ struct PartitionSearchTests {
         for _ in 0..<300 { columns.append(Array(Array(0..<rows).shuffled(using: &rng).prefix(3))) }
         columns.shuffle(using: &rng)
         let search = PartitionSearch(columns: columns, rows: rows, hosts: rows / 3)
-        let outcome = search.run(until: .now + .seconds(20), seed: 1, shouldStop: { false })
+        let outcome = search.run(allowance: .work(seconds: 20), seed: 1)
         let found = try? #require(outcome.found)
         #expect(found.map { isPartition($0, search) } == true)
         #expect(outcome.fewestUncovered == 0)
@@ -29,20 +29,22 @@ struct PartitionSearchTests {
     /// Covering everything with too many columns is no answer: their waste is over budget.
     @Test func keepsToTheHostLimit() {
         let search = PartitionSearch(columns: [[0], [1], [2], [3], [0, 1], [2, 3]], rows: 4, hosts: 2)
-        let outcome = search.run(until: .now + .seconds(5), seed: 3, shouldStop: { false })
+        let outcome = search.run(allowance: .work(seconds: 5), seed: 3)
         #expect(outcome.found.map { Set($0) } == [4, 5])
     }
 
-    /// No partition: it stops at its deadline (or at once, for a row no column covers) with none.
+    /// No partition: it stops when its work is spent (or at once, for a row no column covers) with none.
     @Test func stopsWithoutOneWhenNoneExists() {
         let overlapping = PartitionSearch(columns: [[0, 1], [1, 2]], rows: 3, hosts: 2)
         let start = ContinuousClock.now
-        #expect(overlapping.run(until: .now + .milliseconds(50), seed: 1, shouldStop: { false }).found == nil)
+        #expect(overlapping.run(allowance: .work(seconds: 0.005), seed: 1).found == nil)
         #expect(start.duration(to: .now) < .seconds(2))
         let uncoverable = PartitionSearch(columns: [[0, 1]], rows: 3, hosts: 2)
-        #expect(uncoverable.run(until: .now + .seconds(60), seed: 1, shouldStop: { false }).found == nil)
-        var asked = 0
-        #expect(overlapping.run(until: .now + .seconds(60), seed: 1, shouldStop: { asked += 1; return true }).found == nil)
-        #expect(asked > 0)
+        #expect(uncoverable.run(allowance: .work(seconds: 60), seed: 1).found == nil)
+        let stop = StopToken()
+        stop.requestStop()
+        let stopped = ContinuousClock.now
+        #expect(overlapping.run(allowance: .work(seconds: 60, stop: stop), seed: 1).found == nil)
+        #expect(stopped.duration(to: .now) < .seconds(2))
     }
 }

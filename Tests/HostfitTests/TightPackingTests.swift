@@ -32,7 +32,7 @@ struct TightPackingTests {
             let demand = (0..<dimensions).map { d in sizes.reduce(0.0) { $0 + $1[d] } }
             let hosts = Int(demand.map { ($0 / 100).rounded(.up) }.max()!)
             let waste = demand.map { Double(hosts) * 100 - $0 }
-            guard let result = TightPacking.run(model, below: sizes.count + 1, deadline: .now + .seconds(10), control: SearchControl()) else { continue }
+            guard let result = TightPacking.run(model, below: sizes.count + 1, allowance: .work(seconds: 10), control: SearchControl()) else { continue }
             #expect(result.target == hosts)
             // Brute force over subsets of VMs, as multisets of item types.
             var expected = Set<[Int]>()
@@ -64,7 +64,7 @@ struct TightPackingTests {
     @Test func provesThatTheVolumeBoundCannotBeMet() throws {
         let problem = Support.binPacking(capacity: 100, weights: [44, 10, 70, 66, 34, 53, 23])
         let model = try #require(PatternModel(problem, vms: Array(0..<7)))
-        let result = try #require(TightPacking.run(model, below: 7, deadline: .now + .seconds(10), control: SearchControl()))
+        let result = try #require(TightPacking.run(model, below: 7, allowance: .work(seconds: 10), control: SearchControl()))
         #expect(result.target == 3)
         #expect(result.patterns.count == 1)
         #expect(result.provenImpossible)

@@ -31,9 +31,12 @@ typedef void (*hf_trace_fn)(void *context, const char *text);
 
 typedef struct {
     double time_limit;         /* seconds of wall clock; <= 0 for none */
+    long work_limit;           /* simplex iterations, all nodes together; <= 0 for none. Unlike
+                                  the clock, where it stops does not depend on the machine. */
     double mip_gap;            /* relative gap at which to stop */
     int presolve;              /* ignored when an incumbent is given: GLPK needs it off */
-    int heuristics;            /* feasibility pump and proximity search */
+    int heuristics;            /* feasibility pump (proximity search stops on the clock alone,
+                                  which would make plans depend on the machine: never run) */
     int cuts;                  /* MIR, cover and clique cuts (Gomory's too, up to 1,000 columns) */
     const double *incumbent;   /* [cols + 1] a feasible solution to start from, or NULL */
     const hf_stop *stop;       /* stop as soon as it is requested, or NULL */
@@ -45,7 +48,9 @@ typedef struct {
     int ret;                   /* glp_intopt's return code, or glp_simplex's if it failed */
     int lp_status;             /* GLP_OPT, GLP_NOFEAS, GLP_UNBND, GLP_UNDEF ... */
     int mip_status;            /* GLP_OPT, GLP_FEAS, GLP_NOFEAS or GLP_UNDEF */
-    int stopped;               /* 1: stopped by the deadline or the cancel flag */
+    int stopped;               /* 1: stopped by the deadline, the work limit or the cancel flag */
+    int stopped_by_clock;      /* 1: the deadline (or GLPK's own tm_lim) stopped it */
+    long iterations;           /* simplex iterations done, the root LP's included */
     int incumbent_accepted;
     int has_bound;
     double bound;              /* best bound on the objective known when GLPK stopped */
@@ -68,9 +73,10 @@ typedef struct hf_lp hf_lp;
 hf_lp *hf_lp_new(int rows, const int *row_type, const double *row_lower, const double *row_upper, char *message);
 /* rows/values: [count + 1], 1-based, distinct rows. upper < 0: no upper bound. Returns the column's index. */
 int hf_lp_add_column(hf_lp *lp, double cost, double upper, int count, const int *rows, const double *values);
-/* Primal simplex from the last basis. status: GLP_OPT, GLP_NOFEAS, GLP_UNBND or GLP_UNDEF.
+/* Primal simplex from the last basis, within time_limit seconds and iteration_limit
+   iterations (<= 0: none); iterations (may be NULL) receives how many it did. status: GLP_OPT, GLP_NOFEAS, GLP_UNBND or GLP_UNDEF.
    row_dual: [rows + 1]; col_value: [columns + 1], both may be NULL. Returns glp_simplex's code, or -1. */
-int hf_lp_solve(hf_lp *lp, double time_limit, int *status, double *objective, double *row_dual, double *col_value);
+int hf_lp_solve(hf_lp *lp, double time_limit, int iteration_limit, int *iterations, int *status, double *objective, double *row_dual, double *col_value);
 /* Changes row i's bounds (1-based), as in hf_lp_new. */
 int hf_lp_set_row(hf_lp *lp, int row, int type, double lower, double upper);
 int hf_lp_columns(const hf_lp *lp);

@@ -154,6 +154,8 @@ public struct PlanReport {
             vmsFitNoHost: fitNoHost, buy: buy,
             rightSizing: sizing.map(RightSizingSummary.init),
             comparedSizing: comparison?.rows.map { ComparedSizing(sizing: $0.sizing, hosts: $0.hosts, cost: $0.cost, vmsUnplaced: $0.unplaced, status: $0.status) },
+            effort: outcome.work.effort.description, workS: (outcome.work.seconds * 1000).rounded() / 1000,
+            stoppedByTimeLimit: outcome.work.stoppedByClock,
             hostfitVersion: record.version, inputs: record.inputs, options: record.options)
     }
 
@@ -197,6 +199,13 @@ public struct PlanSummary: Codable, Sendable, Equatable {
     public var rightSizing: RightSizingSummary? = nil
     /// The same VMs planned on static sizes (sum of p95, sum of peaks), when demand has time.
     public var comparedSizing: [ComparedSizing]? = nil
+    /// The effort the plan was given (`--effort`); nil in files of earlier versions.
+    public var effort: String? = nil
+    /// The work it did, in reference seconds: the same on every machine, unlike `runTimeS`.
+    public var workS: Double? = nil
+    /// The time limit, not the effort, ended a phase: on another machine, or under other
+    /// load, the same command may plan differently.
+    public var stoppedByTimeLimit: Bool? = nil
     public var hostfitVersion: String = HostfitVersion.current
     public var inputs: [RunRecord.Input] = []
     public var options: [String: String] = [:]
@@ -224,7 +233,8 @@ public struct PlanSummary: Codable, Sendable, Equatable {
             quality = "not every VM fits: \(vmsUnplaced - vmsFitNoHost) need room no host has left; placing all that fit a host needs at least \(lowerBound) hosts (\(lowerBoundMethod))"
                 + (vmsFitNoHost > 0 ? "; \(vmsFitNoHost) fit no host" : "")
         }
-        return "Placed \(vmsPlaced) of \(vms) VMs on \(hosts)\(cheapest): \(quality); \(solver), \(time) s"
+        let cut = stoppedByTimeLimit == true ? "; stopped by the time limit: another machine may plan differently (a longer --time-limit or a lower --effort makes the plan reproducible)" : ""
+        return "Placed \(vmsPlaced) of \(vms) VMs on \(hosts)\(cheapest): \(quality); \(solver), \(time) s\(cut)"
     }
 
     /// The run's record, as `hostfit check` reads it back.
@@ -237,6 +247,7 @@ public struct PlanSummary: Codable, Sendable, Equatable {
         case headroomPct = "headroom_pct", notes, objective, buy
         case unmeasuredResources = "unmeasured_resources", hostfitVersion = "hostfit_version", inputs, options
         case vmsFitNoHost = "vms_fit_no_host", rightSizing = "right_sizing", comparedSizing = "compared_sizing"
+        case effort, workS = "work_s", stoppedByTimeLimit = "stopped_by_time_limit"
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -252,6 +263,9 @@ public struct PlanSummary: Codable, Sendable, Equatable {
         try c.encode(powerW, forKey: .powerW)
         try c.encode(migrations, forKey: .migrations)
         try c.encode(runTimeS, forKey: .runTimeS)
+        try c.encode(effort, forKey: .effort)
+        try c.encode(workS, forKey: .workS)
+        try c.encode(stoppedByTimeLimit, forKey: .stoppedByTimeLimit)
         try c.encode(vms, forKey: .vms)
         try c.encode(vmsPlaced, forKey: .vmsPlaced)
         try c.encode(vmsUnplaced, forKey: .vmsUnplaced)

@@ -10,7 +10,9 @@
 /// generated lazily), so the result holds on the whole history.
 ///
 /// Before the repacks, ejection chains (`EjectionSearch`) try to take a host out with two
-/// thirds of the time left: room spread thinly over every host is out of reach of a few-host repack.
+/// thirds of the allowance left: room spread thinly over every host is out of reach of a
+/// few-host repack. Every limit is a share of the allowance's work (its time only as a cap),
+/// so the search goes the same way on any machine.
 ///
 /// Same rules as the engine, through the restricted problem; skipped under an N+k reserve,
 /// which couples every host of a cluster.
@@ -26,23 +28,21 @@ enum LargeNeighbourhoodSearch {
     /// At most this many time buckets go to GLPK at first.
     static let initialBuckets = 48
 
-    static func run(_ problem: PlacementProblem, start: Assignment, bound: Int, deadline: ContinuousClock.Instant, seed: UInt64,
+    static func run(_ problem: PlacementProblem, start: Assignment, bound: Int, allowance: Allowance, seed: UInt64,
                     control: SearchControl = SearchControl(), progress: (Int) -> Void = { _ in }) -> Result {
-        let shouldStop = { control.stopRequested }
         var result = Result(assignment: start)
         guard problem.settings.reserve == 0 else { return result }
         var rng = SeededGenerator(seed: seed)
         var size = 3, failures = 0
         let R = problem.resourceCount
-        func timeLeft() -> Double { ContinuousClock.now.duration(to: deadline).seconds }
         // Many repacks in a row that save nothing: the neighbourhoods are exhausted.
         var ejectionFailedAt = Int.max
-        while result.assignment.hostsUsed > bound, timeLeft() > 0.05, !shouldStop(), failures < 100 {
-            // Ejection chains first, with two thirds of the time left: they gather room from every host.
+        while result.assignment.hostsUsed > bound, !allowance.expired, failures < 100 {
+            // Ejection chains first, with two thirds of the allowance left: they gather room from every host.
             if result.assignment.hostsUsed < ejectionFailedAt {
-                let until = ContinuousClock.now + .milliseconds(Int(max(0.1, timeLeft() * 2 / 3) * 1000))
-                if let fewer = EjectionSearch.dropHost(problem, start: result.assignment, deadline: min(until, deadline),
-                                                       seed: seed &+ UInt64(result.ejections), shouldStop: shouldStop),
+                let dropped = EjectionSearch.dropHost(problem, start: result.assignment, allowance: allowance.share(2.0 / 3),
+                                                       seed: seed &+ UInt64(result.ejections))
+                if let fewer = dropped,
                    fewer.hostsUsed < result.assignment.hostsUsed {
                     result.assignment = fewer
                     result.ejections += 1
@@ -79,14 +79,17 @@ enum LargeNeighbourhoodSearch {
             chosen.sort()
             let freed = chosen.flatMap { members[$0]! }.sorted()
             result.attempts += 1
-            let limit = min(max(0.2, timeLeft() / 4), 2.0)
-            if let moves = repack(problem, hosts: chosen, vms: freed, current: result.assignment, timeLimit: min(limit, timeLeft()), control: control) {
+            allowance.spend(Double(members.count * R) * 0.01)
+            // A quarter of what is left, between 0.2 and 2 reference seconds (and within it).
+            let share = allowance.upTo(min(max(200_000, allowance.workLeft / 4), 2_000_000))
+            let repacked = repack(problem, hosts: chosen, vms: freed, current: result.assignment, allowance: share, control: control)
+            if let moves = repacked {
                 for (v, h) in moves { result.assignment.hostOf[v] = h }
                 result.improvements += 1
                 failures = 0
                 size = 3
                 progress(result.assignment.hostsUsed)
-            } else if let moves = shift(problem, hosts: chosen, vms: freed, weight: weight) {
+            } else if let moves = shift(problem, hosts: chosen, vms: freed, weight: weight, allowance: allowance) {
                 // No host saved, but load moved off the lightest one: the next repack starts closer.
                 for (v, h) in moves { result.assignment.hostOf[v] = h }
                 if result.assignment.hostsUsed < members.count {
@@ -104,25 +107,25 @@ enum LargeNeighbourhoodSearch {
     }
 
     /// New hosts for `vms` among `hosts`, using fewer of them; nil when none was found.
-    static func repack(_ problem: PlacementProblem, hosts: [Int], vms: [Int], current: Assignment, timeLimit: Double,
+    static func repack(_ problem: PlacementProblem, hosts: [Int], vms: [Int], current: Assignment, allowance: Allowance,
                        control: SearchControl = SearchControl()) -> [(Int, Int)]? {
         let k = hosts.count
         var buckets: [Int]? = nil
         if problem.buckets > initialBuckets { buckets = busiestBuckets(problem, vms: vms) }
         let incumbent = Assignment(hostOf: vms.map { hosts.firstIndex(of: current.hostOf[$0]) ?? Assignment.unplaced })
-        let clock = ContinuousClock(), start = clock.now
         for _ in 0..<4 {
             let sub = problem.restricted(hosts: hosts, vms: vms, buckets: buckets)
+            allowance.spend(Double(vms.count) * (WorkMeter.scanCost(sub) + Double(k) * WorkMeter.fitCost(sub)))
             var packed = FirstFitDecreasing.solve(sub, rule: .ffdSum)
             if packed.placedCount < vms.count || packed.hostsUsed >= k {
-                let left = timeLimit - start.duration(to: clock.now).seconds
-                guard left > 0.02 else { return nil }
-                packed = Planner.improve(sub, Array(0..<vms.count), incumbent, timeLimit: left, control: control).assignment
+                guard !allowance.expired else { return nil }
+                packed = Planner.improve(sub, Array(0..<vms.count), incumbent, allowance: allowance, control: control).assignment
             }
             guard packed.placedCount == vms.count, packed.hostsUsed < k else { return nil }
             let moves = vms.enumerated().map { ($0.element, hosts[packed.hostOf[$0.offset]]) }
             guard let subset = buckets else { return moves }
             // Check every bucket; add those broken and solve again.
+            allowance.spend(Double(vms.count) * WorkMeter.scanCost(problem))
             let broken = brokenBuckets(problem, moves)
             if broken.isEmpty { return moves }
             buckets = Array(Set(subset).union(broken)).sorted()
@@ -134,10 +137,11 @@ enum LargeNeighbourhoodSearch {
     /// when the summed squares of the hosts' loads grow (load concentrates, the lightest host
     /// empties), the potential of Fleszar & Hindi's bin-packing local search ("New heuristics
     /// for one-dimensional bin-packing", Computers & OR 29, 2002). nil when it does not.
-    static func shift(_ problem: PlacementProblem, hosts: [Int], vms: [Int], weight: [Int: Double]) -> [(Int, Int)]? {
+    static func shift(_ problem: PlacementProblem, hosts: [Int], vms: [Int], weight: [Int: Double], allowance: Allowance) -> [(Int, Int)]? {
         guard let target = hosts.min(by: { (weight[$0]!, $0) < (weight[$1]!, $1) }) else { return nil }
         let order = hosts.filter { $0 != target }.sorted { (weight[$0]!, $1) > (weight[$1]!, $0) } + [target]
         let sub = problem.restricted(hosts: order, vms: vms)
+        allowance.spend(Double(vms.count) * (WorkMeter.scanCost(sub) + Double(hosts.count) * WorkMeter.fitCost(sub)))
         let packed = FirstFitDecreasing.solve(sub, rule: .ffdSum)
         guard packed.placedCount == vms.count else { return nil }
         let R = problem.resourceCount

@@ -6,7 +6,7 @@ extension ColumnGenerationRun {
         // trading VMs between overloaded hosts (`FixedHostsSearch`). A tenth of the time left:
         // it settles in a fraction of a second where it can (Scholl's N4W1B1, three VMs per
         // host), and on one host fewer than the best plan it found none on the vector sample.
-        if let lpHosts = result.boundHosts, lpHosts < best, K == 1, left() > 0.1, !shouldStop(),
+        if let lpHosts = result.boundHosts, lpHosts < best, K == 1, !outOfTime(),
            model.items.allSatisfy({ model.classes[0].allows[$0.eligibility] }) {
             let cls = model.classes[0]
             var typeOfVM: [Int] = [], sizes: [[Double]] = []
@@ -17,10 +17,10 @@ extension ColumnGenerationRun {
             // The LP bound may be far below when the LP did not converge: the volume bound too.
             let volume = (0..<model.dimensions).map { d in Int(LowerBounds.ceilTolerant(sizes.reduce(0.0) { $0 + $1[d] })) }.max() ?? 0
             let target = max(lpHosts, volume, knownHosts)
-            let start = clock.now
+            let start = allowance.meter.units
             let search = FixedHostsSearch(sizes: sizes, hosts: target, vmLimit: min(cls.vmLimit, sizes.count))
-            let outcome = target < best ? search.run(until: clock.now + .milliseconds(Int(left() * 100)), seed: 1, shouldStop: shouldStop) : nil
-            let seconds = String(format: "%.1f s", start.duration(to: clock.now).seconds)
+            let outcome = target < best ? search.run(allowance: allowance.share(0.1), seed: 1) : nil
+            let seconds = workSince(start)
             if let hostOf = outcome?.hostOf {
                 var perHost = [[Int: Int]](repeating: [:], count: target)
                 for (v, h) in hostOf.enumerated() { perHost[h][typeOfVM[v], default: 0] += 1 }
@@ -43,7 +43,7 @@ extension ColumnGenerationRun {
         // Mingozzi's exact methods, Math. Programming 115, 2008): a plan of `target` hosts
         // uses only patterns whose reduced cost at the LP optimum is at most target - z_LP.
         // When these are few, the MIP over exactly them finds such a plan or proves none exists.
-        if let target = result.boundHosts, target < best, result.lpOptimal, let lpRoot = rootSolution, left() > 0.05, !shouldStop() {
+        if let target = result.boundHosts, target < best, result.lpOptimal, let lpRoot = rootSolution, !outOfTime() {
             let slack = Double(target) - lpRoot.objective + 1e-9
             var found: [Int] = []
             var complete = true
@@ -71,9 +71,11 @@ extension ColumnGenerationRun {
                 for i in covered { mip.addRow(terms[i] ?? [], lower: Double(demand[i])) }
                 for c in 0..<K { mip.addRow(terms[T + c] ?? [], upper: Double(available[c])) }
                 // Proof wanted either way: a plan of `target` hosts, or the bound above it (so no gap tolerance).
-                let parameters = MIPParameters(timeLimit: max(0.05, left()), relativeGap: 1e-9, presolve: true, heuristics: true)
+                let rows = mip.rows.count, entries = mip.entryCount
+                let parameters = allowance.glpk(MIPParameters(relativeGap: 1e-9, presolve: true, heuristics: true), control: control, rows: rows, entries: entries)
                 do {
-                    let solution = try GLPKSolver.solve(mip, control.glpk(parameters))
+                    let solution = try GLPKSolver.solve(mip, parameters)
+                    allowance.spend(solution, rows: rows, entries: entries)
                     // Its patterns cover the VMs of positive dual only; the others must fit in what they leave.
                     var leftOver = ""
                     if solution.hasSolution, let objective = solution.objective, Int(objective.rounded()) < best {
@@ -100,7 +102,7 @@ extension ColumnGenerationRun {
     /// The GLPK MIP over every pattern found, from the best plan so far.
     func priceAndBranch() {
         // Price and branch: the best plan built from all the patterns found.
-        if let target = result.boundHosts, target < best, left() > 0.05, !shouldStop() {
+        if let target = result.boundHosts, target < best, !outOfTime() {
             var mip = MIPModel(sense: .minimize)
             for p in pool.patterns { mip.addColumn(kind: .integer, lower: 0, upper: Double(available[p.cls]), objective: 1) }
             var rowTerms = [[(column: Int, coefficient: Double)]](repeating: [], count: T + K)
@@ -111,10 +113,14 @@ extension ColumnGenerationRun {
             for (i, row) in rows(demand, available).enumerated() { mip.addRow(rowTerms[i], lower: row.lower, upper: row.upper) }
             let start = pool.patterns.indices.map { Double(bestCopies[$0] ?? 0) }
             let gap = 0.999 / Double(max(best, 1))
-            let parameters = MIPParameters(timeLimit: max(0.05, left()), relativeGap: gap, presolve: false, heuristics: true, incumbent: start)
+            let rows = mip.rows.count, entries = mip.entryCount
+            let parameters = allowance.glpk(MIPParameters(relativeGap: gap, presolve: false, heuristics: true, incumbent: start),
+                                            control: control, rows: rows, entries: entries)
             do {
-                let solution = try GLPKSolver.solve(mip, control.glpk(parameters))
-                result.notes.append("pattern MIP over \(pool.patterns.count) patterns: \(solution.status), \(solution.objective.map { String(Int($0.rounded())) } ?? "no plan") hosts in \(String(format: "%.1f", solution.seconds)) s")
+                let before = allowance.meter.units
+                let solution = try GLPKSolver.solve(mip, parameters)
+                allowance.spend(solution, rows: rows, entries: entries)
+                result.notes.append("pattern MIP over \(pool.patterns.count) patterns: \(solution.status), \(solution.objective.map { String(Int($0.rounded())) } ?? "no plan") hosts (\(workSince(before)))")
                 if solution.hasSolution {
                     let copies = solution.values.enumerated().reduce(into: [Int: Int]()) { $0[$1.offset] = Int($1.element.rounded()) }
                     let hosts = copies.values.reduce(0, +)

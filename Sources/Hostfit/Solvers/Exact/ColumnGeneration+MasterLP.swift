@@ -46,7 +46,9 @@ extension ColumnGenerationRun {
         converged = false
         var rounds = 0
         while true {
-            let solution = try lp.solve(timeLimit: max(0.1, left()))
+            let cost = WorkMeter.simplexCost(rows: T + K, entries: lp.columnCount * 6)
+            let solution = try lp.solve(timeLimit: max(0.1, allowance.secondsLeft), iterationLimit: Int(min(1e9, max(100, allowance.workLeft / cost))))
+            allowance.spend(Double(solution.iterations) * cost)
             guard solution.status == .optimal else { return nil }
             rounds += 1
             result.rounds += 1
@@ -83,7 +85,7 @@ extension ColumnGenerationRun {
         var bound = Double(knownHosts)
         // A fifth when only a partition can beat a plan one above the bound: the root is then
         // only there to lead a dive to that plan, and the partition search wants the rest.
-        let rootEnd = clock.now + .milliseconds(Int(max(0, left()) * (partitionOnly ? 200 : 500)))
+        let rootEnd = allowance.share(partitionOnly ? 0.2 : 0.5)
         let root = try generate(lp, demand, maxRounds: .max) { solution, added, upper, exact in
             rootSolution = solution
             // Lagrangian and Farley bounds from these duals (valid whatever the pricer did).
@@ -98,7 +100,7 @@ extension ColumnGenerationRun {
             }
             // Done: proven, or the LP bound's rounding is settled.
             let rounded = Int(LowerBounds.ceilTolerant(bound))
-            return rounded >= best || clock.now >= rootEnd
+            return rounded >= best || rootEnd.expired
         }
         guard root != nil else {
             result.notes.append(outOfTime() ? "column generation stopped: out of time before its first LP bound"
@@ -117,9 +119,9 @@ extension ColumnGenerationRun {
         // again with its first choice forbidden (limited discrepancy), until time runs out.
         var tabu = Set<Int>()
         // Most of what is left: enumeration comes next, and needs less when the gap is small.
-        let divesEnd = clock.now + .milliseconds(Int(max(0, left()) * 700))
+        let divesEnd = allowance.share(0.7)
         dives: for attempt in 0..<50 {
-            if attempt > 0, clock.now >= divesEnd { break }
+            if attempt > 0, divesEnd.expired { break }
             var residual = demand, free = available
             var fixed: [Int: Int] = [:]
             var used = 0

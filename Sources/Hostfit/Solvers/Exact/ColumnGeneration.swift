@@ -34,9 +34,9 @@ enum ColumnGeneration {
     /// The stages, in order (`ColumnGenerationRun`): tight packing, the polish, the master
     /// LP's root and dives (`+MasterLP`), the fixed-hosts search, enumeration within the
     /// reduced-cost gap and the pattern MIP (`+Completion`).
-    static func run(_ problem: PlacementProblem, vms: [Int], incumbent: Assignment, deadline: ContinuousClock.Instant,
+    static func run(_ problem: PlacementProblem, vms: [Int], incumbent: Assignment, allowance: Allowance,
                     polish: ((Assignment) -> Assignment)? = nil, control: SearchControl = SearchControl()) -> Result? {
-        guard let run = ColumnGenerationRun(problem, vms: vms, incumbent: incumbent, deadline: deadline, polish: polish, control: control)
+        guard let run = ColumnGenerationRun(problem, vms: vms, incumbent: incumbent, allowance: allowance, polish: polish, control: control)
         else { return nil }
         return run.solve()
     }

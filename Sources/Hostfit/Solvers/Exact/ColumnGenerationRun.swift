@@ -6,12 +6,10 @@ final class ColumnGenerationRun {
     let problem: PlacementProblem
     let vms: [Int]
     let incumbent: Assignment
-    let deadline: ContinuousClock.Instant
+    let allowance: Allowance
     let polish: ((Assignment) -> Assignment)?
     let control: SearchControl
-    let shouldStop: () -> Bool
     let model: PatternModel
-    let clock = ContinuousClock()
     /// Item types and host classes: the rows of the covering LP.
     let T: Int, K: Int
     let classOf: [Int]
@@ -35,17 +33,16 @@ final class ColumnGenerationRun {
     /// The last `generate` proved its LP optimal.
     var converged = false
 
-    init?(_ problem: PlacementProblem, vms: [Int], incumbent: Assignment, deadline: ContinuousClock.Instant,
+    init?(_ problem: PlacementProblem, vms: [Int], incumbent: Assignment, allowance: Allowance,
           polish: ((Assignment) -> Assignment)?, control: SearchControl) {
         guard problem.objective == .hosts, let model = PatternModel(problem, vms: vms) else { return nil }
         guard vms.allSatisfy({ incumbent.hostOf[$0] >= 0 }) else { return nil }
         self.problem = problem
         self.vms = vms
         self.incumbent = incumbent
-        self.deadline = deadline
+        self.allowance = allowance
         self.polish = polish
         self.control = control
-        self.shouldStop = { [control] in control.stopRequested }
         self.model = model
         T = model.items.count
         K = model.classes.count
@@ -56,8 +53,7 @@ final class ColumnGenerationRun {
         pricer = PatternPricer(dimensions: model.dimensions)
         // Several dimensions: many quick heuristic rounds beat few exact ones.
         if model.dimensions > 1 { pricer.nodeLimit = 20_000 }
-        pricer.deadline = deadline
-        pricer.control = control
+        pricer.allowance = allowance
         // The incumbent's hosts are the first columns, so the MIP can start from it.
         guard let incumbentCopies = copies(of: incumbent) else { return nil }
         bestCopies = incumbentCopies
@@ -78,8 +74,12 @@ final class ColumnGenerationRun {
         return result
     }
 
-    func left() -> Double { clock.now.duration(to: deadline).seconds }
-    func outOfTime() -> Bool { left() <= 0 || shouldStop() }
+    /// Work done since the meter read `units`, as notes say it (reference seconds, the same
+    /// on every machine, where a clock's seconds would differ from run to run).
+    func workSince(_ units: Double) -> String { String(format: "%.2f s of work", (allowance.meter.units - units) / 1_000_000) }
+
+    /// The allowance is spent (its work, or its time as the cap), or the plan was stopped.
+    func outOfTime() -> Bool { allowance.expired }
 
     /// Rows: cover each item type; at most N_t hosts of class t.
     func rows(_ demand: [Int], _ available: [Int]) -> [MIPModel.Row] {
@@ -114,8 +114,7 @@ final class ColumnGenerationRun {
     /// its plan ends the run.
     private func tightPacking() -> Bool {
         // A tight volume bound: few patterns can be part of a plan that meets it (`TightPacking`).
-        if let tight = TightPacking.run(model, below: best, deadline: clock.now + .milliseconds(Int(max(0, left()) * 300)),
-                                        control: control) {
+        if let tight = TightPacking.run(model, below: best, allowance: allowance.share(0.3), control: control) {
             result.notes.append(tight.note)
             knownHosts = tight.provenImpossible ? tight.target + 1 : tight.target
             partitionOnly = tight.complete && !tight.provenImpossible
@@ -156,11 +155,11 @@ final class ColumnGenerationRun {
     /// them does better, so the time left goes to another try at one (the LP, its dives and
     /// the MIPs below would search the same space less directly).
     func tryPartitionAgain() -> Bool {
-        guard partitionOnly, best == knownHosts + 1, !retried, let partitionAgain, left() > 0.1, !shouldStop() else { return false }
+        guard partitionOnly, best == knownHosts + 1, !retried, let partitionAgain, !outOfTime() else { return false }
         retried = true
-        let start = clock.now
-        let again = partitionAgain(clock.now + .milliseconds(Int(left() * 900)), 2, shouldStop)
-        result.notes.append(again.note + String(format: " (%.1f s)", start.duration(to: clock.now).seconds))
+        let start = allowance.meter.units
+        let again = partitionAgain(allowance.share(0.9), 2)
+        result.notes.append(again.note + " (\(workSince(start)))")
         guard let found = again.copies else { return false }
         guard let plan = assignment(poolCounts(found), pool, model, vms: vms, base: incumbent), plan.hostsUsed < best else { return false }
         result.columns = pool.patterns.count

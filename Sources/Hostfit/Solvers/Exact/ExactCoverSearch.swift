@@ -23,24 +23,22 @@ struct ExactCoverSearch {
     let budget: [Double]
     let hosts: Int
     var nodeLimit = 2_000_000
-    var deadline: ContinuousClock.Instant?
+    var allowance = Allowance.unlimited()
 
-    func run(seed: UInt64 = 1, shouldStop: () -> Bool = { false }) -> Outcome {
+    func run(seed: UInt64 = 1) -> Outcome {
         var random = SeededGenerator(seed: seed)
         var limit = 1_000
         var total = 0
-        let clock = ContinuousClock()
         var containing = [[Int]](repeating: [], count: demand.count)
         for (j, pattern) in patterns.enumerated() { for (item, _) in pattern { containing[item].append(j) } }
         while true {
             let last = total + limit * 3 > nodeLimit  // the next ones would not fit: this one runs to the end
-            let (outcome, used) = attempt(limit: last ? nodeLimit - total : limit, randomize: total > 0, containing, &random,
-                                          shouldStop: shouldStop)
+            let (outcome, used) = attempt(limit: last ? nodeLimit - total : limit, randomize: total > 0, containing, &random)
             total += used
             switch outcome {
             case .found, .impossible: return outcome
             case .stopped:
-                if last || shouldStop() || deadline.map({ clock.now >= $0 }) == true { return .stopped }
+                if last || allowance.expired { return .stopped }
                 limit *= 2
             }
         }
@@ -48,14 +46,13 @@ struct ExactCoverSearch {
 
     /// One search of at most `limit` nodes; `containing`: the patterns that hold each item.
     private func attempt(limit: Int, randomize: Bool, _ containing: [[Int]], _ random: inout SeededGenerator,
-                         shouldStop: () -> Bool) -> (Outcome, Int) {
+) -> (Outcome, Int) {
         let T = demand.count, D = budget.count
         var remaining = demand
         var left = budget.map { $0 + 1e-9 * max(1, abs($0)) }
         var chosen: [Int] = []
         var uncovered = remaining.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
         var nodes = 0, stopped = false
-        let clock = ContinuousClock()
 
         func fits(_ j: Int) -> Bool {
             for (item, count) in patterns[j] where remaining[item] < count { return false }
@@ -74,7 +71,7 @@ struct ExactCoverSearch {
             if uncovered == 0 { return true }
             guard chosen.count < hosts else { return false }
             nodes += 1
-            if nodes > limit || (nodes & 0x3FF == 0 && (shouldStop() || deadline.map({ clock.now >= $0 }) == true)) { stopped = true }
+            if nodes > limit || (nodes & 0x3FF == 0 && { allowance.spend(1024 * 0.05); return allowance.expired }()) { stopped = true }
             if stopped { return false }
             // The item with the fewest patterns still able to take it.
             var branch = -1, fewest = Int.max

@@ -28,9 +28,8 @@ struct PartitionSearch {
         var fewestUncovered: Int
     }
 
-    func run(until deadline: ContinuousClock.Instant, seed: UInt64, shouldStop: () -> Bool) -> Outcome {
+    func run(allowance: Allowance, seed: UInt64) -> Outcome {
         var random = SeededGenerator(seed: seed)
-        let clock = ContinuousClock()
         var containing = [[Int]](repeating: [], count: rows)
         for (c, column) in columns.enumerated() { for r in column { containing[r].append(c) } }
         var outcome = Outcome(fewestUncovered: rows)
@@ -74,7 +73,10 @@ struct PartitionSearch {
                 chosen -= 1
             }
             step += 1
-            if step & 0x3FFF == 0, clock.now >= deadline || shouldStop() { break }
+            if step & 0x3FFF == 0 {
+                allowance.spend(0x4000 * 0.04)
+                if allowance.expired { break }
+            }
             let u = uncovered[Int.random(in: 0..<uncovered.count, using: &random)]
             let c = containing[u][Int.random(in: 0..<containing[u].count, using: &random)]
             conflicts.removeAll(keepingCapacity: true)

@@ -27,8 +27,7 @@ struct PatternPricer {
     let dimensions: Int
     var nodeLimit = 200_000
     /// Branch and bound stops here too (checked every 1,024 nodes), as when the node limit is hit.
-    var deadline: ContinuousClock.Instant?
-    var control = SearchControl()
+    var allowance = Allowance.unlimited()
 
     /// `items`: (type, size per dimension, value, most copies). Only items of positive value
     /// are worth packing. Patterns with value above `threshold` are reported.
@@ -127,6 +126,12 @@ struct PatternPricer {
         }
         var all: [(counts: [(item: Int, count: Int)], value: Double)] = []
         func feasible() -> Bool { !hasNegative || residual.allSatisfy { $0 >= 0 } }
+        // 1,024 nodes of branch and bound, each a bound over the items left in each dimension.
+        let nodeBatch = 1024 * 0.08 * Double(D + 1)
+        func spent() -> Bool {
+            allowance.spend(nodeBatch)
+            return allowance.expired
+        }
         func search(_ i: Int, _ total: Double) {
             if let floor {
                 // Enumeration: every pattern worth at least `floor`, each once (at its leaf).
@@ -138,13 +143,13 @@ struct PatternPricer {
                     return
                 }
                 nodes += 1
-                if nodes > nodeLimit * 20 || (nodes & 1023 == 0 && control.expired(deadline)) { exhausted = true; return }
+                if nodes > nodeLimit * 20 || (nodes & 1023 == 0 && spent()) { exhausted = true; return }
                 if total + bound(from: i) < floor - 1e-9 { return }
             } else {
                 if total > best + 1e-12 && feasible() { record(total) }
                 guard i < n else { return }
                 nodes += 1
-                if nodes > nodeLimit || (nodes & 1023 == 0 && control.expired(deadline)) { exhausted = true; return }
+                if nodes > nodeLimit || (nodes & 1023 == 0 && spent()) { exhausted = true; return }
                 if total + bound(from: i) <= best + 1e-9 { return }
             }
             var k = most[i]

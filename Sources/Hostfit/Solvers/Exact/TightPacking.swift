@@ -30,7 +30,7 @@ enum TightPacking {
         /// Another try at a partition of `patterns` until the given time, with another seed:
         /// where the first missed and the list is all there is, later time is best spent here.
         var partitionAgain: Retry?
-        typealias Retry = (ContinuousClock.Instant, UInt64, () -> Bool) -> (copies: [[(item: Int, count: Int)]]?, note: String)
+        typealias Retry = (Allowance, UInt64) -> (copies: [[(item: Int, count: Int)]]?, note: String)
     }
 
     private struct Attempt {
@@ -120,8 +120,7 @@ enum TightPacking {
     }
 
     /// Tries L = the volume bound, when it is below `hosts` (the plan so far); nil when it does not apply.
-    static func run(_ model: PatternModel, below hosts: Int, deadline: ContinuousClock.Instant, control: SearchControl) -> Result? {
-        let shouldStop = { control.stopRequested }
+    static func run(_ model: PatternModel, below hosts: Int, allowance: Allowance, control: SearchControl) -> Result? {
         guard model.classes.count == 1 else { return nil }
         let cls = model.classes[0]
         guard model.items.allSatisfy({ cls.allows[$0.eligibility] }) else { return nil }
@@ -168,11 +167,13 @@ enum TightPacking {
         var load = [Double](repeating: 0, count: D)
         var chosen: [(item: Int, count: Int)] = []
         var nodes = 0, complete = true
-        let clock = ContinuousClock()
 
         func visit(_ start: Int, _ vms: Int) {
             nodes += 1
-            if nodes & 0xFFFF == 0, clock.now >= deadline || shouldStop() || nodes > nodeLimit { complete = false }
+            if nodes & 0xFFFF == 0 {
+                allowance.spend(0x10000 * 0.01 * Double(D))
+                if allowance.expired || nodes > nodeLimit { complete = false }
+            }
             guard complete else { return }
             // Everything from `start` on cannot bring some dimension up to what it needs.
             for d in 0..<D where load[d] + reach[start * D + d] < need[d] { return }
@@ -251,11 +252,10 @@ enum TightPacking {
         let budget = Array(waste.prefix(D - 1))
         // First a short search for an exact cover (quick where most VMs fit few patterns), then
         // annealing, then the ILP (which can also prove that no partition exists).
-        func partition(until end: ContinuousClock.Instant, seed: UInt64, shouldStop: () -> Bool) -> Attempt {
-            let clock = ContinuousClock()
+        func partition(within end: Allowance, seed: UInt64) -> Attempt {
             var cover = ExactCoverSearch(patterns: found, waste: wasteOf, demand: model.items.map(\.count), budget: budget, hosts: L)
-            cover.deadline = clock.now + .milliseconds(Int(max(0, clock.now.duration(to: end).seconds) * 250))
-            switch cover.run(seed: seed, shouldStop: shouldStop) {
+            cover.allowance = end.share(0.25)
+            switch cover.run(seed: seed) {
             case .found(let chosen):
                 return Attempt(copies: chosen.map { found[$0] }, note: "a plan of \(L) hosts (exact-cover search)")
             case .impossible where complete:
@@ -267,20 +267,21 @@ enum TightPacking {
             var annealed = ""
             if let single = singleVM() {
                 let search = PartitionSearch(columns: single.columns, rows: single.rows, hosts: L)
-                let searched = search.run(until: clock.now + .milliseconds(Int(max(0, clock.now.duration(to: end).seconds) * 400)),
-                                          seed: seed, shouldStop: shouldStop)
+                let searched = search.run(allowance: end.share(0.4), seed: seed)
                 if let chosen = searched.found {
                     return Attempt(copies: chosen.map { found[single.patternOf[$0]] },
                                    note: "a plan of \(L) hosts (annealing, \(searched.steps) steps)")
                 }
                 annealed = " (annealing left \(searched.fewestUncovered) VMs over at best)"
             }
-            let left = clock.now.duration(to: end).seconds
-            guard left > 0.01 else { return Attempt(note: "no time left for the ILP" + annealed) }
+            guard !end.expired else { return Attempt(note: "no budget left for the ILP" + annealed) }
             let ilp = ilp()
             do {
-                let solution = try GLPKSolver.solve(ilp.model, control.glpk(MIPParameters(timeLimit: left, relativeGap: 1e-9, presolve: true, heuristics: true,
-                                                                                     cuts: ilp.model.columns.count <= 1_000)))
+                let rows = ilp.model.rows.count, entries = ilp.model.entryCount
+                let parameters = end.glpk(MIPParameters(relativeGap: 1e-9, presolve: true, heuristics: true, cuts: ilp.model.columns.count <= 1_000),
+                                          control: control, rows: rows, entries: entries)
+                let solution = try GLPKSolver.solve(ilp.model, parameters)
+                end.spend(solution, rows: rows, entries: entries)
                 if solution.hasSolution {
                     var copies: [[(item: Int, count: Int)]] = []
                     for (column, value) in solution.values.enumerated() {
@@ -294,13 +295,13 @@ enum TightPacking {
                 return Attempt(note: "ILP not run: \(error.userMessage)")
             }
         }
-        let first = partition(until: deadline, seed: 1, shouldStop: shouldStop)
+        let first = partition(within: allowance, seed: 1)
         result.copies = first.copies
         result.provenImpossible = first.impossible
         result.note = "tight packing: \(what): \(first.note)"
         if first.copies == nil, !first.impossible {
-            result.partitionAgain = { end, seed, shouldStop in
-                let attempt = partition(until: end, seed: seed, shouldStop: shouldStop)
+            result.partitionAgain = { end, seed in
+                let attempt = partition(within: end, seed: seed)
                 return (attempt.copies, "tight packing again: \(attempt.note)")
             }
         }

@@ -10,10 +10,10 @@
 /// cannot: when room must be gathered from every host, as when demand over time leaves a
 /// little on each at the peak. Same rules as the engine: every placement passes `HostLoads`.
 enum EjectionSearch {
-    /// A plan of `start` on one host fewer, or nil when none was found by the deadline or
+    /// A plan of `start` on one host fewer, or nil when none was found within the allowance or
     /// within `rounds` rounds (each host taken out in turn, four times more steps each round).
-    static func dropHost(_ problem: PlacementProblem, start: Assignment, deadline: ContinuousClock.Instant, seed: UInt64,
-                         rounds: Int = 7, shouldStop: () -> Bool = { false }) -> Assignment? {
+    static func dropHost(_ problem: PlacementProblem, start: Assignment, allowance: Allowance, seed: UInt64,
+                         rounds: Int = 7) -> Assignment? {
         let placed = start.hostOf.indices.filter { start.hostOf[$0] >= 0 }
         let items = PackingItem.items(problem, vms: placed)
         guard items.count > 1 else { return nil }
@@ -31,13 +31,14 @@ enum EjectionSearch {
         let candidates = used.filter { h in !items.indices.contains { hostOfItem[$0] == h && items[$0].pinnedHost >= 0 } }
             .sorted { (load[$0]!, $0) < (load[$1]!, $1) }
         var random = SeededGenerator(seed: seed)
-        let clock = ContinuousClock()
+        let fit = WorkMeter.fitCost(problem), scan = WorkMeter.scanCost(problem)
         // Each host to take out gets a few steps, then the next one; each round allows four
         // times more (a chain stuck on one VM is often free when another host goes out).
         let firstSteps = max(200, items.count / 2)
         let tries = (0..<rounds).flatMap { round in candidates.map { (round, $0) } }
         for (round, out) in tries {
-            if clock.now >= deadline || shouldStop() { return nil }
+            if allowance.expired { return nil }
+            allowance.spend(Double(placed.count) * scan)
             var state = PackingState(problem, from: start)
             var on = [[Int]](repeating: [], count: problem.hostCount)
             for (k, h) in hostOfItem.enumerated() { on[h].append(k) }
@@ -50,17 +51,24 @@ enum EjectionSearch {
             var step = 0
             while !pool.isEmpty, step < limit {
                 step += 1
-                if step & 63 == 0, clock.now >= deadline || shouldStop() { return nil }
+                if step & 63 == 0, allowance.expired { return nil }
                 // Mostly the largest (hardest to place), sometimes any, to vary the chain.
                 let pick = Double.random(in: 0..<1, using: &random) < 0.7
                     ? pool.indices.max { (weight[pool[$0]], pool[$0]) < (weight[pool[$1]], pool[$1]) }!
                     : Int.random(in: 0..<pool.count, using: &random)
                 let k = pool.remove(at: pick)
                 let item = items[k]
+                // A fit test on each host kept; an ejection weighs the members of those it fits on
+                // against the excess (a scan of each).
+                allowance.spend(Double(kept.count) * fit + Double(pool.count) * 0.001)
                 var moves: [(host: Int, eject: [Int], cost: Double)] = []
                 var direct: Int? = nil, cheapest = Double.infinity
                 for h in kept where (tabu[k * problem.hostCount + h] ?? 0) <= step {
                     if state.loads.fits(item.vms, on: h) { direct = h; break }
+                    // Its excess (a scan of the item's demand), each member's relief on a sample
+                    // of it, and the arrays they take: about a microsecond a host even when
+                    // small (measured on Panigrahy class 2 and Bitbrains' July).
+                    allowance.spend(0.8 + 6 * scan + Double(on[h].count) * 0.05)
                     if let eject = ejection(item, onto: h, members: on[h], items: items, weight: weight, state: state, costAbove: cheapest) {
                         let cost = eject.reduce(0.0) { $0 + weight[$1] * weight[$1] } + Double.random(in: 0..<1e-9, using: &random)
                         moves.append((h, eject, cost))

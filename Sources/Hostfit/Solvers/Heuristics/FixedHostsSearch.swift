@@ -27,7 +27,7 @@ struct FixedHostsSearch {
     /// Steps from the hottest to the coldest temperature, then again.
     static let cycle = 2_000_000
 
-    func run(until deadline: ContinuousClock.Instant, seed: UInt64, shouldStop: () -> Bool) -> Outcome {
+    func run(allowance: Allowance, seed: UInt64) -> Outcome {
         let n = sizes.count, D = sizes.first?.count ?? 0
         guard hosts > 0, n <= hosts * vmLimit else { return Outcome(leastOverload: .infinity) }
         if hosts == 1 {
@@ -35,7 +35,6 @@ struct FixedHostsSearch {
             return Outcome(hostOf: overload > 1e-9 ? nil : [Int](repeating: 0, count: n), leastOverload: overload)
         }
         var random = SeededGenerator(seed: seed)
-        let clock = ContinuousClock()
         var load = [Double](repeating: 0, count: hosts * D)
         var members = [[Int]](repeating: [], count: hosts)
         var hostOf = [Int](repeating: 0, count: n), slot = [Int](repeating: 0, count: n)
@@ -82,7 +81,8 @@ struct FixedHostsSearch {
         while !over.isEmpty {
             step += 1
             if step & 0x3FFF == 0 {
-                if clock.now >= deadline || shouldStop() { break }
+                allowance.spend(0x4000 * 0.03 * Double(D))
+                if allowance.expired { break }
                 // Loads drift by rounding: add them up again now and then.
                 for h in 0..<hosts {
                     for d in 0..<D { load[h * D + d] = members[h].reduce(0.0) { $0 + sizes[$1][d] } }

@@ -23,19 +23,20 @@ enum Improvement {
     /// Weakest hosts tried when emptying.
     static let emptyingAttempts = 32
 
-    static func emptyHosts(_ assignment: Assignment, _ problem: PlacementProblem, deadline: ContinuousClock.Instant? = nil,
-                           control: SearchControl = SearchControl()) -> Assignment {
+    static func emptyHosts(_ assignment: Assignment, _ problem: PlacementProblem, allowance: Allowance = .unlimited()) -> Assignment {
+        let fit = WorkMeter.fitCost(problem)
         let sizes = FirstFitDecreasing.sizes(problem)
         var state = PackingState(problem, from: assignment)
         let items = PackingItem.items(problem, vms: assignment.hostOf.indices.filter { assignment.hostOf[$0] >= 0 })
         let itemsOf = Dictionary(grouping: items.indices, by: { assignment.hostOf[items[$0].vms[0]] })
         var itemsOn = itemsOf.mapValues { $0.map { items[$0] } }
         var tried = Set<Int>()
-        while tried.count < emptyingAttempts, !control.expired(deadline),
+        while tried.count < emptyingAttempts, !allowance.expired,
               let weakest = state.open.filter({ !tried.contains($0) && state.loads.count[$0] > 0 })
             .min(by: { (state.loads.utilization($0), $0) < (state.loads.utilization($1), $1) }) {
             tried.insert(weakest)
             let moving = itemsOn[weakest] ?? []
+            allowance.spend(Double(moving.count * state.open.count) * fit)
             guard moving.allSatisfy({ $0.pinnedHost < 0 }) else { continue }
             var trial = state
             for item in moving { trial.unplace(item) }
@@ -55,8 +56,8 @@ enum Improvement {
 
     /// `staying`: VMs that keep their host, as if pinned (those already on their current host,
     /// when fewer migrations come first: moving only VMs that move anyway adds none).
-    static func balance(_ assignment: Assignment, _ problem: PlacementProblem, deadline: ContinuousClock.Instant? = nil,
-                        staying: [Bool]? = nil, swaps: SwapAcceptance = .eachHalf, control: SearchControl = SearchControl()) -> Assignment {
+    static func balance(_ assignment: Assignment, _ problem: PlacementProblem, allowance: Allowance = .unlimited(),
+                        staying: [Bool]? = nil, swaps: SwapAcceptance = .eachHalf) -> Assignment {
         let used = Array(Set(assignment.hostOf.filter { $0 >= 0 })).sorted()
         guard used.count > 1 else { return assignment }
         var items = PackingItem.items(problem, vms: assignment.hostOf.indices.filter { assignment.hostOf[$0] >= 0 })
@@ -68,11 +69,14 @@ enum Improvement {
         let sizes = FirstFitDecreasing.sizes(problem)
         // The full repack looks at every host for every item: for moderate problems only.
         let small = Double(items.count) * Double(used.count) * Double(problem.buckets * problem.resourceCount) < 2e8
+        // Every item against every host: a fit test and its peak with the item (measured: five
+        // times a scan on Bitbrains' July).
+        if small { allowance.spend(Double(items.count * used.count) * 5 * (WorkMeter.fitCost(problem) + WorkMeter.scanCost(problem))) }
         var state = (small ? repackLPT(items, onto: used, problem, sizes: sizes) : nil) ?? PackingState(problem, from: assignment)
         if problem.rules.reserve > 0 && !reserveHolds(state) { state = PackingState(problem, from: assignment) }
-        complementaryMoves(&state, items: items, hosts: used, sizes: sizes, deadline: deadline, control: control)
-        localMoves(&state, items: items, hosts: used, deadline: deadline, control: control)
-        if swaps != .none { complementarySwaps(&state, items: items, hosts: used, deadline: deadline, eachHalf: swaps == .eachHalf, control: control) }
+        complementaryMoves(&state, items: items, hosts: used, sizes: sizes, allowance: allowance)
+        localMoves(&state, items: items, hosts: used, allowance: allowance)
+        if swaps != .none { complementarySwaps(&state, items: items, hosts: used, allowance: allowance, eachHalf: swaps == .eachHalf) }
         return state.assignment
     }
 
@@ -80,9 +84,10 @@ enum Improvement {
     /// load. Moving item x from s to d changes it by sum_{r,t} (2 L_d x + x^2) / C_d^2 +
     /// (x^2 - 2 L_s x) / C_s^2: negative exactly when x runs against d's load more than
     /// against its own host's, so VMs that peak at different times end up together.
-    private static func complementaryMoves(_ state: inout PackingState, items: [PackingItem], hosts: [Int], sizes: [Double], deadline: ContinuousClock.Instant?,
-                                           control: SearchControl) {
+    private static func complementaryMoves(_ state: inout PackingState, items: [PackingItem], hosts: [Int], sizes: [Double],
+                                           allowance: Allowance) {
         let problem = state.loads.problem
+        let fit = WorkMeter.fitCost(problem), scan = WorkMeter.scanCost(problem)
         let R = problem.resourceCount, B = problem.buckets
         let movable = FirstFitDecreasing.itemOrder(problem, items.filter { $0.pinnedHost < 0 }, sizes: sizes)
         func delta(_ item: PackingItem, from s: Int, to d: Int) -> Double {
@@ -107,8 +112,10 @@ enum Improvement {
             let targets = hosts.count <= candidates ? hosts
                 : Array(hosts.sorted { (state.loads.utilization($0), $0) < (state.loads.utilization($1), $1) }.prefix(candidates))
             for (k, item) in movable.enumerated() {
-                if k % 64 == 0, control.expired(deadline) { return }
+                if k % 64 == 0, allowance.expired { return }
                 let source = state.assignment.hostOf[item.vms[0]]
+                // (Its delta scans the item's demand against each target; measured 1.8 times the scan.)
+                allowance.spend(Double(targets.count) * (fit + 1.8 * scan * Double(item.vms.count)))
                 var best = -1, bestDelta = -1e-12
                 for h in targets where h != source && state.loads.count[h] > 0 && state.loads.fits(item.vms, on: h) {
                     let d = delta(item, from: source, to: h)
@@ -131,9 +138,10 @@ enum Improvement {
     /// Swaps between the fullest hosts and the others. Swapping a on s with b on d changes the
     /// squared-load objective, per resource and bucket, by (2 L_s e + e^2) / C_s^2 +
     /// (e^2 - 2 L_d e) / C_d^2 with e = b - a; the sum must fall in both halves of the buckets.
-    static func complementarySwaps(_ state: inout PackingState, items: [PackingItem], hosts: [Int], deadline: ContinuousClock.Instant?,
-                                   eachHalf: Bool = true, sources sourceCount: Int = 4, control: SearchControl = SearchControl()) {
+    static func complementarySwaps(_ state: inout PackingState, items: [PackingItem], hosts: [Int], allowance: Allowance = .unlimited(),
+                                   eachHalf: Bool = true, sources sourceCount: Int = 4) {
         let problem = state.loads.problem
+        let scan = WorkMeter.scanCost(problem)
         let R = problem.resourceCount, B = problem.buckets
         let movable = items.filter { $0.pinnedHost < 0 }
         guard hosts.count > 1, movable.count > 1 else { return }
@@ -173,7 +181,10 @@ enum Improvement {
                 .sorted { (state.loads.utilization($0), $1) > (state.loads.utilization($1), $0) }
             for s in byLoad.prefix(sourceCount) {
                 for i in itemsOn[s] ?? [] {
-                    if control.expired(deadline) { return }
+                    if allowance.expired { return }
+                    // Each candidate host's items are weighed against this one, in each half.
+                    let weighed = byLoad.suffix(2 * candidates).reduce(0) { $0 + (itemsOn[$1]?.count ?? 0) }
+                    allowance.spend(Double(weighed) * 1.8 * scan)
                     let a = vector(i)
                     // The least loaded hosts first (on large problems, only they).
                     search: for d in byLoad.suffix(2 * candidates).reversed() where d != s {
@@ -218,19 +229,24 @@ enum Improvement {
         return state
     }
 
-    private static func localMoves(_ state: inout PackingState, items: [PackingItem], hosts: [Int], deadline: ContinuousClock.Instant?, control: SearchControl) {
+    private static func localMoves(_ state: inout PackingState, items: [PackingItem], hosts: [Int], allowance: Allowance) {
         let problem = state.loads.problem
+        let fit = WorkMeter.fitCost(problem), scan = WorkMeter.scanCost(problem)
         let movable = items.filter { $0.pinnedHost < 0 }
         var stuck = Set<Int>()
         var moves = 0
         while moves < 20 * max(items.count, 1) {
-            if control.expired(deadline) { return }
+            if allowance.expired { return }
             let sources = hosts.filter { !stuck.contains($0) && state.loads.count[$0] > 0 }
             guard let source = sources.max(by: { (state.loads.utilization($0), $1) < (state.loads.utilization($1), $0) }) else { return }
             let level = state.loads.utilization(source)
             var best: (item: PackingItem, to: Int, peak: Double)?
             let targets = hosts.count <= candidates ? hosts
                 : Array(hosts.sorted { (state.loads.utilization($0), $0) < (state.loads.utilization($1), $1) }.prefix(candidates))
+            let onSource = movable.count { state.assignment.hostOf[$0.vms[0]] == source }
+            // The hosts sorted by load, the items scanned for the source's, then each of its
+            // items against each target.
+            allowance.spend(Double(hosts.count) * 0.05 + Double(movable.count) * 0.002 + Double(onSource * targets.count) * (fit + 3.6 * scan))
             for item in movable where state.assignment.hostOf[item.vms[0]] == source {
                 state.unplace(item)
                 let after = state.loads.utilization(source)

@@ -8,10 +8,52 @@ public enum SolverChoice: String, Sendable, CaseIterable {
     case heuristic
 }
 
+/// How much search a plan may do, in reference seconds: work units of about a second each on
+/// the project's machine (`WorkMeter`), counted, not timed, so the same effort gives the same
+/// plan on any machine. A plan that meets its lower bound stops sooner.
+public struct Effort: Sendable, Equatable, CustomStringConvertible {
+    public var seconds: Double
+
+    public init(seconds: Double) { self.seconds = seconds }
+
+    public static let quick = Effort(seconds: 2)
+    public static let normal = Effort(seconds: 10)
+    public static let thorough = Effort(seconds: 40)
+    public static let presets: [(name: String, effort: Effort)] = [("quick", .quick), ("normal", .normal), ("thorough", .thorough)]
+
+    /// "quick", "normal", "thorough" or a positive number of reference seconds.
+    public init?(_ text: String) {
+        if let preset = Self.presets.first(where: { $0.name == text.lowercased() }) { self = preset.effort; return }
+        guard let seconds = Double(text), seconds.isFinite, seconds > 0, seconds <= 86_400 else { return nil }
+        self.seconds = seconds
+    }
+
+    /// Its preset's name, else the number.
+    public var description: String {
+        Self.presets.first { $0.effort == self }?.name ?? String(format: "%g", seconds)
+    }
+
+    /// Work units (`WorkMeter`).
+    var units: Double { seconds * 1_000_000 }
+
+    /// Without an effort given: normal, or 80% of the time limit when that is less (a short
+    /// limit asks for a quick plan; on a slower or busier machine than the reference the
+    /// limit may then end the search first, and the plan says so).
+    public static func standard(timeLimit: Double) -> Effort { Effort(seconds: min(normal.seconds, timeLimit * 0.8)) }
+
+    /// Without a time limit given: 60 s, or four times the effort when that is more, so that
+    /// a machine several times slower than the reference, or one busy with other work, still
+    /// ends on the work and plans the same.
+    public static func standardTimeLimit(for effort: Effort?) -> Double { max(60, 4 * (effort?.seconds ?? 0)) }
+}
+
 public struct PlanOptions: Sendable {
     public var solver: SolverChoice
-    /// Wall-clock seconds for the whole solve.
+    /// Wall-clock seconds for the whole solve: a safety cap. When it, not the effort, ends a
+    /// phase, the plan says so (another machine may plan differently).
     public var timeLimit: Double
+    /// Work for the whole solve; nil: `Effort.standard(timeLimit:)`.
+    public var effort: Effort?
     /// For randomized steps; the same seed gives the same plan.
     public var seed: UInt64
     /// `auto` hands the ILP models of at most this many assignment variables.
@@ -35,15 +77,20 @@ public struct PlanOptions: Sendable {
     /// Receives GLPK's own log of this plan's solves (nothing is printed without it).
     public var glpkTrace: GLPKTrace?
 
-    public init(solver: SolverChoice = .auto, timeLimit: Double = 30, seed: UInt64 = 1, autoILPLimit: Int = 20_000, improve: Bool = true) {
+    public init(solver: SolverChoice = .auto, timeLimit: Double = 60, effort: Effort? = nil, seed: UInt64 = 1,
+                autoILPLimit: Int = 20_000, improve: Bool = true) {
         self.solver = solver
         self.timeLimit = timeLimit
+        self.effort = effort
         self.seed = seed
         self.autoILPLimit = autoILPLimit
         self.improve = improve
     }
 
     var control: SearchControl { SearchControl(stop: stop, glpkTrace: glpkTrace) }
+
+    /// The effort this plan spends.
+    public var resolvedEffort: Effort { effort ?? .standard(timeLimit: timeLimit) }
 }
 
 /// When balancing keeps a swap: it must lower the squared load in each half of the history
@@ -75,6 +122,8 @@ public struct PlanProgress: Sendable {
     public var bound: Int
     public var elapsed: Double
     public var timeLimit: Double
+    /// Share of the work budget spent, 0 to 1.
+    public var work: Double = 0
 
     public var gap: Double? { hosts.map { $0 == 0 ? 0 : Double(max(0, $0 - bound)) / Double($0) } }
 }

@@ -10,6 +10,8 @@ public struct PlanOutcome: Sendable {
     public var notes: [PlanNote]
     /// Seconds spent in each phase that ran, in order.
     public var phases: [(phase: PlanPhase, seconds: Double)] = []
+    /// The work it did, and whether the time limit cut it short.
+    public var work = PlanWork(effort: .normal, units: 0, stoppedByClock: false)
 
     public init(assignment: Assignment, status: PlanStatus, provenance: SolverProvenance, lowerBound: LowerBound,
                 seconds: Double, notes: [PlanNote] = []) {
@@ -33,4 +35,19 @@ public struct PlanOutcome: Sendable {
         guard used >= lowerBound.hosts else { return nil }
         return used == 0 ? 0 : Double(used - lowerBound.hosts) / Double(used)
     }
+}
+
+/// The work a plan did against its effort.
+public struct PlanWork: Sendable {
+    public var effort: Effort
+    /// Work units spent (about a microsecond each on the reference machine).
+    public var units: Double
+    /// The time limit, not the effort, ended a phase: the plan may differ on another machine
+    /// or under other load.
+    public var stoppedByClock: Bool
+    /// Units per phase that ran, in order.
+    public var phases: [(phase: PlanPhase, units: Double)] = []
+
+    /// Reference seconds spent.
+    public var seconds: Double { units / 1_000_000 }
 }

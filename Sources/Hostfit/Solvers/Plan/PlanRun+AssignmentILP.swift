@@ -28,12 +28,13 @@ extension PlanRun {
         }
         guard !stopRequested else { return }
         report(.ilp)
-        let left = budget.left
-        guard left > 0.05 else {
-            note(.ilpSkipped, "no time left for the ILP within --time-limit \(options.timeLimit) s")
+        // What is left of 90% of the budget: balancing keeps its share.
+        let allowance = budget.until(0.9)
+        guard !allowance.expired else {
+            note(.ilpSkipped, "no budget left for the ILP (effort \(options.resolvedEffort), time limit \(Resource.number(options.timeLimit)) s)")
             return
         }
-        let result = Planner.improve(problem, placeable, assignment, timeLimit: left, control: control)
+        let result = Planner.improve(problem, placeable, assignment, allowance: allowance, control: control)
         finished(.ilp)
         provenance.steps.append(.ilp)
         for message in result.notes { note(.ilp, message) }
@@ -56,11 +57,10 @@ extension Planner {
         var notes: [String]
     }
 
-    /// GLPK on the assignment model of `vms`, from `incumbent`, within `timeLimit` seconds
-    /// (the whole plan's ILP phase, and the repacks of the large-neighbourhood search).
-    static func improve(_ problem: PlacementProblem, _ vms: [Int], _ incumbent: Assignment, timeLimit: Double,
+    /// GLPK on the assignment model of `vms`, from `incumbent`, within `allowance` (the whole
+    /// plan's ILP phase, and the repacks of the large-neighbourhood search).
+    static func improve(_ problem: PlacementProblem, _ vms: [Int], _ incumbent: Assignment, allowance: Allowance,
                         control: SearchControl = SearchControl()) -> ILPResult {
-        let began = ContinuousClock.now
         let allPlaced = incumbent.placedCount == vms.count
         let perClass = allPlaced ? incumbent.hostsUsed : problem.hostCount
         let model = AssignmentModel(problem: problem, vms: FirstFitDecreasing.vmOrder(problem, vms: vms), hostsPerClass: perClass)
@@ -70,19 +70,21 @@ extension Planner {
         let objective = zip(model.model.columns, start).reduce(0.0) { $0 + $1.0.objective * $1.1 }
         // Counting hosts, the optimum is an integer: within 1 of the bound is a proof. Costs are not.
         let gap = problem.objective == .hosts ? 0.999 / max(objective, 1) : 1e-6
-        // The limit counts from here: building the model took some of it. GLPK's set-up before
-        // its first callback (conflict graph, cover rows) is not bounded: keep 5% for it.
-        let left = timeLimit - began.duration(to: .now).seconds
-        guard left > 0.05 else {
-            return ILPResult(assignment: incumbent, proven: false, boundHosts: nil, notes: ["ILP not run: building its model took the time left"])
+        // Building the model is work too: a pass over its entries.
+        let rows = model.model.rows.count, entries = model.model.entryCount
+        allowance.spend(Double(entries) / 20)
+        guard !allowance.expired else {
+            return ILPResult(assignment: incumbent, proven: false, boundHosts: nil, notes: ["ILP not run: building its model took the budget left"])
         }
-        // Cut set-up is not bounded either: past a few thousand columns it overran a limit of
-        // 1-2 s by up to 1.6 s (Panigrahy class 4, 250 VMs, 10 resources), so it needs time.
-        let cuts = model.model.columns.count <= 2_000 || left >= 5
-        let parameters = control.glpk(MIPParameters(timeLimit: left * 0.95, relativeGap: gap, presolve: false, heuristics: true,
-                                                    cuts: cuts, incumbent: start))
+        // Cut set-up is not bounded by a callback: past a few thousand columns it overran a
+        // limit of 1-2 s by up to 1.6 s (Panigrahy class 4, 250 VMs, 10 resources), so it
+        // needs the budget for it (decided on work, so the same everywhere).
+        let cuts = model.model.columns.count <= 2_000 || allowance.workLeft >= 5_000_000
+        let parameters = allowance.glpk(MIPParameters(relativeGap: gap, presolve: false, heuristics: true, cuts: cuts, incumbent: start),
+                                        control: control, rows: rows, entries: entries)
         do {
             let solution = try GLPKSolver.solve(model.model, parameters)
+            allowance.spend(solution, rows: rows, entries: entries)
             var result = ILPResult(assignment: incumbent, proven: false, boundHosts: nil, notes: [])
             if solution.hasSolution { result.assignment = model.assignment(from: solution.values, base: incumbent) }
             // The objective counts hosts (plus unplaced VMs at a price above any host count):
@@ -92,7 +94,8 @@ extension Planner {
             }
             switch solution.status {
             case .optimal: result.proven = true
-            case .timeLimit: result.notes.append("ILP stopped at the time limit after \(String(format: "%.1f", solution.seconds)) s")
+            case .timeLimit: result.notes.append(solution.stoppedByClock ? "ILP stopped at the time limit after \(String(format: "%.1f", solution.seconds)) s"
+                                                                         : "ILP stopped at its share of the effort (\(solution.iterations) simplex iterations)")
             case .failed(let code):
                 let why = [1: "invalid basis", 2: "singular matrix", 3: "ill-conditioned matrix", 4: "invalid bounds", 5: "numerical failure"][Int(code)] ?? "code \(code)"
                 result.notes.append("ILP gave up (GLPK: \(why)); the heuristic plan stands")

@@ -15,8 +15,7 @@ extension PlanRun {
             note(.balance, "balanced by moving only the \(moving) VMs that move anyway (fewer migrations come before balance)")
         }
         guard !stopRequested else { return }
-        assignment = Improvement.balance(assignment, problem, deadline: budget.balanceEnd, staying: staying, swaps: options.swaps,
-                                         control: control)
+        assignment = Improvement.balance(assignment, problem, allowance: budget.balance, staying: staying, swaps: options.swaps)
         finished(.balance)
     }
 }

@@ -4,7 +4,7 @@ extension PlanRun {
     func columnGeneration() {
         report(.columnGeneration, hosts: assignment.hostsUsed)
         guard searching else { return }
-        guard let cg = ColumnGeneration.run(problem, vms: placeable, incumbent: assignment, deadline: budget.columnGenerationEnd,
+        guard let cg = ColumnGeneration.run(problem, vms: placeable, incumbent: assignment, allowance: budget.columnGeneration,
                                             polish: ejectionChainsApply ? { [unowned self] in self.ejectionChains($0) } : nil,
                                             control: control) else { return }
         finished(.columnGeneration)

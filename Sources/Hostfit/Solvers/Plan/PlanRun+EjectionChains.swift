@@ -10,11 +10,10 @@ extension PlanRun {
     /// bound is nearly met; the large-neighbourhood search later runs longer rounds.
     func ejectionChains(_ start: Assignment) -> Assignment {
         report(.ejectionChains)
-        let until = budget.ejectionChainsEnd
+        let allowance = budget.ejectionChains
         var plan = start, round: UInt64 = 0
         while plan.hostsUsed > bound.hosts, !stopRequested,
-              let fewer = EjectionSearch.dropHost(problem, start: plan, deadline: until, seed: options.seed &+ round, rounds: 3,
-                                                  shouldStop: { [control] in control.stopRequested }) {
+              let fewer = EjectionSearch.dropHost(problem, start: plan, allowance: allowance, seed: options.seed &+ round, rounds: 3) {
             plan = fewer
             round += 1
             report(.ejectionChains, hosts: plan.hostsUsed)

@@ -30,7 +30,7 @@ extension PlanRun {
     /// Empties the least-loaded hosts where their VMs fit elsewhere (`Improvement.emptyHosts`).
     func emptyHosts() {
         guard options.improve, !stopRequested else { return }
-        assignment = Improvement.emptyHosts(assignment, problem, deadline: budget.emptyHostsEnd, control: control)
+        assignment = Improvement.emptyHosts(assignment, problem, allowance: budget.emptyHosts)
         finished(.emptyHosts)
         proven = byCount && allPlaced && assignment.hostsUsed <= bound.hosts
     }

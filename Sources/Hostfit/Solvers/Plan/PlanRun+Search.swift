@@ -3,11 +3,11 @@ extension PlanRun {
     /// repacking a few hosts at a time) while the bound is not met.
     func largeNeighbourhoodSearch() {
         guard searching else { return }
-        let until = budget.searchEnd(balancing: options.improve)
-        guard until - budget.elapsed > 0.1 else { return }
+        let allowance = budget.search(balancing: options.improve)
+        guard !allowance.expired else { return }
         report(.largeNeighbourhoodSearch, hosts: assignment.hostsUsed)
         let before = assignment.hostsUsed
-        let lns = LargeNeighbourhoodSearch.run(problem, start: assignment, bound: bound.hosts, deadline: budget.instant(at: until),
+        let lns = LargeNeighbourhoodSearch.run(problem, start: assignment, bound: bound.hosts, allowance: allowance,
                                                seed: options.seed, control: control) { [unowned self] hosts in
             self.report(.largeNeighbourhoodSearch, hosts: hosts)
         }

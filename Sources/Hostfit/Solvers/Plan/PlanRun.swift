@@ -4,8 +4,9 @@
 final class PlanRun {
     let problem: PlacementProblem
     let options: PlanOptions
-    let budget: TimeBudget
+    let budget: PlanBudget
     let control: SearchControl
+    let meter = WorkMeter()
     /// VMs that fit at least one empty host: the others stay unplaced, with their reason.
     let placeable: [Int]
 
@@ -17,15 +18,15 @@ final class PlanRun {
     /// Hosts of the plan the ejection chains left, when they ran inside column generation.
     var ejectedHosts: Int?
 
-    private var phases: [(phase: PlanPhase, seconds: Double)] = []
-    private var phaseStart = 0.0
+    private var phases: [(phase: PlanPhase, seconds: Double, work: Double)] = []
+    private var phaseStart = 0.0, phaseWork = 0.0
     /// Hosts in the best plan so far, for the progress line.
     private var best: Int?
 
     init(_ problem: PlacementProblem, _ options: PlanOptions) {
         self.problem = problem
         self.options = options
-        self.budget = TimeBudget(limit: options.timeLimit)
+        self.budget = PlanBudget(limit: options.timeLimit, work: options.resolvedEffort.units, meter: meter, stop: options.stop)
         self.control = options.control
         self.placeable = (0..<problem.vmCount).filter { v in (0..<problem.hostCount).contains { problem.fitsEmpty(v, $0) } }
     }
@@ -40,14 +41,17 @@ final class PlanRun {
     /// Tells the progress line where the search stands.
     func report(_ phase: PlanPhase, hosts: Int? = nil) {
         if let hosts { best = hosts }
-        options.progress?(PlanProgress(phase: phase, hosts: best, bound: bound.hosts, elapsed: budget.elapsed, timeLimit: options.timeLimit))
+        var progress = PlanProgress(phase: phase, hosts: best, bound: bound.hosts, elapsed: budget.elapsed, timeLimit: options.timeLimit)
+        progress.work = min(1, meter.units / max(1, budget.work))
+        options.progress?(progress)
     }
 
     /// Closes the timing of a phase that ran.
     func finished(_ phase: PlanPhase) {
         let now = budget.elapsed
-        phases.append((phase, now - phaseStart))
+        phases.append((phase, now - phaseStart, meter.units - phaseWork))
         phaseStart = now
+        phaseWork = meter.units
     }
 
     func note(_ code: PlanNote.Code, _ message: String) { notes.append(PlanNote(code, message)) }
@@ -63,7 +67,9 @@ final class PlanRun {
         }
         var outcome = PlanOutcome(assignment: assignment, status: provenance.status(proven: proven), provenance: provenance,
                                   lowerBound: bound, seconds: budget.elapsed, notes: notes)
-        outcome.phases = phases
+        outcome.phases = phases.map { ($0.phase, $0.seconds) }
+        outcome.work = PlanWork(effort: options.resolvedEffort, units: meter.units, stoppedByClock: meter.stoppedByClock,
+                                phases: phases.map { ($0.phase, $0.work) })
         return outcome
     }
 }
