@@ -11,10 +11,8 @@ Run by Benchmarks/run from the .venv, which has ortools.
 """
 import argparse, os, subprocess, sys, time
 
-from ortools.sat.python import cp_model
-
 sys.path.insert(0, os.path.dirname(__file__))
-from cpsat import read, first_fit_decreasing  # noqa: E402
+from cpsat import read, cpsat  # noqa: E402
 
 SAMPLE = [f"class{c}/class{c}_{n}_3_7" for c in (2, 3, 6, 7, 8, 9) for n in (250, 500)]
 
@@ -30,38 +28,6 @@ def optimum_table(root):
     return table
 
 
-def cpsat(capacity, items, limit=None, deterministic=None):
-    bins, hint = first_fit_decreasing(capacity, items)
-    m = cp_model.CpModel()
-    n, D = len(items), len(capacity)
-    x = [[m.NewBoolVar("") for _ in range(bins)] for _ in range(n)]
-    y = [m.NewBoolVar("") for _ in range(bins)]
-    for i in range(n):
-        m.AddExactlyOne(x[i])
-    for b in range(bins):
-        for d in range(D):
-            m.Add(sum(items[i][d] * x[i][b] for i in range(n)) <= capacity[d] * y[b])
-        if b + 1 < bins:
-            m.Add(y[b] >= y[b + 1])
-    for i in range(n):
-        for b in range(bins):
-            m.AddHint(x[i][b], 1 if hint[i] == b else 0)
-    for b in range(bins):
-        m.AddHint(y[b], 1)
-    m.Minimize(sum(y))
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    if limit is not None:
-        solver.parameters.max_time_in_seconds = limit
-    if deterministic is not None:
-        solver.parameters.max_deterministic_time = deterministic
-        solver.parameters.max_time_in_seconds = 4 * deterministic
-    status = solver.Solve(m)
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return int(round(solver.ObjectiveValue()))
-    return bins
-
-
 def row(label, files, optimum, bench, limit, effort=None):
     env = dict(os.environ)
     if effort is not None:
@@ -74,7 +40,7 @@ def row(label, files, optimum, bench, limit, effort=None):
     for path in files:
         capacity, items = read(path)
         name = os.path.basename(path)[:-4]
-        theirs[name] = cpsat(capacity, items, limit=None if effort is not None else limit, deterministic=effort)
+        theirs[name] = cpsat(capacity, items, limit, deterministic=effort)[0]
     out, err = run.communicate()
     if run.returncode != 0:
         sys.exit(f"bench: hostfit-bench failed: {err[-2000:]}")
@@ -110,7 +76,8 @@ def main():
     args = ap.parse_args()
     folder = os.path.join(args.root, "Panigrahy_instances_multidim")
     files = [os.path.join(folder, f + ".vbp") for f in SAMPLE]
-    known = optimum_table(args.root)
+    # The known optima sit beside the instances (results/ next to instances/).
+    known = {**optimum_table(os.path.dirname(os.path.abspath(args.root))), **optimum_table(args.root)}
     optimum = {os.path.basename(f)[:-4]: known[os.path.basename(f)[:-4]] for f in files}
     print(f"The anytime sample: {len(files)} Panigrahy 3-D instances of 250 and 500 items with a known optimum; "
           "mean gap to it, instances at it, Hostfit's mean seconds, plans left at first fit, plans the clock cut short")

@@ -45,7 +45,9 @@ def first_fit_decreasing(capacity, items):
     return len(loads), where
 
 
-def cpsat(capacity, items, limit):
+def cpsat(capacity, items, limit, deterministic=None):
+    """Bins used, whether proven, seconds. `deterministic`: a work budget in CP-SAT's
+    deterministic seconds instead (the limit then only caps it)."""
     bins, hint = first_fit_decreasing(capacity, items)
     m = cp_model.CpModel()
     n, D = len(items), len(capacity)
@@ -66,6 +68,8 @@ def cpsat(capacity, items, limit):
     m.Minimize(sum(y))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = limit
+    if deterministic is not None:
+        solver.parameters.max_deterministic_time = deterministic
     solver.parameters.num_workers = 1
     start = time.monotonic()
     status = solver.Solve(m)

@@ -52,13 +52,13 @@ struct WhatIfCommand: ParsableCommand {
     var effort: Effort?
 
     @Option(name: .customLong("time-limit"), help: ArgumentHelp(
-        "Wall-clock seconds per scenario at most, a safety cap. Default: 20, or four times --effort when that is more; the effort per scenario defaults to a quarter of it.", valueName: "seconds"))
+        "Wall-clock seconds per scenario at most, a safety cap. Default: 20, or four times --effort when that is more. The effort per scenario defaults to quick.", valueName: "seconds"))
     var timeLimitOption: Double?
 
     var timeLimit: Double { timeLimitOption ?? max(20, 4 * (effort?.seconds ?? 0)) }
 
-    /// Scenarios plan with a quarter of their limit unless told: many plans in one run.
-    var scenarioEffort: Effort { effort ?? Effort(seconds: min(Effort.normal.seconds, timeLimit / 4)) }
+    /// Scenarios plan quick unless told (many plans in one run), within a tenth of their limit.
+    var scenarioEffort: Effort { effort ?? Effort(seconds: min(Effort.quick.seconds, timeLimit / 10)) }
 
     @Option(help: "Seed for randomized steps; the same seed gives the same plans.")
     var seed: UInt64 = 1

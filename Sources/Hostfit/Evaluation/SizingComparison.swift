@@ -21,7 +21,8 @@ public struct SizingComparison: Sendable {
         guard problem.buckets > 1 else { return nil }
         var options = options
         options.timeLimit = min(options.timeLimit, timeLimit)
-        options.effort = Effort(seconds: min(options.resolvedEffort.seconds, options.timeLimit / 2))
+        // A point of comparison, not the plan: a tenth of its limit in work.
+        options.effort = Effort(seconds: min(options.resolvedEffort.seconds, options.timeLimit / 10))
         options.progress = nil
         func row(_ name: String, _ p: ValidatedPlan) -> Row {
             Row(sizing: name, hosts: p.hostsUsed, cost: p.cost, unplaced: p.outcome.assignment.unplacedCount, status: p.outcome.status.rawValue)
