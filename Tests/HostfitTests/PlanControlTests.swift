@@ -24,7 +24,9 @@ struct PlanControlTests {
         try await Task.sleep(for: .milliseconds(700))
         stop.requestStop()
         let (one, other) = await (first, second)
-        #expect(one.seconds < 10, "the stopped plan ends within seconds, not at its 60 s limit")
+        // Within seconds, not at its 60 s limit (a debug build under the whole parallel suite
+        // took 13.5 s once: a GLPK solve or pricing round ends before the stop is seen).
+        #expect(one.seconds < 25, "the stopped plan ends within seconds, not at its 60 s limit")
         #expect(one.notes.contains { $0.code == .stopped })
         #expect(one.assignment.placedCount == a.vmCount, "a stopped plan keeps its best plan so far")
         #expect(!other.notes.contains { $0.code == .stopped }, "the other plan was not stopped")
