@@ -9,7 +9,7 @@
 /// 4. large-neighbourhood search (`PlanRun+Search.swift`) while the bound is not met;
 /// 5. fewer migrations, then balance (`PlanRun+Balance.swift`).
 ///
-/// `TimeBudget` says how the time limit is shared between them; `PlanOptions.stop` ends any
+/// `PlanBudget` says how the effort (and the time limit, a safety cap) is shared between them; `PlanOptions.stop` ends any
 /// of them early, keeping the best plan so far.
 public enum Planner {
     public static func plan(_ problem: PlacementProblem, options: PlanOptions = PlanOptions()) -> PlanOutcome {

@@ -17,11 +17,6 @@ public struct SearchControl: Sendable {
 
     var stopRequested: Bool { stop.isRequested }
 
-    /// Stop requested, or the deadline passed.
-    func expired(_ deadline: ContinuousClock.Instant?) -> Bool {
-        stop.isRequested || deadline.map { ContinuousClock.now >= $0 } == true
-    }
-
     /// GLPK parameters that answer to this plan's stop and trace.
     func glpk(_ parameters: MIPParameters) -> MIPParameters {
         var parameters = parameters
