@@ -42,7 +42,7 @@ struct PlanCommand: ParsableCommand {
     var solver: SolverChoice = .auto
 
     @Option(help: ArgumentHelp(
-        "How the heuristic packs: ffd-sum (first fit, VMs by summed demand), ffd-l2 (by its L2 norm), bfd-dot (best fit by the dot product of demand and room over time), bfd-l2 (best fit leaving the least room). Default: ffd-sum and bfd-dot both, keeping the better plan.",
+        "How the heuristic packs: ffd-sum (first fit, VMs by summed demand), ffd-l2 (by its L2 norm), bfd-dot (best fit by the dot product of demand and room over time), bfd-l2 (best fit leaving the least room), bc-dot and bc-l2 (bin-centric: one host at a time, filled with the VM that fits it best). Default: ffd-sum and bfd-dot, and the bin-centric rules where they are cheap, keeping the best plan.",
         valueName: "rule"))
     var packing: PackingRule?
 

@@ -15,6 +15,7 @@
 public enum FirstFitDecreasing {
     /// `rule` picks the item order and the host (first fit, or best fit by a score).
     public static func solve(_ problem: PlacementProblem, vms: [Int]? = nil, rule: PackingRule = .ffdSum) -> Assignment {
+        if rule.isBinCentric { return BinCentricPacking.solve(problem, vms: vms ?? Array(0..<problem.vmCount), rule: rule) }
         var state = PackingState(problem)
         let items = PackingItem.items(problem, vms: vms ?? Array(0..<problem.vmCount))
         // Pinned items first: they have one host or none.

@@ -10,6 +10,8 @@
 ///   buckets of demand x residual capacity (ibid., DotProduct): room where the VM needs it.
 /// - `bfdL2`: best fit by L2: the open host minimizing the L2 norm of its residual capacity
 ///   after the VM is placed (ibid., Norm-based Greedy): the tightest, most even fit.
+/// - `bcDot`, `bcL2`: bin-centric (`BinCentricPacking`): one host at a time, filled with the
+///   VM of best dot product, or of least room left, until none fits (ibid., bin-centric).
 /// The best-fit rules score at most `PackingRule.candidates` open hosts (the most recently
 /// opened that fit), so they stay O(V x K x R x B).
 public enum PackingRule: String, Sendable, CaseIterable {
@@ -17,10 +19,13 @@ public enum PackingRule: String, Sendable, CaseIterable {
     case ffdL2 = "ffd-l2"
     case bfdDot = "bfd-dot"
     case bfdL2 = "bfd-l2"
+    case bcDot = "bc-dot"
+    case bcL2 = "bc-l2"
 
     static let candidates = 64
 
     var isBestFit: Bool { self == .bfdDot || self == .bfdL2 }
+    var isBinCentric: Bool { self == .bcDot || self == .bcL2 }
 
     /// Item sizes for the decreasing order.
     func sizes(_ problem: PlacementProblem) -> [Double] {
@@ -50,7 +55,7 @@ public enum PackingRule: String, Sendable, CaseIterable {
                 var d = 0.0
                 for v in vms { d += problem.demand[(v * R + r) * B + b] }
                 let residual = (cap - loads.load[base + b]) / s
-                if self == .bfdDot {
+                if self == .bfdDot || self == .bcDot {
                     total += d / s * residual
                 } else {
                     let left = residual - d / s

@@ -60,10 +60,11 @@ public struct PlanOptions: Sendable {
     public var autoILPLimit: Int
     /// After packing: empty the least-loaded hosts, then spread load evenly over the hosts kept.
     public var improve: Bool
-    /// How the greedy packer orders VMs and picks hosts; nil runs ffd-sum and bfd-dot and
-    /// keeps the better plan (ties: bfd-dot with time buckets, ffd-sum with static demand,
-    /// where the dot product degenerates to worst fit); when VMs are left over, ffd-l2 and
-    /// bfd-l2 too, keeping the plan that places most.
+    /// How the greedy packer orders VMs and picks hosts; nil runs ffd-sum and bfd-dot, and
+    /// bc-dot and bc-l2 where they cost at most a twentieth of the work budget, and keeps
+    /// the best plan (ties: bfd-dot with time buckets, ffd-sum with static demand, where the
+    /// dot product degenerates to worst fit); when VMs are left over, ffd-l2 and bfd-l2 too,
+    /// keeping the plan that places most.
     public var packing: PackingRule?
     /// When balancing keeps a swap of two VMs between hosts.
     public var swaps: SwapAcceptance = .eachHalf

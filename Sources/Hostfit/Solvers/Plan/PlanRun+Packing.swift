@@ -1,6 +1,7 @@
 extension PlanRun {
-    /// Lower bounds, then the greedy plan: with no rule chosen, bfd-dot and ffd-sum both run
-    /// and the better plan stays (`FirstFitDecreasing`, `LowerBounds`).
+    /// Lower bounds, then the greedy plan: with no rule chosen, bfd-dot and ffd-sum both run,
+    /// and bc-dot and bc-l2 where they are cheap enough, and the best plan stays
+    /// (`FirstFitDecreasing`, `BinCentricPacking`, `LowerBounds`).
     func boundAndPack() {
         bound = LowerBounds.compute(problem, vms: placeable)
         finished(.bounds)
@@ -13,9 +14,24 @@ extension PlanRun {
             let mine = (-assignment.placedCount, byCount ? Double(assignment.hostsUsed) : cost(assignment))
             // Ties: bfd-dot's edge is fitting demand over time; static demand goes to ffd-sum.
             if otherFirst < mine || (otherFirst == mine && problem.buckets == 1) { assignment = other; rule = .ffdSum }
+            // Bin-centric packing is often tighter in several resources, but quadratic: it runs
+            // where it costs at most a twentieth of the budget.
+            let binCentric = BinCentricPacking.fitTests(vms: placeable.count, hosts: problem.hostCount)
+                * (WorkMeter.fitCost(problem) + WorkMeter.scanCost(problem))
+            if binCentric <= budget.work / 20 {
+                for alternative in [PackingRule.bcDot, .bcL2] {
+                    let plan = FirstFitDecreasing.solve(problem, vms: placeable, rule: alternative)
+                    meter.spend(binCentric)
+                    let score = (-plan.placedCount, byCount ? Double(plan.hostsUsed) : cost(plan))
+                    if score < (-assignment.placedCount, byCount ? Double(assignment.hostsUsed) : cost(assignment)) {
+                        assignment = plan
+                        rule = alternative
+                    }
+                }
+            }
             // VMs left over although each fits some host alone: another order may place more.
             if !allPlaced {
-                for alternative in PackingRule.allCases where alternative != .bfdDot && alternative != .ffdSum {
+                for alternative in [PackingRule.ffdL2, .bfdL2] {
                     let plan = FirstFitDecreasing.solve(problem, vms: placeable, rule: alternative)
                     if plan.placedCount > assignment.placedCount { assignment = plan; rule = alternative }
                 }
