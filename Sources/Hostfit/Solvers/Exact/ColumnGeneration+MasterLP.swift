@@ -41,10 +41,16 @@ extension ColumnGenerationRun {
 
     /// Rounds of pricing until no pattern improves (or `enough` says stop); the
     /// last LP solution, or nil when the LP failed. `converged`: pricing proved it optimal.
-    func generate(_ lp: ColumnLP, _ residual: [Int], maxRounds: Int, enough: (ColumnLP.Solution, _ added: Int, _ upper: [Double], _ exact: Bool) -> Bool)
+    func generate(_ lp: ColumnLP, _ residual: [Int], maxRounds: Int, smoothing: Bool = false,
+                  enough: (ColumnLP.Solution, _ added: Int, _ upper: [Double], _ exact: Bool, _ priced: [Double]) -> Bool)
         throws(GLPKError) -> ColumnLP.Solution? {
         converged = false
         var rounds = 0
+        // Dual smoothing (Wentges, "Weighted Dantzig-Wolfe decomposition for linear mixed-
+        // integer programming", ITOR 4, 1997): price at a point between the duals of the best
+        // Lagrangian bound so far and the LP's, which damps the duals' swings; where that
+        // finds no column the LP can use, price at the LP's own duals (a mispricing).
+        var center: [Double]? = nil, centerBound = -Double.infinity
         while true {
             let cost = WorkMeter.simplexCost(rows: T + K, entries: lp.columnCount * 6)
             let solution = try lp.solve(timeLimit: max(0.1, allowance.secondsLeft), iterationLimit: Int(min(1e9, max(100, allowance.workLeft / cost))))
@@ -52,28 +58,49 @@ extension ColumnGenerationRun {
             guard solution.status == .optimal else { return nil }
             rounds += 1
             result.rounds += 1
+            let duals = (0..<T).map { max(0, solution.duals[$0]) }
+            var alpha = smoothing && center != nil ? 0.7 : 0.0
             var upper = [Double](repeating: 0, count: K)
-            var added = 0, exact = true
-            for c in 0..<K {
-                let cls = model.classes[c]
-                let threshold = 1 - min(0, solution.duals[T + c]) + 1e-9
-                let items = (0..<T).filter { residual[$0] > 0 && cls.allows[model.items[$0].eligibility] }.map {
-                    (type: $0, size: model.items[$0].size, value: max(0, solution.duals[$0]), count: residual[$0])
+            var added = 0, useful = 0, exact = true
+            var priced = duals
+            while true {
+                priced = alpha > 0 ? zip(center!, duals).map { alpha * $0 + (1 - alpha) * $1 } : duals
+                added = 0; useful = 0; exact = true
+                for c in 0..<K {
+                    let cls = model.classes[c]
+                    let threshold = 1 - min(0, solution.duals[T + c]) + 1e-9
+                    let items = (0..<T).filter { residual[$0] > 0 && cls.allows[model.items[$0].eligibility] }.map {
+                        (type: $0, size: model.items[$0].size, value: priced[$0], count: residual[$0])
+                    }
+                    let found = pricer.price(items: items, capacity: cls.capacity, vmLimit: cls.vmLimit, threshold: alpha > 0 ? -1 : threshold)
+                    upper[c] = found.upper
+                    exact = exact && found.exact
+                    var patterns = found.patterns
+                    if model.dimensions > 1 {
+                        patterns += pricer.greedy(items: items, capacity: cls.capacity, vmLimit: cls.vmLimit, threshold: threshold)
+                    }
+                    for pattern in patterns {
+                        // Only columns of negative reduced cost at the LP's duals help the LP.
+                        let value = pattern.counts.reduce(0.0) { $0 + duals[$1.item] * Double($1.count) }
+                        guard value > threshold else { continue }
+                        useful += 1
+                        if let j = pool.insert(c, pattern.counts) { try addPattern(j, to: lp); added += 1 }
+                    }
+                    if outOfTime() { break }
                 }
-                let priced = pricer.price(items: items, capacity: cls.capacity, vmLimit: cls.vmLimit, threshold: threshold)
-                upper[c] = priced.upper
-                exact = exact && priced.exact
-                var patterns = priced.patterns
-                if model.dimensions > 1 {
-                    patterns += pricer.greedy(items: items, capacity: cls.capacity, vmLimit: cls.vmLimit, threshold: threshold)
+                if smoothing {
+                    // The Lagrangian and Farley bounds at the point priced, as the root takes them.
+                    let cover = zip(priced, residual).reduce(0.0) { $0 + $1.0 * Double($1.1) }
+                    let bound = max(cover + (0..<K).reduce(0.0) { $0 + Double(available[$1]) * min(0, 1 - upper[$1]) },
+                                    cover / max(1, upper.max() ?? 1))
+                    if bound > centerBound { centerBound = bound; center = priced }
+                    if center == nil { center = priced }
                 }
-                for found in patterns {
-                    if let j = pool.insert(c, found.counts) { try addPattern(j, to: lp); added += 1 }
-                }
-                if outOfTime() { break }
+                if useful > 0 || alpha == 0 || outOfTime() { break }
+                alpha = 0   // mispriced: the LP's own duals decide
             }
-            converged = added == 0 && exact
-            if enough(solution, added, upper, exact) || added == 0 || rounds >= maxRounds || outOfTime() { return solution }
+            converged = useful == 0 && alpha == 0 && exact
+            if enough(solution, added, upper, exact && alpha == 0, priced) || added == 0 || rounds >= maxRounds || outOfTime() { return solution }
         }
     }
 
@@ -86,10 +113,10 @@ extension ColumnGenerationRun {
         // A fifth when only a partition can beat a plan one above the bound: the root is then
         // only there to lead a dive to that plan, and the partition search wants the rest.
         let rootEnd = allowance.share(partitionOnly ? 0.2 : 0.5)
-        let root = try generate(lp, demand, maxRounds: .max) { solution, added, upper, exact in
+        let root = try generate(lp, demand, maxRounds: .max, smoothing: model.dimensions == 1) { solution, added, upper, exact, priced in
             rootSolution = solution
-            // Lagrangian and Farley bounds from these duals (valid whatever the pricer did).
-            let pi = (0..<T).map { max(0, solution.duals[$0]) }
+            // Lagrangian and Farley bounds from the duals priced (valid whatever the pricer did).
+            let pi = priced
             let cover = zip(pi, demand).reduce(0.0) { $0 + $1.0 * Double($1.1) }
             var lagrange = cover
             for c in 0..<K { lagrange += Double(available[c]) * min(0, 1 - upper[c]) }
@@ -130,7 +157,7 @@ extension ColumnGenerationRun {
             for c in 0..<K { try lp.setRow(T + c, MIPModel.Row(upper: Double(free[c]))) }
             while residual.contains(where: { $0 > 0 }) {
                 guard !outOfTime() else { break dives }
-                guard let node = try generate(lp, residual, maxRounds: 400, enough: { _, _, _, _ in false }) else { break }
+                guard let node = try generate(lp, residual, maxRounds: 400, enough: { _, _, _, _, _ in false }) else { break }
                 // No plan below `best` down this path.
                 if converged, used + Int(LowerBounds.ceilTolerant(node.objective)) >= best { break }
                 // Every other dive fixes whole copies only while their VMs are all still
