@@ -86,7 +86,10 @@ static void mip_callback(glp_tree *tree, void *info) {
             st->result->has_bound = 1;
         }
     }
-    long done = glp_get_it_cnt(glp_ios_get_prob(tree)) - st->first_iteration;
+    int active, current, total;
+    glp_ios_tree_size(tree, &active, &current, &total);
+    st->result->nodes = total;
+    long done = glp_get_it_cnt(glp_ios_get_prob(tree)) - st->first_iteration + (long)(total * st->params->node_weight);
     int clock = st->deadline > 0 && now + st->longest_step >= st->deadline;
     if (clock || (st->params->work_limit > 0 && done >= st->params->work_limit) ||
         (st->params->stop && hf_stop_requested(st->params->stop))) {

@@ -74,7 +74,8 @@ public enum GLPKSolver {
                     withExtendedLifetime(parameters.stop) {
                         (try? TraceBox.with(parameters.trace) { trace, context in
                             var cParams = hf_params(
-                                time_limit: parameters.timeLimit ?? 0, work_limit: parameters.workLimit ?? 0, mip_gap: parameters.relativeGap,
+                                time_limit: parameters.timeLimit ?? 0, work_limit: parameters.workLimit ?? 0, node_weight: parameters.nodeWeight,
+                                mip_gap: parameters.relativeGap,
                                 presolve: parameters.presolve ? 1 : 0, heuristics: parameters.heuristics ? 1 : 0,
                                 cuts: parameters.cuts ? 1 : 0, incumbent: inc, stop: parameters.stop?.unsafeFlag,
                                 trace: trace, trace_context: context)
@@ -91,7 +92,7 @@ public enum GLPKSolver {
         if code != 0 {
             throw .rejected(message.trimmingCharacters(in: .whitespacesAndNewlines))
         }
-        return interpret(result, values: Array(x.dropFirst()), model: model, seconds: seconds)
+        return interpret(result, values: Array(x.dropFirst()), model: model, seconds: seconds, nodeWeight: parameters.nodeWeight)
     }
 
     private static func withIncumbent<R>(_ incumbent: [Double]?, _ body: (UnsafePointer<Double>?) -> R) -> R {
@@ -110,13 +111,15 @@ public enum GLPKSolver {
         }
     }
 
-    private static func interpret(_ r: hf_result, values: [Double], model: MIPModel, seconds: Double) -> MIPSolution {
+    private static func interpret(_ r: hf_result, values: [Double], model: MIPModel, seconds: Double, nodeWeight: Double) -> MIPSolution {
         let hasSolution = r.mip_status == GLP_OPT || r.mip_status == GLP_FEAS
         var solution = MIPSolution(
             status: .failed(code: r.ret), objective: hasSolution ? r.objective : nil,
             bound: r.has_bound != 0 ? r.bound : nil, values: hasSolution ? values : [],
             incumbentAccepted: r.incumbent_accepted != 0, seconds: seconds)
         solution.iterations = r.iterations
+        solution.nodes = r.nodes
+        solution.work = Double(r.iterations) + Double(r.nodes) * nodeWeight
         solution.stoppedByClock = r.stopped_by_clock != 0
 
         if r.mip_status == GLP_OPT {

@@ -6,6 +6,9 @@ public struct MIPParameters: Sendable {
     /// Simplex iterations, the root LP's and every node's together; nil for none. Where it
     /// stops the search does not depend on the machine or its load, as a time limit's does.
     public var workLimit: Int?
+    /// Iterations `workLimit` charges for each branch-and-bound node: its set-up and cut
+    /// rounds cost time that no iteration count shows.
+    public var nodeWeight = 0.0
     /// Stop once (incumbent - bound) / |incumbent| is at most this.
     public var relativeGap: Double
     /// GLPK's MIP presolver; turned off when an incumbent is given (it renumbers columns).

@@ -27,6 +27,10 @@ public struct MIPSolution: Sendable {
     public var seconds: Double
     /// Simplex iterations done (the work `MIPParameters.workLimit` counts).
     public var iterations = 0
+    /// Branch-and-bound nodes created.
+    public var nodes = 0
+    /// What `MIPParameters.workLimit` counted: iterations, and each node at its weight.
+    public var work = 0.0
     /// The time limit stopped the search: on another machine it may have ended elsewhere.
     public var stoppedByClock = false
 

@@ -81,6 +81,35 @@ struct GLPKSolverTests {
         #expect(solution.seconds < 5, "the limit is 1 s; the guard's own clock must stop GLPK")
     }
 
+    /// Nodes count as work at their weight: the same work limit then stops the search after
+    /// fewer nodes, at the same node on every run, and never on the clock.
+    @Test func nodesCountAsWorkAtTheirWeight() throws {
+        var rng = SeededGenerator(seed: 7)
+        let n = 30, m = 3
+        var model = MIPModel()
+        let xs = (0..<n).map { _ in model.addColumn(kind: .binary) }
+        for _ in 0..<m {
+            let a = (0..<n).map { _ in Double(rng.next() % 100) }
+            let target = (a.reduce(0, +) / 2).rounded(.down)
+            let plus = model.addColumn(kind: .continuous, objective: 1)
+            let minus = model.addColumn(kind: .continuous, objective: 1)
+            model.addRow(Array(zip(xs, a)).map { ($0.0, $0.1) } + [(plus, 1), (minus, -1)], lower: target, upper: target)
+        }
+        func run(weight: Double) throws -> MIPSolution {
+            var parameters = MIPParameters(timeLimit: 60)
+            parameters.workLimit = 20_000
+            parameters.nodeWeight = weight
+            return try GLPKSolver.solve(model, parameters)
+        }
+        let plain = try run(weight: 0), weighted = try run(weight: 20), again = try run(weight: 20)
+        #expect(plain.nodes > 0 && weighted.nodes > 0)
+        #expect(plain.work == Double(plain.iterations))
+        #expect(weighted.work == Double(weighted.iterations) + 20 * Double(weighted.nodes))
+        #expect(weighted.work >= 20_000 && !weighted.stoppedByClock)
+        #expect(weighted.nodes < plain.nodes, "weighted \(weighted.nodes) nodes, plain \(plain.nodes)")
+        #expect(again.nodes == weighted.nodes && again.iterations == weighted.iterations)
+    }
+
     @Test func invalidModelIsRefusedBeforeGLPK() {
         var model = MIPModel()
         let x = model.addColumn(kind: .continuous, objective: 1)

@@ -33,6 +33,8 @@ typedef struct {
     double time_limit;         /* seconds of wall clock; <= 0 for none */
     long work_limit;           /* simplex iterations, all nodes together; <= 0 for none. Unlike
                                   the clock, where it stops does not depend on the machine. */
+    double node_weight;        /* iterations charged for each branch-and-bound node (its set-up
+                                  and cut rounds, which no iteration count shows) */
     double mip_gap;            /* relative gap at which to stop */
     int presolve;              /* ignored when an incumbent is given: GLPK needs it off */
     int heuristics;            /* feasibility pump (proximity search stops on the clock alone,
@@ -51,6 +53,7 @@ typedef struct {
     int stopped;               /* 1: stopped by the deadline, the work limit or the cancel flag */
     int stopped_by_clock;      /* 1: the deadline (or GLPK's own tm_lim) stopped it */
     long iterations;           /* simplex iterations done, the root LP's included */
+    long nodes;                /* branch-and-bound nodes created */
     int incumbent_accepted;
     int has_bound;
     double bound;              /* best bound on the objective known when GLPK stopped */

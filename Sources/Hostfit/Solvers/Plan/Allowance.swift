@@ -47,17 +47,18 @@ struct Allowance: Sendable {
 
     /// GLPK parameters for a solve within what is left: the time as its time limit (kept
     /// 5% short: GLPK's set-up before its first callback is not bounded), the work as simplex
-    /// iterations of a model of `rows` rows and `entries` nonzeros.
+    /// iterations of a model of `rows` rows and `entries` nonzeros, each node at its cost.
     func glpk(_ parameters: MIPParameters, control: SearchControl, rows: Int, entries: Int) -> MIPParameters {
         var parameters = control.glpk(parameters)
         parameters.timeLimit = max(0.01, secondsLeft * 0.95)
         parameters.workLimit = Int(min(1e9, max(1, workLeft / WorkMeter.branchCost(rows: rows, entries: entries))))
+        parameters.nodeWeight = WorkMeter.nodeCost(entries: entries, cuts: parameters.cuts) / WorkMeter.branchCost(rows: rows, entries: entries)
         return parameters
     }
 
-    /// Counts a GLPK solve's iterations, and notes when the clock stopped it.
+    /// Counts a GLPK solve's iterations and nodes, and notes when the clock stopped it.
     func spend(_ solution: MIPSolution, rows: Int, entries: Int) {
-        meter.spend(Double(solution.iterations) * WorkMeter.branchCost(rows: rows, entries: entries))
+        meter.spend(solution.work * WorkMeter.branchCost(rows: rows, entries: entries))
         if solution.stoppedByClock { meter.clockStopped() }
     }
 
