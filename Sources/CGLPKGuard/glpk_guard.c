@@ -225,6 +225,10 @@ int hf_solve_mip(const hf_model *model, const hf_params *params, hf_result *resu
 struct hf_lp {
     glp_prob *P;
     int rows, dead;
+    /* Since the last solve: a row's bounds moved, a column came in. Only the first keeps
+       the basis dual feasible, so the dual simplex restarts from it in a few iterations
+       where the primal would start over from phase one (the dives' fixings). */
+    int bounds_moved, column_added;
     hf_trace_fn trace;
     void *trace_context;
     char message[1024];
@@ -287,6 +291,7 @@ int hf_lp_add_column(hf_lp *lp, double cost, double upper, int count, const int 
         else glp_set_col_bnds(lp->P, j, upper == 0 ? GLP_FX : GLP_DB, 0, upper);
         glp_set_obj_coef(lp->P, j, cost);
         glp_set_mat_col(lp->P, j, count, rows, values);
+        lp->column_added = 1;
     }, { j = -1; });
     return j;
 }
@@ -300,6 +305,8 @@ int hf_lp_solve(hf_lp *lp, double time_limit, int iteration_limit, int *iteratio
         smcp.msg_lev = lp->trace ? GLP_MSG_ON : GLP_MSG_OFF;
         if (time_limit > 0 && time_limit < 2e6) smcp.tm_lim = (int)(time_limit * 1000) + 1;
         if (iteration_limit > 0) smcp.it_lim = iteration_limit;
+        if (lp->bounds_moved && !lp->column_added) smcp.meth = GLP_DUALP;
+        lp->bounds_moved = lp->column_added = 0;
         int before = glp_get_it_cnt(lp->P);
         ret = glp_simplex(lp->P, &smcp);
         if (ret == GLP_EFAIL || ret == GLP_ESING || ret == GLP_ECOND) {
@@ -322,7 +329,12 @@ int hf_lp_solve(hf_lp *lp, double time_limit, int iteration_limit, int *iteratio
 int hf_lp_set_row(hf_lp *lp, int row, int type, double lower, double upper) {
     if (lp->dead) return -1;
     int ret = 0;
-    HF_GUARDED(lp, { glp_set_row_bnds(lp->P, row, type, lower, upper); }, { ret = -1; });
+    HF_GUARDED(lp, {
+        if (glp_get_row_type(lp->P, row) != type || glp_get_row_lb(lp->P, row) != lower || glp_get_row_ub(lp->P, row) != upper) {
+            glp_set_row_bnds(lp->P, row, type, lower, upper);
+            lp->bounds_moved = 1;
+        }
+    }, { ret = -1; });
     return ret;
 }
 

@@ -41,10 +41,42 @@ struct ColumnGenerationTests {
         }
     }
 
+    /// Few VMs to a host (sizes of a fifth to a half of it, some of several copies): the
+    /// enumeration finds the best pattern that brute force finds, the same value as the dynamic
+    /// program, and its other columns are distinct, fit and beat the threshold.
+    @Test func fewItemsEnumerationIsExact() throws {
+        var rng = SeededGenerator(seed: 42)
+        let pricer = PatternPricer(dimensions: 1)
+        for _ in 0..<300 {
+            let n = Int.random(in: 1...12, using: &rng)
+            let items = (0..<n).map { t in
+                (type: t, size: [Double(Int.random(in: 20...55, using: &rng))],
+                 value: Double.random(in: 0.01...1, using: &rng), count: Int.random(in: 1...3, using: &rng))
+            }
+            let threshold = Double.random(in: 0...1.5, using: &rng)
+            let few = try #require(pricer.fewItems(items, capacity: 100, threshold: threshold, columns: 5, nodeLimit: 1_000_000))
+            let dp = try #require(pricer.dynamicProgram(items, capacity: 100, threshold: -1))
+            Self.expectBestPattern(PatternPricer.Result(patterns: few.patterns, best: few.best, upper: few.upper, exact: few.exact),
+                                   items: items, dimensions: 1, threshold: threshold)
+            #expect(abs(max(few.upper, threshold) - max(dp.best, threshold)) < 1e-9)
+            #expect(few.patterns.count <= 5)
+            let keys = few.patterns.map { $0.counts.map { "\($0.item)x\($0.count)" }.joined(separator: ",") }
+            #expect(Set(keys).count == keys.count)
+            for p in few.patterns {
+                #expect(p.value > threshold)
+                #expect(p.counts.reduce(0.0) { $0 + Double($1.count) * items[$1.item].size[0] } <= 100)
+                #expect(p.counts.allSatisfy { $0.count <= items[$0.item].count })
+            }
+        }
+        // Many small VMs to a host: not its case, the dynamic program's.
+        let small = (0..<10).map { (type: $0, size: [5.0], value: 0.05, count: 4) }
+        #expect(pricer.fewItems(small, capacity: 100, threshold: 0, columns: 5, nodeLimit: 1_000_000) == nil)
+    }
+
     /// The pricer's result against brute force over every pattern, on hosts of 100 in each
     /// dimension. Loads only grow when no size is negative, so a branch stops at the first overflow.
     static func expectBestPattern(_ result: PatternPricer.Result, items: [(type: Int, size: [Double], value: Double, count: Int)],
-                                  dimensions: Int) {
+                                  dimensions: Int, threshold: Double = 0) {
         let monotone = items.allSatisfy { $0.size.allSatisfy { $0 >= 0 } }
         var best = 0.0
         func enumerate(_ i: Int, _ load: [Double], _ value: Double) {
@@ -60,7 +92,9 @@ struct ColumnGenerationTests {
         }
         enumerate(0, [Double](repeating: 0, count: dimensions), 0)
         #expect(result.exact)
-        #expect(abs(result.best - best) < 1e-9)
+        // Below the threshold only an upper bound is promised.
+        if best > threshold { #expect(abs(result.best - best) < 1e-9) } else { #expect(result.upper >= best - 1e-9) }
+        #expect(result.patterns.isEmpty == (best <= threshold + 1e-12))
         if let top = result.patterns.last {
             let load = (0..<dimensions).map { d in top.counts.reduce(0.0) { $0 + Double($1.count) * items[$1.item].size[d] } }
             #expect(load.allSatisfy { $0 <= 100 })

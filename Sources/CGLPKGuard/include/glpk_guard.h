@@ -76,7 +76,7 @@ typedef struct hf_lp hf_lp;
 hf_lp *hf_lp_new(int rows, const int *row_type, const double *row_lower, const double *row_upper, char *message);
 /* rows/values: [count + 1], 1-based, distinct rows. upper < 0: no upper bound. Returns the column's index. */
 int hf_lp_add_column(hf_lp *lp, double cost, double upper, int count, const int *rows, const double *values);
-/* Primal simplex from the last basis, within time_limit seconds and iteration_limit
+/* Simplex from the last basis (the dual after bound changes alone, else the primal), within time_limit seconds and iteration_limit
    iterations (<= 0: none); iterations (may be NULL) receives how many it did. status: GLP_OPT, GLP_NOFEAS, GLP_UNBND or GLP_UNDEF.
    row_dual: [rows + 1]; col_value: [columns + 1], both may be NULL. Returns glp_simplex's code, or -1. */
 int hf_lp_solve(hf_lp *lp, double time_limit, int iteration_limit, int *iterations, int *status, double *objective, double *row_dual, double *col_value);

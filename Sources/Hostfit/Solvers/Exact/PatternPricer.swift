@@ -26,6 +26,11 @@ struct PatternPricer {
 
     let dimensions: Int
     var nodeLimit = 200_000
+    /// Improving patterns the few-VMs enumeration returns, at most: its best ten are distinct
+    /// sets that save LP rounds (Scholl's HARD: 149 rounds where one a call took 450). The
+    /// dynamic program returns one: its next best differ from it by one small VM and only
+    /// make each LP iteration dearer (Scholl_2: fewer instances proven with ten).
+    var columns = 10
     /// Branch and bound stops here too (checked every 1,024 nodes), as when the node limit is hit.
     var allowance = Allowance.unlimited()
 
@@ -54,7 +59,14 @@ struct PatternPricer {
             if most > 0 { items.append((item.type, size, item.value, most)) }
         }
         guard !items.isEmpty else { return Result(patterns: [], best: 0, upper: 0, exact: true) }
-        if E == 1, floor == nil, let result = dynamicProgram(items, capacity: cap[0], threshold: threshold) { return result }
+        if E == 1, floor == nil {
+            // Few VMs to a host: enumerating them is cheaper than a table over the capacity.
+            let cells = dynamicProgramCells(items, capacity: cap[0])
+            if let result = fewItems(items, capacity: cap[0], threshold: threshold, columns: columns, nodeLimit: cells.map { $0 / 8 } ?? 2_000_000) {
+                return result
+            }
+            if let result = dynamicProgram(items, capacity: cap[0], threshold: threshold) { return result }
+        }
         // Value per surrogate size, best first.
         items.sort { $0.value / Self.surrogate($0.size, capacity: cap) > $1.value / Self.surrogate($1.size, capacity: cap) }
         let n = items.count
@@ -215,52 +227,4 @@ struct PatternPricer {
 
     /// Whole copies within a ratio; an unlimited capacity gives an infinite one.
     static func whole(_ x: Double) -> Int { Int(min(x, 1e15).rounded(.down)) }
-
-    /// One dimension with integral sizes: the exact dynamic program over capacity, which does
-    /// not care how correlated values and sizes are (branch and bound does: duals of bin
-    /// packing are nearly proportional to sizes, its hardest case). Copies of an item are
-    /// split in powers of two (a bounded knapsack as a 0-1 one).
-    private func dynamicProgram(_ items: [(type: Int, size: [Double], value: Double, count: Int)], capacity: Double,
-                                threshold: Double) -> Result? {
-        guard capacity < 4_000_000, items.allSatisfy({ $0.size[0] == $0.size[0].rounded() && $0.size[0] >= 1 }) else { return nil }
-        let C = Int((capacity + 1e-9).rounded(.down))
-        var pieces: [(item: Int, copies: Int, size: Int, value: Double)] = []
-        for (i, item) in items.enumerated() {
-            var left = item.count, chunk = 1
-            while left > 0 {
-                let k = min(chunk, left)
-                pieces.append((i, k, k * Int(item.size[0]), Double(k) * item.value))
-                left -= k
-                chunk *= 2
-            }
-        }
-        guard pieces.count * (C + 1) <= 60_000_000 else { return nil }
-        var best = [Double](repeating: 0, count: C + 1)
-        var taken = [UInt64](repeating: 0, count: (pieces.count * (C + 1) + 63) / 64)
-        for (p, piece) in pieces.enumerated() where piece.size <= C {
-            let base = p * (C + 1)
-            var c = C
-            while c >= piece.size {
-                let candidate = best[c - piece.size] + piece.value
-                if candidate > best[c] + 1e-12 {
-                    best[c] = candidate
-                    let bit = base + c
-                    taken[bit >> 6] |= 1 << UInt64(bit & 63)
-                }
-                c -= 1
-            }
-        }
-        var counts = [Int](repeating: 0, count: items.count)
-        var c = C
-        for p in stride(from: pieces.count - 1, through: 0, by: -1) {
-            let bit = p * (C + 1) + c
-            if taken[bit >> 6] & (1 << UInt64(bit & 63)) != 0 {
-                counts[pieces[p].item] += pieces[p].copies
-                c -= pieces[p].size
-            }
-        }
-        let value = best[C]
-        let pattern = counts.enumerated().compactMap { $1 > 0 ? (item: items[$0].type, count: $1) : nil }
-        return Result(patterns: value > threshold ? [(pattern, value)] : [], best: value, upper: value, exact: true)
-    }
 }

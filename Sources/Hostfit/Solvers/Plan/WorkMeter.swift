@@ -28,6 +28,14 @@ final class WorkMeter: @unchecked Sendable {
     /// 14,528 nonzeros, about 4 ms a node on a machine 1.6 times the reference's speed).
     static func nodeCost(entries: Int, cuts: Bool) -> Double { 5 + Double(entries) * (cuts ? 0.45 : 0.05) }
 
+    /// Units of one cell of the one-dimensional pricing's dynamic program (a compare, an add
+    /// and a bit set; measured on Scholl's HARD instances, 100,000 cells a row).
+    static let knapsackCellCost = 0.0014
+
+    /// Units of one node of the few-VMs enumeration (`PatternPricer.fewItems`): a binary
+    /// search, a lookup and a bound.
+    static let enumerationNodeCost = 0.03
+
     /// Units of testing one VM against one host (`HostLoads.fits`): most tests end on the
     /// per-resource peak and trough; the rest scan buckets.
     static func fitCost(_ problem: PlacementProblem) -> Double {
