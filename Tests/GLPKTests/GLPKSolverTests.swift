@@ -59,11 +59,10 @@ struct GLPKSolverTests {
         #expect(solution.objective == 309)
     }
 
-    /// A market-split instance (Cornuéjols & Dawande 1998): a few dense equality rows with
-    /// random coefficients defeat LP-based branch and bound, so the limit must stop it.
-    @Test func hardModelStopsAtTheTimeLimit() throws {
+    /// Binary x with a . x = floor(sum a / 2) in each row (a random in 0..<100), each row's
+    /// deviation paid for by two slack columns.
+    static func marketSplit(items n: Int, rows m: Int) -> MIPModel {
         var rng = SeededGenerator(seed: 7)
-        let n = 40, m = 4
         var model = MIPModel()
         let xs = (0..<n).map { _ in model.addColumn(kind: .binary) }
         for _ in 0..<m {
@@ -73,6 +72,13 @@ struct GLPKSolverTests {
             let minus = model.addColumn(kind: .continuous, objective: 1)
             model.addRow(Array(zip(xs, a)).map { ($0.0, $0.1) } + [(plus, 1), (minus, -1)], lower: target, upper: target)
         }
+        return model
+    }
+
+    /// A market-split instance (Cornuéjols & Dawande 1998): a few dense equality rows with
+    /// random coefficients defeat LP-based branch and bound, so the limit must stop it.
+    @Test func hardModelStopsAtTheTimeLimit() throws {
+        let model = Self.marketSplit(items: 40, rows: 4)
         let solution = try GLPKSolver.solve(model, MIPParameters(timeLimit: 1))
         guard case .timeLimit = solution.status else {
             Issue.record("expected the time limit, got \(solution.status)")
@@ -84,17 +90,7 @@ struct GLPKSolverTests {
     /// Nodes count as work at their weight: the same work limit then stops the search after
     /// fewer nodes, at the same node on every run, and never on the clock.
     @Test func nodesCountAsWorkAtTheirWeight() throws {
-        var rng = SeededGenerator(seed: 7)
-        let n = 30, m = 3
-        var model = MIPModel()
-        let xs = (0..<n).map { _ in model.addColumn(kind: .binary) }
-        for _ in 0..<m {
-            let a = (0..<n).map { _ in Double(rng.next() % 100) }
-            let target = (a.reduce(0, +) / 2).rounded(.down)
-            let plus = model.addColumn(kind: .continuous, objective: 1)
-            let minus = model.addColumn(kind: .continuous, objective: 1)
-            model.addRow(Array(zip(xs, a)).map { ($0.0, $0.1) } + [(plus, 1), (minus, -1)], lower: target, upper: target)
-        }
+        let model = Self.marketSplit(items: 30, rows: 3)
         func run(weight: Double) throws -> MIPSolution {
             var parameters = MIPParameters(timeLimit: 60)
             parameters.workLimit = 20_000

@@ -146,9 +146,12 @@ extension ColumnGenerationRun {
     private func dives(_ lp: ColumnLP, target: Int) throws(GLPKError) {
         // Dives: each fixes patterns until every VM is covered. A dive that misses starts
         // again with its first choice forbidden (limited discrepancy), until time runs out.
-        // Two pricing rounds a node, not convergence: the columns found still serve the next
-        // node, and a dive costs a fifth as much, so more dives fit (BPPLIB: 1,586 of 1,587
-        // proven at 10 s, was 1,578; Panigrahy-3D sample 93.0% at the optimum, was 91.5%).
+        // One resource: two pricing rounds a node, not convergence: the columns found still
+        // serve the next node, and a dive costs a fifth as much, so more dives fit (BPPLIB:
+        // 1,586 of 1,587 proven at 10 s, was 1,578). Several: to convergence. Two rounds
+        // helped the Panigrahy sample a little but cost two triplet instances their optimum
+        // (classC_501_3_9: 180 hosts where it is 167), and only when tight packing had run.
+        let roundsPerNode = model.dimensions == 1 ? 2 : 400
         var tabu = Set<Int>()
         // Most of what is left: enumeration comes next, and needs less when the gap is small.
         let divesEnd = allowance.share(0.7)
@@ -162,7 +165,7 @@ extension ColumnGenerationRun {
             for c in 0..<K { try lp.setRow(T + c, MIPModel.Row(upper: Double(free[c]))) }
             while residual.contains(where: { $0 > 0 }) {
                 guard !outOfTime() else { break dives }
-                guard let node = try generate(lp, residual, maxRounds: 2, enough: { _, _, _, _, _ in false }) else { break }
+                guard let node = try generate(lp, residual, maxRounds: roundsPerNode, enough: { _, _, _, _, _ in false }) else { break }
                 // No plan below `best` down this path.
                 if converged, used + Int(LowerBounds.ceilTolerant(node.objective)) >= best { break }
                 // Every other dive fixes whole copies only while their VMs are all still
