@@ -64,10 +64,13 @@ release: deps
 install: planner serve
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 .build/release/hostfit .build/release/hostfit-serve $(DESTDIR)$(PREFIX)/bin/
+	install -d $(DESTDIR)$(PREFIX)/share/hostfit
+	install -m 644 Sources/HostfitService/openapi.json $(DESTDIR)$(PREFIX)/share/hostfit/
 	@echo "Installed hostfit and hostfit-serve in $(DESTDIR)$(PREFIX)/bin"
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/hostfit $(DESTDIR)$(PREFIX)/bin/hostfit-serve
+	rm -rf $(DESTDIR)$(PREFIX)/share/hostfit
 
 DEMO = --hosts SampleData/hosts.csv --vms SampleData/vms.csv --traces SampleData/traces
 

@@ -10,6 +10,29 @@ package enum CommandMain {
             var command = try type.parseAsRoot()
             try command.run()
             exit(0)
+        } catch {
+            fail(type, error)
+        }
+    }
+
+    /// The same for a command that runs async (a server).
+    package static func runAsync<Command: AsyncParsableCommand>(_ type: Command.Type) async -> Never {
+        do {
+            var command = try type.parseAsRoot()
+            if var async = command as? any AsyncParsableCommand {
+                try await async.run()
+            } else {
+                try command.run()
+            }
+            exit(0)
+        } catch {
+            fail(type, error)
+        }
+    }
+
+    private static func fail<Command: ParsableCommand>(_ type: Command.Type, _ error: any Error) -> Never {
+        do {
+            throw error
         } catch let code as ExitCode {
             exit(code.rawValue)
         } catch let failure as CLIFailure {

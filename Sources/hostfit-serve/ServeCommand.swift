@@ -7,7 +7,7 @@ import HostfitWorkbook
 
 /// `hostfit serve`: a program of its own, so that the planner builds without the server
 /// stack (`hostfit serve` runs this one).
-struct ServeCommand: ParsableCommand {
+struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hostfit serve",
         abstract: "Serve ratings and placements over HTTP on a live inventory kept in SQLite.",
@@ -83,7 +83,7 @@ struct ServeCommand: ParsableCommand {
         if profiles != nil && !traceRead.traces.isEmpty { throw ValidationError("give --traces or --profiles, not both") }
     }
 
-    func run() throws {
+    func run() async throws {
         var token: String?
         if let tokenFile {
             guard let text = try? String(contentsOfFile: tokenFile, encoding: .utf8) else {
@@ -96,11 +96,9 @@ struct ServeCommand: ParsableCommand {
         do { parsedHeadroom = try headroom.map { text throws(HeadroomError) in try Headroom(parsing: text) } ?? Headroom() } catch {
             throw CLIFailure(code: 2, message: "--headroom: \(error.description)")
         }
-        let store: ServiceStore
         let desk: PlacementDesk
         do {
-            store = try ServiceStore(path: db)
-            desk = try PlacementDesk(store: store, headroom: parsedHeadroom, goal: goal)
+            desk = try PlacementDesk(store: try ServiceStore(path: db), headroom: parsedHeadroom, goal: goal)
         } catch {
             throw CLIFailure(code: 2, message: "\(db): cannot open the store: \(error)")
         }
@@ -108,55 +106,41 @@ struct ServeCommand: ParsableCommand {
         let hostsRead = try hosts.map { path in
             try reportingInputErrors { path.lowercased().hasSuffix(".xlsx") ? try RVToolsWorkbook.hosts(path) : try HostInventoryFile.load(path) }
         }
-        let vmsRead = try vms.map { path in
+        var vmsRead = try vms.map { path in
             try reportingInputErrors { path.lowercased().hasSuffix(".xlsx") ? try RVToolsWorkbook.vms(path) : try VMInventoryFile.load(path) }
         }
-        let configuration = ServiceConfiguration(host: host, port: port, token: token, publicRead: publicRead)
-        let outcome = ServeOutcome()
-        let finished = DispatchSemaphore(value: 0)
-        let address = host, hosts = hosts, vms = vms, ratio = try givenRatio
-        Task {
-            do {
-                // Everything is read and checked before the store changes: a start that fails
-                // leaves it as it was. Traces become each VM's hourly profile, kept with the VMs.
-                var vmsRead = vmsRead, vmsPath = vms
-                var profiles: [String: ServiceProfile]?
-                if let traced = try self.tracedDemand(inventory: await desk.allVMs() + (vmsRead?.items ?? [])) {
-                    let mhzPerCore = PlacementProblem.mhzPerCore(hosts: await desk.allHosts() + (hostsRead?.items ?? []))
-                    // Without an inventory, every traced entity is a VM (not running anywhere yet).
-                    if vmsRead == nil, await desk.allVMs().isEmpty {
-                        vmsRead = InputRead(items: traced.vms(mhzPerCore: mhzPerCore), format: "traced entities")
-                        vmsPath = "the traces"
-                    }
-                    let made = ServiceProfile.profiles(traced, for: await desk.allVMs() + (vmsRead?.items ?? []), mhzPerCore: mhzPerCore)
-                    profiles = made.profiles
-                    for note in made.notes { Terminal.note(note) }
-                }
-                Terminal.note(try await desk.chooseCPU(given: ratio, startingWith: vmsRead, on: hostsRead, profiled: ServiceProfile.withCPU(profiles ?? [:])))
-                let names = [hosts, vmsPath].compactMap { $0 }
-                if vmsRead != nil || (hostsRead != nil && profiles != nil) {
-                    let none = InputRead<VM>(items: [], format: "none")
-                    let answer = await desk.loadInventory(hosts: hostsRead ?? InputRead(items: [], format: "none"), vms: vmsRead ?? none,
-                                                          profiles: profiles, hostsName: hosts ?? "the store's hosts", vmsName: vmsPath ?? "the store's VMs")
-                    try Self.report(answer, loading: vmsPath ?? hosts ?? "the traces", names: names)
-                } else if let hosts, let hostsRead {
-                    try Self.report(await desk.putHosts(hostsRead), loading: hosts)
-                } else if let profiles {
-                    try Self.report(await desk.putProfiles(profiles), loading: "the traces")
-                }
-                let counts = await desk.counts()
-                try await HostfitServer.run(desk: desk, configuration: configuration) { port in
-                    // The first line of stdout, for scripts and tests that start with --port 0.
-                    let line = "hostfit serve: listening on http://\(address):\(port) (\(counts.hosts) hosts, \(counts.vms) VMs, \(counts.placed) placed)\n"
-                    FileHandle.standardOutput.write(Data(line.utf8))
-                }
-            } catch {
-                outcome.set(error)
+        // Everything is read and checked before the store changes: a start that fails leaves
+        // it as it was. Traces become each VM's hourly profile, kept with the VMs.
+        var vmsPath = vms
+        var profiles: [String: ServiceProfile]?
+        if let traced = try tracedDemand(inventory: desk.allVMs() + (vmsRead?.items ?? [])) {
+            let mhzPerCore = PlacementProblem.mhzPerCore(hosts: desk.allHosts() + (hostsRead?.items ?? []))
+            // Without an inventory, every traced entity is a VM (not running anywhere yet).
+            if vmsRead == nil, desk.allVMs().isEmpty {
+                vmsRead = InputRead(items: traced.vms(mhzPerCore: mhzPerCore), format: "traced entities")
+                vmsPath = "the traces"
             }
-            finished.signal()
+            let made = ServiceProfile.profiles(traced, for: desk.allVMs() + (vmsRead?.items ?? []), mhzPerCore: mhzPerCore)
+            profiles = made.profiles
+            for note in made.notes { Terminal.note(note) }
         }
-        finished.wait()
-        if let error = outcome.error { throw error }
+        let startup = DeskStartup(hosts: hostsRead, hostsName: hosts, vms: vmsRead, vmsName: vmsPath, profiles: profiles, vcpuRatio: try givenRatio)
+        do {
+            for note in try await startup.run(on: desk) { Terminal.note(note) }
+        } catch {
+            // Messages name the file they are about; one that does not is about what was loaded.
+            let loading = vmsPath ?? hosts ?? "the traces"
+            let named = [loading, hosts, vmsPath].compactMap { $0 }.contains { error.message.hasPrefix($0 + ":") }
+            throw CLIFailure(code: 2, message: named ? error.message : "\(loading): \(error.message)")
+        }
+        let counts = desk.counts()
+        let configuration = ServiceConfiguration(host: host, port: port, token: token, publicRead: publicRead)
+        let address = host
+        try await HostfitServer.run(desk: desk, configuration: configuration) { port in
+            // The first line of stdout, for scripts and tests that start with --port 0.
+            let line = "hostfit serve: listening on http://\(address):\(port) (\(counts.hosts) hosts, \(counts.vms) VMs, \(counts.placed) placed)\n"
+            FileHandle.standardOutput.write(Data(line.utf8))
+        }
     }
 }
 
@@ -174,26 +158,4 @@ extension ServeCommand {
         if let quality = demand.quality { try traceRead.report(quality) }
         return demand
     }
-
-    /// A load's notes on stderr, or its refusal as the command's error (body:LINE named for the file).
-    /// (`names`: files a message may already start with.)
-    static func report(_ answer: ServiceAnswer, loading path: String, names: [String] = []) throws {
-        let object = (try? JSONSerialization.jsonObject(with: Data(answer.body.utf8))) as? [String: Any] ?? [:]
-        guard answer.status == 200 else {
-            let message = (object["error"] as? String ?? answer.body).replacingOccurrences(of: "body:", with: "\(path):")
-            let named = ([path] + names).contains { message.hasPrefix($0 + ":") }
-            throw CLIFailure(code: 2, message: named ? message : "\(path): \(message)")
-        }
-        for note in object["notes"] as? [String] ?? [] {
-            Terminal.note(note.replacingOccurrences(of: "body:", with: "\(path):").replacingOccurrences(of: " in body ", with: " in \(path) "))
-        }
-    }
-}
-
-/// The error the server stopped with, handed from its task to the command.
-final class ServeOutcome: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Error?
-    func set(_ error: Error) { lock.withLock { stored = error } }
-    var error: Error? { lock.withLock { stored } }
 }

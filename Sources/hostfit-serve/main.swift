@@ -1,3 +1,3 @@
 import HostfitCommandLine
 
-CommandMain.run(ServeCommand.self)
+await CommandMain.runAsync(ServeCommand.self)

@@ -114,9 +114,9 @@ struct PlaceCommand: ParsableCommand {
     /// what the current placement already breaks, is written.
     func validate(_ suggestions: [PlacementSuggestion], _ problem: PlacementProblem) throws {
         var entries = problem.vms.compactMap { vm in vm.currentHost.map { Placement.Entry(vm: vm.id, host: $0, line: nil) } }
-        let before = Set(PlanValidator.violations(of: Placement(entries), in: problem).map(\.message))
+        let before = Set(PlanValidator.violations(of: Placement(entries), in: problem))
         entries += suggestions.compactMap { s in s.host.map { Placement.Entry(vm: s.vm, host: $0, line: nil) } }
-        let added = PlanValidator.violations(of: Placement(entries), in: problem).filter { !before.contains($0.message) }
+        let added = PlanValidator.violations(of: Placement(entries), in: problem).added(since: before)
         guard added.isEmpty else {
             throw CLIFailure(code: 3, message: "internal error: the placement failed validation, nothing was written:\n" + added.map { "  \($0)" }.joined(separator: "\n"))
         }

@@ -7,9 +7,7 @@ import Testing
 /// must answer as a desk that built everything anew would.
 @Suite("Placement desk")
 struct PlacementDeskTests {
-    func json(_ answer: ServiceAnswer) -> [String: Any] {
-        (try? JSONSerialization.jsonObject(with: Data(answer.body.utf8))) as? [String: Any] ?? [:]
-    }
+    func json(_ answer: DeskAnswer) -> [String: Any] { answer.json }
 
     func record(_ id: String, _ rng: inout SeededGenerator) -> VMRecord {
         var vm = VM(id: id, vcpus: Int.random(in: 1...6, using: &rng), memoryMB: Double(Int.random(in: 1...12, using: &rng) * 1024),
@@ -37,29 +35,29 @@ struct PlacementDeskTests {
             HostRecord(VMHost(id: "h\(h)", cluster: h < 10 ? "a" : "b", cpuCores: [8, 16].randomElement()!, cpuMHzPerCore: 2400,
                               memoryMB: 65536, tags: h % 4 == 0 ? ["ssd"] : [], maxVMs: h == 3 ? 2 : nil, state: h == 5 ? .maintenance : .active))
         }
-        #expect(await desk.putHosts(hosts).status == 200)
+        #expect(await DeskAnswer.of() { () async throws(DeskError) in try await desk.putHosts(hosts) }.status == 200)
         var rng = SeededGenerator(seed: 42)
         var placed: [String] = [], registered: [VMRecord] = [], placedCount = 0, refusals = 0, next = 0
         for step in 0..<260 {
             switch Int.random(in: 0..<10, using: &rng) {
             case 0 where !placed.isEmpty:  // release
                 let id = placed.remove(at: Int.random(in: 0..<placed.count, using: &rng))
-                #expect(await desk.release(id).status == 200)
+                #expect(await DeskAnswer.of() { () async throws(DeskError) in try await desk.release(id) }.status == 200)
             case 1 where !placed.isEmpty:  // delete
                 let id = placed.remove(at: Int.random(in: 0..<placed.count, using: &rng))
-                #expect(await desk.deleteVM(id).status == 200)
+                #expect(await DeskAnswer.of() { () async throws(DeskError) in try await desk.deleteVM(id) }.status == 200)
             case 2:  // register a VM, place it later under the same definition
                 let r = record("vm-\(next)", &rng)
                 next += 1
-                #expect(await desk.putVMs([r]).status == 200)
+                #expect(await DeskAnswer.of() { () async throws(DeskError) in try await desk.putVMs([r]) }.status == 200)
                 registered.append(r)
-                let answer = await desk.rate(r)
+                let answer = await DeskAnswer.of() { () async throws(DeskError) in try await desk.rate(r) }
                 let fresh = await freshChoice(desk, try r.vm(), goal: goal)
                 let ratings = json(answer)["ratings"] as? [[String: Any]] ?? []
                 #expect(ratings.first(where: { ($0["stars"] as? Double ?? 0) > 0 })?["host"] as? String == fresh?.host, "step \(step)")
             case 3:  // a batch, all or none
                 let batch = (0..<Int.random(in: 2...5, using: &rng)).map { k in record("batch-\(step)-\(k)", &rng) }
-                let answer = await desk.place(batch, idempotencyKey: nil)
+                let answer = await DeskAnswer.of(201) { () async throws(DeskError) in try await desk.place(batch, idempotencyKey: nil) }
                 if answer.status == 201 { placed += batch.map(\.id); placedCount += batch.count } else { refusals += 1 }
                 #expect(answer.status == 201 || answer.status == 409, "\(answer.body)")
             default:  // one VM, or one of those registered
@@ -69,18 +67,18 @@ struct PlacementDeskTests {
                     next += 1
                 }
                 let fresh = await freshChoice(desk, try r.vm(), goal: goal)
-                let answer = await desk.place([r], idempotencyKey: nil)
+                let answer = await DeskAnswer.of(201) { () async throws(DeskError) in try await desk.place([r], idempotencyKey: nil) }
                 let host = (json(answer)["placements"] as? [[String: Any]])?.first?["host"] as? String
                 #expect(host == fresh?.host, "step \(step): \(answer.body)")
                 if answer.status == 201 { placed.append(r.id); placedCount += 1 } else { refusals += 1 }
             }
             let now = await desk.snapshot()
-            let entries = await desk.placements().map { Placement.Entry(vm: $0.key, host: $0.value) }
+            let entries = desk.placements().map { Placement.Entry(vm: $0.key, host: $0.value) }
             #expect(PlanValidator.violations(of: Placement(entries), in: now).isEmpty, "step \(step)")
         }
         #expect(placedCount > 100 && refusals > 10, "placed \(placedCount), refused \(refusals)")
         // A desk opened on the same store afresh sees the same placements.
         let reopened = try PlacementDesk(store: try ServiceStore(path: "\(dir)/desk.sqlite"), goal: goal)
-        #expect(await reopened.placements() == desk.placements())
+        #expect(reopened.placements() == desk.placements())
     }
 }

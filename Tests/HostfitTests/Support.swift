@@ -1,5 +1,6 @@
 import Foundation
 @testable import Hostfit
+@testable import HostfitService
 
 enum Support {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -73,5 +74,25 @@ enum Support {
     /// The most VMs a plain greedy packer places (each rule on its own, no improvement).
     static func greedyPlaced(_ problem: PlacementProblem) -> Int {
         PackingRule.allCases.map { FirstFitDecreasing.solve(problem, rule: $0).placedCount }.max() ?? 0
+    }
+}
+
+/// A desk call's outcome as the service answers it: its status and JSON body (what the
+/// HTTP layer makes of a result or a `DeskError`).
+struct DeskAnswer {
+    var status: Int
+    var body: String
+    var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:] }
+
+    static func of<T: Encodable>(_ status: Int = 200, _ call: () async throws(DeskError) -> T) async -> DeskAnswer {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        do {
+            let value = try await call()
+            return DeskAnswer(status: status, body: String(decoding: try! encoder.encode(value), as: UTF8.self))
+        } catch {
+            let body = ["error": error.message, "field": error.field, "vm": error.vm, "rule": error.rule?.rawValue].compactMapValues { $0 }
+            return DeskAnswer(status: Int(error.status.code), body: String(decoding: try! encoder.encode(body), as: UTF8.self))
+        }
     }
 }

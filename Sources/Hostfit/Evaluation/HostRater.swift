@@ -92,14 +92,14 @@ public struct HostRater: Sendable {
         return HostRating(host: host.id, stars: stars, score: Self.rounded(score), reason: reason, rule: nil)
     }
 
-    private static func rounded(_ score: Double) -> Double { (score * 10).rounded() / 10 }
+    static func rounded(_ score: Double) -> Double { (score * 10).rounded() / 10 }
 
-    private func weightVector(_ weights: [Resource: Double]) -> [Double] {
+    func weightVector(_ weights: [Resource: Double]) -> [Double] {
         loads.problem.resources.map { weights[$0] ?? 1 }
     }
 
     /// The score of a host the VM may use, and its fullest resource with the VM there.
-    private func score(_ v: Int, on h: Int, goal: PlacementGoal, weights: [Double]) -> (score: Double, limiting: (r: Int, peak: Double)?) {
+    func score(_ v: Int, on h: Int, goal: PlacementGoal, weights: [Double]) -> (score: Double, limiting: (r: Int, peak: Double)?) {
         let problem = loads.problem
         let R = problem.resourceCount, B = problem.buckets
         var room = 0.0, complement = 0.0, total = 0.0

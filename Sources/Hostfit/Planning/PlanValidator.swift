@@ -15,33 +15,39 @@ public enum PlanValidator {
 
         for entry in placement.entries {
             guard let v = problem.vmIndex[entry.vm] else {
-                violations.append(Violation(rule: .knownIDs, message: "unknown VM '\(entry.vm)'", line: entry.line))
+                violations.append(Violation(rule: .knownIDs, message: "unknown VM '\(entry.vm)'", line: entry.line, subject: "vm '\(entry.vm)'"))
                 continue
             }
             guard let h = problem.hostIndex[entry.host] else {
-                violations.append(Violation(rule: .knownIDs, message: "VM '\(entry.vm)' is placed on unknown host '\(entry.host)'", line: entry.line))
+                violations.append(Violation(rule: .knownIDs, message: "VM '\(entry.vm)' is placed on unknown host '\(entry.host)'", line: entry.line,
+                                            subject: "vm '\(entry.vm)' on '\(entry.host)'"))
                 continue
             }
             if hostOf[v] >= 0 {
                 let first = problem.hosts[hostOf[v]].id
                 let earlier = lineOf[v].map { " (line \($0))" } ?? ""
-                violations.append(Violation(rule: .placedOnce, message: "VM '\(entry.vm)' is placed twice: on '\(first)'\(earlier) and on '\(entry.host)'", line: entry.line))
+                violations.append(Violation(rule: .placedOnce, message: "VM '\(entry.vm)' is placed twice: on '\(first)'\(earlier) and on '\(entry.host)'", line: entry.line,
+                                            subject: "vm '\(entry.vm)'"))
                 continue
             }
             hostOf[v] = h
             lineOf[v] = entry.line
             let host = problem.hosts[h], vm = problem.vms[v]
             if !host.acceptsVMs {
-                violations.append(Violation(rule: .hostState, message: "VM '\(entry.vm)' is on host '\(host.id)', which is \(host.state.rawValue)", line: entry.line))
+                violations.append(Violation(rule: .hostState, message: "VM '\(entry.vm)' is on host '\(host.id)', which is \(host.state.rawValue)", line: entry.line,
+                                            subject: "vm '\(entry.vm)' on '\(host.id)'"))
             }
             if let missing = vm.requires.subtracting(host.tags).sorted().first {
-                violations.append(Violation(rule: .requires, message: "VM '\(entry.vm)' requires tag '\(missing)', which host '\(host.id)' lacks", line: entry.line))
+                violations.append(Violation(rule: .requires, message: "VM '\(entry.vm)' requires tag '\(missing)', which host '\(host.id)' lacks", line: entry.line,
+                                            subject: "vm '\(entry.vm)' on '\(host.id)'"))
             }
             if let cluster = vm.cluster, cluster != host.cluster {
-                violations.append(Violation(rule: .cluster, message: "VM '\(entry.vm)' belongs to cluster '\(cluster)', host '\(host.id)' is in '\(host.cluster)'", line: entry.line))
+                violations.append(Violation(rule: .cluster, message: "VM '\(entry.vm)' belongs to cluster '\(cluster)', host '\(host.id)' is in '\(host.cluster)'", line: entry.line,
+                                            subject: "vm '\(entry.vm)' on '\(host.id)'"))
             }
             if vm.pinned, let current = vm.currentHost, current != host.id {
-                violations.append(Violation(rule: .pinned, message: "VM '\(entry.vm)' is pinned to '\(current)', placed on '\(host.id)'", line: entry.line))
+                violations.append(Violation(rule: .pinned, message: "VM '\(entry.vm)' is pinned to '\(current)', placed on '\(host.id)'", line: entry.line,
+                                            subject: "vm '\(entry.vm)' on '\(host.id)'"))
             }
         }
         violations += groupViolations(hostOf, problem)
@@ -66,7 +72,8 @@ public enum PlanValidator {
         for h in used.sorted() {
             let host = problem.hosts[h], s = slot[h]
             if let limit = host.maxVMs, count[h] > limit {
-                violations.append(Violation(rule: .maxVMs, message: "host '\(host.id)' runs \(count[h]) VMs, max_vms is \(limit)"))
+                violations.append(Violation(rule: .maxVMs, message: "host '\(host.id)' runs \(count[h]) VMs, max_vms is \(limit)",
+                                            subject: "host '\(host.id)'", amount: Double(count[h] - limit)))
             }
             for (r, resource) in problem.resources.enumerated() {
                 let cap = problem.capacity(h, r)
@@ -78,12 +85,14 @@ public enum PlanValidator {
                 let when = B > 1 ? " in time bucket \(worst)" : ""
                 if resource == .vcpuAllocation || resource == .memoryAllocation {
                     let ratio = resource == .vcpuAllocation ? "\(Resource.number(problem.settings.vcpusPerCore ?? 0)) vCPUs per core" : "memory ratio \(Resource.number(problem.settings.memoryRatio ?? 0))"
-                    violations.append(Violation(rule: .overcommit, message: "host '\(host.id)' has \(resource.format(worstLoad)) allocated, \(ratio) allows \(resource.format(cap))"))
+                    violations.append(Violation(rule: .overcommit, message: "host '\(host.id)' has \(resource.format(worstLoad)) allocated, \(ratio) allows \(resource.format(cap))",
+                                                subject: "host '\(host.id)' \(resource.name)", amount: worstLoad - cap, resource: resource))
                     continue
                 }
                 let fraction = problem.headroom.fraction(for: resource)
                 let of = fraction < 1 ? " (\(Resource.number(fraction * 100))% of \(resource.format(problem.rawCapacity[h * R + r])))" : ""
-                violations.append(Violation(rule: .capacity, message: "host '\(host.id)' needs \(resource.format(worstLoad))\(when), has \(resource.format(cap))\(of)"))
+                violations.append(Violation(rule: .capacity, message: "host '\(host.id)' needs \(resource.format(worstLoad))\(when), has \(resource.format(cap))\(of)",
+                                            subject: "host '\(host.id)' \(resource.name)", amount: worstLoad - cap, resource: resource))
             }
         }
         violations += reserveViolations(count, load, slot, problem)
@@ -101,12 +110,14 @@ public enum PlanValidator {
         }
         for (group, byHost) in anti.sorted(by: { $0.key < $1.key }) {
             for (h, vms) in byHost.sorted(by: { $0.key < $1.key }) where vms.count > 1 {
-                violations.append(Violation(rule: .antiAffinity, message: "VMs \(vms.joined(separator: ", ")) of anti-affinity group '\(group)' share host '\(problem.hosts[h].id)'"))
+                violations.append(Violation(rule: .antiAffinity, message: "VMs \(vms.joined(separator: ", ")) of anti-affinity group '\(group)' share host '\(problem.hosts[h].id)'",
+                                            subject: "anti-affinity '\(group)' on '\(problem.hosts[h].id)'", amount: Double(vms.count - 1)))
             }
         }
         for (group, hosts) in affinity.sorted(by: { $0.key < $1.key }) where hosts.count > 1 {
             let names = hosts.sorted().map { problem.hosts[$0].id }.joined(separator: ", ")
-            violations.append(Violation(rule: .affinity, message: "VMs of affinity group '\(group)' are spread over hosts \(names)"))
+            violations.append(Violation(rule: .affinity, message: "VMs of affinity group '\(group)' are spread over hosts \(names)",
+                                        subject: "affinity '\(group)'", amount: Double(hosts.count - 1)))
         }
         return violations
     }
@@ -123,7 +134,8 @@ public enum PlanValidator {
         for (cluster, used) in byCluster.sorted(by: { $0.key < $1.key }) {
             let name = cluster.isEmpty ? "the cluster" : "cluster '\(cluster)'"
             guard used.count > k else {
-                violations.append(Violation(rule: .reserve, message: "\(name) uses \(used.count) hosts: N+\(k) needs more than \(k)"))
+                violations.append(Violation(rule: .reserve, message: "\(name) uses \(used.count) hosts: N+\(k) needs more than \(k)",
+                                            subject: "\(name) hosts", amount: Double(k + 1 - used.count)))
                 continue
             }
             for (r, resource) in problem.resources.enumerated() {
@@ -135,7 +147,8 @@ public enum PlanValidator {
                     worst = max(worst, used.reduce(0) { $0 + load[(slot[$1] * R + r) * B + b] })
                 }
                 if worst > survives * (1 + tolerance) + tolerance {
-                    violations.append(Violation(rule: .reserve, message: "\(name) needs \(resource.format(worst)), and losing its \(k) largest hosts leaves \(resource.format(survives))"))
+                    violations.append(Violation(rule: .reserve, message: "\(name) needs \(resource.format(worst)), and losing its \(k) largest hosts leaves \(resource.format(survives))",
+                                                subject: "\(name) \(resource.name)", amount: worst - survives, resource: resource))
                 }
             }
         }

@@ -23,18 +23,22 @@ enum InventoryUpload {
         }
     }
 
-    static func hosts(_ data: Data, _ format: Format) throws(InputError) -> InputRead<VMHost> {
-        switch format {
-        case .workbook: return try RVToolsWorkbook.hosts(XLSXWorkbook(data: data, name: "body"))
-        default: return try HostInventoryFile.load(CSVTable(data: data, file: "body"))
-        }
+    static func hosts(_ data: Data, _ format: Format) throws(DeskError) -> InputRead<VMHost> {
+        do {
+            switch format {
+            case .workbook: return try RVToolsWorkbook.hosts(XLSXWorkbook(data: data, name: "body"))
+            default: return try HostInventoryFile.load(CSVTable(data: data, file: "body"))
+            }
+        } catch { throw .invalid("\(error)") }
     }
 
     /// VMs as they run (a file's host column); powered-off VMs of RVTools left out, as the CLI does.
-    static func vms(_ data: Data, _ format: Format) throws(InputError) -> InputRead<VM> {
-        switch format {
-        case .workbook: return try RVToolsWorkbook.vms(XLSXWorkbook(data: data, name: "body"))
-        default: return try VMInventoryFile.load(CSVTable(data: data, file: "body"))
-        }
+    static func vms(_ data: Data, _ format: Format) throws(DeskError) -> InputRead<VM> {
+        do {
+            switch format {
+            case .workbook: return try RVToolsWorkbook.vms(XLSXWorkbook(data: data, name: "body"))
+            default: return try VMInventoryFile.load(CSVTable(data: data, file: "body"))
+            }
+        } catch { throw .invalid("\(error)") }
     }
 }

@@ -23,11 +23,11 @@ public final class ServiceStore: Sendable {
         public var settings: [String: String] = [:]
     }
 
-    /// What an idempotent request answered, to answer a retry the same.
+    /// What an idempotent placement answered, to answer a retry the same.
     public struct StoredAnswer: Sendable, Equatable {
+        /// The request as JSON: a retry must send the same.
         public var request: String
-        public var status: Int
-        public var body: String
+        public var placements: DeskResult.Placements
     }
 
     public init(path: String) throws {
@@ -108,8 +108,9 @@ public final class ServiceStore: Sendable {
                 contents.vms.append(try decoder.decode(VMRecord.self, from: Data((row["body"] as String).utf8)))
             }
             for row in try Row.fetchAll(db, sql: "SELECT vm, host FROM placement") { contents.placements[row["vm"]] = row["host"] as String }
-            for row in try Row.fetchAll(db, sql: "SELECT key, request, status, body FROM answer") {
-                contents.answers[row["key"]] = StoredAnswer(request: row["request"], status: row["status"], body: row["body"])
+            for row in try Row.fetchAll(db, sql: "SELECT key, request, body FROM answer") {
+                let placements = try decoder.decode(DeskResult.Placements.self, from: Data((row["body"] as String).utf8))
+                contents.answers[row["key"]] = StoredAnswer(request: row["request"], placements: placements)
             }
             for row in try Row.fetchAll(db, sql: "SELECT vm, body FROM profile") {
                 contents.profiles[row["vm"]] = try decoder.decode(ServiceProfile.self, from: Data((row["body"] as String).utf8))
@@ -165,8 +166,9 @@ public final class ServiceStore: Sendable {
                                arguments: [key, value])
             }
             if let (key, answer) = change.answer {
-                try db.execute(sql: "INSERT INTO answer (key, request, status, body) VALUES (?, ?, ?, ?)",
-                               arguments: [key, answer.request, answer.status, answer.body])
+                // status: the column of the first schema, where answers were kept as HTTP text.
+                try db.execute(sql: "INSERT INTO answer (key, request, status, body) VALUES (?, ?, 201, ?)",
+                               arguments: [key, answer.request, try Self.json(answer.placements)])
             }
         }
     }

@@ -19,15 +19,18 @@ enum ServiceMetrics {
         }
     }
 
-    static func placement(_ answer: ServiceAnswer, vms: Int, seconds: Double) {
+    /// A placement request's outcome: VMs placed, a replay, or a refusal by status and rule.
+    static func placement(_ outcome: Result<DeskResult.Placements, any Error>, vms: Int, seconds: Double) {
         Timer(label: "hostfit_placement_seconds").recordNanoseconds(Int64(seconds * 1e9))
-        if answer.replayed {
+        switch outcome {
+        case .success(let result) where result.replayed:
             Counter(label: "hostfit_idempotent_replays_total").increment()
-        } else if answer.status == 201 {
+        case .success:
             Counter(label: "hostfit_vms_placed_total").increment(by: vms)
-        } else {
-            let rule = (try? JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any])?["rule"] as? String ?? "none"
-            Counter(label: "hostfit_placements_refused_total", dimensions: [("status", String(answer.status)), ("rule", rule)]).increment()
+        case .failure(let error):
+            let status = (error as? DeskError)?.status.code ?? 500
+            let rule = (error as? DeskError)?.rule?.rawValue ?? "none"
+            Counter(label: "hostfit_placements_refused_total", dimensions: [("status", String(status)), ("rule", rule)]).increment()
         }
     }
 }

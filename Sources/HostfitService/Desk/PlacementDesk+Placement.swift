@@ -1,0 +1,84 @@
+import Hostfit
+
+/// Placing VMs and releasing them: the hot path, on the engine's loads kept from request
+/// to request, with the validator's last word before anything is committed.
+extension PlacementDesk {
+    /// Places `records` one after another, each seeing those before, all or none. With a
+    /// key, a retry of the same request gets the first answer and places nothing more.
+    public func place(_ records: [VMRecord], idempotencyKey key: String?) throws(DeskError) -> DeskResult.Placements {
+        try sizingFirst(records.compactMap { try? $0.vm() }) { () throws(DeskError) in try placing(records, idempotencyKey: key) }
+    }
+
+    private func placing(_ records: [VMRecord], idempotencyKey key: String?) throws(DeskError) -> DeskResult.Placements {
+        let request = (try? ServiceStore.json(records)) ?? ""
+        if let key, let earlier = answers[key] {
+            guard earlier.request == request else { throw .keyReused(key) }
+            return DeskResult.Placements(placements: earlier.placements.placements, replayed: true)
+        }
+        guard !records.isEmpty else { throw .invalid("no VMs to place", field: "vms") }
+        var new: [VM] = [], seen = Set<String>()
+        for record in records {
+            do { new.append(try record.vm()) } catch { throw .record(error, "vm '\(record.id)'", vm: record.id) }
+            guard seen.insert(record.id).inserted else { throw .invalid("vm '\(record.id)' appears twice in the request", field: "id", vm: record.id) }
+            if let placed = vm(named: record.id)?.currentHost {
+                throw .conflict("vm '\(record.id)' is already placed on '\(placed)': release it first (DELETE /placements/\(record.id))", vm: record.id)
+            }
+        }
+        let before = standingViolations()
+        let indices = engineIndices(new)
+        var chosen: [(v: Int, rating: HostRating)] = []
+        var touched = Set<Int>()
+        /// Takes this request's VMs off again: nothing of it stays in the loads.
+        func undo() { for (v, _) in chosen { engine!.unplace(v) } }
+        for (vm, v) in zip(new, indices) {
+            guard let best = engine!.rater.best(v, goal: goal), let h = engine!.problem.host(named: best.host) else {
+                let first = engine!.rater.rate(v, goal: goal).first
+                undo()
+                throw .conflict("vm '\(vm.id)': no host can take it: \(first.map { "on '\($0.host)': \($0.reason)" } ?? "there are no hosts"); nothing was placed",
+                                rule: first?.rule ?? .capacity, vm: vm.id)
+            }
+            engine!.place(v, on: h)
+            chosen.append((v, best))
+            touched.insert(h)
+        }
+        // The validator has the last word, whatever the rater decided. It judges the hosts
+        // these VMs went to from scratch, or everything where a rule spans hosts (affinity,
+        // N+k) or the standing placement already breaks one.
+        let wholly = !before.isEmpty || rules.reserve > 0 || new.contains { !$0.affinity.isEmpty }
+        let problem = engine!.problem
+        let judged = PlanValidator.violations(of: Placement(wholly ? engine!.entries() : engine!.entries(on: touched)), in: problem)
+        if let broken = judged.added(since: before).first {
+            undo()
+            throw .validationFailed(broken)
+        }
+        let placed = chosen.map { DeskResult.Placed(vm: problem.vms[$0.v].id, host: $0.rating.host, stars: $0.rating.stars, reason: $0.rating.reason) }
+        let result = DeskResult.Placements(placements: placed)
+        let running = zip(new, placed).map { vm, p in
+            var vm = vm
+            vm.currentHost = p.host
+            return vm
+        }
+        var change = ServiceStore.Change()
+        change.vms = records
+        change.placements = placed.map { ($0.vm, $0.host) }
+        if let key { change.answer = (key, ServiceStore.StoredAnswer(request: request, placements: result)) }
+        do {
+            try commit(change, .placed(running, judged: wholly ? Set(judged) : nil)) { $0.put(running) }
+        } catch {
+            undo()
+            throw error
+        }
+        if let key, let stored = change.answer?.1 { answers[key] = stored }
+        return result
+    }
+
+    /// Releases a VM's placement (the VM stays in the inventory).
+    public func release(_ id: String) throws(DeskError) -> DeskResult.Released {
+        guard let vm = vm(named: id) else { throw .notFound("no VM '\(id)'") }
+        guard let host = vm.currentHost else { throw .notFound("vm '\(id)' is not placed") }
+        var change = ServiceStore.Change()
+        change.placements = [(id, nil)]
+        try commit(change, .released(id)) { $0.setHost(of: id, nil) }
+        return DeskResult.Released(released: id, host: host)
+    }
+}
