@@ -5,15 +5,21 @@ under 20 ms), then 1,000 VMs in one request (target under 1 s). Measured twice: 
 demand, and with every host already running a VM traced by the hour (started with
 --traces: each placement must fit in all 168 hours of the week).
 
-  service.py --hostfit .build/release/hostfit [--count 4000]
+Then reads beside writes (issue 30): POST /ratings?top=10 for a new VM each time, from wrk
+with 8 connections, while one client places VMs one by one; target at least 1,000 ratings
+per second with p99 under 20 ms, placements as fast as before. With --before PROGRAM (an
+older hostfit-serve), the same run on it, side by side.
+
+  service.py --hostfit .build/release/hostfit [--count 4000] [--before /tmp/hostfit-serve-old]
 """
-import argparse, http.client, json, random, re, subprocess, tempfile, threading, time
+import argparse, http.client, json, os, random, re, shutil, subprocess, tempfile, threading, time
 
 HOSTS = 1000
 
 
 def serve(hostfit, tmp, name, extra):
-    server = subprocess.Popen([hostfit, "serve", "--db", f"{tmp}/{name}.sqlite", "--port", "0", "--token-file", f"{tmp}/token",
+    program = [hostfit] if os.path.basename(hostfit).startswith("hostfit-serve") else [hostfit, "serve"]
+    server = subprocess.Popen(program + ["--db", f"{tmp}/{name}.sqlite", "--port", "0", "--token-file", f"{tmp}/token",
                                "--headroom", "cpu=100,memory=100"] + extra, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     line = server.stdout.readline()
     match = re.search(r"127\.0\.0\.1:(\d+)", line)
@@ -59,13 +65,95 @@ def measure(label, port, count, clients):
     print(f"{label}: 1,000 VMs in one request (after {count} placed): {seconds:.2f} s; target (under 1 s): {'met' if seconds < 1 else 'NOT met'}")
 
 
+WRK_SCRIPT = """
+counter = 0
+request = function()
+  counter = counter + 1
+  local body = '{"id":"probe-' .. counter .. '","vcpus":2,"memory_mb":4096}'
+  return wrk.format("POST", "/ratings?top=10", {["Content-Type"] = "application/json", ["Authorization"] = "Bearer bench"}, body)
+end
+"""
+
+
+def reads_beside_writes(label, program, tmp, hosts, seconds=10, placed_first=2000):
+    """wrk rates new VMs against 1,000 hosts while one client places; returns the figures."""
+    server, port = serve(program, tmp, label.replace(" ", "-"), [])
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port)
+        status, data, _ = call(conn, "PUT", "/hosts", hosts)
+        assert status == 200, data
+        status, data, _ = call(conn, "POST", "/placements", {"vms": [{"id": f"warm-{n}", "vcpus": 2, "memory_mb": 4096} for n in range(placed_first)]})
+        assert status == 201, data[:300]
+        with open(f"{tmp}/ratings.lua", "w") as f: f.write(WRK_SCRIPT)
+        stop, latencies, refused = threading.Event(), [], []
+
+        def placer():
+            mine = http.client.HTTPConnection("127.0.0.1", port)
+            n = 0
+            while not stop.is_set():
+                status, data, secs = call(mine, "POST", "/placements", {"vms": [{"id": f"live-{n}", "vcpus": 2, "memory_mb": 4096}]})
+                latencies.append(secs)
+                if status != 201: refused.append(data[:200])
+                n += 1
+
+        thread = threading.Thread(target=placer)
+        started = time.perf_counter()
+        thread.start()
+        out = subprocess.run(["wrk", "-t2", "-c8", f"-d{seconds}s", "--latency", "-s", f"{tmp}/ratings.lua", f"http://127.0.0.1:{port}"],
+                             capture_output=True, text=True).stdout
+        stop.set()
+        thread.join()
+        elapsed = time.perf_counter() - started
+    finally:
+        server.terminate()
+        server.wait()
+    def millis(text):
+        value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
+        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = millis(re.search(r"\s50%\s+(\S+)", out).group(1))
+    p99 = millis(re.search(r"\s99%\s+(\S+)", out).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    latencies.sort()
+    placements = len(latencies) / elapsed
+    place_p99 = latencies[int(len(latencies) * 0.99)] * 1000 if latencies else float("nan")
+    return rate, p50, p99, int(errors.group(1)) if errors else 0, placements, place_p99, len(refused)
+
+
+def ratings_bench(args, hosts):
+    if not shutil.which("wrk"):
+        print("ratings beside placements: wrk is not installed (apt-get install wrk); skipped")
+        return
+    runs = [("hostfit serve", args.hostfit)] + ([("before (" + args.before + ")", args.before)] if args.before else [])
+    print("reads beside writes: POST /ratings?top=10 for a new VM each time, wrk 8 connections 10 s, against 1,000 hosts"
+          " (2,000 VMs placed first), while one client places VMs one by one")
+    print(f"  {'server':<40} {'ratings/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'placements/s':>13} {'place p99 ms':>13}")
+    figures = {}
+    with tempfile.TemporaryDirectory(prefix="hostfit-ratings-") as tmp:
+        open(f"{tmp}/token", "w").write("bench\n")
+        for label, program in runs:
+            rate, p50, p99, errors, placements, place_p99, refused = reads_beside_writes(label, program, tmp, hosts)
+            figures[label] = rate
+            print(f"  {label:<40} {rate:>10.0f} {p50:>8.1f} {p99:>8.1f} {errors:>8} {placements:>13.0f} {place_p99:>13.1f}")
+    first = figures["hostfit serve"]
+    print(f"  target (at least 1,000 ratings per second, p99 under 20 ms): {'see above' if not figures else ('met' if first >= 1000 else 'NOT met')}")
+    if args.before:
+        print(f"  ratings per second, this build over the one before: {first / max(1e-9, figures[runs[1][0]]):.1f}x")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--hostfit", required=True)
     ap.add_argument("--count", type=int, default=4000)
     ap.add_argument("--clients", type=int, default=4)
+    ap.add_argument("--before", help="an older hostfit-serve to measure reads beside writes on, side by side")
+    ap.add_argument("--only", choices=["placements", "ratings"], help="one part only")
     args = ap.parse_args()
     hosts = [{"id": f"h{k:04d}", "cpu_cores": 64, "cpu_mhz": 2600, "memory_mb": 524288} for k in range(HOSTS)]
+    if args.only != "placements":
+        ratings_bench(args, hosts)
+    if args.only == "ratings":
+        return
     with tempfile.TemporaryDirectory(prefix="hostfit-serve-") as tmp:
         open(f"{tmp}/token", "w").write("bench\n")
         server, port = serve(args.hostfit, tmp, "static", [])

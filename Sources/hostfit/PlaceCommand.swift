@@ -71,9 +71,9 @@ struct PlaceCommand: ParsableCommand {
         if let unknown = weights.keys.first(where: { !problem.resources.contains($0) }) {
             throw CLIFailure(code: 2, message: "--weights: '\(unknown.name)' is not a resource here\(NameSuggestion.hint(for: unknown.name, among: names)); resources: \(names.joined(separator: ", "))")
         }
-        var rater = HostRater(problem)
+        var placer = IncrementalPlacer(problem)
         let newIndices = fresh.items.compactMap { problem.vm(named: $0.id) }
-        let suggestions = rater.placeOneByOne(newIndices, goal: goal, weights: weights)
+        let suggestions = placer.placeOneByOne(newIndices, goal: goal, weights: weights, everyRating: true).placed
         try validate(suggestions, problem)
         do {
             try RatingReport(suggestions, problem: problem).write(to: out, apply: apply)

@@ -249,16 +249,6 @@ public struct PlacementSuggestion: Sendable {
 }
 
 extension HostRater {
-    /// Places `vms` one after another on their best host, each seeing the ones before.
-    public mutating func placeOneByOne(_ vms: [Int], goal: PlacementGoal = .balance, weights: [Resource: Double] = [:]) -> [PlacementSuggestion] {
-        vms.map { v in
-            let ratings = rate(v, goal: goal, weights: weights)
-            let best = ratings.first { $0.stars > 0 }
-            if let best, let h = problem.host(named: best.host) { place(v, on: h) }
-            return PlacementSuggestion(vm: problem.vms[v].id, ratings: ratings, host: best?.host)
-        }
-    }
-
     /// "★★★½☆" for 3.5 stars.
     public static func drawn(_ stars: Double) -> String {
         let full = Int(stars), half = stars - Double(full) >= 0.5

@@ -38,11 +38,6 @@ public struct VM: Hashable, Sendable {
         self.pinned = pinned
     }
 
-    /// "Like vm-42": takes `model`'s measured demand where this VM states none.
-    public mutating func takeDemand(of model: VM) {
-        for (resource, value) in model.measured where measured[resource] == nil { measured[resource] = value }
-    }
-
     /// The demand to plan for: measured where known, else the allocation. Unmeasured CPU
     /// counts each vCPU as a busy core of `mhzPerVCPU` (`cpuPercent` of one, where given).
     public func demand(of resource: Resource, mhzPerVCPU: Double) -> Double {

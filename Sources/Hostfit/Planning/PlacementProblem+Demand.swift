@@ -38,13 +38,8 @@ extension PlacementProblem {
             if let pct = list[k].cpuPercent { list[k].measured[.cpu] = pct / 100 * Double(list[k].vcpus) * mhzPerCore }
         }
         // "like vm-42": that VM's demand, measured or traced.
-        let byID = Dictionary(list.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        for k in list.indices {
-            guard let like = list[k].demandLike else { continue }
-            guard let model = byID[like], model.demandLike == nil else {
-                throw PlanningInputError("VM '\(list[k].id)' is like '\(like)', which is not a VM of the inventory\(NameSuggestion.hint(for: like, among: Array(byID.keys).sorted()))")
-            }
-            list[k].takeDemand(of: model)
+        do { try VM.resolveLikes(&list) } catch {
+            throw PlanningInputError("VM '\(error.vm)' is like '\(error.like)', which is not a VM of the inventory\(NameSuggestion.hint(for: error.like, among: list.map(\.id).sorted()))")
         }
         // No CPU use known at all (an RVTools vInfo, a vms.csv of allocations): counting each
         // vCPU as a busy core plans for every VM flat out at once, which no estate does. Plan
@@ -58,11 +53,10 @@ extension PlacementProblem {
         // A ratio given counts as given (not as a cap on top of every vCPU busy).
         let allocationCPU = !cpuMeasured
         if allocationCPU {
-            let given = rules.vcpusPerCore
-            let ratio = given ?? Self.allocationRatio(vms: list, hosts: hosts)
+            let (ratio, source) = CPUSizing.allocationRatio(given: rules.vcpusPerCore, vms: list, hosts: hosts, keepsHosts: false)
             rules.vcpusPerCore = ratio
             sizingNotes.append("no VM states CPU use (cpu_mhz or a trace): CPU is planned as allocated vCPUs, at most \(Resource.number(ratio)) per core"
-                               + (given != nil ? " (--vcpu-ratio)" : (ratio > 4 ? " (today's ratio)" : " (4:1, a usual ratio for general workloads)") + "; --vcpu-ratio sets another")
+                               + (source == .given ? " (--vcpu-ratio)" : (source == .usual ? " (4:1, a usual ratio for general workloads)" : " (today's ratio)") + "; --vcpu-ratio sets another")
                                + ", traces give a time-aware plan")
         }
         let inventory = Inventory(hosts: hosts, vms: list, catalog: catalog)

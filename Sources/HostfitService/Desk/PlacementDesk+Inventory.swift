@@ -123,18 +123,16 @@ extension PlacementDesk {
         let known = Set(hosts.map(\.id))
         var (list, notes) = InventoryCheck.reconcile(read, vmFile: source, hosts: hosts, hostFile: hostsName)
         notes = read.notes + notes
-        let inFile = Dictionary(list.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         func line(_ id: String) -> String { "\(source):\(read.lines[id] ?? 0)" }
+        do { try VM.resolveLikes(&list) { vm(named: $0) } } catch {
+            throw .invalid("\(line(error.vm)): VM '\(error.vm)' is like '\(error.like)', which is neither in the file nor in the service", field: "like", vm: error.vm)
+        }
         var profiles = profiles
         for k in list.indices {
             let id = list[k].id
+            // The service keeps demand, not the likeness: the model's profile becomes its own.
             if let like = list[k].demandLike {
-                guard let model = inFile[like] ?? vm(named: like), model.demandLike == nil else {
-                    throw .invalid("\(line(id)): VM '\(id)' is like '\(like)', which is neither in the file nor in the service", field: "like", vm: id)
-                }
-                list[k].takeDemand(of: model)
                 if profiles != nil { profiles![id] = profiles![id] ?? profiles![like] }
-                if list[k].cpuPercent == nil, list[k].measured[.cpu] == nil { list[k].cpuPercent = model.cpuPercent }
                 list[k].demandLike = nil
             }
             if list[k].currentHost == nil { list[k].currentHost = vm(named: id)?.currentHost }

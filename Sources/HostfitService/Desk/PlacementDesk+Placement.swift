@@ -26,32 +26,21 @@ extension PlacementDesk {
         }
         let before = standingViolations()
         let indices = engineIndices(new)
-        var chosen: [(v: Int, rating: HostRating)] = []
-        var touched = Set<Int>()
-        /// Takes this request's VMs off again: nothing of it stays in the loads.
-        func undo() { for (v, _) in chosen { engine!.unplace(v) } }
-        for (vm, v) in zip(new, indices) {
-            guard let best = engine!.rater.best(v, goal: goal), let h = engine!.problem.host(named: best.host) else {
-                let first = engine!.rater.rate(v, goal: goal).first
-                undo()
-                throw .conflict("vm '\(vm.id)': no host can take it: \(first.map { "on '\($0.host)': \($0.reason)" } ?? "there are no hosts"); nothing was placed",
-                                rule: first?.rule ?? .capacity, vm: vm.id)
-            }
-            engine!.place(v, on: h)
-            chosen.append((v, best))
-            touched.insert(h)
+        let round = engine!.placeOneByOne(indices, goal: goal, allOrNone: true)
+        if let (vm, first) = round.refused {
+            throw .conflict("vm '\(vm)': no host can take it: \(first.map { "on '\($0.host)': \($0.reason)" } ?? "there are no hosts"); nothing was placed",
+                            rule: first?.rule ?? .capacity, vm: vm)
         }
         // The validator has the last word, whatever the rater decided. It judges the hosts
         // these VMs went to from scratch, or everything where a rule spans hosts (affinity,
         // N+k) or the standing placement already breaks one.
         let wholly = !before.isEmpty || rules.reserve > 0 || new.contains { !$0.affinity.isEmpty }
-        let problem = engine!.problem
-        let judged = PlanValidator.violations(of: Placement(wholly ? engine!.entries() : engine!.entries(on: touched)), in: problem)
+        let judged = PlanValidator.violations(of: Placement(wholly ? engine!.entries() : engine!.entries(on: round.touched)), in: engine!.problem)
         if let broken = judged.added(since: before).first {
-            undo()
+            engine!.undo(round)
             throw .validationFailed(broken)
         }
-        let placed = chosen.map { DeskResult.Placed(vm: problem.vms[$0.v].id, host: $0.rating.host, stars: $0.rating.stars, reason: $0.rating.reason) }
+        let placed = round.placed.map { DeskResult.Placed(vm: $0.vm, host: $0.host!, stars: $0.ratings[0].stars, reason: $0.ratings[0].reason) }
         let result = DeskResult.Placements(placements: placed)
         let running = zip(new, placed).map { vm, p in
             var vm = vm
@@ -65,7 +54,7 @@ extension PlacementDesk {
         do {
             try commit(change, .placed(running, judged: wholly ? Set(judged) : nil)) { $0.put(running) }
         } catch {
-            undo()
+            engine!.undo(round)
             throw error
         }
         if let key, let stored = change.answer?.1 { answers[key] = stored }

@@ -28,7 +28,7 @@ public actor PlacementDesk {
     var standing: Set<Violation>?
     /// The inventory as a problem with its loads, grown by each placement; nil after a change
     /// to hosts, VMs or sizing, built anew when next needed.
-    var engine: PlacementEngine?
+    var engine: IncrementalPlacer?
 
     var headroom: Headroom { state.headroom }
     var rules: PlacementRules { state.rules }
@@ -149,11 +149,11 @@ public actor PlacementDesk {
     }
 
     /// Runs `body` on the engine, built first where a change (or many VMs left behind) asks.
-    func withEngine<T>(_ body: (inout PlacementEngine) -> T) -> T {
+    func withEngine<T>(_ body: (inout IncrementalPlacer) -> T) -> T {
         let live = state.read { $0.vms.count }
-        if let built = engine, built.problem.vmCount - live > max(1024, live) { engine = nil }
+        if let built = engine, built.leftBehind(live: live) > max(1024, live) { engine = nil }
         if engine == nil {
-            engine = PlacementEngine(hosts: hostList, vms: vmList, headroom: headroom, rules: rules, demand: demand)
+            engine = demand.placer(hosts: hostList, vms: vmList, headroom: headroom, rules: rules)
         }
         return body(&engine!)
     }
@@ -162,8 +162,7 @@ public actor PlacementDesk {
     func engineIndices(_ new: [VM]) -> [Int] {
         if let found = withEngine({ $0.indices(for: new) }) { return found }
         let replaced = Set(new.map(\.id))
-        engine = PlacementEngine(hosts: hostList, vms: vmList.filter { !replaced.contains($0.id) } + new,
-                                 headroom: headroom, rules: rules, demand: demand)
+        engine = demand.placer(hosts: hostList, vms: vmList.filter { !replaced.contains($0.id) } + new, headroom: headroom, rules: rules)
         // Unplaced and unchanged in a problem just built from them: found without appending.
         return engine!.indices(for: new)!
     }

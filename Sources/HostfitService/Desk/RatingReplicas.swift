@@ -55,7 +55,7 @@ final class RatingReplicas: Sendable {
     /// One copy of the engine and the state version it reflects; used under its lock.
     final class Replica: @unchecked Sendable {
         let lock = NSLock()
-        var engine: PlacementEngine?
+        var engine: IncrementalPlacer?
         var version = -1
 
         /// What the replica must do to reflect the state.
@@ -86,7 +86,7 @@ final class RatingReplicas: Sendable {
                     return catchUp(state)
                 }
             case .rebuild(let hosts, let vms, let demand):
-                engine = PlacementEngine(hosts: hosts, vms: vms, headroom: state.headroom, rules: state.rules, demand: demand)
+                engine = demand.placer(hosts: hosts, vms: vms, headroom: state.headroom, rules: state.rules)
             }
             version = target
         }
@@ -117,12 +117,12 @@ final class RatingReplicas: Sendable {
         /// The index of `vm` in the engine, appended unplaced where it is not there as it is.
         func indices(of vm: VM, _ state: DeskState) -> Int {
             let live = state.read { $0.vms.count }
-            if engine!.problem.vmCount - live > max(1024, live) { rebuild(state) }
+            if engine!.leftBehind(live: live) > max(1024, live) { rebuild(state) }
             if let found = engine!.indices(for: [vm]) { return found[0] }
             // A VM that changes the problem's shape (a new counted resource, an affinity group):
             // this replica's engine is built with it, as the desk's would be.
             let (hosts, vms, demand, now) = state.read { c in (c.hostList, c.vmList.filter { $0.id != vm.id }, c.demand, c.version) }
-            engine = PlacementEngine(hosts: hosts, vms: vms + [vm], headroom: state.headroom, rules: state.rules, demand: demand)
+            engine = demand.placer(hosts: hosts, vms: vms + [vm], headroom: state.headroom, rules: state.rules)
             version = now
             return engine!.indices(for: [vm])!.first!
         }

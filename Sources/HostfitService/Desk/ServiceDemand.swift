@@ -12,24 +12,7 @@ import Hostfit
 /// `profiles` hold hourly demand from traces: a profiled VM must fit in every hour of the
 /// day or week, the others count their static demand in each.
 public struct ServiceDemand: Sendable, Equatable {
-    public enum CPU: Sendable, Equatable {
-        case used
-        case allocated(vcpusPerCore: Double)
-
-        /// As the store keeps it: "used" or "allocated:RATIO".
-        var stored: String {
-            switch self {
-            case .used: "used"
-            case .allocated(let ratio): "allocated:\(ratio)"
-            }
-        }
-
-        init?(stored text: String) {
-            if text == "used" { self = .used; return }
-            guard text.hasPrefix("allocated:"), let ratio = Double(text.dropFirst(10)), ratio > 0, ratio.isFinite else { return nil }
-            self = .allocated(vcpusPerCore: ratio)
-        }
-    }
+    public typealias CPU = CPUSizing
 
     public var cpu: CPU
     public var profiles: [String: ServiceProfile] { didSet { buckets = profiles.values.first?.scheme.count ?? 1 } }
@@ -56,21 +39,21 @@ public struct ServiceDemand: Sendable, Equatable {
         return nil
     }
 
+    /// The inventory as a placer: `vms` on their `currentHost`, appended VMs sized the same way.
+    func placer(hosts: [VMHost], vms: [VM], headroom: Headroom, rules: PlacementRules) -> IncrementalPlacer {
+        let sizing = self
+        return IncrementalPlacer(problem(Inventory(hosts: hosts, vms: vms), headroom: headroom, rules: rules)) { vm, resource in
+            sizing.demand(of: vm, resource)
+        }
+    }
+
     /// The inventory as a problem under this sizing.
     func problem(_ inventory: Inventory, headroom: Headroom, rules: PlacementRules) -> PlacementProblem {
         PlacementProblem(inventory: inventory, headroom: headroom, rules: self.rules(rules), buckets: buckets,
                          traced: nil, demandOf: demand)
     }
 
-    /// The host running the most vCPUs per core today, with that ratio rounded up to a tenth.
-    static func busiestRatio(vms: [VM], hosts: [VMHost]) -> (host: String, ratio: Double)? {
-        var vcpus: [String: Int] = [:]
-        for vm in vms { if let h = vm.currentHost { vcpus[h, default: 0] += vm.vcpus } }
-        let ratios = hosts.compactMap { host in vcpus[host.id].map { (host.id, Double($0) / Double(max(1, host.cpuCores))) } }
-        return ratios.max { $0.1 < $1.1 }.map { ($0.0, ($0.1 * 10).rounded(.up) / 10) }
-    }
-
-    static func statesCPU(_ vm: VM) -> Bool { vm.measured[.cpu] != nil || vm.cpuPercent != nil }
+    static func statesCPU(_ vm: VM) -> Bool { CPUSizing.states(vm) }
 
     /// The CPU sizing of a store: the one `--vcpu-ratio` gives (`.some(nil)`: off), else the
     /// one stored, else on allocations when the VMs to start with state no CPU use, at today's
@@ -86,15 +69,14 @@ public struct ServiceDemand: Sendable, Equatable {
             why = "as this store was started"
         } else if !vms.isEmpty, !vms.contains(where: { statesCPU($0) || profiled.contains($0.id) }) {
             // The VMs run where they run: the ratio must admit the busiest host of today.
-            let estate = PlacementProblem.allocationRatio(vms: vms, hosts: hosts)
-            let busiest = busiestRatio(vms: vms, hosts: hosts)
-            let ratio = max(estate, busiest?.ratio ?? 0)
+            let (ratio, source) = CPUSizing.allocationRatio(given: nil, vms: vms, hosts: hosts, keepsHosts: true)
             cpu = .allocated(vcpusPerCore: ratio)
-            if let busiest, busiest.ratio == ratio, ratio > 4 {
-                why = "no VM loaded states CPU use (cpu_mhz or cpu_pct), and host '\(busiest.host)' runs that many today"
-            } else if ratio > 4 {
+            switch source {
+            case .today(let busiest?):
+                why = "no VM loaded states CPU use (cpu_mhz or cpu_pct), and host '\(busiest)' runs that many today"
+            case .today:
                 why = "no VM loaded states CPU use (cpu_mhz or cpu_pct), and the hosts run that many today"
-            } else {
+            default:
                 why = "no VM loaded states CPU use (cpu_mhz or cpu_pct); 4:1 is a usual ratio for general workloads"
             }
         } else {
