@@ -13,6 +13,9 @@ let package = Package(
         // The placement service (HTTP and its SQLite store): its own target, so the core
         // library embeds without Hummingbird or GRDB.
         .library(name: "HostfitService", targets: ["HostfitService"]),
+        // A client of the service for providers that automate placement: generated from the
+        // service's OpenAPI document (tools/generate-client.sh), on URLSession.
+        .library(name: "HostfitClient", targets: ["HostfitClient"]),
         .executable(name: "hostfit", targets: ["hostfit"]),
         // The service's program, which `hostfit serve` runs: the planner builds without
         // NIO, Hummingbird and GRDB (a first release build in minutes, not a quarter hour).
@@ -28,6 +31,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
+        .package(url: "https://github.com/apple/swift-openapi-urlsession", from: "1.4.0"),
     ],
     targets: [
         // Debian's libglpk-dev ships no pkg-config file: the module map links "glpk".
@@ -58,6 +63,10 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ], resources: [.copy("openapi.json")]),
+        .target(name: "HostfitClient", dependencies: [
+            .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+            .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
+        ], exclude: ["openapi-generator-config.yaml", "Generated/openapi.sha256"]),
         // The flags and terminal output that hostfit and hostfit-serve share.
         .target(name: "HostfitCommandLine", dependencies: [
             "Hostfit",
@@ -86,11 +95,17 @@ let package = Package(
         // make bench: the figures the issues ask for, computed with the library itself.
         .executableTarget(name: "hostfit-bench", dependencies: ["Hostfit", "HostfitScenarios"], path: "Benchmarks/HostfitBench"),
         .testTarget(name: "GLPKTests", dependencies: ["GLPK", "Hostfit"]),
+        // The service's routes in process, and its contract.
+        .testTarget(name: "HostfitServiceTests", dependencies: [
+            "Hostfit", "HostfitService",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         .testTarget(
             name: "HostfitTests",
             // CGzip: zlib, to read back the PNG screenshots of the report test.
             // hostfit and hostfit-serve: built for the tests that run them.
-            dependencies: ["Hostfit", "HostfitWorkbook", "HostfitScenarios", "HostfitService", "hostfit", "hostfit-serve", "CGzip",
+            dependencies: ["Hostfit", "HostfitWorkbook", "HostfitScenarios", "HostfitService", "HostfitClient", "hostfit", "hostfit-serve", "CGzip",
                            .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             exclude: ["Fixtures"]
         ),
