@@ -77,7 +77,7 @@ end
 
 def reads_beside_writes(label, program, tmp, hosts, seconds=10, placed_first=2000):
     """wrk rates new VMs against 1,000 hosts while one client places; returns the figures."""
-    server, port = serve(program, tmp, label.replace(" ", "-"), [])
+    server, port = serve(program, tmp, re.sub(r"[^A-Za-z0-9]+", "-", label), [])
     try:
         conn = http.client.HTTPConnection("127.0.0.1", port)
         status, data, _ = call(conn, "PUT", "/hosts", hosts)
