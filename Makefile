@@ -39,9 +39,9 @@ test-deps: deps
 
 # The Python packages of the tests (notebooks, schemathesis), in a local venv
 # (Benchmarks/run adds its peers to it).
-TEST_PACKAGES = pandas matplotlib nbclient nbformat ipykernel schemathesis
+TEST_PACKAGES = pandas matplotlib nbclient nbformat ipykernel schemathesis requests
 venv: test-deps
-	@if ! .venv/bin/python -c "import pandas, matplotlib, nbclient, nbformat, ipykernel, schemathesis" 2>/dev/null; then \
+	@if ! .venv/bin/python -c "import pandas, matplotlib, nbclient, nbformat, ipykernel, schemathesis, requests" 2>/dev/null; then \
 	  echo "make: installing $(TEST_PACKAGES) into .venv"; \
 	  python3 -m venv .venv && .venv/bin/pip install -q --disable-pip-version-check $(TEST_PACKAGES); \
 	fi

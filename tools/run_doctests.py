@@ -3,7 +3,8 @@
 page, as Rust's doctests check a crate's documentation.
 
 An example is a fenced block whose lines start with `$ `: each such command runs (bash, in
-a scratch folder holding SampleData, with `hostfit` on PATH), and the lines under it up to
+a scratch folder holding SampleData and docs/examples as examples/, with `hostfit` and the
+project's venv on PATH), and the lines under it up to
 the next `$ ` line are its expected output: stdout and stderr as a terminal shows them
 (each stream in order; the page may interleave them). Every page runs in a folder of its
 own, its examples in page order, so later ones see the files earlier ones wrote.
@@ -123,7 +124,10 @@ def main():
     serve = args.serve or os.path.join(os.path.dirname(os.path.abspath(args.hostfit)), "hostfit-serve")
     if os.path.exists(serve):
         os.symlink(os.path.abspath(serve), os.path.join(bin_dir, "hostfit-serve"))
-    env = dict(os.environ, PATH=bin_dir + os.pathsep + os.environ.get("PATH", ""), COLUMNS="80", LC_ALL="C.UTF-8")
+    # The project's venv (requests, for the client example) before the system's Python.
+    venv = os.path.join(ROOT, ".venv", "bin")
+    path = bin_dir + os.pathsep + (venv + os.pathsep if os.path.isdir(venv) else "") + os.environ.get("PATH", "")
+    env = dict(os.environ, PATH=path, COLUMNS="80", LC_ALL="C.UTF-8")
 
     passed = failed = 0
     for page in pages(args.pages):
@@ -133,6 +137,7 @@ def main():
         name = os.path.relpath(page, ROOT)
         work = tempfile.mkdtemp(prefix="hostfit-doctest-")
         os.symlink(os.path.join(ROOT, "SampleData"), os.path.join(work, "SampleData"))
+        os.symlink(os.path.join(ROOT, "docs", "examples"), os.path.join(work, "examples"))
         background = []
         try:
             for number, command, expected, runs in found:
