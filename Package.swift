@@ -70,6 +70,7 @@ let package = Package(
         // The flags and terminal output that hostfit and hostfit-serve share.
         .target(name: "HostfitCommandLine", dependencies: [
             "Hostfit",
+            "HostfitWorkbook",  // --hosts and --vms take RVTools workbooks
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(

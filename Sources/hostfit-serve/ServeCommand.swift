@@ -41,19 +41,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("public-read"), help: "Let reads (GET, POST /ratings) through without the token.")
     var publicRead = false
 
-    @Option(help: ArgumentHelp("Hosts to load into the store at start (hosts.csv, RVTools).", valueName: "file"))
-    var hosts: String?
-
-    @Option(help: ArgumentHelp("VMs to load at start (vms.csv with a host column: where they run now).", valueName: "file"))
-    var vms: String?
+    /// --hosts, --vms (and --headroom, --include-powered-off): the files and readers of `hostfit plan`.
+    @OptionGroup(title: "Inventory to load at start (VMs on their current hosts)") var inventory: InventoryFileOptions
 
     @OptionGroup(title: "Traces (time-aware placement)") var traceRead: TraceReadOptions
 
     @Option(help: ArgumentHelp("Profiles CSV written by `hostfit profile`, instead of --traces.", valueName: "file"))
     var profiles: String?
-
-    @Option(help: ArgumentHelp("Target maximum utilization per resource, in percent (default cpu=80,memory=90,disk=80,net=80).", valueName: "name=pct,..."))
-    var headroom: String?
 
     @Option(help: ArgumentHelp("How a new VM's host is chosen.", valueName: "balance|consolidate"))
     var goal: PlacementGoal = .balance
@@ -78,7 +72,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
-        if vms != nil && hosts == nil { throw ValidationError("--vms needs --hosts: their VMs run on them") }
+        if inventory.vms != nil && inventory.hosts == nil { throw ValidationError("--vms needs --hosts: their VMs run on them") }
+        if inventory.models != nil { throw ValidationError("--models: the service places onto the hosts it has (hostfit whatif buys hosts)") }
         _ = try givenRatio
         if profiles != nil && !traceRead.traces.isEmpty { throw ValidationError("give --traces or --profiles, not both") }
     }
@@ -92,10 +87,7 @@ struct ServeCommand: AsyncParsableCommand {
             token = text.split(whereSeparator: \.isNewline).first.map { $0.trimmingCharacters(in: .whitespaces) }
             guard let token, !token.isEmpty else { throw CLIFailure(code: 2, message: "\(tokenFile):1: the token is empty") }
         }
-        let parsedHeadroom: Headroom
-        do { parsedHeadroom = try headroom.map { text throws(HeadroomError) in try Headroom(parsing: text) } ?? Headroom() } catch {
-            throw CLIFailure(code: 2, message: "--headroom: \(error.description)")
-        }
+        let parsedHeadroom = try inventory.parsedHeadroom()
         let desk: PlacementDesk
         do {
             desk = try PlacementDesk(store: try ServiceStore(path: db), headroom: parsedHeadroom, goal: goal)
@@ -103,15 +95,12 @@ struct ServeCommand: AsyncParsableCommand {
             throw CLIFailure(code: 2, message: "\(db): cannot open the store: \(error)")
         }
         // The CLI's readers: hosts.csv, vms.csv, RVTools CSV exports and workbooks alike.
-        let hostsRead = try hosts.map { path in
-            try reportingInputErrors { path.lowercased().hasSuffix(".xlsx") ? try RVToolsWorkbook.hosts(path) : try HostInventoryFile.load(path) }
-        }
-        var vmsRead = try vms.map { path in
-            try reportingInputErrors { path.lowercased().hasSuffix(".xlsx") ? try RVToolsWorkbook.vms(path) : try VMInventoryFile.load(path) }
-        }
+        let hostsRead = try inventory.readHosts()
+        var vmsRead = try inventory.readVMs()
+        let hosts = inventory.hosts
         // Everything is read and checked before the store changes: a start that fails leaves
         // it as it was. Traces become each VM's hourly profile, kept with the VMs.
-        var vmsPath = vms
+        var vmsPath = inventory.vms
         var profiles: [String: ServiceProfile]?
         if let traced = try tracedDemand(inventory: desk.allVMs() + (vmsRead?.items ?? [])) {
             let mhzPerCore = PlacementProblem.mhzPerCore(hosts: desk.allHosts() + (hostsRead?.items ?? []))

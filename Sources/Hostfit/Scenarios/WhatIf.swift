@@ -195,8 +195,10 @@ public enum WhatIf {
         var notes: [String] = []
         var demand = try source(state.sizing, state.percentile, state.vms)
         func problem(_ state: State, _ demand: TracedDemand?) throws -> PlacementProblem {
-            try PlacementProblem(hosts: state.hosts, catalog: state.catalog.filter { state.buyable.contains($0.id) }, vms: state.vms,
-                                 demand: demand, headroom: state.headroom, rules: state.rules)
+            try PlanningInputs(hosts: InputRead(items: state.hosts, format: "the scenario's hosts"),
+                               catalog: InputRead(items: state.catalog.filter { state.buyable.contains($0.id) }, format: "the scenario's models"),
+                               vms: InputRead(items: state.vms, format: "the scenario's VMs"),
+                               headroom: state.headroom, rules: state.rules).problem(demand: demand)
         }
         var sizingOptions = RightSizing.Options()
         sizingOptions.percentile = state.percentile
