@@ -146,3 +146,16 @@ struct RouteTests {
         }
     }
 }
+
+extension RouteTests {
+    @Test func anUnknownHostStateIsNamedWithTheStatesThereAre() async throws {
+        try await Self.app().test(.router) { client in
+            let host: [String: Any] = ["id": "h1", "cpu_cores": 8, "cpu_mhz": 2000, "memory_mb": 4096, "state": "asleep"]
+            try await client.execute(uri: "/hosts/h1", method: .put, headers: Self.bearer, body: Self.body(host)) { response in
+                #expect(response.status == .badRequest)
+                #expect(Self.json(response)["field"] as? String == "state")
+                #expect((Self.json(response)["error"] as? String ?? "").contains("'asleep' is not one of active, maintenance, failed"))
+            }
+        }
+    }
+}

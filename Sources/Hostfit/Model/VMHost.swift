@@ -3,8 +3,18 @@
 /// Named as System Center VMM names it: `Host` would clash with Foundation's `Host` class
 /// in every program that imports both.
 public struct VMHost: Hashable, Sendable {
-    public enum State: String, Sendable, CaseIterable {
+    public enum State: String, Sendable, CaseIterable, Codable {
         case active, maintenance, failed
+
+        /// A state by name; an unknown one says which there are.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            guard let state = State(rawValue: text) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not one of active, maintenance, failed")
+            }
+            self = state
+        }
     }
 
     public var id: String

@@ -33,8 +33,8 @@ public actor PlanJobs {
 
     public struct Job: Codable, Sendable {
         public var id: String
-        /// running, done or failed
-        public var state: String
+        public enum State: String, Codable, Sendable { case running, done, failed }
+        public var state: State
         public var progress: Progress?
         public var result: Result?
         public var error: String?
@@ -56,8 +56,8 @@ public actor PlanJobs {
         self.store = store
         for (seq, body) in try store.plans() {
             guard var job = try? JSONDecoder().decode(Job.self, from: Data(body.utf8)) else { continue }
-            if job.state == "running" {
-                job.state = "failed"
+            if job.state == .running {
+                job.state = .failed
                 job.error = "the server stopped while this plan ran: POST /plans to run it again"
                 try? store.savePlan(id: job.id, seq: seq, body: ServiceStore.json(job), keeping: Self.kept)
             }
@@ -75,10 +75,10 @@ public actor PlanJobs {
 
     /// Starts a plan of `problem`; nil when one is already running.
     public func start(_ problem: PlacementProblem, options: PlanOptions) -> Job? {
-        guard jobs.values.count(where: { $0.state == "running" }) < running else { return nil }
+        guard jobs.values.count(where: { $0.state == .running }) < running else { return nil }
         let id = "plan-\(next)"
         next += 1
-        let job = Job(id: id, state: "running", progress: nil, result: nil, error: nil)
+        let job = Job(id: id, state: .running, progress: nil, result: nil, error: nil)
         jobs[id] = job
         keep(id)
         var options = options
@@ -104,12 +104,12 @@ public actor PlanJobs {
     }
 
     func update(_ id: String, progress: Progress) {
-        guard jobs[id]?.state == "running" else { return }
+        guard jobs[id]?.state == .running else { return }
         jobs[id]?.progress = progress
     }
 
     func finish(_ id: String, result: Result?, error: String?) {
-        jobs[id]?.state = result == nil ? "failed" : "done"
+        jobs[id]?.state = result == nil ? .failed : .done
         jobs[id]?.result = result
         jobs[id]?.error = error
         keep(id)

@@ -13,7 +13,7 @@ public struct HostRecord: Codable, Sendable, Equatable {
     public var netMbps: Double?
     public var tags: [String]?
     public var maxVMs: Int?
-    public var state: String?
+    public var state: VMHost.State?
     public var cost: Double?
     public var powerIdleW: Double?
     public var powerMaxW: Double?
@@ -36,7 +36,7 @@ public struct HostRecord: Codable, Sendable, Equatable {
         netMbps = host.capacity[.network]
         tags = host.tags.isEmpty ? nil : host.tags.sorted()
         maxVMs = host.maxVMs
-        state = host.state == .active ? nil : host.state.rawValue
+        state = host.state == .active ? nil : host.state
         cost = host.cost
         powerIdleW = host.powerIdleWatts
         powerMaxW = host.powerMaxWatts
@@ -60,16 +60,9 @@ public struct HostRecord: Codable, Sendable, Equatable {
             try RecordError.check(powerMaxW, "power_max_w")
             if let powerIdleW, powerMaxW < powerIdleW { throw RecordError(field: "power_max_w", "is below power_idle_w") }
         }
-        let parsedState: VMHost.State
-        if let state {
-            guard let s = VMHost.State(rawValue: state) else { throw RecordError(field: "state", "'\(state)' is not one of active, maintenance, failed") }
-            parsedState = s
-        } else {
-            parsedState = .active
-        }
         return VMHost(id: id, cluster: cluster ?? "", model: model ?? "", cpuCores: cpuCores, cpuMHzPerCore: cpuMHz, memoryMB: memoryMB,
                       capacity: extra, cost: cost, powerIdleWatts: powerIdleW, powerMaxWatts: powerMaxW, tags: Set(tags ?? []),
-                      maxVMs: maxVMs, state: parsedState)
+                      maxVMs: maxVMs, state: state ?? .active)
     }
 }
 
