@@ -75,13 +75,15 @@ end
 """
 
 
-def reads_beside_writes(label, program, tmp, hosts, seconds=10, placed_first=2000):
-    """wrk rates new VMs against 1,000 hosts while one client places; returns the figures."""
-    server, port = serve(program, tmp, re.sub(r"[^A-Za-z0-9]+", "-", label), [])
+def reads_beside_writes(label, program, tmp, hosts, extra, seconds=10, placed_first=2000):
+    """wrk rates new VMs against 1,000 hosts while one client places; returns the figures.
+    `extra`: server arguments that load the hosts at start (else they are PUT)."""
+    server, port = serve(program, tmp, re.sub(r"[^A-Za-z0-9]+", "-", label), extra)
     try:
         conn = http.client.HTTPConnection("127.0.0.1", port)
-        status, data, _ = call(conn, "PUT", "/hosts", hosts)
-        assert status == 200, data
+        if not extra:
+            status, data, _ = call(conn, "PUT", "/hosts", hosts)
+            assert status == 200, data
         status, data, _ = call(conn, "POST", "/placements", {"vms": [{"id": f"warm-{n}", "vcpus": 2, "memory_mb": 4096} for n in range(placed_first)]})
         assert status == 201, data[:300]
         with open(f"{tmp}/ratings.lua", "w") as f: f.write(WRK_SCRIPT)
@@ -120,19 +122,43 @@ def reads_beside_writes(label, program, tmp, hosts, seconds=10, placed_first=200
     return rate, p50, p99, int(errors.group(1)) if errors else 0, placements, place_p99, len(refused)
 
 
+def traced_estate(tmp, hosts):
+    """Writes hosts.csv, vms.csv and a week of hourly samples, one traced VM running on each host,
+    busy in its own hours; returns the server arguments that load them."""
+    with open(f"{tmp}/hosts.csv", "w") as f:
+        f.write("host,cpu_cores,cpu_mhz,memory_mb\n")
+        for h in hosts: f.write(f"{h['id']},64,2600,524288\n")
+    with open(f"{tmp}/vms.csv", "w") as f:
+        f.write("vm,vcpus,memory_mb,host\n")
+        for k in range(HOSTS): f.write(f"traced-{k},8,32768,h{k:04d}\n")
+    rng = random.Random(7)
+    monday = 1_700_438_400  # 2023-11-20 00:00 UTC, a Monday
+    with open(f"{tmp}/trace.csv", "w") as f:
+        f.write("timestamp,entity,cpu_mhz,memory_mb\n")
+        for k in range(HOSTS):
+            busy = rng.randrange(168)
+            for hour in range(168):
+                cpu = 16000 if abs(hour - busy) < 4 else 2000 + rng.random() * 1000
+                f.write(f"{monday + hour * 3600},traced-{k},{cpu:.0f},{20000 + rng.random() * 4000:.0f}\n")
+    return ["--hosts", f"{tmp}/hosts.csv", "--vms", f"{tmp}/vms.csv", "--traces", f"{tmp}/trace.csv"]
+
+
 def ratings_bench(args, hosts):
     if not shutil.which("wrk"):
         print("ratings beside placements: wrk is not installed (apt-get install wrk); skipped")
         return
-    runs = [("hostfit serve", args.hostfit)] + ([("before (" + args.before + ")", args.before)] if args.before else [])
+    runs = [("hostfit serve", args.hostfit, False)] + ([("before (" + os.path.basename(args.before) + ")", args.before, False)] if args.before else []) \
+        + [("hostfit serve, hourly profiles", args.hostfit, True)]
     print("reads beside writes: POST /ratings?top=10 for a new VM each time, wrk 8 connections 10 s, against 1,000 hosts"
-          " (2,000 VMs placed first), while one client places VMs one by one")
+          " (2,000 VMs placed first), while one client places VMs one by one; hourly profiles: each host runs a VM traced"
+          " by the hour, every rating and placement is judged in all 168 hours")
     print(f"  {'server':<40} {'ratings/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'placements/s':>13} {'place p99 ms':>13}")
     figures = {}
     with tempfile.TemporaryDirectory(prefix="hostfit-ratings-") as tmp:
         open(f"{tmp}/token", "w").write("bench\n")
-        for label, program in runs:
-            rate, p50, p99, errors, placements, place_p99, refused = reads_beside_writes(label, program, tmp, hosts)
+        profiled = traced_estate(tmp, hosts)
+        for label, program, traced in runs:
+            rate, p50, p99, errors, placements, place_p99, refused = reads_beside_writes(label, program, tmp, hosts, profiled if traced else [])
             figures[label] = rate
             print(f"  {label:<40} {rate:>10.0f} {p50:>8.1f} {p99:>8.1f} {errors:>8} {placements:>13.0f} {place_p99:>13.1f}")
     first = figures["hostfit serve"]
@@ -165,24 +191,9 @@ def main():
             server.terminate()
             server.wait()
 
-        # One traced VM running on each host, busy in its own hours: a week of hourly samples.
-        with open(f"{tmp}/hosts.csv", "w") as f:
-            f.write("host,cpu_cores,cpu_mhz,memory_mb\n")
-            for h in hosts: f.write(f"{h['id']},64,2600,524288\n")
-        with open(f"{tmp}/vms.csv", "w") as f:
-            f.write("vm,vcpus,memory_mb,host\n")
-            for k in range(HOSTS): f.write(f"traced-{k},8,32768,h{k:04d}\n")
-        rng = random.Random(7)
-        monday = 1_700_438_400  # 2023-11-20 00:00 UTC, a Monday
-        with open(f"{tmp}/trace.csv", "w") as f:
-            f.write("timestamp,entity,cpu_mhz,memory_mb\n")
-            for k in range(HOSTS):
-                busy = rng.randrange(168)
-                for hour in range(168):
-                    cpu = 16000 if abs(hour - busy) < 4 else 2000 + rng.random() * 1000
-                    f.write(f"{monday + hour * 3600},traced-{k},{cpu:.0f},{20000 + rng.random() * 4000:.0f}\n")
+        extra = traced_estate(tmp, hosts)
         started = time.perf_counter()
-        server, port = serve(args.hostfit, tmp, "profiled", ["--hosts", f"{tmp}/hosts.csv", "--vms", f"{tmp}/vms.csv", "--traces", f"{tmp}/trace.csv"])
+        server, port = serve(args.hostfit, tmp, "profiled", extra)
         print(f"hourly profiles: started with 1,000 traced VMs (168,000 samples) in {time.perf_counter() - started:.1f} s")
         try:
             health = json.loads(call(http.client.HTTPConnection("127.0.0.1", port), "GET", "/healthz", None)[1])

@@ -19,11 +19,13 @@ public struct Caller: Sendable, Equatable {
     public var role: Role
     /// The tenant the caller acts for; nil for the whole estate.
     public var tenant: String?
+    /// A token was sent and proved nothing: refused wherever a token counts.
+    public var rejected = false
 
     /// No token at all, where reads are public.
     public static let anonymous = Caller(role: .reader, tenant: nil)
     /// A token that proves nothing: refused wherever one is needed, even for public reads.
-    static let rejected = Caller(role: .reader, tenant: "\u{0}rejected")
+    static let rejected = Caller(role: .reader, tenant: nil, rejected: true)
 }
 
 /// Reads `Authorization: Bearer TOKEN` and puts the caller it proves on the context. Neither
@@ -49,7 +51,7 @@ struct Requires: RouterMiddleware {
     init(_ role: Caller.Role) { self.role = role }
 
     func handle(_ request: Request, context: ServiceContext, next: (Request, ServiceContext) async throws -> Response) async throws -> Response {
-        if context.identity == .rejected { throw RequestError.wrongToken }
+        if context.identity?.rejected == true { throw RequestError.wrongToken }
         // Writes always need the token, even where reads are public.
         guard let caller = context.identity, caller != .anonymous || role == .reader else { throw RequestError.tokenNeeded }
         guard caller.role >= role else { throw RequestError.forbidden(role) }
