@@ -39,3 +39,37 @@ struct ValidatorTests {
         #expect(violations.first?.message == "host 'small' needs 1000 MHz cpu, has 800 MHz cpu (5% of 16000 MHz cpu)")
     }
 }
+
+/// What a change broke is judged by rule and subject, not by how a message reads: the
+/// same overload with other numbers is the same violation, a worse one counts as added.
+@Suite("Violations a change adds")
+struct AddedViolationTests {
+    let hosts = [VMHost(id: "h1", cpuCores: 4, cpuMHzPerCore: 1000, memoryMB: 8192), VMHost(id: "h2", cpuCores: 4, cpuMHzPerCore: 1000, memoryMB: 8192)]
+
+    func violations(_ vms: [VM]) -> [Violation] {
+        let problem = PlacementProblem(inventory: Inventory(hosts: hosts, vms: vms), headroom: try! Headroom(parsing: "cpu=100,memory=100"))
+        return PlanValidator.violations(of: Placement(vms.compactMap { vm in vm.currentHost.map { Placement.Entry(vm: vm.id, host: $0) } }), in: problem)
+    }
+
+    @Test func aWorseOverloadIsAddedAnUnchangedOneIsNot() {
+        // h1 is already over on memory (a stricter headroom on restart, say): 10 GB on 8.
+        let standing = [VM(id: "a", vcpus: 1, memoryMB: 10240, currentHost: "h1")]
+        let before = Set(violations(standing))
+        #expect(before.map(\.rule) == [.capacity])
+        // A VM onto the other host: the overload on h1 is unchanged, nothing is added.
+        let elsewhere = violations(standing + [VM(id: "b", vcpus: 1, memoryMB: 1024, currentHost: "h2")])
+        #expect(elsewhere.added(since: before).isEmpty)
+        // A VM onto h1: the same rule on the same subject, its message with other numbers,
+        // but worse: added.
+        let worse = violations(standing + [VM(id: "c", vcpus: 1, memoryMB: 1024, currentHost: "h1")])
+        #expect(worse.count == 1 && worse[0] == before.first!, "same rule, same subject")
+        #expect(worse[0].message != before.first!.message)
+        #expect(worse.added(since: before).map(\.subject) == ["host 'h1' memory"])
+        // A lighter load on the same host is no worse: not added.
+        let lighter = violations([VM(id: "a", vcpus: 1, memoryMB: 9000, currentHost: "h1")])
+        #expect(lighter.added(since: before).isEmpty)
+        // Another host over is another violation, whatever the first.
+        let second = violations(standing + [VM(id: "d", vcpus: 1, memoryMB: 9000, currentHost: "h2")])
+        #expect(second.added(since: before).map(\.subject) == ["host 'h2' memory"])
+    }
+}
