@@ -42,7 +42,7 @@ struct ServeCommand: AsyncParsableCommand {
     var publicRead = false
 
     /// --hosts, --vms (and --headroom, --include-powered-off): the files and readers of `hostfit plan`.
-    @OptionGroup(title: "Inventory to load at start (VMs on their current hosts)") var inventory: InventoryFileOptions
+    @OptionGroup(title: "Inventory to load at start (VMs on their current hosts)") var inventory: EstateFileOptions
 
     @OptionGroup(title: "Traces (time-aware placement)") var traceRead: TraceReadOptions
 
@@ -73,7 +73,6 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
         if inventory.vms != nil && inventory.hosts == nil { throw ValidationError("--vms needs --hosts: their VMs run on them") }
-        if inventory.models != nil { throw ValidationError("--models: the service places onto the hosts it has (hostfit whatif buys hosts)") }
         _ = try givenRatio
         if profiles != nil && !traceRead.traces.isEmpty { throw ValidationError("give --traces or --profiles, not both") }
     }
