@@ -28,6 +28,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--hostfit", required=True)
     ap.add_argument("--traces", required=True)
+    ap.add_argument("--estate-headroom", default=HEADROOM, help="the headroom the estate was planned at (a tighter one leaves more to fix)")
+    ap.add_argument("--estate-sizing", default=None, help="the sizing the estate was planned on (default: the time-aware one)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="hostfit-rebalance-") as tmp:
         hosts = f"{tmp}/hosts.csv"
@@ -36,8 +38,8 @@ def main():
             for k in range(1, HOSTS + 1):
                 f.write(f"host{k:03d},32,2600,262144\n")
         estate = f"{tmp}/estate"
-        run([args.hostfit, "plan", "--hosts", hosts, "--traces", args.traces, "--until", "2013-07-15", "--headroom", HEADROOM,
-             "--seed", "1", "--out", estate])
+        run([args.hostfit, "plan", "--hosts", hosts, "--traces", args.traces, "--until", "2013-07-15", "--headroom", args.estate_headroom,
+             "--seed", "1", "--out", estate] + (["--sizing", args.estate_sizing] if args.estate_sizing else []))
         # The estate as an inventory: each VM's allocation (sizing.csv) on the host the plan gave it.
         where = {row["vm"]: row["host"] for row in csv.DictReader(open(f"{estate}/placements.csv"))}
         vms = f"{tmp}/vms.csv"
@@ -46,8 +48,8 @@ def main():
             out.writerow(["vm", "vcpus", "memory_mb", "host"])
             for row in csv.DictReader(open(f"{estate}/sizing.csv")):
                 out.writerow([row["vm"], row["vcpus"], row["memory_mb"], where.get(row["vm"], "")])
-        print("Bitbrains July: the plan of July 1-14 as the estate; advice from July 15-21; replayed on July 22-31"
-              f" ({HOSTS} hosts of 32 cores x 2.6 GHz, 256 GB; headroom {HEADROOM})")
+        print(f"Bitbrains July: the plan of July 1-14 as the estate (headroom {args.estate_headroom}, sizing {args.estate_sizing or 'time-aware'});"
+              f" advice from July 15-21; replayed on July 22-31 ({HOSTS} hosts of 32 cores x 2.6 GHz, 256 GB; headroom {HEADROOM})")
         print(f"  {'':<34} {'moves':>6} {'hosts on':>9} {'over headroom':>14} {'over capacity':>14} {'overload removed':>17}")
         nothing = replay(args.hostfit, args.traces, f"{estate}/placements.csv", f"{tmp}/replay-nothing")
         on = len(set(where.values()))
