@@ -82,3 +82,42 @@ struct PlacementDeskTests {
         #expect(reopened.placements() == desk.placements())
     }
 }
+
+extension PlacementDeskTests {
+    /// Ratings run on replicas beside the desk, while it places: each answer accounts for
+    /// every host, and once the placements stop a rating is what a desk built anew gives.
+    @Test func ratingsBesidePlacementsFollowThem() async throws {
+        let desk = try PlacementDesk(store: try ServiceStore(path: "\(Support.temporaryDirectory())/replicas.sqlite"),
+                                     headroom: try Headroom(parsing: "cpu=100,memory=100"))
+        let hosts = (0..<24).map { HostRecord(VMHost(id: "h\($0)", cpuCores: 16, cpuMHzPerCore: 2000, memoryMB: 65536)) }
+        _ = try await desk.putHosts(hosts)
+        let placing = Task {
+            var rng = SeededGenerator(seed: 7)
+            for k in 0..<300 {
+                _ = try? await desk.place([record("p\(k)", &rng)], idempotencyKey: nil)
+                if k % 7 == 3 { _ = try? await desk.release("p\(k - 2)") }
+            }
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for reader in 0..<6 {
+                group.addTask {
+                    var rng = SeededGenerator(seed: UInt64(100 + reader))
+                    for k in 0..<150 {
+                        let answer = try await desk.rate(self.record("r\(reader)-\(k)", &rng), top: 3)
+                        #expect(answer.fitting + answer.refused.values.reduce(0, +) == 24)
+                        #expect(answer.ratings.count == min(3, answer.fitting))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        await placing.value
+        var rng = SeededGenerator(seed: 9)
+        for k in 0..<10 {
+            let probe = record("probe-\(k)", &rng)
+            let rated = try await desk.rate(probe, top: 1)
+            let fresh = await freshChoice(desk, try probe.vm(), goal: .balance)
+            #expect(rated.ratings.first?.host == fresh?.host, "probe \(k)")
+        }
+    }
+}
