@@ -141,7 +141,7 @@ extension PlacementDesk {
             }
             do { _ = try VMRecord(list[k]).vm(on: list[k].currentHost) } catch { throw .record(error, "\(line(id)): vm '\(id)'", vm: id) }
         }
-        let unmeasured = demand.cpu == .used && !list.contains { ServiceDemand.statesCPU($0) || profiles?[$0.id] != nil }
+        let unmeasured = demand.cpu == .used && !list.contains { CPUSizing.states($0) || profiles?[$0.id] != nil }
         try load(hosts: newHosts, vms: list, profiles: profiles) { broken in
             guard unmeasured, broken.rule == .capacity, broken.resource == .cpu else { return "" }
             return " (no VM here states CPU use, and this store plans CPU as used, so each vCPU counts as a busy core of the fastest host: start serve with --vcpu-ratio N to plan vCPUs against cores, or give cpu_mhz or cpu_pct)"

@@ -35,7 +35,7 @@ public struct ServiceDemand: Sendable, Equatable {
     /// A VM's demand for a resource per bucket; nil for its static demand.
     func demand(of vm: VM, _ resource: Resource) -> [Double]? {
         if let series = profiles[vm.id]?.series[resource] { return series }
-        if resource == .cpu, case .allocated = cpu, !Self.statesCPU(vm) { return [Double](repeating: 0, count: buckets) }
+        if resource == .cpu, case .allocated = cpu, !CPUSizing.states(vm) { return [Double](repeating: 0, count: buckets) }
         return nil
     }
 
@@ -53,8 +53,6 @@ public struct ServiceDemand: Sendable, Equatable {
                          traced: nil, demandOf: demand)
     }
 
-    static func statesCPU(_ vm: VM) -> Bool { CPUSizing.states(vm) }
-
     /// The CPU sizing of a store: the one `--vcpu-ratio` gives (`.some(nil)`: off), else the
     /// one stored, else on allocations when the VMs to start with state no CPU use, at today's
     /// ratio on their hosts (at least 4:1). With what to tell the operator.
@@ -67,7 +65,7 @@ public struct ServiceDemand: Sendable, Equatable {
         } else if let stored {
             cpu = stored
             why = "as this store was started"
-        } else if !vms.isEmpty, !vms.contains(where: { statesCPU($0) || profiled.contains($0.id) }) {
+        } else if !vms.isEmpty, !vms.contains(where: { CPUSizing.states($0) || profiled.contains($0.id) }) {
             // The VMs run where they run: the ratio must admit the busiest host of today.
             let (ratio, source) = CPUSizing.allocationRatio(given: nil, vms: vms, hosts: hosts, keepsHosts: true)
             cpu = .allocated(vcpusPerCore: ratio)
