@@ -18,6 +18,6 @@ struct HostfitCommand: ParsableCommand {
         violations), 2 bad input or usage, 3 internal error.
         """,
         version: HostfitVersion.current,
-        subcommands: [ProfileCommand.self, PlanCommand.self, PlaceCommand.self, WhatIfCommand.self, ReplayCommand.self, CheckCommand.self, ServeCommand.self]
+        subcommands: [ProfileCommand.self, PlanCommand.self, PlaceCommand.self, WhatIfCommand.self, ReplayCommand.self, RebalanceCommand.self, CheckCommand.self, ServeCommand.self]
     )
 }

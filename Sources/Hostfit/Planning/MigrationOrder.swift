@@ -23,7 +23,9 @@ public struct MigrationOrder: Sendable {
     /// Migrations with no safe place in the order (run them in a maintenance window).
     public var unsafe: [String]
 
-    public init(_ problem: PlacementProblem, plan: Assignment) {
+    /// `priority` (per VM, lower first) orders the moves where several are safe: the
+    /// rebalancer's quietest hours.
+    public init(_ problem: PlacementProblem, plan: Assignment, priority: [Double]? = nil) {
         var loads = HostLoads(problem)
         var pending: [(vm: Int, target: Int)] = []
         for (v, vm) in problem.vms.enumerated() {
@@ -31,6 +33,7 @@ public struct MigrationOrder: Sendable {
             loads.add(v, to: current)
             if plan.hostOf[v] >= 0, plan.hostOf[v] != current { pending.append((v, plan.hostOf[v])) }
         }
+        if let priority { pending.sort { priority[$0.vm] != priority[$1.vm] ? priority[$0.vm] < priority[$1.vm] : $0.vm < $1.vm } }
         var where_ = (0..<problem.vmCount).map { problem.vms[$0].currentHost.flatMap { problem.host(named: $0) } ?? -1 }
         var steps: [Step] = [], parked = Set<Int>()
         func move(_ v: Int, to h: Int, parking: Bool) {

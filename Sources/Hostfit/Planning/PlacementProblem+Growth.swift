@@ -64,6 +64,12 @@ extension PlacementProblem {
     }
 
     private func withDemand(_ grown: [Double]) -> PlacementProblem {
+        reshaped(buckets: buckets, demand: grown)
+    }
+
+    /// The same hosts, VMs and rules over other time buckets (`demand` laid out as the
+    /// problem's own); the timeline still names the first buckets.
+    package func reshaped(buckets: Int, demand grown: [Double]) -> PlacementProblem {
         var problem = PlacementProblem(hosts: hosts, vms: vms, resources: resources, headroom: headroom, buckets: buckets,
                                        capacity: capacity, rawCapacity: rawCapacity, demand: grown, mhzPerVCPU: mhzPerVCPU, notes: notes,
                                        rules: settings, objective: objective, purchasable: purchasable)
