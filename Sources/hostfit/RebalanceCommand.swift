@@ -21,7 +21,11 @@ struct RebalanceCommand: ParsableCommand {
         Goals: fix (default) the fewest moves, then the least memory, after which \
         every host is within headroom; balance lowers the spread of peak \
         utilization while a move pays (--threshold 1 conservative to 5 \
-        aggressive, as DRS's migration threshold).
+        aggressive, as DRS's migration threshold); power empties hosts to switch \
+        off while the rest hold every interval and forecast hour, and says in \
+        which hours each must be on again (summary.json power_off); drain empties \
+        --hosts-to-drain for --window on the forecast of its hours, and writes \
+        the return moves for when it ends.
 
         Writes DIR/moves.csv (step,vm,from,to,kind,at,memory_mb,seconds,benefit, \
         reason: in a safe order, each in its VM's quietest hour after the traces \
@@ -45,7 +49,7 @@ struct RebalanceCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Folder for the moves' files (created if missing).", valueName: "dir"))
     var out: String
 
-    @Option(help: ArgumentHelp("fix: every host within headroom, fewest moves; balance: even peaks while a move pays.", valueName: "fix|balance"))
+    @Option(help: ArgumentHelp("fix: every host within headroom, fewest moves; balance: even peaks while a move pays; power: hosts to switch off; drain: empty --hosts-to-drain for --window.", valueName: "fix|balance|power|drain"))
     var goal: RebalanceOptions.Goal = .fix
 
     @Option(name: .customLong("max-moves"), help: ArgumentHelp("At most this many moves (parking moves not counted).", valueName: "n"))
@@ -77,6 +81,20 @@ struct RebalanceCommand: ParsableCommand {
     @Option(help: ArgumentHelp("balance: 1 (only large gains) to 5 (aggressive), as DRS's migration threshold (default 3).", valueName: "1-5"))
     var threshold: Int = 3
 
+    @Option(name: .customLong("hosts-to-drain"), help: ArgumentHelp("drain: the hosts to empty, comma-separated.", valueName: "a,b"))
+    var hostsToDrain: String?
+
+    @Option(help: ArgumentHelp("drain: when the hosts must be empty, START/DURATION (2013-07-23T20:00:00Z/8h).", valueName: "start/duration"))
+    var window: String?
+
+    /// --window as epoch seconds and a length.
+    var parsedWindow: (start: Int64, seconds: Int64)? {
+        guard let window, let slash = window.lastIndex(of: "/"),
+              let start = TracePeriod.time(String(window[..<slash])), let seconds = Duration.seconds(String(window[window.index(after: slash)...])), seconds > 0
+        else { return nil }
+        return (start, seconds)
+    }
+
     @Option(name: .customLong("replay-traces"), help: ArgumentHelp(
         "Later traces (repeatable): summary.json gets the overload without and with the moves on them, from --until on.", valueName: "path"))
     var replayTraces: [String] = []
@@ -95,6 +113,9 @@ struct RebalanceCommand: ParsableCommand {
         guard (1...5).contains(threshold) else { throw ValidationError("--threshold must be 1 (conservative) to 5 (aggressive)") }
         guard step > 0 else { throw ValidationError("--step must be a positive number of seconds") }
         guard !read.traces.isEmpty else { throw ValidationError("give --traces: the recent traces the estate is judged on") }
+        if window != nil, parsedWindow == nil { throw ValidationError("--window \(window!): give START/DURATION, as 2013-07-23T20:00:00Z/8h") }
+        if goal == .drain, hostsToDrain == nil || parsedWindow == nil { throw ValidationError("--goal drain needs --hosts-to-drain a,b and --window START/DURATION") }
+        if goal != .drain, hostsToDrain != nil || window != nil { throw ValidationError("--hosts-to-drain and --window go with --goal drain") }
         guard inventory.vms != nil else { throw ValidationError("give --vms: the VMs with the host each runs on now (its host column)") }
     }
 
@@ -113,6 +134,8 @@ struct RebalanceCommand: ParsableCommand {
         options.forecast = forecast
         options.margin = margin.map { $0 / 100 }
         options.threshold = threshold
+        options.drain = (hostsToDrain ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        options.window = parsedWindow
         for path in previousMoves { options.previous += try reportingInputErrors { try MovesFile.read(path) } }
         Terminal.progress("rebalancing \(history.vmCount) VMs on \(history.hostCount) hosts (goal \(goal.rawValue))...")
         let plan: RebalancePlan
@@ -134,6 +157,8 @@ struct RebalanceCommand: ParsableCommand {
         record.options["link-gbps"] = Resource.number(linkGbps)
         record.options["threshold"] = String(threshold)
         if let maxMoves { record.options["max-moves"] = String(maxMoves) }
+        if let hostsToDrain { record.options["hosts-to-drain"] = hostsToDrain }
+        if let window { record.options["window"] = window }
         if let forecast { record.options["forecast"] = forecast.rawValue }
         if let margin { record.options["margin"] = Resource.number(margin) }
         for path in previousMoves { record.add("previous-moves", path) }
@@ -157,7 +182,10 @@ struct RebalanceCommand: ParsableCommand {
         if let b = s.replayBefore, let a = s.replayAfter {
             print("Replayed on \(b.from) to \(b.until): \(b.overHeadroom) host-intervals over headroom without the moves (\(b.overHeadroomPct)%), \(a.overHeadroom) with them (\(a.overHeadroomPct)%)")
         }
-        for item in plan.unresolved.prefix(5) { print("Still over: \(item.host): \(item.reason)") }
+        for item in plan.powerOff {
+            print("Switch off \(item.host)" + (item.onAgainAt.isEmpty ? ": the rest hold every forecast hour" : "; on again in \(item.onAgainAt.count) forecast hours (summary.json power_off)"))
+        }
+        for item in plan.unresolved.prefix(5) { print((goal == .drain ? "Not drained: " : "Still over: ") + "\(item.host): \(item.reason)") }
         print("Wrote moves.csv, placements.csv, summary.json, report.html to \(out)")
     }
 

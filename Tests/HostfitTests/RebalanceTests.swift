@@ -126,4 +126,62 @@ import Testing
         }
         #expect(moved > 0)
     }
+
+    /// SampleData's estate spread round-robin over six hosts (`spread`), or as it runs (on four).
+    static func sample(spread: Bool, headroom: String) throws -> PlacementProblem {
+        let root = Support.packageRoot.appendingPathComponent("SampleData").path
+        let hosts = try HostInventoryFile.read(root + "/hosts.csv")
+        var vms = try VMInventoryFile.read(root + "/estate-vms.csv")
+        if spread { for k in vms.indices { vms[k].currentHost = "esx0\(k % 6 + 1)" } }
+        let demand = try TracedDemand.read([root + "/traces"], sizing: .history)
+        return try PlacementProblem(hosts: hosts, vms: vms, demand: demand, headroom: try Headroom(parsing: headroom))
+    }
+
+    /// Power: hosts emptied and switched off, every step validated, and the estate left on
+    /// replays the recent traces and their forecast with no host over headroom.
+    @Test func powerSwitchesOffHostsThatTheRestCanHoldEveryHour() throws {
+        var options = Self.options(margin: 0)
+        options.goal = .power
+        let estate = try Self.sample(spread: true, headroom: "cpu=80")
+        let plan = try Rebalancer.plan(estate, options: options)
+        #expect(!plan.powerOff.isEmpty && plan.hostsOnAfter == plan.hostsOnBefore - plan.powerOff.count)
+        #expect(plan.moves.allSatisfy { $0.kind == .power })
+        for host in plan.powerOff.map(\.host) { #expect(!plan.placement.entries.contains { $0.host == host }) }
+        #expect(plan.overloadBefore.recentIntervals == 0 && plan.overloadAfter.recentIntervals == 0 && plan.overloadAfter.forecastHours == 0)
+        // The replay of the traces themselves (not the view) agrees: no host over headroom.
+        let history = Replay.run(plan.placement, hosts: estate.hosts, history: try Self.sampleHistory(), headroom: estate.headroom)
+        #expect(history.overHeadroom == 0)
+        // The one switched off last is the first one back, in no fewer hours than the one before it.
+        if plan.powerOff.count > 1 { #expect(plan.powerOff.last!.onAgainAt.count >= plan.powerOff.first!.onAgainAt.count) }
+        // As it runs, SampleData's estate is already on the fewest hosts: nothing to switch off.
+        #expect(try Rebalancer.plan(Self.sample(spread: false, headroom: "cpu=80"), options: options).powerOff.isEmpty)
+    }
+
+    static func sampleHistory() throws -> DemandHistory {
+        let demand = try TracedDemand.read([Support.packageRoot.appendingPathComponent("SampleData/traces").path], sizing: .history)
+        guard case .history(let history) = demand.source else { throw PlanningInputError("not a history") }
+        return history
+    }
+
+    /// Drain: the host holds no VM for the window, every step (out and back) passed the
+    /// validator, the way out ends when the window starts and the way back starts when it ends.
+    @Test func drainEmptiesAHostForItsWindowAndBringsEveryVMBack() throws {
+        var options = Self.options(margin: 0.1)
+        options.goal = .drain
+        options.drain = ["esx01"]
+        let window = (start: TracePeriod.time("2013-07-16T20:00:00Z")!, seconds: Int64(8 * 3600))
+        options.window = window
+        let estate = try Self.sample(spread: false, headroom: "cpu=80")
+        let plan = try Rebalancer.plan(estate, options: options)
+        let onIt = estate.vms.filter { $0.currentHost == "esx01" }.map(\.id)
+        #expect(!onIt.isEmpty && plan.unresolved.isEmpty)
+        #expect(!plan.placement.entries.contains { $0.host == "esx01" })
+        let out = plan.moves.filter { $0.kind == .drain }, back = plan.moves.filter { $0.kind == .return }
+        #expect(Set(out.map(\.vm)) == Set(onIt) && Set(back.map(\.vm)) == Set(onIt))
+        #expect(out.allSatisfy { $0.at + Int64($0.seconds.rounded(.up)) <= window.start })
+        #expect(back.allSatisfy { $0.at >= window.start + window.seconds && $0.to == "esx01" })
+        // A host that is not there is named, with a suggestion.
+        options.drain = ["esx1"]
+        #expect(throws: PlanningInputError.self) { try Rebalancer.plan(estate, options: options) }
+    }
 }

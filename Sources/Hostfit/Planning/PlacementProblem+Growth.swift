@@ -67,6 +67,16 @@ extension PlacementProblem {
         reshaped(buckets: buckets, demand: grown)
     }
 
+    /// The same problem over some of its buckets, in the order given.
+    package func selecting(_ kept: [Int]) -> PlacementProblem {
+        let R = resources.count, B = buckets, S = kept.count
+        var part = [Double](repeating: 0, count: vms.count * R * S)
+        for k in 0..<(vms.count * R) {
+            for (i, b) in kept.enumerated() { part[k * S + i] = demand[k * B + b] }
+        }
+        return reshaped(buckets: S, demand: part)
+    }
+
     /// The same hosts, VMs and rules over other time buckets (`demand` laid out as the
     /// problem's own); the timeline still names the first buckets.
     package func reshaped(buckets: Int, demand grown: [Double]) -> PlacementProblem {

@@ -50,12 +50,7 @@ enum MarginLearning {
 
     /// The history problem over some of its slots.
     static func slice(_ history: PlacementProblem, _ range: Range<Int>) -> PlacementProblem {
-        let R = history.resourceCount, B = history.buckets, S = range.count
-        var demand = [Double](repeating: 0, count: history.vmCount * R * S)
-        for k in 0..<(history.vmCount * R) {
-            for (i, t) in range.enumerated() { demand[k * S + i] = history.demand[k * B + t] }
-        }
-        var part = history.reshaped(buckets: S, demand: demand)
+        var part = history.selecting(Array(range))
         if let timeline = history.timeline { part.timeline = (timeline.start + Int64(range.lowerBound) * timeline.step, timeline.step) }
         return part
     }

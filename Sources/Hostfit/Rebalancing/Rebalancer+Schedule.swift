@@ -44,7 +44,7 @@ extension Rebalancer {
                                        reason: parking ? "parked so that a cycle of moves can run safely; moves on later" : (made?.reason ?? "")))
         }
         return RebalancePlan(goal: options.goal, moves: moves, problem: problem, forecast: forecast, before: Assignment(hostOf: initial), after: after,
-                             overloadBefore: tally(initial), overloadAfter: tally(hostOf), unresolved: unresolved, notes: notes)
+                             overloadBefore: tally(initial), overloadAfter: tally(hostOf), unresolved: unresolved, powerOff: powerOff, notes: notes)
     }
 
     /// The VM's hours (of the day, or of the week) from the quietest: lowest mean CPU over

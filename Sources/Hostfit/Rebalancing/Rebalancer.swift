@@ -26,6 +26,7 @@ public struct Rebalancer {
     let left: [Set<Int>]
     var chosen: [Chosen] = []
     var unresolved: [(host: String, reason: String)] = []
+    var powerOff: [(host: String, onAgainAt: [Int])] = []
     var notes: [String] = []
 
     struct Chosen {
@@ -59,6 +60,19 @@ public struct Rebalancer {
             (margin, trials) = MarginLearning.learn(history, start: start, shape: shape, options: options)
         }
         let (view, forecast) = LoadForecast.view(of: history, shape: shape, margin: margin, learned: options.margin == nil)
+        self.init(view: view, forecast: forecast, options: options)
+        switch forecast.shape {
+        case .none: notes.append("the traces are too short for a forecast (a day per half of the window): hosts are held to the recent intervals only")
+        default: notes.append("hosts are held to the recent traces and a forecast of each VM's \(forecast.shape.rawValue) envelope"
+                              + " with a margin of \(Resource.number((forecast.margin * 1000).rounded() / 10))%"
+                              + (forecast.marginLearned ? " (learned: of \(MarginLearning.grid.map { Self.percent($0) + "%" }.joined(separator: ", ")), the one whose fix on one half of the window removes most of the other half's overload per move; here "
+                                 + trials.map { "\(Self.percent($0.margin))% removes \(Self.percent($0.removed))% with \($0.moves) moves" }.joined(separator: ", ") + ")" : " (--margin)"))
+        }
+    }
+
+    /// The state over a view already made (the full one, or `drain`'s window of it).
+    init(view: PlacementProblem, forecast: LoadForecast, options: RebalanceOptions) {
+        let start = view.vms.map { vm in vm.currentHost.flatMap { view.host(named: $0) } ?? -1 }
         self.problem = view
         self.forecast = forecast
         self.options = options
@@ -80,13 +94,6 @@ public struct Rebalancer {
         let notRunning = start.count { $0 < 0 }
         if notRunning > 0 { notes.append("\(notRunning) VMs run on no host of the inventory (no host column, or a host not in it): left where they are") }
         if !recent.isEmpty { notes.append("\(recent.count) VMs moved less than \(Self.duration(options.minDwell)) before the traces end stay where they are (--min-dwell)") }
-        switch forecast.shape {
-        case .none: notes.append("the traces are too short for a forecast (a day per half of the window): hosts are held to the recent intervals only")
-        default: notes.append("hosts are held to the recent traces and a forecast of each VM's \(forecast.shape.rawValue) envelope"
-                              + " with a margin of \(Resource.number((forecast.margin * 1000).rounded() / 10))%"
-                              + (forecast.marginLearned ? " (learned: of \(MarginLearning.grid.map { Self.percent($0) + "%" }.joined(separator: ", ")), the one whose fix on one half of the window removes most of the other half's overload per move; here "
-                                 + trials.map { "\(Self.percent($0.margin))% removes \(Self.percent($0.removed))% with \($0.moves) moves" }.joined(separator: ", ") + ")" : " (--margin)"))
-        }
     }
 
     /// The plan for `options.goal`, ordered, scheduled and validated step by step.
@@ -95,7 +102,8 @@ public struct Rebalancer {
         switch options.goal {
         case .fix: engine.fix()
         case .balance: engine.balance()
-        case .power, .drain: throw PlanningInputError("rebalance --goal \(options.goal.rawValue) is not built yet")
+        case .power: engine.power()
+        case .drain: return try engine.drainPlan()
         }
         return try engine.finish()
     }

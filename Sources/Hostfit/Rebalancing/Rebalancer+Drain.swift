@@ -1,0 +1,90 @@
+extension Rebalancer {
+    /// `drain`: empty `options.drain` for `options.window`, judged on the forecast of the
+    /// window's hours only (both halves' envelopes for each hour it covers), then bring every
+    /// VM back. The evacuation runs in a safe order ending when the window starts; the
+    /// return moves, the same steps reversed, start when it ends. A VM with no place for the
+    /// window (or pinned) stays, said in `unresolved`. The plan's `after` is the placement
+    /// during the window.
+    func drainPlan() throws -> RebalancePlan {
+        guard !options.drain.isEmpty else { throw PlanningInputError("--goal drain needs --hosts-to-drain: the hosts to empty") }
+        guard let window = options.window, window.seconds > 0 else {
+            throw PlanningInputError("--goal drain needs --window START/DURATION: when the hosts must be empty (2013-07-23T20:00:00Z/8h)")
+        }
+        var drained = Set<Int>()
+        for name in options.drain {
+            guard let h = problem.host(named: name) else {
+                throw PlanningInputError("--hosts-to-drain: '\(name)' is not a host of the inventory\(NameSuggestion.hint(for: name, among: problem.hosts.map(\.id)))")
+            }
+            drained.insert(h)
+        }
+        guard forecast.forecastBuckets > 0 else {
+            throw PlanningInputError("--goal drain judges hosts on the forecast of its window: give at least two days of traces (one per half)")
+        }
+        let scheme: BucketScheme = forecast.shape == .hourOfWeek ? .hourOfWeek : .hourOfDay
+        var keys = Set<Int>()
+        var t = window.start / 3600 * 3600
+        while t < window.start + window.seconds && keys.count < scheme.count { keys.insert(scheme.bucket(t)); t += 3600 }
+        let F = forecast.forecastBuckets
+        let buckets = (0..<2).flatMap { half in keys.sorted().map { forecast.slots + half * F + $0 } }
+        var inner = Rebalancer(view: problem.selecting(buckets), forecast: forecast, options: options)
+        var unresolved: [(host: String, reason: String)] = []
+        for h in drained.sorted() {
+            let vms = (0..<problem.vmCount).filter { inner.hostOf[$0] == h }.sorted { a, b in
+                problem.vms[a].memoryMB != problem.vms[b].memoryMB ? problem.vms[a].memoryMB > problem.vms[b].memoryMB : a < b
+            }
+            for v in vms {
+                guard !problem.vms[v].pinned else { unresolved.append((problem.hosts[h].id, "VM \(problem.vms[v].id) is pinned to it")); continue }
+                guard inner.chosen.count < options.maxMoves else { unresolved.append((problem.hosts[h].id, "--max-moves \(options.maxMoves) reached")); break }
+                guard let target = inner.targets(for: v, from: h).first(where: { !drained.contains($0) }) else {
+                    unresolved.append((problem.hosts[h].id, "no other host has room for VM \(problem.vms[v].id) in every forecast hour of the window"))
+                    continue
+                }
+                inner.move(v, to: target, kind: .drain, benefit: 0, reason: "empties \(problem.hosts[h].id) for the window; \(problem.hosts[target].id) holds it within headroom in every forecast hour of the window")
+            }
+        }
+        let restricted = inner.problem
+        let during = Assignment(hostOf: inner.hostOf)
+        let migration = MigrationOrder(restricted, plan: during)
+        var forward = migration.steps.map { ($0.vm, $0.from, $0.to, $0.parking) }
+        if !migration.unsafe.isEmpty {
+            forward = inner.chosen.map { (problem.vms[$0.vm].id, problem.hosts[$0.from].id, problem.hosts[$0.to].id, false) }
+        }
+        // Forward steps may add nothing; the way back passes the same states, none worse than the start.
+        var current = Assignment(hostOf: initial)
+        let start = Set(PlanValidator.violations(of: current.placement(in: restricted), in: restricted))
+        var before = start
+        var moves: [RebalanceMove] = []
+        let reasons = Dictionary(inner.chosen.map { ($0.vm, $0.reason) }, uniquingKeysWith: { _, b in b })
+        let total = forward.reduce(Int64(0)) { $0 + Int64(options.cost.seconds(memoryMB: problem.vms[problem.vm(named: $1.0)!].memoryMB).rounded(.up)) }
+        var clock = window.start - total
+        for (id, from, to, parking) in forward {
+            let v = problem.vm(named: id)!
+            current.hostOf[v] = problem.host(named: to)!
+            let now = PlanValidator.violations(of: current.placement(in: restricted), in: restricted)
+            let added = now.added(since: before)
+            guard added.isEmpty else { throw RebalanceRejected(step: moves.count + 1, violations: added) }
+            before = Set(now)
+            let seconds = options.cost.seconds(memoryMB: problem.vms[v].memoryMB)
+            moves.append(RebalanceMove(step: moves.count + 1, vm: id, from: from, to: to, kind: parking ? .park : .drain, at: clock,
+                                       memoryMB: problem.vms[v].memoryMB, seconds: seconds, benefit: 0,
+                                       reason: parking ? "parked so that a cycle of moves can run safely; moves on later" : reasons[v] ?? ""))
+            clock += Int64(seconds.rounded(.up))
+        }
+        clock = window.start + window.seconds
+        for (id, from, to, parking) in forward.reversed() {
+            let v = problem.vm(named: id)!
+            current.hostOf[v] = problem.host(named: from)!
+            let added = PlanValidator.violations(of: current.placement(in: restricted), in: restricted).added(since: start)
+            guard added.isEmpty else { throw RebalanceRejected(step: moves.count + 1, violations: added) }
+            let seconds = options.cost.seconds(memoryMB: problem.vms[v].memoryMB)
+            moves.append(RebalanceMove(step: moves.count + 1, vm: id, from: to, to: from, kind: parking ? .park : .return, at: clock,
+                                       memoryMB: problem.vms[v].memoryMB, seconds: seconds, benefit: 0,
+                                       reason: "back after the window"))
+            clock += Int64(seconds.rounded(.up))
+        }
+        var notes = self.notes
+        notes.append("drained for \(Self.duration(window.seconds)) from \(ReplayReport.iso(window.start)), judged on the forecast of the \(keys.count) \(scheme.rawValue) hours the window covers; placements.csv is the placement during the window")
+        return RebalancePlan(goal: .drain, moves: moves, problem: problem, forecast: forecast, before: Assignment(hostOf: initial), after: during,
+                             overloadBefore: tally(initial), overloadAfter: tally(during.hostOf), unresolved: unresolved, notes: notes)
+    }
+}
