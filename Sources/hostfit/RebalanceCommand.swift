@@ -177,8 +177,12 @@ struct RebalanceCommand: ParsableCommand {
         let s = report.summary
         print("\(s.moves) moves (\(Resource.format(mb: s.memoryMovedMB)) of memory, \(Resource.number((s.migrationSeconds / 60 * 10).rounded() / 10)) min of migration)"
               + (s.parkingMoves > 0 ? " and \(s.parkingMoves) parking moves" : "") + "; hosts on: \(s.hostsOnBefore) -> \(s.hostsOnAfter)")
-        print("Over headroom on the recent traces: \(s.before.intervalsOverHeadroom) -> \(s.after.intervalsOverHeadroom) host-intervals"
+        if goal == .drain {
+            print("During the window the hosts that take its VMs stay within headroom in every forecast hour it covers; the moves back after it restore the estate (\(s.moves) moves in all)")
+        } else {
+            print("Over headroom on the recent traces: \(s.before.intervalsOverHeadroom) -> \(s.after.intervalsOverHeadroom) host-intervals"
               + "; in the forecast (\(s.forecast)): \(Resource.number(s.before.forecastHostHoursOverHeadroom)) -> \(Resource.number(s.after.forecastHostHoursOverHeadroom)) host-hours")
+        }
         if let b = s.replayBefore, let a = s.replayAfter {
             print("Replayed on \(b.from) to \(b.until): \(b.overHeadroom) host-intervals over headroom without the moves (\(b.overHeadroomPct)%), \(a.overHeadroom) with them (\(a.overHeadroomPct)%)")
         }

@@ -317,6 +317,28 @@ struct CLITests {
         #expect(bad.stderr.contains("placements.csv:3: host 'esx-99'"), "\(bad.stderr)")
         #expect(!FileManager.default.fileExists(atPath: "\(dir)/bad"))
     }
+
+    /// rebalance: its files on SampleData, check accepts the placement after, and bad
+    /// options and files are exit 2 naming what is wrong.
+    @Test func rebalanceWritesMovesThatCheckAcceptsAndRefusesBadInput() throws {
+        let estate = Support.sampleData + "/estate-vms.csv", traces = Support.sampleData + "/traces"
+        let out = Support.temporaryDirectory()
+        let run = try hostfit("rebalance", "--hosts", hosts, "--vms", estate, "--traces", traces, "--headroom", "cpu=70", "--out", out)
+        #expect(run.code == 0 && run.stdout.contains("4 moves"))
+        let moves = try String(contentsOfFile: out + "/moves.csv", encoding: .utf8)
+        #expect(moves.hasPrefix("step,vm,from,to,kind,at,memory_mb,seconds,benefit,reason\n"))
+        let check = try hostfit("check", "--hosts", hosts, "--vms", estate, "--traces", traces, "--headroom", "cpu=70", "--plan", out + "/placements.csv")
+        #expect(check.code == 0)
+        let window = try hostfit("rebalance", "--hosts", hosts, "--vms", estate, "--traces", traces, "--goal", "drain", "--hosts-to-drain", "esx04",
+                                 "--window", "tonight", "--out", out)
+        #expect(window.code == 2 && window.stderr.contains("--window tonight"))
+        let unknown = try hostfit("rebalance", "--hosts", hosts, "--vms", estate, "--traces", traces, "--goal", "drain", "--hosts-to-drain", "esx4",
+                                  "--window", "2013-07-16T20:00:00Z/8h", "--out", out)
+        #expect(unknown.code == 2 && unknown.stderr.contains("'esx4' is not a host") && unknown.stderr.contains("esx04"))
+        let previous = Support.file("moves.csv", "step,vm,from,to,kind,at\n1,rnd-1,esx01,esx02,fix,soon\n")
+        let bad = try hostfit("rebalance", "--hosts", hosts, "--vms", estate, "--traces", traces, "--previous-moves", previous, "--out", out)
+        #expect(bad.code == 2 && bad.stderr.contains(":2: at 'soon' is not a time"))
+    }
 }
 
 @Suite("Atomic files")
