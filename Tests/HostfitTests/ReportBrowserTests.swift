@@ -68,7 +68,10 @@ struct ReportBrowserTests {
         let place = try cli.hostfit("place", "--hosts", sample + "/hosts.csv", "--vms", sample + "/estate-vms.csv", "--traces", sample + "/traces",
                                     "--new", sample + "/new-vms.csv", "--out", out + "/place")
         #expect(place.code == 0, "\(place.stderr)")
-        for name in ["plan", "replay", "place"] {
+        let rebalance = try cli.hostfit("rebalance", "--hosts", sample + "/hosts.csv", "--vms", sample + "/estate-vms.csv", "--traces", sample + "/traces",
+                                        "--headroom", "cpu=70", "--margin", "0", "--out", out + "/rebalance")
+        #expect(rebalance.code == 0, "\(rebalance.stderr)")
+        for name in ["plan", "replay", "place", "rebalance"] {
             let page = "\(out)/\(name)/report.html"
             let html = try String(contentsOfFile: page, encoding: .utf8)
             #expect(Self.externalReferences(html).isEmpty, "\(name): \(Self.externalReferences(html))")

@@ -33,7 +33,7 @@ extension RebalanceReport {
         if !plan.unresolved.isEmpty {
             page.section("Still over headroom", HTMLPage.table(["host", "why no move helped"], plan.unresolved.map { [$0.host, $0.reason] }))
         }
-        page.section("Notes", HTMLPage.table(["note"], plan.notes.map { [$0] }))
+        if !plan.notes.isEmpty { page.section("Notes", "<ul>" + plan.notes.map { "<li>\(HTMLPage.escape($0))</li>" }.joined() + "</ul>") }
         return page.html
     }
 
