@@ -115,6 +115,52 @@ struct RouteTests {
         }
     }
 
+    /// Live samples change ratings: a VM seen busy on Monday at 10:00 leaves its host no room
+    /// for a new VM in that hour; bad rows refuse the whole body, naming the row.
+    @Test func samplesChangeRatings() async throws {
+        try await Self.app(hosts: 2).test(.router) { client in
+            let placed = ["vms": [["id": "busy", "vcpus": 4, "memory_mb": 4096, "cpu_mhz": 1000], ["id": "quiet", "vcpus": 4, "memory_mb": 4096, "cpu_mhz": 1000]]]
+            try await client.execute(uri: "/placements", method: .post, headers: Self.bearer, body: Self.body(placed)) { #expect($0.status == .created) }
+            var busyHost = ""
+            try await client.execute(uri: "/placements", method: .get, headers: Self.bearer) { response in
+                busyHost = Self.json(response)["busy"] as? String ?? ""
+            }
+            #expect(!busyHost.isEmpty)
+            let vm = Self.body(["id": "new", "vcpus": 8, "memory_mb": 4096, "cpu_mhz": 20000])
+            try await client.execute(uri: "/ratings", method: .post, headers: Self.bearer, body: vm) { #expect(Self.json($0)["fitting"] as? Int == 2) }
+            // A week of hourly samples: 1,000 MHz, and 30,000 on Monday at 10:00 (of 32,000).
+            let monday = TracePeriod.time("2026-11-30")!
+            var csv = "timestamp,entity,metric,value\n"
+            for hour in 0..<168 { csv += "\(monday + Int64(hour) * 3600),busy,cpu_mhz,\(hour == 10 ? 30000 : 1000)\n" }
+            csv += "\(monday),\(busyHost),cpu_mhz,31000\n\(monday),stranger,memory_pct,50\n"
+            var headers = Self.bearer
+            headers[.contentType] = "text/csv"
+            try await client.execute(uri: "/samples", method: .post, headers: headers, body: ByteBuffer(string: csv)) { response in
+                #expect(response.status == .ok)
+                let answer = Self.json(response)
+                #expect(answer["accepted"] as? Int == 168 && answer["vms"] as? Int == 1)
+                #expect(answer["host_samples"] as? Int == 1 && answer["unknown"] as? Int == 1 && answer["unknown_examples"] as? [String] == ["stranger"])
+            }
+            try await client.execute(uri: "/ratings?all=true", method: .post, headers: Self.bearer, body: vm) { response in
+                let answer = Self.json(response)
+                #expect(answer["fitting"] as? Int == 1 && answer["refused"] as? [String: Int] == ["capacity": 1])
+                let refused = (answer["ratings"] as? [[String: Any]] ?? []).filter { ($0["stars"] as? Double) == 0 }
+                #expect(refused.map { $0["host"] as? String } == [busyHost])
+            }
+            // JSON too; a bad row refuses the body and names it.
+            let bad = ["samples": [["timestamp": "2026-12-01T10:00:00Z", "entity": "busy", "metric": "cpu_mhz", "value": 10],
+                                   ["timestamp": "soon", "entity": "busy", "metric": "cpu_mhz", "value": 10]]]
+            try await client.execute(uri: "/samples", method: .post, headers: Self.bearer, body: Self.body(bad)) { response in
+                #expect(response.status == .badRequest)
+                #expect((Self.json(response)["error"] as? String ?? "").contains("samples[1]: timestamp 'soon'"))
+            }
+            try await client.execute(uri: "/samples", method: .post, headers: headers, body: ByteBuffer(string: "timestamp,entity,metric,value\n1,busy,cpu_ghz,1\n")) { response in
+                #expect(response.status == .badRequest)
+                #expect((Self.json(response)["error"] as? String ?? "").contains("body:2: metric 'cpu_ghz'"))
+            }
+        }
+    }
+
     @Test func refusalsCarryTheirStatusAndName() async throws {
         try await Self.app(hosts: 1).test(.router) { client in
             let one = Self.body(["vms": [["id": "a", "vcpus": 1, "memory_mb": 1024]]])

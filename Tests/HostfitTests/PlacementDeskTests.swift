@@ -121,3 +121,28 @@ extension PlacementDeskTests {
         }
     }
 }
+
+extension PlacementDeskTests {
+    /// Live samples are kept as windows of the last four weeks: they survive a restart, a
+    /// sample older than the window is counted and dropped, and the newest weeks win.
+    @Test func liveSamplesSurviveARestartInAWindowOfWeeks() async throws {
+        let path = "\(Support.temporaryDirectory())/live.sqlite"
+        let desk = try PlacementDesk(store: try ServiceStore(path: path), headroom: try Headroom(parsing: "cpu=100,memory=100"))
+        _ = try await desk.putHosts([HostRecord(VMHost(id: "h", cpuCores: 16, cpuMHzPerCore: 2000, memoryMB: 65536))])
+        _ = try await desk.place([VMRecord(VM(id: "a", vcpus: 2, memoryMB: 4096))], idempotencyKey: nil)
+        let monday = TracePeriod.time("2026-11-02")!  // a Monday
+        // Six weeks of Monday 10:00 samples, rising: 1,000 then 2,000 ... 6,000 MHz.
+        var samples = (0..<6).map { w in PlacementDesk.Sample(time: monday + Int64(w) * 604_800 + 36_000, entity: "a", metric: .cpuMHz,
+                                                               value: Double(w + 1) * 1000, source: "test") }
+        // Then one from the first week again: older than the window now.
+        samples.append(PlacementDesk.Sample(time: monday + 36_000, entity: "a", metric: .cpuMHz, value: 9000, source: "test"))
+        let answer = try await desk.ingest(samples)
+        #expect(answer.accepted == 6 && answer.tooOld == 1 && answer.vms == 1)
+        let reopened = try PlacementDesk(store: try ServiceStore(path: path))
+        let window = try #require(await reopened.live["a"]?[.cpu])
+        // The window holds weeks 3 to 6: Monday 10:00 is the newest's 6,000, the other hours that.
+        #expect(window.envelope[10] == 6000 && window.envelope.compactMap { $0 }.count == 1)
+        let profile = try #require(await reopened.demand.profiles["a"])
+        #expect(profile.scheme == .hourOfWeek && profile.series[.cpu]?[10] == 6000)
+    }
+}

@@ -655,5 +655,152 @@ extension Components {
                 case notes
             }
         }
+        /// - Remark: Generated from `#/components/schemas/Sample`.
+        public struct Sample: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Sample/timestamp`.
+            @frozen public enum TimestampPayload: Codable, Hashable, Sendable {
+                /// ISO 8601 in UTC, as 2013-07-22T10:00:00Z
+                ///
+                /// - Remark: Generated from `#/components/schemas/Sample/timestamp/case1`.
+                case case1(Swift.String)
+                /// epoch seconds
+                ///
+                /// - Remark: Generated from `#/components/schemas/Sample/timestamp/case2`.
+                case case2(Swift.Int)
+                public init(from decoder: any Swift.Decoder) throws {
+                    var errors: [any Swift.Error] = []
+                    do {
+                        self = .case1(try decoder.decodeFromSingleValueContainer())
+                        return
+                    } catch {
+                        errors.append(error)
+                    }
+                    do {
+                        self = .case2(try decoder.decodeFromSingleValueContainer())
+                        return
+                    } catch {
+                        errors.append(error)
+                    }
+                    throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                        type: Self.self,
+                        codingPath: decoder.codingPath,
+                        errors: errors
+                    )
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    switch self {
+                    case let .case1(value):
+                        try encoder.encodeToSingleValueContainer(value)
+                    case let .case2(value):
+                        try encoder.encodeToSingleValueContainer(value)
+                    }
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/Sample/timestamp`.
+            public var timestamp: Components.Schemas.Sample.TimestampPayload
+            /// a VM of the store (a host is counted, not kept)
+            ///
+            /// - Remark: Generated from `#/components/schemas/Sample/entity`.
+            public var entity: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Sample/metric`.
+            @frozen public enum MetricPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case cpuMhz = "cpu_mhz"
+                case cpuPct = "cpu_pct"
+                case memoryMb = "memory_mb"
+                case memoryPct = "memory_pct"
+                case diskIops = "disk_iops"
+                case diskMbps = "disk_mbps"
+                case netMbps = "net_mbps"
+            }
+            /// - Remark: Generated from `#/components/schemas/Sample/metric`.
+            public var metric: Components.Schemas.Sample.MetricPayload
+            /// - Remark: Generated from `#/components/schemas/Sample/value`.
+            public var value: Swift.Double
+            /// Creates a new `Sample`.
+            ///
+            /// - Parameters:
+            ///   - timestamp:
+            ///   - entity: a VM of the store (a host is counted, not kept)
+            ///   - metric:
+            ///   - value:
+            public init(
+                timestamp: Components.Schemas.Sample.TimestampPayload,
+                entity: Swift.String,
+                metric: Components.Schemas.Sample.MetricPayload,
+                value: Swift.Double
+            ) {
+                self.timestamp = timestamp
+                self.entity = entity
+                self.metric = metric
+                self.value = value
+            }
+            public enum CodingKeys: String, CodingKey {
+                case timestamp
+                case entity
+                case metric
+                case value
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Ingested`.
+        public struct Ingested: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Ingested/samples`.
+            public var samples: Swift.Int
+            /// samples kept in a VM's window
+            ///
+            /// - Remark: Generated from `#/components/schemas/Ingested/accepted`.
+            public var accepted: Swift.Int
+            /// VMs whose load changed
+            ///
+            /// - Remark: Generated from `#/components/schemas/Ingested/vms`.
+            public var vms: Swift.Int
+            /// samples of hosts: counted, not kept (a host's load is its VMs')
+            ///
+            /// - Remark: Generated from `#/components/schemas/Ingested/host_samples`.
+            public var hostSamples: Swift.Int
+            /// samples of entities the store does not know
+            ///
+            /// - Remark: Generated from `#/components/schemas/Ingested/unknown`.
+            public var unknown: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Ingested/older_than_window`.
+            public var olderThanWindow: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Ingested/unknown_examples`.
+            public var unknownExamples: [Swift.String]
+            /// Creates a new `Ingested`.
+            ///
+            /// - Parameters:
+            ///   - samples:
+            ///   - accepted: samples kept in a VM's window
+            ///   - vms: VMs whose load changed
+            ///   - hostSamples: samples of hosts: counted, not kept (a host's load is its VMs')
+            ///   - unknown: samples of entities the store does not know
+            ///   - olderThanWindow:
+            ///   - unknownExamples:
+            public init(
+                samples: Swift.Int,
+                accepted: Swift.Int,
+                vms: Swift.Int,
+                hostSamples: Swift.Int,
+                unknown: Swift.Int,
+                olderThanWindow: Swift.Int,
+                unknownExamples: [Swift.String]
+            ) {
+                self.samples = samples
+                self.accepted = accepted
+                self.vms = vms
+                self.hostSamples = hostSamples
+                self.unknown = unknown
+                self.olderThanWindow = olderThanWindow
+                self.unknownExamples = unknownExamples
+            }
+            public enum CodingKeys: String, CodingKey {
+                case samples
+                case accepted
+                case vms
+                case hostSamples = "host_samples"
+                case unknown
+                case olderThanWindow = "older_than_window"
+                case unknownExamples = "unknown_examples"
+            }
+        }
     }
 }

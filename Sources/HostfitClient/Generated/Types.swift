@@ -112,6 +112,11 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `DELETE /placements/{vm}`.
     /// - Remark: Generated from `#/paths//placements/{vm}/delete(releaseVM)`.
     func releaseVM(_ input: Operations.ReleaseVM.Input) async throws -> Operations.ReleaseVM.Output
+    /// Live load for the VMs as they run: each VM keeps the envelope of its hours of the week over the last 4 weeks, and ratings and placements follow it. The native long CSV of traces (timestamp,entity,metric,value) or JSON; metrics cpu_mhz, cpu_pct, memory_mb, memory_pct, disk_iops, disk_mbps, net_mbps. A row that cannot be read refuses the whole body.
+    ///
+    /// - Remark: HTTP `POST /samples`.
+    /// - Remark: Generated from `#/paths//samples/post(postSamples)`.
+    func postSamples(_ input: Operations.PostSamples.Input) async throws -> Operations.PostSamples.Output
 }
 
 /// Convenience overloads for operation inputs.
@@ -343,6 +348,19 @@ extension APIProtocol {
         try await releaseVM(Operations.ReleaseVM.Input(
             path: path,
             headers: headers
+        ))
+    }
+    /// Live load for the VMs as they run: each VM keeps the envelope of its hours of the week over the last 4 weeks, and ratings and placements follow it. The native long CSV of traces (timestamp,entity,metric,value) or JSON; metrics cpu_mhz, cpu_pct, memory_mb, memory_pct, disk_iops, disk_mbps, net_mbps. A row that cannot be read refuses the whole body.
+    ///
+    /// - Remark: HTTP `POST /samples`.
+    /// - Remark: Generated from `#/paths//samples/post(postSamples)`.
+    public func postSamples(
+        headers: Operations.PostSamples.Input.Headers = .init(),
+        body: Operations.PostSamples.Input.Body
+    ) async throws -> Operations.PostSamples.Output {
+        try await postSamples(Operations.PostSamples.Input(
+            headers: headers,
+            body: body
         ))
     }
 }

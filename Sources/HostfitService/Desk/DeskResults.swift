@@ -32,6 +32,25 @@ public enum DeskResult {
         public var notes: [String]?
     }
 
+    /// What POST /samples took in.
+    public struct Ingested: Codable, Sendable, Equatable {
+        public var samples: Int
+        /// Samples kept in a VM's window.
+        public var accepted: Int
+        /// VMs whose load the samples changed.
+        public var vms: Int
+        /// Samples of hosts: counted, not kept (a host's load is the sum of its VMs').
+        public var hostSamples: Int
+        /// Samples of entities that are neither a VM nor a host of the store, and a few of them.
+        public var unknown: Int
+        public var tooOld: Int
+        public var unknownExamples: [String]
+        enum CodingKeys: String, CodingKey {
+            case samples, accepted, vms, unknown
+            case hostSamples = "host_samples", tooOld = "older_than_window", unknownExamples = "unknown_examples"
+        }
+    }
+
     public struct Deleted: Codable, Sendable, Equatable {
         public var deleted: String
     }

@@ -22,6 +22,8 @@ public actor PlacementDesk {
     /// The sizing the store holds, if any.
     var storedCPU: ServiceDemand.CPU?
     var answers: [String: ServiceStore.StoredAnswer] = [:]
+    /// The live samples' windows (POST /samples): VMs x resources x hours, never samples.
+    var live: [String: [Resource: LoadWindow]] = [:]
     /// What the validator says of the placement as it stands (normally nothing; a stricter
     /// --headroom on restart may leave some), kept from the last check so that a placement
     /// validates once; nil after a change that needs it checked again.
@@ -43,6 +45,7 @@ public actor PlacementDesk {
         let hosts = try contents.hosts.map { try $0.host() }
         let vms = try contents.vms.map { try $0.vm(on: contents.placements[$0.id]) }
         answers = contents.answers
+        live = contents.live
         storedCPU = contents.settings["cpu"].flatMap(ServiceDemand.CPU.init(stored:))
         let ids = Set(vms.map(\.id))
         demand = ServiceDemand(cpu: storedCPU ?? .used, profiles: contents.profiles.filter { ids.contains($0.key) })

@@ -29,6 +29,7 @@ public enum HostfitServer {
         router.addRoutes(InventoryController.hosts(desk).routes, atPath: "hosts")
         router.addRoutes(InventoryController.vms(desk).routes, atPath: "vms")
         router.addRoutes(PlacementController(desk: desk).routes)
+        router.addRoutes(SampleController(desk: desk).routes)
         router.addRoutes(PlanController(desk: desk, jobs: jobs).routes, atPath: "plans")
         return router
     }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Hostfit
 
 /// The service's SQLite store (GRDB, WAL mode): hosts, VMs, placements and the answers
 /// to idempotent requests. Every change the service acknowledges is one committed
@@ -21,6 +22,8 @@ public final class ServiceStore: Sendable {
         public var profiles: [String: ServiceProfile] = [:]
         /// How demand is sized for this store (`ServiceDemand.CPU` as text), once chosen.
         public var settings: [String: String] = [:]
+        /// vm -> resource -> the live samples' window (POST /samples)
+        public var live: [String: [Resource: LoadWindow]] = [:]
     }
 
     /// What an idempotent placement answered, to answer a retry the same.
@@ -88,6 +91,14 @@ public final class ServiceStore: Sendable {
                 t.column("body", .text).notNull()
             }
         }
+        migrator.registerMigration("v4") { db in
+            try db.create(table: "live") { t in
+                t.column("vm", .text).notNull().references("vm", onDelete: .cascade)
+                t.column("resource", .text).notNull()
+                t.column("body", .blob).notNull()
+                t.primaryKey(["vm", "resource"])
+            }
+        }
         try migrator.migrate(pool)
     }
 
@@ -116,6 +127,10 @@ public final class ServiceStore: Sendable {
                 contents.profiles[row["vm"]] = try decoder.decode(ServiceProfile.self, from: Data((row["body"] as String).utf8))
             }
             for row in try Row.fetchAll(db, sql: "SELECT key, value FROM setting") { contents.settings[row["key"]] = row["value"] as String }
+            for row in try Row.fetchAll(db, sql: "SELECT vm, resource, body FROM live") {
+                guard let resource = Resource.standard(named: row["resource"]), let window = LoadWindow(data: row["body"]) else { continue }
+                contents.live[row["vm"], default: [:]][resource] = window
+            }
             return contents
         }
     }
@@ -133,6 +148,8 @@ public final class ServiceStore: Sendable {
         /// The profiles above replace every stored one (new traces at start).
         public var replaceProfiles = false
         public var settings: [String: String] = [:]
+        /// Live windows to keep (replacing a VM's window for the resource).
+        public var live: [(vm: String, resource: Resource, window: LoadWindow)] = []
         public init() {}
     }
 
@@ -160,6 +177,10 @@ public final class ServiceStore: Sendable {
             for (vm, profile) in change.profiles {
                 try db.execute(sql: "INSERT INTO profile (vm, body) VALUES (?, ?) ON CONFLICT(vm) DO UPDATE SET body = excluded.body",
                                arguments: [vm, try Self.json(profile)])
+            }
+            for (vm, resource, window) in change.live {
+                try db.execute(sql: "INSERT INTO live (vm, resource, body) VALUES (?, ?, ?) ON CONFLICT(vm, resource) DO UPDATE SET body = excluded.body",
+                               arguments: [vm, resource.name, window.data])
             }
             for (key, value) in change.settings {
                 try db.execute(sql: "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",

@@ -1,0 +1,93 @@
+import Foundation
+
+/// A VM's demand for one resource over a sliding window of weeks, by hour of the week: each
+/// hour's highest sample in each of the last `weeks` weeks. The same envelope the
+/// rebalancer forecasts with (`LoadForecast`), kept as samples arrive. Memory is fixed,
+/// 168 x `weeks` slots whatever the number of samples, and a week older than the window is
+/// overwritten by the week that takes its slot.
+public struct LoadWindow: Sendable, Equatable {
+    public static let weeks = 4
+    static let hours = 168
+    /// [hour * weeks + week % weeks]: the week a slot holds (-1: none), and its peak.
+    private var week: [Int32]
+    private var peak: [Float]
+    /// The newest week seen: slots of weeks before newest - weeks + 1 are out of the window.
+    public private(set) var newest: Int32 = .min
+
+    public init() {
+        week = [Int32](repeating: -1, count: Self.hours * Self.weeks)
+        peak = [Float](repeating: 0, count: Self.hours * Self.weeks)
+    }
+
+    /// Weeks since the epoch, Monday 00:00 UTC to Monday (the epoch was a Thursday).
+    @inline(__always) static func week(of time: Int64) -> Int32 {
+        let shifted = time + 3 * 86_400
+        return Int32(shifted >= 0 ? shifted / 604_800 : (shifted - 604_799) / 604_800)
+    }
+
+    /// Takes one sample; false (and nothing kept) when it is older than the window.
+    @discardableResult
+    public mutating func add(time: Int64, value: Double) -> Bool {
+        let w = Self.week(of: time)
+        if newest != .min, w <= newest - Int32(Self.weeks) { return false }
+        newest = max(newest, w)
+        let k = BucketScheme.hourOfWeek.bucket(time) * Self.weeks + Int(((w % Int32(Self.weeks)) + Int32(Self.weeks)) % Int32(Self.weeks))
+        let v = Float(value)
+        if week[k] != w {
+            week[k] = w
+            peak[k] = v
+        } else if v > peak[k] {
+            peak[k] = v
+        }
+        return true
+    }
+
+    /// Per hour of the week, the highest peak of the weeks in the window; nil for an hour
+    /// no week in it saw.
+    public var envelope: [Double?] {
+        (0..<Self.hours).map { h in
+            var top: Float?
+            for s in 0..<Self.weeks {
+                let k = h * Self.weeks + s
+                if week[k] >= 0, week[k] > newest - Int32(Self.weeks) { top = max(top ?? -.infinity, peak[k]) }
+            }
+            return top.map(Double.init)
+        }
+    }
+
+    /// Demand per bucket of `scheme` (an hour of the day takes its highest over the days);
+    /// an hour never seen takes the highest seen, as profiles fill theirs. Nil when empty.
+    public func series(_ scheme: BucketScheme) -> [Double]? {
+        let hours = envelope
+        guard let fill = hours.compactMap({ $0 }).max() else { return nil }
+        switch scheme {
+        case .hourOfWeek: return hours.map { $0 ?? fill }
+        case .hourOfDay:
+            return (0..<24).map { h in (0..<7).compactMap { hours[$0 * 24 + h] }.max() ?? fill }
+        }
+    }
+
+    /// The window as bytes for a store: newest, then each slot's week and peak (little-endian).
+    public var data: Data {
+        var words = [UInt32](repeating: 0, count: 1 + week.count * 2)
+        words[0] = UInt32(bitPattern: newest).littleEndian
+        for k in week.indices {
+            words[1 + 2 * k] = UInt32(bitPattern: week[k]).littleEndian
+            words[2 + 2 * k] = peak[k].bitPattern.littleEndian
+        }
+        return words.withUnsafeBytes { Data($0) }
+    }
+
+    /// From `data`; nil when the bytes are not a window.
+    public init?(data: Data) {
+        guard data.count == 4 + Self.hours * Self.weeks * 8 else { return nil }
+        var words = [UInt32](repeating: 0, count: data.count / 4)
+        _ = words.withUnsafeMutableBytes { data.copyBytes(to: $0) }
+        self.init()
+        newest = Int32(bitPattern: UInt32(littleEndian: words[0]))
+        for k in week.indices {
+            week[k] = Int32(bitPattern: UInt32(littleEndian: words[1 + 2 * k]))
+            peak[k] = Float(bitPattern: UInt32(littleEndian: words[2 + 2 * k]))
+        }
+    }
+}
