@@ -95,10 +95,12 @@ def main():
         results = {}
         for name, extra in [("hostfit rebalance fix", []), ("  fix, forecast none", ["--forecast", "none"]),
                             ("  fix, margin 0%", ["--margin", "0"]), ("  fix, margin 10%", ["--margin", "10"]),
-                            ("  fix, margin 30%", ["--margin", "30"]), ("hostfit rebalance balance", ["--goal", "balance"])]:
+                            ("  fix, margin 30%", ["--margin", "30"]), ("  fix on two weeks, July 8-21", ["--from", "2013-07-08"]),
+                            ("hostfit rebalance balance", ["--goal", "balance"])]:
             out = f"{tmp}/rebalance-{len(results)}"
-            run([args.hostfit, "rebalance", "--hosts", hosts, "--vms", vms, "--traces", args.traces, "--from", "2013-07-15", "--until", "2013-07-22",
-                 "--headroom", HEADROOM, "--out", out] + extra)
+            start = [] if "--from" in extra else ["--from", "2013-07-15"]
+            run([args.hostfit, "rebalance", "--hosts", hosts, "--vms", vms, "--traces", args.traces, "--until", "2013-07-22",
+                 "--headroom", HEADROOM, "--out", out] + start + extra)
             results[name] = row(name, f"{out}/placements.csv", f"{tmp}/replay-{len(results)}")
         moves, removed = results["hostfit rebalance fix"]
         print(f"  targets: at least 90% of the do-nothing overload gone ({removed:.1f}%) with at most 10% of the re-plan's moves"
