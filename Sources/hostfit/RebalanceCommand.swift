@@ -162,12 +162,9 @@ struct RebalanceCommand: ParsableCommand {
         if let forecast { record.options["forecast"] = forecast.rawValue }
         if let margin { record.options["margin"] = Resource.number(margin) }
         for path in previousMoves { record.add("previous-moves", path) }
+        for path in replayTraces { record.add("replay-traces", path) }
         var report = RebalanceReport(plan, record: record, seconds: Date().timeIntervalSince(started))
-        if !replayTraces.isEmpty {
-            for path in replayTraces { record.add("replay-traces", path) }
-            report = RebalanceReport(plan, record: record, seconds: Date().timeIntervalSince(started))
-            report.replayed = try replay(plan)
-        }
+        if !replayTraces.isEmpty { report.replayed = try replay(plan) }
         do {
             try report.write(to: out)
         } catch {

@@ -42,45 +42,28 @@ extension Rebalancer {
                 inner.move(v, to: target, kind: .drain, benefit: 0, reason: "empties \(problem.hosts[h].id) for the window; \(problem.hosts[target].id) holds it within headroom in every forecast hour of the window")
             }
         }
-        let restricted = inner.problem
         let during = Assignment(hostOf: inner.hostOf)
-        let migration = MigrationOrder(restricted, plan: during)
-        var forward = migration.steps.map { ($0.vm, $0.from, $0.to, $0.parking) }
-        if !migration.unsafe.isEmpty {
-            forward = inner.chosen.map { (problem.vms[$0.vm].id, problem.hosts[$0.from].id, problem.hosts[$0.to].id, false) }
-        }
-        // Forward steps may add nothing; the way back passes the same states, none worse than the start.
-        var current = Assignment(hostOf: initial)
-        let start = Set(PlanValidator.violations(of: current.placement(in: restricted), in: restricted))
-        var before = start
+        let forward = inner.safeOrder(after: during)
+        // Out, each step adding nothing; back, the same states in reverse, none worse than the start.
+        var judge = StepJudge(inner.problem, from: initial)
         var moves: [RebalanceMove] = []
         let reasons = Dictionary(inner.chosen.map { ($0.vm, $0.reason) }, uniquingKeysWith: { _, b in b })
-        let total = forward.reduce(Int64(0)) { $0 + Int64(options.cost.seconds(memoryMB: problem.vms[problem.vm(named: $1.0)!].memoryMB).rounded(.up)) }
-        var clock = window.start - total
-        for (id, from, to, parking) in forward {
-            let v = problem.vm(named: id)!
-            current.hostOf[v] = problem.host(named: to)!
-            let now = PlanValidator.violations(of: current.placement(in: restricted), in: restricted)
-            let added = now.added(since: before)
-            guard added.isEmpty else { throw RebalanceRejected(step: moves.count + 1, violations: added) }
-            before = Set(now)
-            let seconds = options.cost.seconds(memoryMB: problem.vms[v].memoryMB)
-            moves.append(RebalanceMove(step: moves.count + 1, vm: id, from: from, to: to, kind: parking ? .park : .drain, at: clock,
-                                       memoryMB: problem.vms[v].memoryMB, seconds: seconds, benefit: 0,
-                                       reason: parking ? "parked so that a cycle of moves can run safely; moves on later" : reasons[v] ?? ""))
-            clock += Int64(seconds.rounded(.up))
+        func seconds(_ v: Int) -> Double { options.cost.seconds(memoryMB: problem.vms[v].memoryMB) }
+        var clock = window.start - forward.reduce(Int64(0)) { $0 + Int64(seconds($1.vm).rounded(.up)) }
+        for step in forward {
+            try judge.move(step.vm, to: step.to, step: moves.count + 1)
+            moves.append(RebalanceMove(step: moves.count + 1, vm: problem.vms[step.vm].id, from: problem.hosts[step.from].id, to: problem.hosts[step.to].id,
+                                       kind: step.parking ? .park : .drain, at: clock, memoryMB: problem.vms[step.vm].memoryMB, seconds: seconds(step.vm),
+                                       benefit: 0, reason: step.parking ? Self.parkingReason : reasons[step.vm] ?? ""))
+            clock += Int64(seconds(step.vm).rounded(.up))
         }
         clock = window.start + window.seconds
-        for (id, from, to, parking) in forward.reversed() {
-            let v = problem.vm(named: id)!
-            current.hostOf[v] = problem.host(named: from)!
-            let added = PlanValidator.violations(of: current.placement(in: restricted), in: restricted).added(since: start)
-            guard added.isEmpty else { throw RebalanceRejected(step: moves.count + 1, violations: added) }
-            let seconds = options.cost.seconds(memoryMB: problem.vms[v].memoryMB)
-            moves.append(RebalanceMove(step: moves.count + 1, vm: id, from: to, to: from, kind: parking ? .park : .return, at: clock,
-                                       memoryMB: problem.vms[v].memoryMB, seconds: seconds, benefit: 0,
-                                       reason: "back after the window"))
-            clock += Int64(seconds.rounded(.up))
+        for step in forward.reversed() {
+            try judge.move(step.vm, to: step.from, step: moves.count + 1, againstStart: true)
+            moves.append(RebalanceMove(step: moves.count + 1, vm: problem.vms[step.vm].id, from: problem.hosts[step.to].id, to: problem.hosts[step.from].id,
+                                       kind: step.parking ? .park : .return, at: clock, memoryMB: problem.vms[step.vm].memoryMB, seconds: seconds(step.vm),
+                                       benefit: 0, reason: "back after the window"))
+            clock += Int64(seconds(step.vm).rounded(.up))
         }
         var notes = self.notes
         notes.append("drained for \(Self.duration(window.seconds)) from \(ReplayReport.iso(window.start)), judged on the forecast of the \(keys.count) \(scheme.rawValue) hours the window covers; placements.csv is the placement during the window")

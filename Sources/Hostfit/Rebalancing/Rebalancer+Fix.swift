@@ -35,17 +35,22 @@ extension Rebalancer {
         var agreeing = 0, movable = 0
         for v in 0..<problem.vmCount where hostOf[v] == s && !locked[v] {
             movable += 1
-            let after = risk(s, removing: v)
+            let gain = relief(s, removing: v)
             // Both halves of the window must gain: no move for one burst.
-            guard after.hours.0 < before.hours.0, after.hours.1 < before.hours.1 else { continue }
+            guard gain.0 > 1e-9, gain.1 > 1e-9 else { continue }
             agreeing += 1
-            let benefit = before.total - after.total
+            let after = risk(s, removing: v)
+            let benefit = gain.0 + gain.1
             guard benefit >= options.minBenefit else { continue }
             candidates.append((v, after.total == 0, benefit, problem.vms[v].memoryMB, after))
         }
         guard movable > 0 else { return .none("none of its VMs may move (pinned, or moved within --min-dwell)") }
         guard agreeing > 0 else {
-            return .none("over headroom in one half of the window only (\(hours(before.hours.0)) h, then \(hours(before.hours.1)) h): no move that both halves agree on")
+            let halves = "(\(hours(before.hours.0)) h, then \(hours(before.hours.1)) h)"
+            if before.hours.0 == 0 || before.hours.1 == 0 {
+                return .none("over headroom in one half of the window only \(halves): no move that both halves agree on")
+            }
+            return .none("over headroom in both halves \(halves), but no one of its VMs moving away relieves both")
         }
         guard !candidates.isEmpty else { return .none("no move removes --min-benefit \(Resource.number(options.minBenefit)) host-hours over headroom") }
         candidates.sort { a, b in
@@ -60,7 +65,7 @@ extension Rebalancer {
             let ahead = before.forecastHours - candidate.after.forecastHours
             var reason = "\(problem.hosts[s].id) over headroom \(hours(before.total)) h"
             reason += candidate.clears ? "; within after this move" : "; \(hours(candidate.after.total)) h after"
-            reason += " (\(recent) recent intervals and \(hours(ahead)) forecast hours fewer)"
+            reason += " (\(recent) recent intervals and \(hours(ahead)) forecast hours fewer; \(hours(candidate.benefit)) h relieved)"
             return .move(vm: candidate.v, to: t, benefit: candidate.benefit, reason: reason)
         }
         return .none("no other host has room for any VM that would help, in every interval and forecast hour")

@@ -13,25 +13,14 @@ extension Rebalancer {
             quiet[v] = quietHours(v, scheme)
             priority[v] = Double(next(quiet[v].first ?? 0, scheme))
         }
-        let migration = MigrationOrder(problem, plan: after, priority: priority)
-        var order = migration.steps.map { ($0.vm, $0.from, $0.to, $0.parking) }
-        if !migration.unsafe.isEmpty {
-            // The order the moves were chosen in is safe by construction.
-            order = chosen.map { (problem.vms[$0.vm].id, problem.hosts[$0.from].id, problem.hosts[$0.to].id, false) }
-        }
-        var current = Assignment(hostOf: initial)
-        var before = Set(PlanValidator.violations(of: current.placement(in: problem), in: problem))
+        var judge = StepJudge(problem, from: initial)
         var walk = HostLoads(problem)
         for (v, h) in initial.enumerated() where h >= 0 { walk.add(v, to: h) }
         var clock = forecast.end
         var moves: [RebalanceMove] = []
-        for (id, fromID, toID, parking) in order {
-            guard let v = problem.vm(named: id), let from = problem.host(named: fromID), let to = problem.host(named: toID) else { continue }
-            current.hostOf[v] = to
-            let now = PlanValidator.violations(of: current.placement(in: problem), in: problem)
-            let added = now.added(since: before)
-            guard added.isEmpty else { throw RebalanceRejected(step: moves.count + 1, violations: added) }
-            before = Set(now)
+        for step in safeOrder(after: after, priority: priority) {
+            let (v, from, to) = (step.vm, step.from, step.to)
+            try judge.move(v, to: to, step: moves.count + 1)
             let memory = problem.vms[v].memoryMB
             let seconds = options.cost.seconds(memoryMB: memory)
             let at = max(clock, start(v, from, to, quiet[v], scheme, walk))
@@ -39,13 +28,16 @@ extension Rebalancer {
             walk.add(v, to: to)
             clock = at + Int64(seconds.rounded(.up))
             let made = last[v]
-            moves.append(RebalanceMove(step: moves.count + 1, vm: id, from: fromID, to: toID, kind: parking ? .park : (made?.kind ?? .fix), at: at,
-                                       memoryMB: memory, seconds: seconds, benefit: parking ? 0 : (made?.benefit ?? 0),
-                                       reason: parking ? "parked so that a cycle of moves can run safely; moves on later" : (made?.reason ?? "")))
+            moves.append(RebalanceMove(step: moves.count + 1, vm: problem.vms[v].id, from: problem.hosts[from].id, to: problem.hosts[to].id,
+                                       kind: step.parking ? .park : (made?.kind ?? .fix), at: at, memoryMB: memory, seconds: seconds,
+                                       benefit: step.parking ? 0 : (made?.benefit ?? 0),
+                                       reason: step.parking ? Self.parkingReason : (made?.reason ?? "")))
         }
         return RebalancePlan(goal: options.goal, moves: moves, problem: problem, forecast: forecast, before: Assignment(hostOf: initial), after: after,
                              overloadBefore: tally(initial), overloadAfter: tally(hostOf), unresolved: unresolved, powerOff: powerOff, notes: notes)
     }
+
+    static let parkingReason = "parked so that a cycle of moves can run safely; moves on later"
 
     /// The VM's hours (of the day, or of the week) from the quietest: lowest mean CPU over
     /// the recent slots, then lowest mean memory.

@@ -134,6 +134,29 @@ public struct Rebalancer {
         return risk
     }
 
+    /// Hours over headroom that taking VM `out` off host `h` removes, per half of the view:
+    /// an hour it clears counts whole, one it relieves counts the share of its excess gone
+    /// (the fullest resource's, relative to its limit), so that a host far over sees each
+    /// move's progress before the first hour clears.
+    func relief(_ h: Int, removing out: Int) -> (Double, Double) {
+        let R = problem.resourceCount
+        var relief = (0.0, 0.0)
+        for b in 0..<problem.buckets {
+            var before = 0.0, after = 0.0
+            for r in 0..<R {
+                let cap = problem.capacity(h, r)
+                guard cap.isFinite, cap > 0 else { continue }
+                let load = loads.load(h, r, b)
+                before = max(before, (load - cap) / cap)
+                after = max(after, (load - problem.demand(out, r, b) - cap) / cap)
+            }
+            guard before > 1e-12 else { continue }
+            let share = (before - max(after, 0)) / before * forecast.hours(of: b)
+            if forecast.half(of: b) == 0 { relief.0 += share } else { relief.1 += share }
+        }
+        return relief
+    }
+
     /// Moves VM `v` now (the chosen list keeps it; `finish` orders them).
     mutating func move(_ v: Int, to t: Int, kind: RebalanceMove.Kind, benefit: Double, reason: String) {
         let s = hostOf[v]

@@ -27,8 +27,9 @@ extension PlacementDesk {
     /// store does not know, counted and named; older than the window, counted.
     public func ingest(_ samples: [Sample]) throws(DeskError) -> DeskResult.Ingested {
         let vms = state.read { $0.vms }
-        let hostIDs = Set(hostList.map(\.id))
-        let mhz = PlacementProblem.mhzPerCore(hosts: hostList)
+        let hosts = hostList
+        let hostIDs = Set(hosts.map(\.id))
+        let mhz = PlacementProblem.mhzPerCore(hosts: hosts)
         var windows: [String: [Resource: LoadWindow]] = [:]
         var result = DeskResult.Ingested(samples: samples.count, accepted: 0, vms: 0, hostSamples: 0, unknown: 0, tooOld: 0, unknownExamples: [])
         for sample in samples {
