@@ -13,7 +13,7 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Serve ratings and placements over HTTP on a live inventory kept in SQLite.",
         usage: "hostfit serve --db <file> [--port 8080] [--token-file <file>] [--hosts <file> [--vms <file>] [--traces <path> ...]]",
         discussion: """
-        JSON endpoints (described at /openapi.json): PUT, GET and DELETE /hosts/{id} and /vms/{id} (PUT /hosts and /vms take many, as JSON or as the files hostfit reads: hosts.csv, vms.csv, RVTools CSV or .xlsx), POST /ratings (the stars of hostfit place for one VM), POST /placements ({"vms": [...]}: placed one after another, each seeing those before, all or none; an Idempotency-Key header makes a retry safe), DELETE /placements/{vm}, GET /placements, POST /plans (a consolidation plan in the background; GET /plans/{id} for its progress and result), /healthz and /metrics (Prometheus).
+        JSON endpoints (described at /openapi.json): PUT, GET and DELETE /hosts/{id} and /vms/{id} (PUT /hosts and /vms take many, as JSON or as the files hostfit reads: hosts.csv, vms.csv, RVTools CSV or .xlsx), POST /ratings (the stars of hostfit place for one VM), POST /placements ({"vms": [...]}: placed one after another, each seeing those before, all or none; an Idempotency-Key header makes a retry safe), DELETE /placements/{vm}, GET /placements, POST /plans (a consolidation plan in the background; GET /plans/{id} for its progress and result), POST /samples (live load: ratings and placements follow it), POST /rebalance (advice: a few safe moves for the load as it is; GET /rebalance/{id}, then POST /rebalance/{id}/apply once they ran), /healthz and /metrics (Prometheus).
 
         Placements are serialized, checked by the same validator as the CLI and committed to the store (WAL mode) before they are answered: concurrent clients never oversubscribe a host, and a killed server restarts with every acknowledged placement. With --token-file, every request but /healthz and /openapi.json needs Authorization: Bearer TOKEN (reads are open with --public-read).
 
@@ -58,6 +58,14 @@ struct ServeCommand: AsyncParsableCommand {
         valueName: "N|off"))
     var vcpuRatio: String?
 
+    @Option(name: .customLong("rebalance-every"), help: ArgumentHelp(
+        "Make fresh rebalancing advice (goal fix) at start and then this often: 30m, 1h, 1d.",
+        discussion: "Each expires when the next is due; GET /rebalance lists them, POST /rebalance/{id}/apply records that the moves ran.",
+        valueName: "duration"))
+    var rebalanceEvery: String?
+
+    var rebalanceSeconds: Int64? { rebalanceEvery.flatMap(Duration.seconds) }
+
     /// --vcpu-ratio as `ServiceDemand.choose` takes it: nil not given, .some(nil) off.
     var givenRatio: Double?? {
         get throws {
@@ -75,6 +83,9 @@ struct ServeCommand: AsyncParsableCommand {
         if inventory.vms != nil && inventory.hosts == nil { throw ValidationError("--vms needs --hosts: their VMs run on them") }
         _ = try givenRatio
         if profiles != nil && !traceRead.traces.isEmpty { throw ValidationError("give --traces or --profiles, not both") }
+        if let rebalanceEvery, (rebalanceSeconds ?? 0) < 60 {
+            throw ValidationError("--rebalance-every \(rebalanceEvery): give a duration of a minute or more (30m, 1h, 1d)")
+        }
     }
 
     func run() async throws {
@@ -124,7 +135,7 @@ struct ServeCommand: AsyncParsableCommand {
         let counts = desk.counts()
         let configuration = ServiceConfiguration(host: host, port: port, token: token, publicRead: publicRead)
         let address = host
-        try await HostfitServer.run(desk: desk, configuration: configuration) { port in
+        try await HostfitServer.run(desk: desk, configuration: configuration, rebalanceEvery: rebalanceSeconds) { port in
             // The first line of stdout, for scripts and tests that start with --port 0.
             let line = "hostfit serve: listening on http://\(address):\(port) (\(counts.hosts) hosts, \(counts.vms) VMs, \(counts.placed) placed)\n"
             FileHandle.standardOutput.write(Data(line.utf8))

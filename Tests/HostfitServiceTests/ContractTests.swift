@@ -17,7 +17,8 @@ enum Contract {
 struct ContractTests {
     @Test func everyRouteIsInTheDocumentAndEveryOperationIsARoute() async throws {
         let store = try ServiceStore(path: FileManager.default.temporaryDirectory.appendingPathComponent("contract-\(UUID().uuidString).sqlite").path)
-        let router = HostfitServer.router(desk: try PlacementDesk(store: store), configuration: ServiceConfiguration(), jobs: PlanJobs(),
+        let desk = try PlacementDesk(store: store)
+        let router = HostfitServer.router(desk: desk, configuration: ServiceConfiguration(), jobs: PlanJobs(), advice: try RebalanceJobs(desk: desk),
                                           document: try Contract.document())
         let served = Set(router.routes.map { route in
             // Hummingbird's ":id" is OpenAPI's "{id}".

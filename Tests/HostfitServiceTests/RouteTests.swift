@@ -22,7 +22,7 @@ struct RouteTests {
             _ = try await desk.putHosts((0..<hosts).map { HostRecord(VMHost(id: String(format: "h%03d", $0), cpuCores: 16, cpuMHzPerCore: 2000, memoryMB: 65536)) })
         }
         let router = HostfitServer.router(desk: desk, configuration: ServiceConfiguration(token: token, publicRead: publicRead),
-                                          jobs: PlanJobs(), document: try Contract.document())
+                                          jobs: PlanJobs(), advice: try RebalanceJobs(desk: desk), document: try Contract.document())
         return Application(router: router)
     }
 

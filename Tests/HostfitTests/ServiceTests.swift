@@ -302,6 +302,71 @@ struct ServiceTests {
         #expect(result["hosts_used"] as? Int == (job["result"] as? [String: Any])?["hosts_used"] as? Int)
     }
 
+    /// Rebalancing advice applied while placements pour in, then SIGKILL: after the restart
+    /// the advice's moves are all made and it says so, or none are and it does not; every
+    /// acknowledged placement and an acknowledged apply are there. `--rebalance-every` makes
+    /// advice of its own at start.
+    @Test func aKillDuringApplyLosesNothingAcknowledged() async throws {
+        let db = Support.temporaryDirectory() + "/store.sqlite"
+        var server = try Server(db: db, arguments: ["--headroom", "cpu=100,memory=100"])
+        let hosts = (1...20).map { ["id": String(format: "h%02d", $0), "cpu_cores": 16, "cpu_mhz": 2000, "memory_mb": 65536] as [String: Any] }
+        #expect(try await server.call("PUT", "/hosts", hosts).status == 200)
+        let vms = (1...100).map { ["id": "v\($0)", "vcpus": 2, "memory_mb": 4096, "cpu_mhz": 500] as [String: Any] }
+        #expect(try await server.call("POST", "/placements", ["vms": vms]).status == 201)
+        let before = try #require(try await server.call("GET", "/placements").json as? [String: String])
+        let drained = ["h01", "h02", "h03", "h04", "h05"]
+        let start = ReplayReport.iso((Int64(Date().timeIntervalSince1970) / 86_400 + 2) * 86_400)
+        let asked = try await server.call("POST", "/rebalance", ["goal": "drain", "hosts_to_drain": drained, "window_start": start, "window_h": 4])
+        let id = try #require((asked.json as? [String: Any])?["id"] as? String, "\(asked.text)")
+        var advice: [String: Any] = [:]
+        for _ in 0..<300 {
+            advice = try #require(try await server.call("GET", "/rebalance/\(id)").json as? [String: Any])
+            if advice["state"] as? String != "RUNNING" { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let moves = advice["moves"] as? [[String: Any]] ?? []
+        let out = moves.filter { $0["kind"] as? String == "drain" }
+        #expect(advice["state"] as? String == "RECOMMENDED" && out.count == before.values.count { drained.contains($0) }, "\(advice)")
+
+        let running = server
+        let loader = Task {
+            var acknowledged: [String] = []
+            for n in 0..<2000 {
+                guard let reply = try? await running.call("POST", "/placements", ["vms": [["id": "new\(n)", "vcpus": 1, "memory_mb": 64, "cpu_mhz": 10]]]) else { break }
+                if reply.status == 201 { acknowledged.append("new\(n)") }
+            }
+            return acknowledged
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        let path = "/rebalance/\(id)/apply", steps = out.count
+        let applying = Task { (try? await running.call("POST", path, ["steps": steps]))?.status }
+        try await Task.sleep(for: .milliseconds(Int.random(in: 0...40)))
+        server.kill()
+        let acknowledged = await loader.value
+        let applied = await applying.value
+        server = try Server(db: db, arguments: ["--headroom", "cpu=100,memory=100", "--rebalance-every", "1h"])
+        defer { server.stop() }
+        let after = try #require(try await server.call("GET", "/placements").json as? [String: String])
+        #expect(acknowledged.count > 0 && acknowledged.allSatisfy { after[$0] != nil }, "\(acknowledged.count) acknowledged")
+        let kept = try #require(try await server.call("GET", "/rebalance/\(id)").json as? [String: Any])
+        let made = out.filter { after[$0["vm"] as! String] == $0["to"] as? String }.count
+        let unmade = out.filter { after[$0["vm"] as! String] == $0["from"] as? String }.count
+        if kept["applied_steps"] as? Int == out.count {
+            #expect(made == out.count, "recorded as run, but \(out.count - made) moves are not in the store")
+        } else {
+            #expect(applied != 200, "the apply was acknowledged and lost")
+            #expect(kept["applied_steps"] == nil && unmade == out.count, "\(made) of \(out.count) moves made without the advice recorded")
+        }
+        // Advice of its own at start; one at a time.
+        var listed: [[String: Any]] = []
+        for _ in 0..<300 {
+            listed = try #require((try await server.call("GET", "/rebalance").json as? [String: Any])?["advice"] as? [[String: Any]])
+            if listed.first?["state"] as? String != "RUNNING" { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(listed.first?["origin"] as? String == "schedule" && listed.first?["state"] as? String == "RECOMMENDED", "\(listed.first ?? [:])")
+    }
+
     /// A start whose files the validator refuses, or whose traces cannot be read, exits 2
     /// naming the file and leaves the store as it was: no hosts without their VMs.
     @Test func aFailedStartLeavesTheStoreAsItWas() async throws {

@@ -67,9 +67,10 @@ public struct PlacementProblem: Sendable {
 
     /// The general form: `demandOf` gives a VM's demand for a resource in each of `buckets`
     /// time buckets, or nil for its static demand (measured, else allocated). `traced` names
-    /// the VMs a trace covers, for notes.
+    /// the VMs a trace covers, for notes; `timeline`, where the buckets are a history, when
+    /// the first is and how long each lasts (epoch seconds).
     public init(inventory: Inventory, headroom: Headroom, rules: PlacementRules, buckets B: Int, traced: Set<String>?,
-                demandOf: (VM, Resource) -> [Double]?) {
+                timeline: (start: Int64, step: Int64)? = nil, demandOf: (VM, Resource) -> [Double]?) {
         var hosts = inventory.hosts
         let vms = inventory.vms
         var notes: [String] = []
@@ -162,6 +163,7 @@ public struct PlacementProblem: Sendable {
         self.init(hosts: hosts, vms: vms, resources: resources, headroom: headroom, buckets: B,
                   capacity: capacity, rawCapacity: raw, demand: demand, mhzPerVCPU: mhzPerVCPU, notes: notes, rules: rules,
                   objective: inventory.catalog.isEmpty ? .hosts : .cost, purchasable: purchasable)
+        self.timeline = timeline
     }
 
     /// The low-level form over flat arrays, for benchmark instances and tests.

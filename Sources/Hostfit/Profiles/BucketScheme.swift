@@ -14,6 +14,14 @@ public enum BucketScheme: String, Sendable, CaseIterable {
         }
     }
 
+    /// The buckets the hours of a window touch (`seconds` long from `start`), in order.
+    public func buckets(covering start: Int64, seconds: Int64) -> [Int] {
+        var found = Set<Int>()
+        var t = start >= 0 ? start / 3600 * 3600 : (start - 3599) / 3600 * 3600
+        while t < start + seconds && found.count < count { found.insert(bucket(t)); t += 3600 }
+        return found.sorted()
+    }
+
     /// Column names of the buckets in profiles.csv: h00..h23, or mon00..sun23.
     public var columnNames: [String] {
         switch self {

@@ -42,6 +42,30 @@ public struct LoadWindow: Sendable, Equatable {
         return true
     }
 
+    /// Monday 00:00 UTC of week `w` (epoch seconds).
+    @inline(__always) static func start(ofWeek w: Int32) -> Int64 { Int64(w) * 604_800 - 3 * 86_400 }
+
+    /// Whether slot `k` holds a week of the window.
+    @inline(__always) private func holds(_ k: Int) -> Bool { week[k] >= 0 && week[k] > newest - Int32(Self.weeks) }
+
+    /// The starts of the oldest and the newest hour that hold a sample (epoch seconds); nil when empty.
+    public var sampledHours: ClosedRange<Int64>? {
+        var first = Int64.max, last = Int64.min
+        for k in week.indices where holds(k) {
+            let t = Self.start(ofWeek: week[k]) + Int64(k / Self.weeks) * 3600
+            first = min(first, t)
+            last = max(last, t)
+        }
+        return first <= last ? first...last : nil
+    }
+
+    /// The peak of the hour that starts at `time` (on the hour), where the window holds it.
+    public func peak(atHour time: Int64) -> Double? {
+        let w = Self.week(of: time)
+        let k = BucketScheme.hourOfWeek.bucket(time) * Self.weeks + Int(((w % Int32(Self.weeks)) + Int32(Self.weeks)) % Int32(Self.weeks))
+        return week[k] == w && holds(k) ? Double(peak[k]) : nil
+    }
+
     /// Per hour of the week, the highest peak of the weeks in the window; nil for an hour
     /// no week in it saw.
     public var envelope: [Double?] {

@@ -21,11 +21,9 @@ extension Rebalancer {
             throw PlanningInputError("--goal drain judges hosts on the forecast of its window: give at least two days of traces (one per half)")
         }
         let scheme: BucketScheme = forecast.shape == .hourOfWeek ? .hourOfWeek : .hourOfDay
-        var keys = Set<Int>()
-        var t = window.start / 3600 * 3600
-        while t < window.start + window.seconds && keys.count < scheme.count { keys.insert(scheme.bucket(t)); t += 3600 }
+        let keys = scheme.buckets(covering: window.start, seconds: window.seconds)
         let F = forecast.forecastBuckets
-        let buckets = (0..<2).flatMap { half in keys.sorted().map { forecast.slots + half * F + $0 } }
+        let buckets = (0..<2).flatMap { half in keys.map { forecast.slots + half * F + $0 } }
         var inner = Rebalancer(view: problem.selecting(buckets), forecast: forecast, options: options)
         var unresolved: [(host: String, reason: String)] = []
         for h in drained.sorted() {
@@ -35,7 +33,10 @@ extension Rebalancer {
             for v in vms {
                 guard !problem.vms[v].pinned else { unresolved.append((problem.hosts[h].id, "VM \(problem.vms[v].id) is pinned to it")); continue }
                 guard inner.chosen.count < options.maxMoves else { unresolved.append((problem.hosts[h].id, "--max-moves \(options.maxMoves) reached")); break }
-                guard let target = inner.targets(for: v, from: h).first(where: { !drained.contains($0) }) else {
+                // Maintenance comes first: a host the VM left in an earlier round takes it
+                // for the window where no other can (it comes back after).
+                guard let target = inner.targets(for: v, from: h).first(where: { !drained.contains($0) })
+                    ?? inner.targets(for: v, from: h, revisiting: true).first(where: { !drained.contains($0) }) else {
                     unresolved.append((problem.hosts[h].id, "no other host has room for VM \(problem.vms[v].id) in every forecast hour of the window"))
                     continue
                 }

@@ -167,10 +167,11 @@ public struct Rebalancer {
     }
 
     /// Hosts a VM may go to now: every rule and every bucket of the view, not a host it
-    /// left before; hosts already on first, then the one left with the most room.
-    func targets(for v: Int, from s: Int) -> [Int] {
+    /// left before (unless `revisiting`); hosts already on first, then the one left with the
+    /// most room.
+    func targets(for v: Int, from s: Int, revisiting: Bool = false) -> [Int] {
         var found: [(h: Int, on: Bool, utilization: Double)] = []
-        for t in 0..<problem.hostCount where t != s && !left[v].contains(t) && loads.fits(v, on: t) {
+        for t in 0..<problem.hostCount where t != s && (revisiting || !left[v].contains(t)) && loads.fits(v, on: t) {
             found.append((t, loads.count[t] > 0, loads.utilization(t, adding: [v])))
         }
         found.sort { a, b in

@@ -802,5 +802,504 @@ extension Components {
                 case unknownExamples = "unknown_examples"
             }
         }
+        /// - Remark: Generated from `#/components/schemas/RebalanceMove`.
+        public struct RebalanceMove: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/RebalanceMove/step`.
+            public var step: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/RebalanceMove/vm`.
+            public var vm: Swift.String
+            /// - Remark: Generated from `#/components/schemas/RebalanceMove/from`.
+            public var from: Swift.String
+            /// - Remark: Generated from `#/components/schemas/RebalanceMove/to`.
+            public var to: Swift.String
+            /// - Remark: Generated from `#/components/schemas/RebalanceMove/kind`.
+            @frozen public enum KindPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case fix = "fix"
+                case balance = "balance"
+                case power = "power"
+                case drain = "drain"
+                case _return = "return"
+                case park = "park"
+            }
+            /// - Remark: Generated from `#/components/schemas/RebalanceMove/kind`.
+            public var kind: Components.Schemas.RebalanceMove.KindPayload
+            /// when to start it (UTC): in the VM's quietest hour, after the step before
+            ///
+            /// - Remark: Generated from `#/components/schemas/RebalanceMove/at`.
+            public var at: Swift.String
+            /// - Remark: Generated from `#/components/schemas/RebalanceMove/memory_mb`.
+            public var memoryMb: Swift.Double
+            /// migration time from memory over the link
+            ///
+            /// - Remark: Generated from `#/components/schemas/RebalanceMove/seconds`.
+            public var seconds: Swift.Double
+            /// host-hours over headroom the move removes
+            ///
+            /// - Remark: Generated from `#/components/schemas/RebalanceMove/benefit`.
+            public var benefit: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/RebalanceMove/reason`.
+            public var reason: Swift.String
+            /// Creates a new `RebalanceMove`.
+            ///
+            /// - Parameters:
+            ///   - step:
+            ///   - vm:
+            ///   - from:
+            ///   - to:
+            ///   - kind:
+            ///   - at: when to start it (UTC): in the VM's quietest hour, after the step before
+            ///   - memoryMb:
+            ///   - seconds: migration time from memory over the link
+            ///   - benefit: host-hours over headroom the move removes
+            ///   - reason:
+            public init(
+                step: Swift.Int,
+                vm: Swift.String,
+                from: Swift.String,
+                to: Swift.String,
+                kind: Components.Schemas.RebalanceMove.KindPayload,
+                at: Swift.String,
+                memoryMb: Swift.Double,
+                seconds: Swift.Double,
+                benefit: Swift.Double,
+                reason: Swift.String
+            ) {
+                self.step = step
+                self.vm = vm
+                self.from = from
+                self.to = to
+                self.kind = kind
+                self.at = at
+                self.memoryMb = memoryMb
+                self.seconds = seconds
+                self.benefit = benefit
+                self.reason = reason
+            }
+            public enum CodingKeys: String, CodingKey {
+                case step
+                case vm
+                case from
+                case to
+                case kind
+                case at
+                case memoryMb = "memory_mb"
+                case seconds
+                case benefit
+                case reason
+            }
+        }
+        /// as summary.json of hostfit rebalance: the hours judged are the live samples' (or the profiles')
+        ///
+        /// - Remark: Generated from `#/components/schemas/RebalanceSummary`.
+        public struct RebalanceSummary: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/RebalanceSummary/goal`.
+            public var goal: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/RebalanceSummary/moves`.
+            public var moves: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/RebalanceSummary/parking_moves`.
+            public var parkingMoves: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/RebalanceSummary/memory_moved_mb`.
+            public var memoryMovedMb: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/RebalanceSummary/migration_seconds`.
+            public var migrationSeconds: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/RebalanceSummary/hosts_on_before`.
+            public var hostsOnBefore: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/RebalanceSummary/hosts_on_after`.
+            public var hostsOnAfter: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/RebalanceSummary/recent_from`.
+            public var recentFrom: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/RebalanceSummary/recent_until`.
+            public var recentUntil: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/RebalanceSummary/step_seconds`.
+            public var stepSeconds: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/RebalanceSummary/forecast`.
+            public var forecast: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/RebalanceSummary/margin`.
+            public var margin: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/RebalanceSummary/margin_learned`.
+            public var marginLearned: Swift.Bool?
+            /// - Remark: Generated from `#/components/schemas/RebalanceSummary/before`.
+            public struct BeforePayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/RebalanceSummary/before/host_intervals`.
+                public var hostIntervals: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/RebalanceSummary/before/host_intervals_over_headroom`.
+                public var hostIntervalsOverHeadroom: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/RebalanceSummary/before/over_headroom_pct`.
+                public var overHeadroomPct: Swift.Double?
+                /// - Remark: Generated from `#/components/schemas/RebalanceSummary/before/forecast_host_hours_over_headroom`.
+                public var forecastHostHoursOverHeadroom: Swift.Double?
+                /// - Remark: Generated from `#/components/schemas/RebalanceSummary/before/hosts_over_headroom`.
+                public var hostsOverHeadroom: [Swift.String]?
+                /// Creates a new `BeforePayload`.
+                ///
+                /// - Parameters:
+                ///   - hostIntervals:
+                ///   - hostIntervalsOverHeadroom:
+                ///   - overHeadroomPct:
+                ///   - forecastHostHoursOverHeadroom:
+                ///   - hostsOverHeadroom:
+                public init(
+                    hostIntervals: Swift.Int? = nil,
+                    hostIntervalsOverHeadroom: Swift.Int? = nil,
+                    overHeadroomPct: Swift.Double? = nil,
+                    forecastHostHoursOverHeadroom: Swift.Double? = nil,
+                    hostsOverHeadroom: [Swift.String]? = nil
+                ) {
+                    self.hostIntervals = hostIntervals
+                    self.hostIntervalsOverHeadroom = hostIntervalsOverHeadroom
+                    self.overHeadroomPct = overHeadroomPct
+                    self.forecastHostHoursOverHeadroom = forecastHostHoursOverHeadroom
+                    self.hostsOverHeadroom = hostsOverHeadroom
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case hostIntervals = "host_intervals"
+                    case hostIntervalsOverHeadroom = "host_intervals_over_headroom"
+                    case overHeadroomPct = "over_headroom_pct"
+                    case forecastHostHoursOverHeadroom = "forecast_host_hours_over_headroom"
+                    case hostsOverHeadroom = "hosts_over_headroom"
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/RebalanceSummary/before`.
+            public var before: Components.Schemas.RebalanceSummary.BeforePayload?
+            /// - Remark: Generated from `#/components/schemas/RebalanceSummary/after`.
+            public struct AfterPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/RebalanceSummary/after/host_intervals`.
+                public var hostIntervals: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/RebalanceSummary/after/host_intervals_over_headroom`.
+                public var hostIntervalsOverHeadroom: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/RebalanceSummary/after/over_headroom_pct`.
+                public var overHeadroomPct: Swift.Double?
+                /// - Remark: Generated from `#/components/schemas/RebalanceSummary/after/forecast_host_hours_over_headroom`.
+                public var forecastHostHoursOverHeadroom: Swift.Double?
+                /// - Remark: Generated from `#/components/schemas/RebalanceSummary/after/hosts_over_headroom`.
+                public var hostsOverHeadroom: [Swift.String]?
+                /// Creates a new `AfterPayload`.
+                ///
+                /// - Parameters:
+                ///   - hostIntervals:
+                ///   - hostIntervalsOverHeadroom:
+                ///   - overHeadroomPct:
+                ///   - forecastHostHoursOverHeadroom:
+                ///   - hostsOverHeadroom:
+                public init(
+                    hostIntervals: Swift.Int? = nil,
+                    hostIntervalsOverHeadroom: Swift.Int? = nil,
+                    overHeadroomPct: Swift.Double? = nil,
+                    forecastHostHoursOverHeadroom: Swift.Double? = nil,
+                    hostsOverHeadroom: [Swift.String]? = nil
+                ) {
+                    self.hostIntervals = hostIntervals
+                    self.hostIntervalsOverHeadroom = hostIntervalsOverHeadroom
+                    self.overHeadroomPct = overHeadroomPct
+                    self.forecastHostHoursOverHeadroom = forecastHostHoursOverHeadroom
+                    self.hostsOverHeadroom = hostsOverHeadroom
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case hostIntervals = "host_intervals"
+                    case hostIntervalsOverHeadroom = "host_intervals_over_headroom"
+                    case overHeadroomPct = "over_headroom_pct"
+                    case forecastHostHoursOverHeadroom = "forecast_host_hours_over_headroom"
+                    case hostsOverHeadroom = "hosts_over_headroom"
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/RebalanceSummary/after`.
+            public var after: Components.Schemas.RebalanceSummary.AfterPayload?
+            /// - Remark: Generated from `#/components/schemas/RebalanceSummary/UnresolvedPayload`.
+            public struct UnresolvedPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/RebalanceSummary/UnresolvedPayload/host`.
+                public var host: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/RebalanceSummary/UnresolvedPayload/reason`.
+                public var reason: Swift.String?
+                /// Creates a new `UnresolvedPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - host:
+                ///   - reason:
+                public init(
+                    host: Swift.String? = nil,
+                    reason: Swift.String? = nil
+                ) {
+                    self.host = host
+                    self.reason = reason
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case host
+                    case reason
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/RebalanceSummary/unresolved`.
+            public typealias UnresolvedPayload = [Components.Schemas.RebalanceSummary.UnresolvedPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/RebalanceSummary/unresolved`.
+            public var unresolved: Components.Schemas.RebalanceSummary.UnresolvedPayload?
+            /// - Remark: Generated from `#/components/schemas/RebalanceSummary/PowerOffPayload`.
+            public struct PowerOffPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/RebalanceSummary/PowerOffPayload/host`.
+                public var host: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/RebalanceSummary/PowerOffPayload/on_again_at_hours`.
+                public var onAgainAtHours: [Swift.Int]?
+                /// Creates a new `PowerOffPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - host:
+                ///   - onAgainAtHours:
+                public init(
+                    host: Swift.String? = nil,
+                    onAgainAtHours: [Swift.Int]? = nil
+                ) {
+                    self.host = host
+                    self.onAgainAtHours = onAgainAtHours
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case host
+                    case onAgainAtHours = "on_again_at_hours"
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/RebalanceSummary/power_off`.
+            public typealias PowerOffPayload = [Components.Schemas.RebalanceSummary.PowerOffPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/RebalanceSummary/power_off`.
+            public var powerOff: Components.Schemas.RebalanceSummary.PowerOffPayload?
+            /// - Remark: Generated from `#/components/schemas/RebalanceSummary/notes`.
+            public var notes: [Swift.String]?
+            /// - Remark: Generated from `#/components/schemas/RebalanceSummary/seconds`.
+            public var seconds: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/RebalanceSummary/hostfit_version`.
+            public var hostfitVersion: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/RebalanceSummary/inputs`.
+            public var inputs: [OpenAPIRuntime.OpenAPIObjectContainer]?
+            /// - Remark: Generated from `#/components/schemas/RebalanceSummary/options`.
+            public struct OptionsPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                public var additionalProperties: [String: Swift.String]
+                /// Creates a new `OptionsPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                public init(additionalProperties: [String: Swift.String] = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/RebalanceSummary/options`.
+            public var options: Components.Schemas.RebalanceSummary.OptionsPayload?
+            /// Creates a new `RebalanceSummary`.
+            ///
+            /// - Parameters:
+            ///   - goal:
+            ///   - moves:
+            ///   - parkingMoves:
+            ///   - memoryMovedMb:
+            ///   - migrationSeconds:
+            ///   - hostsOnBefore:
+            ///   - hostsOnAfter:
+            ///   - recentFrom:
+            ///   - recentUntil:
+            ///   - stepSeconds:
+            ///   - forecast:
+            ///   - margin:
+            ///   - marginLearned:
+            ///   - before:
+            ///   - after:
+            ///   - unresolved:
+            ///   - powerOff:
+            ///   - notes:
+            ///   - seconds:
+            ///   - hostfitVersion:
+            ///   - inputs:
+            ///   - options:
+            public init(
+                goal: Swift.String? = nil,
+                moves: Swift.Int? = nil,
+                parkingMoves: Swift.Int? = nil,
+                memoryMovedMb: Swift.Double? = nil,
+                migrationSeconds: Swift.Double? = nil,
+                hostsOnBefore: Swift.Int? = nil,
+                hostsOnAfter: Swift.Int? = nil,
+                recentFrom: Swift.String? = nil,
+                recentUntil: Swift.String? = nil,
+                stepSeconds: Swift.Int? = nil,
+                forecast: Swift.String? = nil,
+                margin: Swift.Double? = nil,
+                marginLearned: Swift.Bool? = nil,
+                before: Components.Schemas.RebalanceSummary.BeforePayload? = nil,
+                after: Components.Schemas.RebalanceSummary.AfterPayload? = nil,
+                unresolved: Components.Schemas.RebalanceSummary.UnresolvedPayload? = nil,
+                powerOff: Components.Schemas.RebalanceSummary.PowerOffPayload? = nil,
+                notes: [Swift.String]? = nil,
+                seconds: Swift.Double? = nil,
+                hostfitVersion: Swift.String? = nil,
+                inputs: [OpenAPIRuntime.OpenAPIObjectContainer]? = nil,
+                options: Components.Schemas.RebalanceSummary.OptionsPayload? = nil
+            ) {
+                self.goal = goal
+                self.moves = moves
+                self.parkingMoves = parkingMoves
+                self.memoryMovedMb = memoryMovedMb
+                self.migrationSeconds = migrationSeconds
+                self.hostsOnBefore = hostsOnBefore
+                self.hostsOnAfter = hostsOnAfter
+                self.recentFrom = recentFrom
+                self.recentUntil = recentUntil
+                self.stepSeconds = stepSeconds
+                self.forecast = forecast
+                self.margin = margin
+                self.marginLearned = marginLearned
+                self.before = before
+                self.after = after
+                self.unresolved = unresolved
+                self.powerOff = powerOff
+                self.notes = notes
+                self.seconds = seconds
+                self.hostfitVersion = hostfitVersion
+                self.inputs = inputs
+                self.options = options
+            }
+            public enum CodingKeys: String, CodingKey {
+                case goal
+                case moves
+                case parkingMoves = "parking_moves"
+                case memoryMovedMb = "memory_moved_mb"
+                case migrationSeconds = "migration_seconds"
+                case hostsOnBefore = "hosts_on_before"
+                case hostsOnAfter = "hosts_on_after"
+                case recentFrom = "recent_from"
+                case recentUntil = "recent_until"
+                case stepSeconds = "step_seconds"
+                case forecast
+                case margin
+                case marginLearned = "margin_learned"
+                case before
+                case after
+                case unresolved
+                case powerOff = "power_off"
+                case notes
+                case seconds
+                case hostfitVersion = "hostfit_version"
+                case inputs
+                case options
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/RebalanceAdvice`.
+        public struct RebalanceAdvice: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/RebalanceAdvice/id`.
+            public var id: Swift.String
+            /// RUNNING while it is made; RECOMMENDED; APPLIED once POST /rebalance/{id}/apply recorded the moves; SUPERSEDED by newer advice or a VM that moved since; EXPIRED after expires_at; FAILED
+            ///
+            /// - Remark: Generated from `#/components/schemas/RebalanceAdvice/state`.
+            @frozen public enum StatePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case running = "RUNNING"
+                case recommended = "RECOMMENDED"
+                case applied = "APPLIED"
+                case superseded = "SUPERSEDED"
+                case expired = "EXPIRED"
+                case failed = "FAILED"
+            }
+            /// RUNNING while it is made; RECOMMENDED; APPLIED once POST /rebalance/{id}/apply recorded the moves; SUPERSEDED by newer advice or a VM that moved since; EXPIRED after expires_at; FAILED
+            ///
+            /// - Remark: Generated from `#/components/schemas/RebalanceAdvice/state`.
+            public var state: Components.Schemas.RebalanceAdvice.StatePayload
+            /// - Remark: Generated from `#/components/schemas/RebalanceAdvice/goal`.
+            @frozen public enum GoalPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case fix = "fix"
+                case balance = "balance"
+                case power = "power"
+                case drain = "drain"
+            }
+            /// - Remark: Generated from `#/components/schemas/RebalanceAdvice/goal`.
+            public var goal: Components.Schemas.RebalanceAdvice.GoalPayload
+            /// - Remark: Generated from `#/components/schemas/RebalanceAdvice/origin`.
+            @frozen public enum OriginPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case request = "request"
+                case schedule = "schedule"
+            }
+            /// - Remark: Generated from `#/components/schemas/RebalanceAdvice/origin`.
+            public var origin: Components.Schemas.RebalanceAdvice.OriginPayload
+            /// - Remark: Generated from `#/components/schemas/RebalanceAdvice/made_at`.
+            public var madeAt: Swift.String
+            /// - Remark: Generated from `#/components/schemas/RebalanceAdvice/expires_at`.
+            public var expiresAt: Swift.String
+            /// drain: the window's start (its moves are judged on its hours only)
+            ///
+            /// - Remark: Generated from `#/components/schemas/RebalanceAdvice/window_start`.
+            public var windowStart: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/RebalanceAdvice/window_h`.
+            public var windowH: Swift.Double?
+            /// why it is SUPERSEDED, EXPIRED or FAILED
+            ///
+            /// - Remark: Generated from `#/components/schemas/RebalanceAdvice/reason`.
+            public var reason: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/RebalanceAdvice/moves`.
+            public var moves: [Components.Schemas.RebalanceMove]
+            /// - Remark: Generated from `#/components/schemas/RebalanceAdvice/summary`.
+            public var summary: Components.Schemas.RebalanceSummary?
+            /// - Remark: Generated from `#/components/schemas/RebalanceAdvice/applied_steps`.
+            public var appliedSteps: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/RebalanceAdvice/applied_at`.
+            public var appliedAt: Swift.String?
+            /// Creates a new `RebalanceAdvice`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - state: RUNNING while it is made; RECOMMENDED; APPLIED once POST /rebalance/{id}/apply recorded the moves; SUPERSEDED by newer advice or a VM that moved since; EXPIRED after expires_at; FAILED
+            ///   - goal:
+            ///   - origin:
+            ///   - madeAt:
+            ///   - expiresAt:
+            ///   - windowStart: drain: the window's start (its moves are judged on its hours only)
+            ///   - windowH:
+            ///   - reason: why it is SUPERSEDED, EXPIRED or FAILED
+            ///   - moves:
+            ///   - summary:
+            ///   - appliedSteps:
+            ///   - appliedAt:
+            public init(
+                id: Swift.String,
+                state: Components.Schemas.RebalanceAdvice.StatePayload,
+                goal: Components.Schemas.RebalanceAdvice.GoalPayload,
+                origin: Components.Schemas.RebalanceAdvice.OriginPayload,
+                madeAt: Swift.String,
+                expiresAt: Swift.String,
+                windowStart: Swift.String? = nil,
+                windowH: Swift.Double? = nil,
+                reason: Swift.String? = nil,
+                moves: [Components.Schemas.RebalanceMove],
+                summary: Components.Schemas.RebalanceSummary? = nil,
+                appliedSteps: Swift.Int? = nil,
+                appliedAt: Swift.String? = nil
+            ) {
+                self.id = id
+                self.state = state
+                self.goal = goal
+                self.origin = origin
+                self.madeAt = madeAt
+                self.expiresAt = expiresAt
+                self.windowStart = windowStart
+                self.windowH = windowH
+                self.reason = reason
+                self.moves = moves
+                self.summary = summary
+                self.appliedSteps = appliedSteps
+                self.appliedAt = appliedAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case state
+                case goal
+                case origin
+                case madeAt = "made_at"
+                case expiresAt = "expires_at"
+                case windowStart = "window_start"
+                case windowH = "window_h"
+                case reason
+                case moves
+                case summary
+                case appliedSteps = "applied_steps"
+                case appliedAt = "applied_at"
+            }
+        }
     }
 }

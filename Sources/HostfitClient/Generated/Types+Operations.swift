@@ -4037,4 +4037,950 @@ public enum Operations {
             }
         }
     }
+    /// The advice kept, newest first (the newest 20; 50 are kept across restarts)
+    ///
+    /// - Remark: HTTP `GET /rebalance`.
+    /// - Remark: Generated from `#/paths//rebalance/get(listRebalance)`.
+    public enum ListRebalance {
+        public static let id: Swift.String = "listRebalance"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/rebalance/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListRebalance.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListRebalance.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.ListRebalance.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            public init(headers: Operations.ListRebalance.Input.Headers = .init()) {
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/rebalance/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/rebalance/GET/responses/200/content/json`.
+                    public struct JsonPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/rebalance/GET/responses/200/content/json/advice`.
+                        public var advice: [Components.Schemas.RebalanceAdvice]
+                        /// Creates a new `JsonPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - advice:
+                        public init(advice: [Components.Schemas.RebalanceAdvice]) {
+                            self.advice = advice
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case advice
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/rebalance/GET/responses/200/content/application\/json`.
+                    case json(Operations.ListRebalance.Output.Ok.Body.JsonPayload)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Operations.ListRebalance.Output.Ok.Body.JsonPayload {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.ListRebalance.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.ListRebalance.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// the advice
+            ///
+            /// - Remark: Generated from `#/paths//rebalance/get(listRebalance)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ListRebalance.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.ListRebalance.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// refused: the message names the field, the VM or the rule
+            ///
+            /// - Remark: Generated from `#/paths//rebalance/get(listRebalance)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses._Error)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses._Error {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Start rebalancing advice on the live state (samples, profiles, where each VM runs), as a background job (one at a time): the engine and options of hostfit rebalance. fix (default): the fewest moves after which every host is within headroom in every hour and its forecast; balance; power; drain (hosts_to_drain, window_start, window_h). Moves are proposed, not made: POST /rebalance/{id}/apply once they ran.
+    ///
+    /// - Remark: HTTP `POST /rebalance`.
+    /// - Remark: Generated from `#/paths//rebalance/post(startRebalance)`.
+    public enum StartRebalance {
+        public static let id: Swift.String = "startRebalance"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/rebalance/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.StartRebalance.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.StartRebalance.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.StartRebalance.Input.Headers
+            /// - Remark: Generated from `#/paths/rebalance/POST/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/rebalance/POST/requestBody/json`.
+                public struct JsonPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/paths/rebalance/POST/requestBody/json/goal`.
+                    @frozen public enum GoalPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                        case fix = "fix"
+                        case balance = "balance"
+                        case power = "power"
+                        case drain = "drain"
+                    }
+                    /// - Remark: Generated from `#/paths/rebalance/POST/requestBody/json/goal`.
+                    public var goal: Operations.StartRebalance.Input.Body.JsonPayload.GoalPayload?
+                    /// - Remark: Generated from `#/paths/rebalance/POST/requestBody/json/max_moves`.
+                    public var maxMoves: Swift.Int?
+                    /// host-hours over headroom a move must remove (0.25)
+                    ///
+                    /// - Remark: Generated from `#/paths/rebalance/POST/requestBody/json/min_benefit`.
+                    public var minBenefit: Swift.Double?
+                    /// a VM moved less than this many hours ago stays (72)
+                    ///
+                    /// - Remark: Generated from `#/paths/rebalance/POST/requestBody/json/min_dwell_h`.
+                    public var minDwellH: Swift.Double?
+                    /// forecast margin; learned when absent
+                    ///
+                    /// - Remark: Generated from `#/paths/rebalance/POST/requestBody/json/margin_pct`.
+                    public var marginPct: Swift.Double?
+                    /// balance: 1 conservative to 5 aggressive
+                    ///
+                    /// - Remark: Generated from `#/paths/rebalance/POST/requestBody/json/threshold`.
+                    public var threshold: Swift.Int?
+                    /// - Remark: Generated from `#/paths/rebalance/POST/requestBody/json/link_gbps`.
+                    public var linkGbps: Swift.Double?
+                    /// - Remark: Generated from `#/paths/rebalance/POST/requestBody/json/hosts_to_drain`.
+                    public var hostsToDrain: [Swift.String]?
+                    /// drain: the window's start, as 2026-12-07T20:00:00Z
+                    ///
+                    /// - Remark: Generated from `#/paths/rebalance/POST/requestBody/json/window_start`.
+                    public var windowStart: Swift.String?
+                    /// - Remark: Generated from `#/paths/rebalance/POST/requestBody/json/window_h`.
+                    public var windowH: Swift.Double?
+                    /// 24 by default, or an hour after a drain's window where that is later
+                    ///
+                    /// - Remark: Generated from `#/paths/rebalance/POST/requestBody/json/expires_after_h`.
+                    public var expiresAfterH: Swift.Double?
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - goal:
+                    ///   - maxMoves:
+                    ///   - minBenefit: host-hours over headroom a move must remove (0.25)
+                    ///   - minDwellH: a VM moved less than this many hours ago stays (72)
+                    ///   - marginPct: forecast margin; learned when absent
+                    ///   - threshold: balance: 1 conservative to 5 aggressive
+                    ///   - linkGbps:
+                    ///   - hostsToDrain:
+                    ///   - windowStart: drain: the window's start, as 2026-12-07T20:00:00Z
+                    ///   - windowH:
+                    ///   - expiresAfterH: 24 by default, or an hour after a drain's window where that is later
+                    public init(
+                        goal: Operations.StartRebalance.Input.Body.JsonPayload.GoalPayload? = nil,
+                        maxMoves: Swift.Int? = nil,
+                        minBenefit: Swift.Double? = nil,
+                        minDwellH: Swift.Double? = nil,
+                        marginPct: Swift.Double? = nil,
+                        threshold: Swift.Int? = nil,
+                        linkGbps: Swift.Double? = nil,
+                        hostsToDrain: [Swift.String]? = nil,
+                        windowStart: Swift.String? = nil,
+                        windowH: Swift.Double? = nil,
+                        expiresAfterH: Swift.Double? = nil
+                    ) {
+                        self.goal = goal
+                        self.maxMoves = maxMoves
+                        self.minBenefit = minBenefit
+                        self.minDwellH = minDwellH
+                        self.marginPct = marginPct
+                        self.threshold = threshold
+                        self.linkGbps = linkGbps
+                        self.hostsToDrain = hostsToDrain
+                        self.windowStart = windowStart
+                        self.windowH = windowH
+                        self.expiresAfterH = expiresAfterH
+                    }
+                    public enum CodingKeys: String, CodingKey {
+                        case goal
+                        case maxMoves = "max_moves"
+                        case minBenefit = "min_benefit"
+                        case minDwellH = "min_dwell_h"
+                        case marginPct = "margin_pct"
+                        case threshold
+                        case linkGbps = "link_gbps"
+                        case hostsToDrain = "hosts_to_drain"
+                        case windowStart = "window_start"
+                        case windowH = "window_h"
+                        case expiresAfterH = "expires_after_h"
+                    }
+                }
+                /// - Remark: Generated from `#/paths/rebalance/POST/requestBody/content/application\/json`.
+                case json(Operations.StartRebalance.Input.Body.JsonPayload)
+            }
+            public var body: Operations.StartRebalance.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            ///   - body:
+            public init(
+                headers: Operations.StartRebalance.Input.Headers = .init(),
+                body: Operations.StartRebalance.Input.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Accepted: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/rebalance/POST/responses/202/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/rebalance/POST/responses/202/content/application\/json`.
+                    case json(Components.Schemas.RebalanceAdvice)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.RebalanceAdvice {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.StartRebalance.Output.Accepted.Body
+                /// Creates a new `Accepted`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.StartRebalance.Output.Accepted.Body) {
+                    self.body = body
+                }
+            }
+            /// started
+            ///
+            /// - Remark: Generated from `#/paths//rebalance/post(startRebalance)/responses/202`.
+            ///
+            /// HTTP response code: `202 accepted`.
+            case accepted(Operations.StartRebalance.Output.Accepted)
+            /// The associated value of the enum case if `self` is `.accepted`.
+            ///
+            /// - Throws: An error if `self` is not `.accepted`.
+            /// - SeeAlso: `.accepted`.
+            public var accepted: Operations.StartRebalance.Output.Accepted {
+                get throws {
+                    switch self {
+                    case let .accepted(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "accepted",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// refused: the message names the field, the VM or the rule
+            ///
+            /// - Remark: Generated from `#/paths//rebalance/post(startRebalance)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses._Error)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses._Error {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// refused: the message names the field, the VM or the rule
+            ///
+            /// - Remark: Generated from `#/paths//rebalance/post(startRebalance)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses._Error)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses._Error {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// refused: the message names the field, the VM or the rule
+            ///
+            /// - Remark: Generated from `#/paths//rebalance/post(startRebalance)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses._Error)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses._Error {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// refused: the message names the field, the VM or the rule
+            ///
+            /// - Remark: Generated from `#/paths//rebalance/post(startRebalance)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses._Error)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses._Error {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// refused: the message names the field, the VM or the rule
+            ///
+            /// - Remark: Generated from `#/paths//rebalance/post(startRebalance)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses._Error)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            public var contentTooLarge: Components.Responses._Error {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// One advice: its state, moves in their safe order and summary
+    ///
+    /// - Remark: HTTP `GET /rebalance/{id}`.
+    /// - Remark: Generated from `#/paths//rebalance/{id}/get(getRebalance)`.
+    public enum GetRebalance {
+        public static let id: Swift.String = "getRebalance"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/rebalance/{id}/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/rebalance/{id}/GET/path/id`.
+                public var id: Components.Parameters.Id
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id:
+                public init(id: Components.Parameters.Id) {
+                    self.id = id
+                }
+            }
+            public var path: Operations.GetRebalance.Input.Path
+            /// - Remark: Generated from `#/paths/rebalance/{id}/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetRebalance.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetRebalance.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetRebalance.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.GetRebalance.Input.Path,
+                headers: Operations.GetRebalance.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/rebalance/{id}/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/rebalance/{id}/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.RebalanceAdvice)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.RebalanceAdvice {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetRebalance.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetRebalance.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// the advice
+            ///
+            /// - Remark: Generated from `#/paths//rebalance/{id}/get(getRebalance)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetRebalance.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.GetRebalance.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// refused: the message names the field, the VM or the rule
+            ///
+            /// - Remark: Generated from `#/paths//rebalance/{id}/get(getRebalance)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses._Error)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses._Error {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// refused: the message names the field, the VM or the rule
+            ///
+            /// - Remark: Generated from `#/paths//rebalance/{id}/get(getRebalance)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses._Error)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses._Error {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Record that the operator ran the advice's moves (all, or the first steps): each step is checked from where its VM runs now, by the validator on the load as it is, and all are committed with the advice APPLIED in one transaction, or none
+    ///
+    /// - Remark: HTTP `POST /rebalance/{id}/apply`.
+    /// - Remark: Generated from `#/paths//rebalance/{id}/apply/post(applyRebalance)`.
+    public enum ApplyRebalance {
+        public static let id: Swift.String = "applyRebalance"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/rebalance/{id}/apply/POST/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/rebalance/{id}/apply/POST/path/id`.
+                public var id: Components.Parameters.Id
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id:
+                public init(id: Components.Parameters.Id) {
+                    self.id = id
+                }
+            }
+            public var path: Operations.ApplyRebalance.Input.Path
+            /// - Remark: Generated from `#/paths/rebalance/{id}/apply/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ApplyRebalance.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ApplyRebalance.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.ApplyRebalance.Input.Headers
+            /// - Remark: Generated from `#/paths/rebalance/{id}/apply/POST/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/rebalance/{id}/apply/POST/requestBody/json`.
+                public struct JsonPayload: Codable, Hashable, Sendable {
+                    /// the steps that have run, counted from the first (all by default); advice recorded part way (a drain's way out) stays RECOMMENDED for the rest
+                    ///
+                    /// - Remark: Generated from `#/paths/rebalance/{id}/apply/POST/requestBody/json/steps`.
+                    public var steps: Swift.Int?
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - steps: the steps that have run, counted from the first (all by default); advice recorded part way (a drain's way out) stays RECOMMENDED for the rest
+                    public init(steps: Swift.Int? = nil) {
+                        self.steps = steps
+                    }
+                    public enum CodingKeys: String, CodingKey {
+                        case steps
+                    }
+                }
+                /// - Remark: Generated from `#/paths/rebalance/{id}/apply/POST/requestBody/content/application\/json`.
+                case json(Operations.ApplyRebalance.Input.Body.JsonPayload)
+            }
+            public var body: Operations.ApplyRebalance.Input.Body?
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            public init(
+                path: Operations.ApplyRebalance.Input.Path,
+                headers: Operations.ApplyRebalance.Input.Headers = .init(),
+                body: Operations.ApplyRebalance.Input.Body? = nil
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/rebalance/{id}/apply/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/rebalance/{id}/apply/POST/responses/200/content/application\/json`.
+                    case json(Components.Schemas.RebalanceAdvice)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.RebalanceAdvice {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.ApplyRebalance.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.ApplyRebalance.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// applied
+            ///
+            /// - Remark: Generated from `#/paths//rebalance/{id}/apply/post(applyRebalance)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ApplyRebalance.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.ApplyRebalance.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// refused: the message names the field, the VM or the rule
+            ///
+            /// - Remark: Generated from `#/paths//rebalance/{id}/apply/post(applyRebalance)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses._Error)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses._Error {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// refused: the message names the field, the VM or the rule
+            ///
+            /// - Remark: Generated from `#/paths//rebalance/{id}/apply/post(applyRebalance)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses._Error)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses._Error {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// refused: the message names the field, the VM or the rule
+            ///
+            /// - Remark: Generated from `#/paths//rebalance/{id}/apply/post(applyRebalance)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses._Error)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses._Error {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// refused: the message names the field, the VM or the rule
+            ///
+            /// - Remark: Generated from `#/paths//rebalance/{id}/apply/post(applyRebalance)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses._Error)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses._Error {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// refused: the message names the field, the VM or the rule
+            ///
+            /// - Remark: Generated from `#/paths//rebalance/{id}/apply/post(applyRebalance)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses._Error)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses._Error {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// refused: the message names the field, the VM or the rule
+            ///
+            /// - Remark: Generated from `#/paths//rebalance/{id}/apply/post(applyRebalance)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses._Error)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            public var contentTooLarge: Components.Responses._Error {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
 }

@@ -117,6 +117,26 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /samples`.
     /// - Remark: Generated from `#/paths//samples/post(postSamples)`.
     func postSamples(_ input: Operations.PostSamples.Input) async throws -> Operations.PostSamples.Output
+    /// The advice kept, newest first (the newest 20; 50 are kept across restarts)
+    ///
+    /// - Remark: HTTP `GET /rebalance`.
+    /// - Remark: Generated from `#/paths//rebalance/get(listRebalance)`.
+    func listRebalance(_ input: Operations.ListRebalance.Input) async throws -> Operations.ListRebalance.Output
+    /// Start rebalancing advice on the live state (samples, profiles, where each VM runs), as a background job (one at a time): the engine and options of hostfit rebalance. fix (default): the fewest moves after which every host is within headroom in every hour and its forecast; balance; power; drain (hosts_to_drain, window_start, window_h). Moves are proposed, not made: POST /rebalance/{id}/apply once they ran.
+    ///
+    /// - Remark: HTTP `POST /rebalance`.
+    /// - Remark: Generated from `#/paths//rebalance/post(startRebalance)`.
+    func startRebalance(_ input: Operations.StartRebalance.Input) async throws -> Operations.StartRebalance.Output
+    /// One advice: its state, moves in their safe order and summary
+    ///
+    /// - Remark: HTTP `GET /rebalance/{id}`.
+    /// - Remark: Generated from `#/paths//rebalance/{id}/get(getRebalance)`.
+    func getRebalance(_ input: Operations.GetRebalance.Input) async throws -> Operations.GetRebalance.Output
+    /// Record that the operator ran the advice's moves (all, or the first steps): each step is checked from where its VM runs now, by the validator on the load as it is, and all are committed with the advice APPLIED in one transaction, or none
+    ///
+    /// - Remark: HTTP `POST /rebalance/{id}/apply`.
+    /// - Remark: Generated from `#/paths//rebalance/{id}/apply/post(applyRebalance)`.
+    func applyRebalance(_ input: Operations.ApplyRebalance.Input) async throws -> Operations.ApplyRebalance.Output
 }
 
 /// Convenience overloads for operation inputs.
@@ -359,6 +379,54 @@ extension APIProtocol {
         body: Operations.PostSamples.Input.Body
     ) async throws -> Operations.PostSamples.Output {
         try await postSamples(Operations.PostSamples.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// The advice kept, newest first (the newest 20; 50 are kept across restarts)
+    ///
+    /// - Remark: HTTP `GET /rebalance`.
+    /// - Remark: Generated from `#/paths//rebalance/get(listRebalance)`.
+    public func listRebalance(headers: Operations.ListRebalance.Input.Headers = .init()) async throws -> Operations.ListRebalance.Output {
+        try await listRebalance(Operations.ListRebalance.Input(headers: headers))
+    }
+    /// Start rebalancing advice on the live state (samples, profiles, where each VM runs), as a background job (one at a time): the engine and options of hostfit rebalance. fix (default): the fewest moves after which every host is within headroom in every hour and its forecast; balance; power; drain (hosts_to_drain, window_start, window_h). Moves are proposed, not made: POST /rebalance/{id}/apply once they ran.
+    ///
+    /// - Remark: HTTP `POST /rebalance`.
+    /// - Remark: Generated from `#/paths//rebalance/post(startRebalance)`.
+    public func startRebalance(
+        headers: Operations.StartRebalance.Input.Headers = .init(),
+        body: Operations.StartRebalance.Input.Body
+    ) async throws -> Operations.StartRebalance.Output {
+        try await startRebalance(Operations.StartRebalance.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// One advice: its state, moves in their safe order and summary
+    ///
+    /// - Remark: HTTP `GET /rebalance/{id}`.
+    /// - Remark: Generated from `#/paths//rebalance/{id}/get(getRebalance)`.
+    public func getRebalance(
+        path: Operations.GetRebalance.Input.Path,
+        headers: Operations.GetRebalance.Input.Headers = .init()
+    ) async throws -> Operations.GetRebalance.Output {
+        try await getRebalance(Operations.GetRebalance.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Record that the operator ran the advice's moves (all, or the first steps): each step is checked from where its VM runs now, by the validator on the load as it is, and all are committed with the advice APPLIED in one transaction, or none
+    ///
+    /// - Remark: HTTP `POST /rebalance/{id}/apply`.
+    /// - Remark: Generated from `#/paths//rebalance/{id}/apply/post(applyRebalance)`.
+    public func applyRebalance(
+        path: Operations.ApplyRebalance.Input.Path,
+        headers: Operations.ApplyRebalance.Input.Headers = .init(),
+        body: Operations.ApplyRebalance.Input.Body? = nil
+    ) async throws -> Operations.ApplyRebalance.Output {
+        try await applyRebalance(Operations.ApplyRebalance.Input(
+            path: path,
             headers: headers,
             body: body
         ))

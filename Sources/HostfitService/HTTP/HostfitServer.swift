@@ -21,7 +21,8 @@ public struct ServiceConfiguration: Sendable {
 /// The service: its controllers on Hummingbird, until the process is told to stop.
 public enum HostfitServer {
     /// The routes, for the server and for in-process tests.
-    public static func router(desk: PlacementDesk, configuration: ServiceConfiguration, jobs: PlanJobs, document: Data) -> Router<ServiceContext> {
+    public static func router(desk: PlacementDesk, configuration: ServiceConfiguration, jobs: PlanJobs, advice: RebalanceJobs,
+                              document: Data) -> Router<ServiceContext> {
         let router = Router(context: ServiceContext.self)
         router.add(middleware: MetricsMiddleware())  // hb_requests, hb_request_duration, hb_errors by route
         router.add(middleware: BearerAuthenticator(configuration: configuration))
@@ -31,15 +32,22 @@ public enum HostfitServer {
         router.addRoutes(PlacementController(desk: desk).routes)
         router.addRoutes(SampleController(desk: desk).routes)
         router.addRoutes(PlanController(desk: desk, jobs: jobs).routes, atPath: "plans")
+        router.addRoutes(RebalanceController(desk: desk, jobs: advice).routes, atPath: "rebalance")
         return router
     }
 
     /// Runs until SIGTERM or SIGINT; `onRunning` gets the port bound (useful with port 0).
     /// Metrics go to a Prometheus registry served at /metrics (swift-metrics is bootstrapped
-    /// with it once per process).
-    public static func run(desk: PlacementDesk, configuration: ServiceConfiguration, onRunning: @escaping @Sendable (Int) -> Void) async throws {
+    /// with it once per process). With `rebalanceEvery` (seconds), fresh `fix` advice is made
+    /// that often, each expiring when the next is due.
+    public static func run(desk: PlacementDesk, configuration: ServiceConfiguration, rebalanceEvery: Int64? = nil,
+                           onRunning: @escaping @Sendable (Int) -> Void) async throws {
         let jobs = try PlanJobs(store: desk.store)
-        let app = Application(router: router(desk: desk, configuration: configuration, jobs: jobs, document: try OpenAPIDocument.load()),
+        let advice = try RebalanceJobs(desk: desk)
+        var scheduled: Task<Void, Never>?
+        if let every = rebalanceEvery { scheduled = await advice.schedule(every: every, expiresAfter: every) }
+        defer { scheduled?.cancel() }
+        let app = Application(router: router(desk: desk, configuration: configuration, jobs: jobs, advice: advice, document: try OpenAPIDocument.load()),
                               configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "hostfit"),
                               onServerRunning: { channel in onRunning(channel.localAddress?.port ?? configuration.port) })
         try await app.runService()

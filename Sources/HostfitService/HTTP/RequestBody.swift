@@ -28,6 +28,11 @@ enum RequestBody {
             object["id"] = id
             data = (try? JSONSerialization.data(withJSONObject: object)) ?? data
         }
+        return try decode(type, data)
+    }
+
+    /// `data` as JSON of `T`, or what is wrong with it (the field by name).
+    static func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T {
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch let error as DecodingError {

@@ -99,6 +99,13 @@ public final class ServiceStore: Sendable {
                 t.primaryKey(["vm", "resource"])
             }
         }
+        migrator.registerMigration("v5") { db in
+            try db.create(table: "advice") { t in
+                t.primaryKey("id", .text)
+                t.column("seq", .integer).notNull()
+                t.column("body", .text).notNull()
+            }
+        }
         try migrator.migrate(pool)
     }
 
@@ -150,6 +157,8 @@ public final class ServiceStore: Sendable {
         public var settings: [String: String] = [:]
         /// Live windows to keep (replacing a VM's window for the resource).
         public var live: [(vm: String, resource: Resource, window: LoadWindow)] = []
+        /// Rebalancing advice as it now stands (APPLIED with the moves above).
+        public var advice: (id: String, seq: Int, body: String)?
         public init() {}
     }
 
@@ -186,6 +195,10 @@ public final class ServiceStore: Sendable {
                 try db.execute(sql: "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                                arguments: [key, value])
             }
+            if let (id, seq, body) = change.advice {
+                try db.execute(sql: "INSERT INTO advice (id, seq, body) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET body = excluded.body",
+                               arguments: [id, seq, body])
+            }
             if let (key, answer) = change.answer {
                 // status: the column of the first schema, where answers were kept as HTTP text.
                 try db.execute(sql: "INSERT INTO answer (key, request, status, body) VALUES (?, ?, 201, ?)",
@@ -209,6 +222,24 @@ public final class ServiceStore: Sendable {
     func plans() throws -> [(seq: Int, body: String)] {
         try pool.read { db in
             try Row.fetchAll(db, sql: "SELECT seq, body FROM plan ORDER BY seq").map { ($0["seq"] as Int, $0["body"] as String) }
+        }
+    }
+
+    // MARK: rebalancing advice
+
+    /// Keeps advice as it stands, and only the newest `keeping`.
+    func saveAdvice(id: String, seq: Int, body: String, keeping: Int) throws {
+        try pool.write { db in
+            try db.execute(sql: "INSERT INTO advice (id, seq, body) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET body = excluded.body",
+                           arguments: [id, seq, body])
+            try db.execute(sql: "DELETE FROM advice WHERE seq <= (SELECT MAX(seq) FROM advice) - ?", arguments: [keeping])
+        }
+    }
+
+    /// The advice kept, oldest first.
+    func advice() throws -> [(seq: Int, body: String)] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT seq, body FROM advice ORDER BY seq").map { ($0["seq"] as Int, $0["body"] as String) }
         }
     }
 }
