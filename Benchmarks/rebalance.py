@@ -92,6 +92,8 @@ def main():
             moves_removed = row(f"DRS-style greedy (threshold {threshold})", drs_path, f"{tmp}/replay-drs-{threshold}")
             if threshold == 3:
                 drs_moves, drs_removed = moves_removed
+            else:
+                drs5_moves, drs5_removed = moves_removed
         results = {}
         for name, extra in [("hostfit rebalance fix", []), ("  fix, forecast none", ["--forecast", "none"]),
                             ("  fix, margin 0%", ["--margin", "0"]), ("  fix, margin 10%", ["--margin", "10"]),
@@ -102,10 +104,16 @@ def main():
             run([args.hostfit, "rebalance", "--hosts", hosts, "--vms", vms, "--traces", args.traces, "--until", "2013-07-22",
                  "--headroom", HEADROOM, "--out", out] + start + extra)
             results[name] = row(name, f"{out}/placements.csv", f"{tmp}/replay-{len(results)}")
+        # Hostfit held to the DRS baseline's number of moves: the overload each buys with them.
+        out = f"{tmp}/rebalance-capped"
+        run([args.hostfit, "rebalance", "--hosts", hosts, "--vms", vms, "--traces", args.traces, "--from", "2013-07-15", "--until", "2013-07-22",
+             "--headroom", HEADROOM, "--max-moves", str(max(drs_moves, 1)), "--out", out])
+        capped_moves, capped_removed = row(f"  fix, --max-moves {max(drs_moves, 1)} (DRS t3's moves)", f"{out}/placements.csv", f"{tmp}/replay-capped")
         moves, removed = results["hostfit rebalance fix"]
         print(f"  targets: at least 90% of the do-nothing overload gone ({removed:.1f}%) with at most 10% of the re-plan's moves"
-              f" ({moves} of {replan_moves}: {moves / max(replan_moves, 1) * 100:.1f}%); fewer moves than DRS-style at equal or lower overload"
-              f" ({moves} vs {drs_moves}, removed {removed:.1f}% vs {drs_removed:.1f}%)")
+              f" ({moves} of {replan_moves}: {moves / max(replan_moves, 1) * 100:.1f}%); against DRS-style threshold 3 with as many moves"
+              f" ({capped_moves} vs {drs_moves}): removed {capped_removed:.1f}% vs {drs_removed:.1f}%; DRS-style never reaches the fix's overload"
+              f" (threshold 5: {drs5_moves} moves, removed {drs5_removed:.1f}%)")
 
 
 def drs_baseline(profiles, where, hosts_csv, threshold):

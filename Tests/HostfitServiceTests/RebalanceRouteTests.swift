@@ -40,8 +40,17 @@ struct RebalanceRouteTests {
         return placed
     }
 
+    /// Wall-clock seconds that a test moves on (advice expires by it).
+    final class Clock: @unchecked Sendable {
+        private let lock = NSLock()
+        private var offset: Int64 = 0
+        func now() -> Int64 { lock.withLock { Int64(Date().timeIntervalSince1970) + offset } }
+        func advance(_ seconds: Int64) { lock.withLock { offset += seconds } }
+    }
+
     @Test func adviceFromLiveSamplesAppliesStepByStep() async throws {
-        try await R.app(hosts: 2).test(.router) { client in
+        let clock = Clock()
+        try await R.app(hosts: 2, clock: { clock.now() }).test(.router) { client in
             let vms = (1...4).map { ["id": "v\($0)", "vcpus": 8, "memory_mb": 4096, "cpu_mhz": 1000] }
             try await client.execute(uri: "/placements", method: .post, headers: R.bearer, body: R.body(["vms": vms])) { #expect($0.status == .created) }
             let before = try await Self.placements(client)
@@ -101,10 +110,10 @@ struct RebalanceRouteTests {
             try await client.execute(uri: "/rebalance/nope/apply", method: .post, headers: R.bearer) { #expect($0.status == .notFound) }
 
             // The estate is within headroom now: nothing to move; the applied advice stays applied.
-            let third = try await Self.start(client, ["expires_after_h": 0.0003])
+            let third = try await Self.start(client, ["expires_after_h": 1])
             #expect(third["state"] as? String == "RECOMMENDED" && (third["moves"] as? [Any])?.isEmpty == true, "\(third)")
             try await client.execute(uri: "/rebalance/\(id)", method: .get, headers: R.bearer) { #expect(R.json($0)["state"] as? String == "APPLIED") }
-            try await Task.sleep(for: .milliseconds(1200))
+            clock.advance(3601)
             try await client.execute(uri: "/rebalance/\(third["id"]!)", method: .get, headers: R.bearer) { #expect(R.json($0)["state"] as? String == "EXPIRED") }
 
             // A drain: out before the window, back after it; recorded part way it stays
