@@ -54,12 +54,12 @@ public actor PlanJobs {
     /// The jobs `store` kept; a job still running when the server stopped is failed.
     public init(store: ServiceStore) throws {
         self.store = store
-        for (seq, body) in try store.plans() {
+        for (seq, body) in try store.kept(.plans) {
             guard var job = try? JSONDecoder().decode(Job.self, from: Data(body.utf8)) else { continue }
             if job.state == .running {
                 job.state = .failed
                 job.error = "the server stopped while this plan ran: POST /plans to run it again"
-                try? store.savePlan(id: job.id, seq: seq, body: ServiceStore.json(job), keeping: Self.kept)
+                try? store.save(.plans, id: job.id, seq: seq, body: ServiceStore.json(job), keeping: Self.kept)
             }
             jobs[job.id] = job
             next = max(next, seq + 1)
@@ -69,7 +69,7 @@ public actor PlanJobs {
     /// Keeps `id` as it stands in the store; a store that refuses keeps it in memory only.
     private func keep(_ id: String) {
         guard let store, let job = jobs[id], let seq = Int(id.dropFirst(5)), let body = try? ServiceStore.json(job) else { return }
-        try? store.savePlan(id: id, seq: seq, body: body, keeping: Self.kept)
+        try? store.save(.plans, id: id, seq: seq, body: body, keeping: Self.kept)
         for old in jobs.keys where (Int(old.dropFirst(5)) ?? 0) <= seq - Self.kept { jobs[old] = nil }
     }
 

@@ -19,12 +19,12 @@ public actor RebalanceJobs {
     public init(desk: PlacementDesk, clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) throws {
         self.desk = desk
         self.clock = clock
-        for (seq, body) in try desk.store.advice() {
+        for (seq, body) in try desk.store.kept(.advice) {
             guard var kept = try? JSONDecoder().decode(RebalanceAdvice.self, from: Data(body.utf8)) else { continue }
             if kept.state == .running {
                 kept.state = .failed
                 kept.reason = "the server stopped while this advice was made: POST /rebalance for new advice"
-                try? desk.store.saveAdvice(id: kept.id, seq: seq, body: ServiceStore.json(kept), keeping: Self.kept)
+                try? desk.store.save(.advice, id: kept.id, seq: seq, body: ServiceStore.json(kept), keeping: Self.kept)
             }
             advice[kept.id] = kept
             next = max(next, seq + 1)
@@ -34,7 +34,7 @@ public actor RebalanceJobs {
     /// Keeps `id` as it stands; a store that refuses keeps it in memory only.
     private func keep(_ id: String) {
         guard let item = advice[id], let body = try? ServiceStore.json(item) else { return }
-        try? desk.store.saveAdvice(id: id, seq: item.seq, body: body, keeping: Self.kept)
+        try? desk.store.save(.advice, id: id, seq: item.seq, body: body, keeping: Self.kept)
         for (old, kept) in advice where kept.seq <= item.seq - Self.kept { advice[old] = nil }
     }
 

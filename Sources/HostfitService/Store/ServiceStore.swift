@@ -207,39 +207,29 @@ public final class ServiceStore: Sendable {
         }
     }
 
-    // MARK: plan jobs
+    // MARK: background jobs
 
-    /// Keeps a plan job as it stands, and only the newest `keeping` jobs.
-    func savePlan(id: String, seq: Int, body: String, keeping: Int) throws {
+    /// The tables of background jobs: plans, and rebalancing advice. Each row is a job's JSON
+    /// as it stands, numbered in the order the jobs began.
+    enum Jobs: String {
+        case plans = "plan"
+        case advice
+    }
+
+    /// Keeps a job as it stands, and only the newest `keeping` of its kind.
+    func save(_ jobs: Jobs, id: String, seq: Int, body: String, keeping: Int) throws {
+        let table = jobs.rawValue
         try pool.write { db in
-            try db.execute(sql: "INSERT INTO plan (id, seq, body) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET body = excluded.body",
+            try db.execute(sql: "INSERT INTO \(table) (id, seq, body) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET body = excluded.body",
                            arguments: [id, seq, body])
-            try db.execute(sql: "DELETE FROM plan WHERE seq <= (SELECT MAX(seq) FROM plan) - ?", arguments: [keeping])
+            try db.execute(sql: "DELETE FROM \(table) WHERE seq <= (SELECT MAX(seq) FROM \(table)) - ?", arguments: [keeping])
         }
     }
 
-    /// The plan jobs kept, oldest first.
-    func plans() throws -> [(seq: Int, body: String)] {
+    /// The jobs of a kind kept, oldest first.
+    func kept(_ jobs: Jobs) throws -> [(seq: Int, body: String)] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT seq, body FROM plan ORDER BY seq").map { ($0["seq"] as Int, $0["body"] as String) }
-        }
-    }
-
-    // MARK: rebalancing advice
-
-    /// Keeps advice as it stands, and only the newest `keeping`.
-    func saveAdvice(id: String, seq: Int, body: String, keeping: Int) throws {
-        try pool.write { db in
-            try db.execute(sql: "INSERT INTO advice (id, seq, body) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET body = excluded.body",
-                           arguments: [id, seq, body])
-            try db.execute(sql: "DELETE FROM advice WHERE seq <= (SELECT MAX(seq) FROM advice) - ?", arguments: [keeping])
-        }
-    }
-
-    /// The advice kept, oldest first.
-    func advice() throws -> [(seq: Int, body: String)] {
-        try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT seq, body FROM advice ORDER BY seq").map { ($0["seq"] as Int, $0["body"] as String) }
+            try Row.fetchAll(db, sql: "SELECT seq, body FROM \(jobs.rawValue) ORDER BY seq").map { ($0["seq"] as Int, $0["body"] as String) }
         }
     }
 }
