@@ -11,8 +11,9 @@ struct RebalanceCommand: ParsableCommand {
         vms.csv's host column is where each VM runs now; --traces are the recent \
         weeks. Every host is judged on the recent traces interval by interval and \
         on a forecast of the coming days (each VM's envelope per hour of the day, \
-        or of the week with two weeks of traces, with a margin learned by \
-        replaying one half of the window on the other). A move goes only where \
+        or of the week with two weeks of traces, with a margin, and whether to \
+        carry each VM's growth forward, learned by replaying one half of the \
+        window on the other). A move goes only where \
         the target stays within headroom at every interval and forecast hour with \
         the VM, only when it lowers the source's hours over headroom in both \
         halves of the window (no move for one burst), and never back to a host \
@@ -78,6 +79,11 @@ struct RebalanceCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Percent on top of the forecast (default: learned by replaying one half of the window on the other).", valueName: "pct"))
     var margin: Double?
 
+    @Option(help: ArgumentHelp(
+        "Carry each VM's growth from one half of the window to the next forward into the forecast (default auto: learned with the margin; off with --margin).",
+        valueName: "auto|on|off"))
+    var trend: String = "auto"
+
     @Option(help: ArgumentHelp("balance: 1 (only large gains) to 5 (aggressive), as DRS's migration threshold (default 3).", valueName: "1-5"))
     var threshold: Int = 3
 
@@ -110,6 +116,7 @@ struct RebalanceCommand: ParsableCommand {
         guard dwellSeconds != nil else { throw ValidationError("--min-dwell \(minDwell): not a duration (give 12h, 3d, 2w or seconds)") }
         guard linkGbps > 0, linkGbps.isFinite else { throw ValidationError("--link-gbps must be a positive number") }
         if let margin, !(margin >= 0 && margin <= 100) { throw ValidationError("--margin must be a percentage from 0 to 100") }
+        guard ["auto", "on", "off"].contains(trend) else { throw ValidationError("--trend \(trend): give auto, on or off") }
         guard (1...5).contains(threshold) else { throw ValidationError("--threshold must be 1 (conservative) to 5 (aggressive)") }
         guard step > 0 else { throw ValidationError("--step must be a positive number of seconds") }
         guard !read.traces.isEmpty else { throw ValidationError("give --traces: the recent traces the estate is judged on") }
@@ -133,6 +140,8 @@ struct RebalanceCommand: ParsableCommand {
         options.cost = MoveCost(linkGbps: linkGbps)
         options.forecast = forecast
         options.margin = margin.map { $0 / 100 }
+        // A margin given is not learned, and neither is the trend then.
+        options.trend = trend == "auto" ? (margin == nil ? nil : false) : trend == "on"
         options.threshold = threshold
         options.drain = (hostsToDrain ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         options.window = parsedWindow
@@ -161,6 +170,7 @@ struct RebalanceCommand: ParsableCommand {
         if let window { record.options["window"] = window }
         if let forecast { record.options["forecast"] = forecast.rawValue }
         if let margin { record.options["margin"] = Resource.number(margin) }
+        record.options["trend"] = trend
         for path in previousMoves { record.add("previous-moves", path) }
         for path in replayTraces { record.add("replay-traces", path) }
         var report = RebalanceReport(plan, record: record, seconds: Date().timeIntervalSince(started))

@@ -92,6 +92,30 @@ import Testing
         #expect(plan.notes.contains { $0.contains("learned") })
     }
 
+    /// A VM that grows by 1,000 MHz from one half of the window to the next: within headroom
+    /// in every hour seen, but not in the days to come. With the trend its host is relieved
+    /// before it fills; without, nothing moves.
+    @Test func theTrendCarriesGrowthIntoTheForecast() throws {
+        let growing = (0..<Self.slots).map { 3000 + 2000 * Double($0) / Double(Self.slots - 1) }
+        let history: [String: [Resource: [Double]]] = [
+            "grows": [.cpu: growing, .memory: [Double](repeating: 1000, count: Self.slots)],
+            "flat": [.cpu: [Double](repeating: 4500, count: Self.slots), .memory: [Double](repeating: 1000, count: Self.slots)],
+        ]
+        let demand = TracedDemand(sizing: .history, source: .history(DemandHistory(start: Self.start, step: 3600, slots: Self.slots, series: history)))
+        let hosts = ["a", "b"].map { VMHost(id: $0, cpuCores: 10, cpuMHzPerCore: 1000, memoryMB: 100_000) }
+        let vms = [VM(id: "grows", vcpus: 8, memoryMB: 4096, currentHost: "a"), VM(id: "flat", vcpus: 8, memoryMB: 2048, currentHost: "a")]
+        let problem = try PlacementProblem(hosts: hosts, vms: vms, demand: demand, headroom: Headroom(percent: [.cpu: 100, .memory: 100]))
+        var options = Self.options()
+        options.trend = false
+        let without = try Rebalancer.plan(problem, options: options)
+        #expect(without.moves.isEmpty && !without.forecast.trend)
+        options.trend = true
+        let with = try Rebalancer.plan(problem, options: options)
+        #expect(with.forecast.trend)
+        #expect(with.moves.map(\.from) == ["a"] && with.moves.map(\.to) == ["b"], "\(with.moves)")
+        #expect(with.overloadBefore.hostsOver == ["a"] && with.overloadAfter.hostsOver.isEmpty)
+    }
+
     @Test func balanceStopsAtTheDRSTarget() {
         #expect(Rebalancer.balanceLimits(threshold: 3, hosts: 4).target == 0.1)
         #expect(Rebalancer.balanceLimits(threshold: 5, hosts: 9).target == 0)

@@ -6,7 +6,9 @@
 /// overload. The forecast is each VM's envelope per hour of the day (or of the week, with
 /// two weeks or more): its highest demand in that hour on any day seen, so a peak may come
 /// at any minute of its hour on any day, times 1 + a margin (`MarginLearning` finds one by
-/// replaying one half of the window on the other).
+/// replaying one half of the window on the other), plus, with `trend`, the VM's growth
+/// carried forward: its mean grew this much from the first half to the second, so each
+/// half's envelope is raised by that growth times the halves between it and the coming days.
 ///
 /// The window's two halves each get their own forecast, so that a move can be asked to help
 /// in both (no move on the strength of one burst). Buckets of the view: the recent slots
@@ -23,6 +25,8 @@ public struct LoadForecast: Sendable {
     /// Forecast demand is the envelope times 1 + margin.
     public let margin: Double
     public let marginLearned: Bool
+    /// Whether each VM's growth from one half of the window to the next is carried forward.
+    public let trend: Bool
     /// Recent slots of the traces (the first buckets of the view).
     public let slots: Int
     /// Where the second half of the recent slots begins.
@@ -63,7 +67,7 @@ public struct LoadForecast: Sendable {
     /// with the forecast buckets appended, each times 1 + `margin` (`learned` says where it
     /// came from).
     public static func view(of problem: PlacementProblem, shape asked: Shape? = nil,
-                            margin: Double, learned: Bool = false) -> (view: PlacementProblem, forecast: LoadForecast) {
+                            margin: Double, learned: Bool = false, trend: Bool = false) -> (view: PlacementProblem, forecast: LoadForecast) {
         let T = problem.buckets, R = problem.resourceCount
         let (start, step) = problem.timeline ?? (0, 3600)
         let shape = asked ?? automaticShape(slots: T, step: step)
@@ -98,8 +102,18 @@ public struct LoadForecast: Sendable {
                 for t in 0..<T { demand[base + t] = problem.demand(v, r, t) }
                 guard F > 0 else { continue }
                 if varying.contains(r) {
+                    // Growth per half: the second half's mean over the first's, never negative
+                    // (a VM that shrank is held to its envelope, not below it).
+                    var growth = 0.0
+                    if trend, middle > 0, T > middle {
+                        let first = (0..<middle).reduce(0) { $0 + problem.demand(v, r, $1) } / Double(middle)
+                        let second = (middle..<T).reduce(0) { $0 + problem.demand(v, r, $1) } / Double(T - middle)
+                        growth = max(0, second - first)
+                    }
                     for (i, half) in halves.enumerated() {
-                        for (k, e) in envelope(v, r, half).enumerated() { demand[base + T + i * F + k] = e * (1 + margin) }
+                        // The coming days are two halves after the first half, one after the second.
+                        let ahead = growth * Double(2 - i)
+                        for (k, e) in envelope(v, r, half).enumerated() { demand[base + T + i * F + k] = e * (1 + margin) + ahead }
                     }
                 } else {
                     let flat = problem.demand(v, r, 0)
@@ -107,7 +121,7 @@ public struct LoadForecast: Sendable {
                 }
             }
         }
-        let forecast = LoadForecast(shape: F > 0 ? shape : .none, margin: F > 0 ? margin : 0, marginLearned: learned && F > 0,
+        let forecast = LoadForecast(shape: F > 0 ? shape : .none, margin: F > 0 ? margin : 0, marginLearned: learned && F > 0, trend: trend && F > 0,
                                     slots: T, middle: middle, forecastBuckets: F, step: step, start: start)
         return (problem.reshaped(buckets: B, demand: demand), forecast)
     }

@@ -2,6 +2,8 @@
 /// each margin of a grid, and the estate it leaves is replayed on the other half (both
 /// ways). The margin is the one that buys the most held-out safety per move: the share of
 /// the other half's host-intervals over headroom removed, per move (the smaller on a tie).
+/// Unless asked, the trend is learned the same way: each margin is tried without and with
+/// the VMs' growth carried forward, and a tie goes to the forecast without.
 ///
 /// Measured on Bitbrains (docs/rebalance.md): a fix against last week alone removed about a
 /// tenth of the next week's overload; the envelope forecast most of it; a margin on top buys
@@ -12,6 +14,7 @@ enum MarginLearning {
 
     struct Trial {
         var margin: Double
+        var trend: Bool
         /// Held-out host-intervals over headroom, without and with the moves, both directions summed.
         var before: Int
         var after: Int
@@ -21,15 +24,19 @@ enum MarginLearning {
         var perMove: Double { moves == 0 ? 0 : removed / Double(moves) }
     }
 
-    static func learn(_ history: PlacementProblem, start: [Int], shape: LoadForecast.Shape, options: RebalanceOptions) -> (margin: Double, trials: [Trial]) {
+    static func learn(_ history: PlacementProblem, start: [Int], shape: LoadForecast.Shape,
+                      options: RebalanceOptions) -> (margin: Double, trend: Bool, trials: [Trial]) {
         let T = history.buckets, middle = T / 2
         let halves = [0..<middle, middle..<T]
-        let trials = grid.map { margin in
-            var trial = Trial(margin: margin, before: 0, after: 0, moves: 0)
+        let trends = options.trend.map { [$0] } ?? [false, true]
+        let trials = trends.flatMap { trend in grid.map { (margin: $0, trend: trend) } }.map { candidate in
+            let margin = candidate.margin
+            var trial = Trial(margin: margin, trend: candidate.trend, before: 0, after: 0, moves: 0)
             for (learn, check) in [(halves[0], halves[1]), (halves[1], halves[0])] {
                 var trialOptions = options
                 trialOptions.goal = .fix
                 trialOptions.margin = margin
+                trialOptions.trend = candidate.trend
                 trialOptions.forecast = shape
                 guard var engine = try? Rebalancer(slice(history, learn), options: trialOptions) else { continue }
                 engine.fix()
@@ -40,12 +47,14 @@ enum MarginLearning {
             return trial
         }
         // Nothing over in either half: nothing to learn, no margin.
-        guard trials.contains(where: { $0.before > 0 && $0.after < $0.before }) else { return (0, trials) }
+        guard trials.contains(where: { $0.before > 0 && $0.after < $0.before }) else { return (0, options.trend ?? false, trials) }
         let best = trials.max { a, b in
             let x = a.perMove, y = b.perMove
-            return x != y ? x < y : a.margin > b.margin
+            if x != y { return x < y }
+            if a.margin != b.margin { return a.margin > b.margin }
+            return a.trend && !b.trend
         }!
-        return (best.margin, trials)
+        return (best.margin, best.trend, trials)
     }
 
     /// The history problem over some of its slots.

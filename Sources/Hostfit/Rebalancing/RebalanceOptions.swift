@@ -27,6 +27,8 @@ public struct RebalanceOptions: Sendable {
     public var forecast: LoadForecast.Shape? = nil
     /// nil: learned by replaying one half of the window on the other.
     public var margin: Double? = nil
+    /// Carry each VM's growth between the halves of the window forward; nil: learned with the margin.
+    public var trend: Bool? = nil
     /// `balance`: 1 (conservative, only large gains) to 5 (aggressive), as DRS's migration threshold.
     public var threshold: Int = 3
     /// `drain`: the hosts to empty, and the window (epoch seconds, length in seconds).

@@ -55,18 +55,21 @@ public struct Rebalancer {
         let start = history.vms.map { vm in vm.currentHost.flatMap { history.host(named: $0) } ?? -1 }
         let shape = options.forecast ?? LoadForecast.automaticShape(slots: history.buckets, step: history.timeline!.step)
         var margin = options.margin ?? 0
+        var trend = options.trend ?? false
         var trials: [MarginLearning.Trial] = []
         if options.margin == nil, shape != .none {
-            (margin, trials) = MarginLearning.learn(history, start: start, shape: shape, options: options)
+            (margin, trend, trials) = MarginLearning.learn(history, start: start, shape: shape, options: options)
         }
-        let (view, forecast) = LoadForecast.view(of: history, shape: shape, margin: margin, learned: options.margin == nil)
+        let (view, forecast) = LoadForecast.view(of: history, shape: shape, margin: margin, learned: options.margin == nil, trend: trend)
         self.init(view: view, forecast: forecast, options: options)
         switch forecast.shape {
         case .none: notes.append("the traces are too short for a forecast (a day per half of the window): hosts are held to the recent intervals only")
         default: notes.append("hosts are held to the recent traces and a forecast of each VM's \(forecast.shape.rawValue) envelope"
                               + " with a margin of \(Resource.number((forecast.margin * 1000).rounded() / 10))%"
-                              + (forecast.marginLearned ? " (learned: of \(MarginLearning.grid.map { Self.percent($0) + "%" }.joined(separator: ", ")), the one whose fix on one half of the window removes most of the other half's overload per move; here "
-                                 + trials.map { "\(Self.percent($0.margin))% removes \(Self.percent($0.removed))% with \($0.moves) moves" }.joined(separator: ", ") + ")" : " (--margin)"))
+                              + (forecast.marginLearned ? " (learned: of \(MarginLearning.grid.map { Self.percent($0) + "%" }.joined(separator: ", "))"
+                                 + (trials.contains { $0.trend } && trials.contains { !$0.trend } ? ", each without and with the trend," : ",") + " the one whose fix on one half of the window removes most of the other half's overload per move; here "
+                                 + trials.map { "\(Self.percent($0.margin))%\($0.trend ? " with trend" : "") removes \(Self.percent($0.removed))% with \($0.moves) moves" }.joined(separator: ", ") + ")" : " (--margin)")
+                              + (forecast.trend ? ", plus each VM's growth from one half of the window to the next carried forward" : ""))
         }
     }
 

@@ -57,7 +57,7 @@ public struct RebalanceReport {
             memoryMovedMB: plan.memoryMovedMB, migrationSeconds: (plan.moves.reduce(0) { $0 + $1.seconds } * 10).rounded() / 10,
             hostsOnBefore: plan.hostsOnBefore, hostsOnAfter: plan.hostsOnAfter,
             recentFrom: ReplayReport.iso(f.start), recentUntil: ReplayReport.iso(f.end), stepSeconds: Int(f.step),
-            forecast: f.shape.rawValue, margin: (f.margin * 10_000).rounded() / 10_000, marginLearned: f.marginLearned,
+            forecast: f.shape.rawValue, margin: (f.margin * 10_000).rounded() / 10_000, marginLearned: f.marginLearned, trend: f.trend,
             before: tally(plan.overloadBefore), after: tally(plan.overloadAfter),
             replayBefore: replayed.map { replay($0.before) }, replayAfter: replayed.map { replay($0.after) },
             unresolved: plan.unresolved.map { RebalanceSummary.Unresolved(host: $0.host, reason: $0.reason) },
@@ -121,6 +121,8 @@ public struct RebalanceSummary: Codable, Sendable {
     public var forecast: String
     public var margin: Double
     public var marginLearned: Bool
+    /// Whether each VM's growth between the halves of the window was carried forward.
+    public var trend: Bool
     public var before: Overload
     public var after: Overload
     public var replayBefore: Replayed?
@@ -134,7 +136,7 @@ public struct RebalanceSummary: Codable, Sendable {
     public var options: [String: String]
 
     enum CodingKeys: String, CodingKey {
-        case goal, moves, forecast, margin, before, after, unresolved, notes, seconds, inputs, options
+        case goal, moves, forecast, margin, trend, before, after, unresolved, notes, seconds, inputs, options
         case parkingMoves = "parking_moves", memoryMovedMB = "memory_moved_mb", migrationSeconds = "migration_seconds"
         case hostsOnBefore = "hosts_on_before", hostsOnAfter = "hosts_on_after", recentFrom = "recent_from", recentUntil = "recent_until"
         case stepSeconds = "step_seconds", marginLearned = "margin_learned", replayBefore = "replay_before", replayAfter = "replay_after"

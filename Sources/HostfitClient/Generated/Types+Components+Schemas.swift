@@ -918,6 +918,10 @@ extension Components {
             public var margin: Swift.Double?
             /// - Remark: Generated from `#/components/schemas/RebalanceSummary/margin_learned`.
             public var marginLearned: Swift.Bool?
+            /// each VM's growth between the halves of the window carried forward
+            ///
+            /// - Remark: Generated from `#/components/schemas/RebalanceSummary/trend`.
+            public var trend: Swift.Bool?
             /// - Remark: Generated from `#/components/schemas/RebalanceSummary/before`.
             public struct BeforePayload: Codable, Hashable, Sendable {
                 /// - Remark: Generated from `#/components/schemas/RebalanceSummary/before/host_intervals`.
@@ -1102,6 +1106,7 @@ extension Components {
             ///   - forecast:
             ///   - margin:
             ///   - marginLearned:
+            ///   - trend: each VM's growth between the halves of the window carried forward
             ///   - before:
             ///   - after:
             ///   - unresolved:
@@ -1125,6 +1130,7 @@ extension Components {
                 forecast: Swift.String? = nil,
                 margin: Swift.Double? = nil,
                 marginLearned: Swift.Bool? = nil,
+                trend: Swift.Bool? = nil,
                 before: Components.Schemas.RebalanceSummary.BeforePayload? = nil,
                 after: Components.Schemas.RebalanceSummary.AfterPayload? = nil,
                 unresolved: Components.Schemas.RebalanceSummary.UnresolvedPayload? = nil,
@@ -1148,6 +1154,7 @@ extension Components {
                 self.forecast = forecast
                 self.margin = margin
                 self.marginLearned = marginLearned
+                self.trend = trend
                 self.before = before
                 self.after = after
                 self.unresolved = unresolved
@@ -1172,6 +1179,7 @@ extension Components {
                 case forecast
                 case margin
                 case marginLearned = "margin_learned"
+                case trend
                 case before
                 case after
                 case unresolved
