@@ -10,13 +10,8 @@ extension Rebalancer {
         guard let window = options.window, window.seconds > 0 else {
             throw PlanningInputError("--goal drain needs --window START/DURATION: when the hosts must be empty (2013-07-23T20:00:00Z/8h)")
         }
-        var drained = Set<Int>()
-        for name in options.drain {
-            guard let h = problem.host(named: name) else {
-                throw PlanningInputError("--hosts-to-drain: '\(name)' is not a host of the inventory\(NameSuggestion.hint(for: name, among: problem.hosts.map(\.id)))")
-            }
-            drained.insert(h)
-        }
+        // Every name is a host: `plan` checked them before learning the forecast.
+        let drained = Set(options.drain.compactMap { problem.host(named: $0) })
         guard forecast.forecastBuckets > 0 else {
             throw PlanningInputError("--goal drain judges hosts on the forecast of its window: give at least two days of traces (one per half)")
         }

@@ -101,6 +101,10 @@ public struct Rebalancer {
 
     /// The plan for `options.goal`, ordered, scheduled and validated step by step.
     public static func plan(_ history: PlacementProblem, options: RebalanceOptions) throws -> RebalancePlan {
+        // Hosts to drain are named before the forecast is learned: a typo fails at once.
+        if options.goal == .drain, let unknown = options.drain.first(where: { history.host(named: $0) == nil }) {
+            throw PlanningInputError("--hosts-to-drain: '\(unknown)' is not a host of the inventory\(NameSuggestion.hint(for: unknown, among: history.hosts.map(\.id)))")
+        }
         var engine = try Rebalancer(history, options: options)
         switch options.goal {
         case .fix: engine.fix()
