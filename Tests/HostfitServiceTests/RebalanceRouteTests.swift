@@ -67,14 +67,14 @@ struct RebalanceRouteTests {
 
             // Refusals name the field.
             for (body, field) in [(["goal": "tidy"], "goal"), (["goal": "drain", "hosts_to_drain": ["h009"], "window_start": "2026-12-15T02:00:00Z", "window_h": 2], "hosts_to_drain"),
-                                  (["max_moves": -1], "max_moves"), (["window_h": 2], "window_start")] as [([String: Any], String)] {
+                                  (["max_moves": -1], "max_moves"), (["window_h": 2], "window_start"), (["trend": "yes"], "trend")] as [([String: Any], String)] {
                 try await client.execute(uri: "/rebalance", method: .post, headers: R.bearer, body: R.body(body)) { response in
                     #expect(response.status == .badRequest)
                     #expect(R.json(response)["field"] as? String == field, "\(body)")
                 }
             }
 
-            let first = try await Self.start(client)
+            let first = try await Self.start(client, ["trend": false])
             #expect(first["state"] as? String == "RECOMMENDED", "\(first)")
             let moves = first["moves"] as? [[String: Any]] ?? []
             #expect(moves.count == 1 && moves.first?["from"] as? String == hot.key && moves.first?["kind"] as? String == "fix", "\(moves)")
@@ -82,6 +82,7 @@ struct RebalanceRouteTests {
             #expect((summary["before"] as? [String: Any])?["hosts_over_headroom"] as? [String] == [hot.key])
             #expect((summary["after"] as? [String: Any])?["hosts_over_headroom"] as? [String] == [])
             #expect(summary["recent_until"] as? String == "2026-12-14T00:00:00Z", "the hours judged end with the newest sample")
+            #expect(summary["trend"] as? Bool == false && (summary["options"] as? [String: String])?["trend"] == "off")
 
             // Newer advice supersedes it.
             let second = try await Self.start(client)

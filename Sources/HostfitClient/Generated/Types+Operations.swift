@@ -4231,6 +4231,10 @@ public enum Operations {
                     ///
                     /// - Remark: Generated from `#/paths/rebalance/POST/requestBody/json/margin_pct`.
                     public var marginPct: Swift.Double?
+                    /// carry each VM's growth between the halves of the window forward; learned with the margin when absent, off when margin_pct is given
+                    ///
+                    /// - Remark: Generated from `#/paths/rebalance/POST/requestBody/json/trend`.
+                    public var trend: Swift.Bool?
                     /// balance: 1 conservative to 5 aggressive
                     ///
                     /// - Remark: Generated from `#/paths/rebalance/POST/requestBody/json/threshold`.
@@ -4257,6 +4261,7 @@ public enum Operations {
                     ///   - minBenefit: host-hours over headroom a move must remove (0.25)
                     ///   - minDwellH: a VM moved less than this many hours ago stays (72)
                     ///   - marginPct: forecast margin; learned when absent
+                    ///   - trend: carry each VM's growth between the halves of the window forward; learned with the margin when absent, off when margin_pct is given
                     ///   - threshold: balance: 1 conservative to 5 aggressive
                     ///   - linkGbps:
                     ///   - hostsToDrain:
@@ -4269,6 +4274,7 @@ public enum Operations {
                         minBenefit: Swift.Double? = nil,
                         minDwellH: Swift.Double? = nil,
                         marginPct: Swift.Double? = nil,
+                        trend: Swift.Bool? = nil,
                         threshold: Swift.Int? = nil,
                         linkGbps: Swift.Double? = nil,
                         hostsToDrain: [Swift.String]? = nil,
@@ -4281,6 +4287,7 @@ public enum Operations {
                         self.minBenefit = minBenefit
                         self.minDwellH = minDwellH
                         self.marginPct = marginPct
+                        self.trend = trend
                         self.threshold = threshold
                         self.linkGbps = linkGbps
                         self.hostsToDrain = hostsToDrain
@@ -4294,6 +4301,7 @@ public enum Operations {
                         case minBenefit = "min_benefit"
                         case minDwellH = "min_dwell_h"
                         case marginPct = "margin_pct"
+                        case trend
                         case threshold
                         case linkGbps = "link_gbps"
                         case hostsToDrain = "hosts_to_drain"

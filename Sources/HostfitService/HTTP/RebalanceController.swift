@@ -15,6 +15,7 @@ struct RebalanceController: Sendable {
         var minBenefit: Double?
         var minDwellH: Double?
         var marginPct: Double?
+        var trend: Bool?
         var threshold: Int?
         var linkGbps: Double?
         var hostsToDrain: [String]?
@@ -22,7 +23,7 @@ struct RebalanceController: Sendable {
         var windowH: Double?
         var expiresAfterH: Double?
         enum CodingKeys: String, CodingKey {
-            case goal, threshold
+            case goal, threshold, trend
             case maxMoves = "max_moves", minBenefit = "min_benefit", minDwellH = "min_dwell_h", marginPct = "margin_pct", linkGbps = "link_gbps"
             case hostsToDrain = "hosts_to_drain", windowStart = "window_start", windowH = "window_h", expiresAfterH = "expires_after_h"
         }
@@ -74,6 +75,9 @@ struct RebalanceController: Sendable {
             options.margin = m / 100
             described["margin"] = Resource.number(m) + "%"
         }
+        // A margin given is not learned, and neither is the trend then.
+        options.trend = asked.trend ?? (asked.marginPct == nil ? nil : false)
+        if let trend = asked.trend { described["trend"] = trend ? "on" : "off" }
         if let t = asked.threshold {
             guard (1...5).contains(t) else { throw .invalid("threshold must be 1 (conservative) to 5 (aggressive)", field: "threshold") }
             options.threshold = t
