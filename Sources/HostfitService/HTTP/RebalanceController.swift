@@ -40,7 +40,7 @@ struct RebalanceController: Sendable {
     /// Hours as whole seconds, within `range`; else the field refused.
     static func seconds(_ hours: Double?, _ field: String, in range: ClosedRange<Double>) throws(DeskError) -> Int64? {
         guard let hours else { return nil }
-        guard hours.isFinite, range.contains(hours), hours * 3600 >= 1 || range.lowerBound == 0 else {
+        guard hours.isFinite, range.contains(hours) else {
             throw .invalid("\(field) must be \(Resource.number(range.lowerBound)) to \(Resource.number(range.upperBound)) hours", field: field)
         }
         return Int64((hours * 3600).rounded())
@@ -98,7 +98,7 @@ struct RebalanceController: Sendable {
             guard let text = asked.windowStart, let start = TracePeriod.time(text) else {
                 throw .invalid("goal drain needs window_start, a time as 2026-12-07T20:00:00Z", field: "window_start")
             }
-            guard let length = try Self.seconds(asked.windowH, "window_h", in: 1.0 / 60...720) else {
+            guard let length = try Self.seconds(asked.windowH, "window_h", in: 0.25...720) else {
                 throw .invalid("goal drain needs window_h, the window's length in hours", field: "window_h")
             }
             options.drain = hosts
@@ -118,7 +118,7 @@ struct RebalanceController: Sendable {
         writes.post { request, context in
             let asked = try await RequestBody.decode(RebalanceRequest.self, request, context)
             let (options, described) = try options(asked)
-            let expires = try Self.seconds(asked.expiresAfterH, "expires_after_h", in: 1.0 / 3600...720)
+            let expires = try Self.seconds(asked.expiresAfterH, "expires_after_h", in: 0.01...720)
             return JSONResponse(try await jobs.start(options, described: described, expiresAfter: expires), status: .accepted)
         }
         reads.get { _, _ in JSONResponse(AdviceList(advice: await jobs.list())) }
