@@ -33,6 +33,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
         .package(url: "https://github.com/apple/swift-openapi-urlsession", from: "1.4.0"),
+        // Tenants' tokens are kept as SHA-256 hashes (already built for Hummingbird's TLS side).
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // Debian's libglpk-dev ships no pkg-config file: the module map links "glpk".
@@ -62,6 +64,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ], resources: [.copy("openapi.json")]),
         .target(name: "HostfitClient", dependencies: [
             .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),

@@ -112,7 +112,8 @@ struct ServeCommand: AsyncParsableCommand {
         // it as it was. Traces become each VM's hourly profile, kept with the VMs.
         var vmsPath = inventory.vms
         var profiles: [String: ServiceProfile]?
-        if let traced = try tracedDemand(inventory: desk.allVMs() + (vmsRead?.items ?? [])) {
+        var usage: [String: TracedUsage]?
+        if let (traced, history) = try tracedDemand(inventory: desk.allVMs() + (vmsRead?.items ?? [])) {
             let mhzPerCore = PlacementProblem.mhzPerCore(hosts: desk.allHosts() + (hostsRead?.items ?? []))
             // Without an inventory, every traced entity is a VM (not running anywhere yet).
             if vmsRead == nil, desk.allVMs().isEmpty {
@@ -121,9 +122,10 @@ struct ServeCommand: AsyncParsableCommand {
             }
             let made = ServiceProfile.profiles(traced, for: desk.allVMs() + (vmsRead?.items ?? []), mhzPerCore: mhzPerCore)
             profiles = made.profiles
+            usage = TracedUsage.of(history, vms: desk.allVMs() + (vmsRead?.items ?? []), percentile: traceRead.percentile)
             for note in made.notes { Terminal.note(note) }
         }
-        let startup = DeskStartup(hosts: hostsRead, hostsName: hosts, vms: vmsRead, vmsName: vmsPath, profiles: profiles, vcpuRatio: try givenRatio)
+        let startup = DeskStartup(hosts: hostsRead, hostsName: hosts, vms: vmsRead, vmsName: vmsPath, profiles: profiles, usage: usage, vcpuRatio: try givenRatio)
         do {
             for note in try await startup.run(on: desk) { Terminal.note(note) }
         } catch {
@@ -144,17 +146,24 @@ struct ServeCommand: AsyncParsableCommand {
 }
 
 extension ServeCommand {
-    /// What --traces or --profiles say, as profiles by hour (the service places on those).
-    func tracedDemand(inventory: [VM]) throws -> TracedDemand? {
-        if let profiles { return TracedDemand(profiles: try reportingInputErrors { try ProfileFile.read(profiles) }) }
+    /// What --traces or --profiles say: profiles by hour (the service places on those), and
+    /// each VM's use as `hostfit plan` reads it for right-sizing (GET /sizing), from one read.
+    func tracedDemand(inventory: [VM]) throws -> (profiles: TracedDemand, usage: TracedDemand)? {
+        if let profiles {
+            let demand = TracedDemand(profiles: try reportingInputErrors { try ProfileFile.read(profiles) })
+            return (demand, demand)
+        }
         guard !traceRead.traces.isEmpty else { return nil }
         let show: (@Sendable (TraceProgress) -> Void)? = Terminal.isInteractive ? TraceReadOptions.showProgress : nil
-        let demand = try reportingInputErrors {
-            try TracedDemand.read(traceRead.traces, sizing: .profile, percentile: traceRead.percentile, scheme: traceRead.buckets,
-                                  coreMHz: traceRead.coreMHz, inventory: inventory, period: traceRead.period, progress: show)
+        let read = try reportingInputErrors {
+            try TraceLoader.read(traceRead.traces, scheme: traceRead.buckets, keepSeries: true, period: traceRead.period, progress: show)
         }
+        let demand = TracedDemand(read, sizing: .profile, percentile: traceRead.percentile, coreMHz: traceRead.coreMHz, inventory: inventory,
+                                  period: traceRead.period)
+        let history = TracedDemand(read, sizing: .history, percentile: traceRead.percentile, coreMHz: traceRead.coreMHz, inventory: inventory,
+                                   period: traceRead.period)
         Terminal.clearStatus()
         if let quality = demand.quality { try traceRead.report(quality) }
-        return demand
+        return (demand, history)
     }
 }

@@ -19,6 +19,7 @@ struct RouteTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("routes-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let desk = try PlacementDesk(store: try ServiceStore(path: "\(dir)/routes.sqlite"), headroom: try Headroom(parsing: "cpu=100,memory=100"))
+        try await desk.installFileToken(token)  // as `HostfitServer.run` does with --token-file
         if hosts > 0 {
             _ = try await desk.putHosts((0..<hosts).map { HostRecord(VMHost(id: String(format: "h%03d", $0), cpuCores: 16, cpuMHzPerCore: 2000, memoryMB: 65536)) })
         }

@@ -5,7 +5,8 @@
 /// host necessary; a VM heavy in a resource the host has plenty of did not cause the host to
 /// be bought. This is the FinOps Foundation's "proportional to consumption of the driving
 /// resource" allocation of shared cost, with the driver chosen per host. A host whose VMs
-/// use none of it splits evenly.
+/// use none of it splits evenly. The same rule charges cost centres in a plan
+/// (chargeback.csv) and tenants in the estate as it runs (the service's GET /chargeback).
 public struct Chargeback: Sendable {
     public struct Line: Sendable {
         public var costCenter: String
@@ -23,20 +24,35 @@ public struct Chargeback: Sendable {
 
     public var lines: [Line]
 
+    /// A plan's hosts charged to the cost centres of their VMs.
     public init(_ plan: ValidatedPlan) {
-        let problem = plan.problem
+        self.init(problem: plan.problem, hostOf: plan.outcome.assignment.hostOf, usage: plan.usage) { $0.costCenter }
+    }
+
+    /// The placement as it stands (each VM on its `currentHost`), charged to `payer(vm)`
+    /// (nil: `unassigned`).
+    public init(standing problem: PlacementProblem, payer: (VM) -> String?) {
+        let hostOf = problem.vms.map { vm in vm.currentHost.flatMap { problem.host(named: $0) } ?? Assignment.unplaced }
+        self.init(problem: problem, hostOf: hostOf, usage: ValidatedPlan.usage(problem, Assignment(hostOf: hostOf)), payer: payer)
+    }
+
+    /// Each used host's cost and power, split among its VMs' payers.
+    public var hosts: [(host: String, cost: Double, watts: Double)] = []
+
+    init(problem: PlacementProblem, hostOf: [Int], usage hostUsage: [ValidatedPlan.HostUsage], payer: (VM) -> String?) {
         var lines: [String: Line] = [:]
         var members = [[Int]](repeating: [], count: problem.hostCount)
-        for (v, h) in plan.outcome.assignment.hostOf.enumerated() where h >= 0 { members[h].append(v) }
+        for (v, h) in hostOf.enumerated() where h >= 0 { members[h].append(v) }
         for (h, vms) in members.enumerated() where !vms.isEmpty {
-            let usage = plan.usage[h]
+            let usage = hostUsage[h]
+            hosts.append((problem.hosts[h].id, problem.cost(h), usage.watts ?? 0))
             let r = usage.limitingResource.flatMap { problem.resources.firstIndex(of: $0) }
             let weights = vms.map { v in r.map { problem.peakDemand(v, $0) } ?? 0 }
             let total = weights.reduce(0, +)
             for (k, v) in vms.enumerated() {
                 let vm = problem.vms[v]
                 let share = total > 0 ? weights[k] / total : 1 / Double(vms.count)
-                let centre = vm.costCenter ?? Self.unassigned
+                let centre = payer(vm) ?? Self.unassigned
                 var line = lines[centre] ?? Line(costCenter: centre, vms: 0, hostShare: 0, cost: 0, watts: 0, vcpus: 0, memoryMB: 0)
                 line.vms += 1
                 line.hostShare += share

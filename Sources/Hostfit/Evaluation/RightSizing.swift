@@ -71,8 +71,14 @@ public struct RightSizing: Sendable {
 
     /// `mhzPerCore` is a VM's clock per vCPU: its current host's, else the fastest host's.
     public init(vms: [VM], demand: TracedDemand?, mhzPerCore: (VM) -> Double, options: Options = Options()) {
+        self.init(vms: vms, usage: { demand?.usage(of: $0, $1, percentile: options.percentile) }, mhzPerCore: mhzPerCore, options: options)
+    }
+
+    /// `usage` says what an entity's trace says of a resource (at `options.percentile`);
+    /// a service keeps that, not the traces.
+    public init(vms: [VM], usage: (String, Resource) -> TracedDemand.Usage?, mhzPerCore: (VM) -> Double, options: Options = Options()) {
         self.options = options
-        rows = vms.map { Self.row($0, demand: demand, mhz: max(mhzPerCore($0), 1), options: options) }
+        rows = vms.map { Self.row($0, usage: usage, mhz: max(mhzPerCore($0), 1), options: options) }
     }
 
     /// What one resource's measure says, or why it says nothing.
@@ -98,11 +104,11 @@ public struct RightSizing: Sendable {
         return Measure(level: value, peak: value)
     }
 
-    private static func row(_ vm: VM, demand: TracedDemand?, mhz: Double, options: Options) -> Row {
+    private static func row(_ vm: VM, usage: (String, Resource) -> TracedDemand.Usage?, mhz: Double, options: Options) -> Row {
         let entity = vm.demandLike ?? vm.id
-        let cpuUsage = demand?.usage(of: entity, .cpu, percentile: options.percentile)
-        let memoryUsage = demand?.usage(of: entity, .memory, percentile: options.percentile)
-        let net = demand?.usage(of: entity, .network, percentile: options.percentile)
+        let cpuUsage = usage(entity, .cpu)
+        let memoryUsage = usage(entity, .memory)
+        let net = usage(entity, .network)
         let cpu = measure(cpuUsage, static: vm.measured[.cpu], zeroIsUnmeasured: false, options: options) { "\(Resource.number($0)) MHz" }
         let memory = measure(memoryUsage, static: vm.measured[.memory], zeroIsUnmeasured: true, options: options) { Resource.format(mb: $0) }
         let cpuPercent = cpu.level.map { $0 / (Double(max(vm.vcpus, 1)) * mhz) * 100 }

@@ -29,7 +29,7 @@ public struct ValidatedPlan: Sendable {
         self.usage = Self.usage(problem, outcome.assignment)
     }
 
-    private static func usage(_ problem: PlacementProblem, _ assignment: Assignment) -> [HostUsage] {
+    static func usage(_ problem: PlacementProblem, _ assignment: Assignment) -> [HostUsage] {
         let R = problem.resourceCount, B = problem.buckets
         var load = [Double](repeating: 0, count: problem.hostCount * R * B)
         var count = [Int](repeating: 0, count: problem.hostCount)

@@ -59,6 +59,22 @@ public struct LoadWindow: Sendable, Equatable {
         return first <= last ? first...last : nil
     }
 
+    /// Every hour's peak the window holds, oldest week first within each hour of the week.
+    public var hourlyPeaks: [Double] { week.indices.filter(holds).map { Double(peak[$0]) } }
+
+    /// What the window says of use, as right-sizing reads a trace: its hourly peaks stand
+    /// for the samples (so the percentile is of peaks, on the high side), and the share of
+    /// the hours from the first to the last that it holds is the confidence. Nil when empty.
+    public func usage(percentile: Double) -> TracedDemand.Usage? {
+        var peaks = hourlyPeaks
+        guard !peaks.isEmpty, let span = sampledHours else { return nil }
+        let hours = Double((span.upperBound - span.lowerBound) / 3600 + 1)
+        let level = QuantileSketch.quantiles(selecting: &peaks, [percentile / 100]).first ?? 0
+        return TracedDemand.Usage(atPercentile: level, mean: peaks.reduce(0, +) / Double(peaks.count), peak: peaks.max() ?? 0,
+                                  confidenceStars: ResourceProfile.stars(share: Double(peaks.count) / hours),
+                                  zeroShare: Double(peaks.count { $0 == 0 }) / Double(peaks.count), zeroShareExact: false)
+    }
+
     /// The peak of the hour that starts at `time` (on the hour), where the window holds it.
     public func peak(atHour time: Int64) -> Double? {
         let w = Self.week(of: time)

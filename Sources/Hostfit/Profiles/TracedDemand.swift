@@ -90,7 +90,7 @@ public struct TracedDemand: Sendable {
     /// What one VM used of a resource over its whole trace: the level `percentile` asks for,
     /// its mean and peak, and the data's confidence (1-5 stars by the share of intervals
     /// with samples, as Azure Migrate rates it). Nil when the traces do not cover it.
-    public struct Usage: Sendable {
+    public struct Usage: Sendable, Codable, Equatable {
         public var atPercentile: Double
         public var mean: Double
         public var peak: Double
@@ -99,6 +99,19 @@ public struct TracedDemand: Sendable {
         /// told (a median of 0), and `zeroShareExact` is false.
         public var zeroShare: Double?
         public var zeroShareExact = true
+
+        enum CodingKeys: String, CodingKey {
+            case atPercentile = "at_percentile", mean, peak, confidenceStars = "confidence_stars", zeroShare = "zero_share", zeroShareExact = "zero_share_exact"
+        }
+
+        public init(atPercentile: Double, mean: Double, peak: Double, confidenceStars: Int, zeroShare: Double? = nil, zeroShareExact: Bool = true) {
+            self.atPercentile = atPercentile
+            self.mean = mean
+            self.peak = peak
+            self.confidenceStars = confidenceStars
+            self.zeroShare = zeroShare
+            self.zeroShareExact = zeroShareExact
+        }
     }
 
     public func usage(of entity: String, _ resource: Resource, percentile: Double) -> Usage? {

@@ -13,6 +13,9 @@ public struct CSVWriter {
         text += "\n"
     }
 
+    /// One field as a CSV line holds it (quoted where it must be).
+    public static func field(_ text: String) -> String { escape(text) }
+
     static func escape(_ field: String) -> String {
         guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
@@ -20,7 +23,7 @@ public struct CSVWriter {
 
     /// Numbers as a spreadsheet reads them: at most `digits` decimals, trailing zeros
     /// dropped, no exponent. Integer arithmetic, no locale: this runs for every cell.
-    static func number(_ x: Double?, digits: Int = 2) -> String {
+    public static func number(_ x: Double?, digits: Int = 2) -> String {
         guard let x, x.isFinite else { return "" }
         var scale: Int64 = 1
         for _ in 0..<digits { scale *= 10 }

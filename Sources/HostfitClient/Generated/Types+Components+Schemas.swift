@@ -398,6 +398,18 @@ extension Components {
             public var vm: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Error/rule`.
             public var rule: Swift.String?
+            /// the quota a refusal (rule quota) names
+            ///
+            /// - Remark: Generated from `#/components/schemas/Error/quota`.
+            public var quota: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Error/limit`.
+            public var limit: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/Error/used`.
+            public var used: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/Error/asked`.
+            public var asked: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/Error/tenant`.
+            public var tenant: Swift.String?
             /// Creates a new `_Error`.
             ///
             /// - Parameters:
@@ -405,22 +417,42 @@ extension Components {
             ///   - field:
             ///   - vm:
             ///   - rule:
+            ///   - quota: the quota a refusal (rule quota) names
+            ///   - limit:
+            ///   - used:
+            ///   - asked:
+            ///   - tenant:
             public init(
                 error: Swift.String,
                 field: Swift.String? = nil,
                 vm: Swift.String? = nil,
-                rule: Swift.String? = nil
+                rule: Swift.String? = nil,
+                quota: Swift.String? = nil,
+                limit: Swift.Double? = nil,
+                used: Swift.Double? = nil,
+                asked: Swift.Double? = nil,
+                tenant: Swift.String? = nil
             ) {
                 self.error = error
                 self.field = field
                 self.vm = vm
                 self.rule = rule
+                self.quota = quota
+                self.limit = limit
+                self.used = used
+                self.asked = asked
+                self.tenant = tenant
             }
             public enum CodingKeys: String, CodingKey {
                 case error
                 case field
                 case vm
                 case rule
+                case quota
+                case limit
+                case used
+                case asked
+                case tenant
             }
         }
         /// - Remark: Generated from `#/components/schemas/Count`.
@@ -1307,6 +1339,750 @@ extension Components {
                 case summary
                 case appliedSteps = "applied_steps"
                 case appliedAt = "applied_at"
+            }
+        }
+        /// What a tenant may have running at once; a limit left out is no limit. Only placed VMs count.
+        ///
+        /// - Remark: Generated from `#/components/schemas/Quota`.
+        public struct Quota: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Quota/vms`.
+            public var vms: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/Quota/vcpus`.
+            public var vcpus: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/Quota/memory_mb`.
+            public var memoryMb: Swift.Double?
+            /// counted resources (res_NAME) by name
+            ///
+            /// - Remark: Generated from `#/components/schemas/Quota/resources`.
+            public struct ResourcesPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                public var additionalProperties: [String: Swift.Double]
+                /// Creates a new `ResourcesPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                public init(additionalProperties: [String: Swift.Double] = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// counted resources (res_NAME) by name
+            ///
+            /// - Remark: Generated from `#/components/schemas/Quota/resources`.
+            public var resources: Components.Schemas.Quota.ResourcesPayload?
+            /// Creates a new `Quota`.
+            ///
+            /// - Parameters:
+            ///   - vms:
+            ///   - vcpus:
+            ///   - memoryMb:
+            ///   - resources: counted resources (res_NAME) by name
+            public init(
+                vms: Swift.Int? = nil,
+                vcpus: Swift.Int? = nil,
+                memoryMb: Swift.Double? = nil,
+                resources: Components.Schemas.Quota.ResourcesPayload? = nil
+            ) {
+                self.vms = vms
+                self.vcpus = vcpus
+                self.memoryMb = memoryMb
+                self.resources = resources
+            }
+            public enum CodingKeys: String, CodingKey {
+                case vms
+                case vcpus
+                case memoryMb = "memory_mb"
+                case resources
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/TenantUse`.
+        public struct TenantUse: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/TenantUse/vms`.
+            public var vms: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/TenantUse/vcpus`.
+            public var vcpus: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/TenantUse/memory_mb`.
+            public var memoryMb: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/TenantUse/resources`.
+            public struct ResourcesPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                public var additionalProperties: [String: Swift.Double]
+                /// Creates a new `ResourcesPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                public init(additionalProperties: [String: Swift.Double] = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/TenantUse/resources`.
+            public var resources: Components.Schemas.TenantUse.ResourcesPayload
+            /// Creates a new `TenantUse`.
+            ///
+            /// - Parameters:
+            ///   - vms:
+            ///   - vcpus:
+            ///   - memoryMb:
+            ///   - resources:
+            public init(
+                vms: Swift.Int,
+                vcpus: Swift.Int,
+                memoryMb: Swift.Double,
+                resources: Components.Schemas.TenantUse.ResourcesPayload
+            ) {
+                self.vms = vms
+                self.vcpus = vcpus
+                self.memoryMb = memoryMb
+                self.resources = resources
+            }
+            public enum CodingKeys: String, CodingKey {
+                case vms
+                case vcpus
+                case memoryMb = "memory_mb"
+                case resources
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/AccessToken`.
+        public struct AccessToken: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/AccessToken/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/AccessToken/tenant`.
+            public var tenant: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/AccessToken/role`.
+            @frozen public enum RolePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case reader = "reader"
+                case _operator = "operator"
+                case admin = "admin"
+            }
+            /// - Remark: Generated from `#/components/schemas/AccessToken/role`.
+            public var role: Components.Schemas.AccessToken.RolePayload
+            /// - Remark: Generated from `#/components/schemas/AccessToken/made_at`.
+            public var madeAt: Swift.String
+            /// - Remark: Generated from `#/components/schemas/AccessToken/revoked_at`.
+            public var revokedAt: Swift.String?
+            /// Creates a new `AccessToken`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - tenant:
+            ///   - role:
+            ///   - madeAt:
+            ///   - revokedAt:
+            public init(
+                id: Swift.String,
+                tenant: Swift.String? = nil,
+                role: Components.Schemas.AccessToken.RolePayload,
+                madeAt: Swift.String,
+                revokedAt: Swift.String? = nil
+            ) {
+                self.id = id
+                self.tenant = tenant
+                self.role = role
+                self.madeAt = madeAt
+                self.revokedAt = revokedAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case tenant
+                case role
+                case madeAt = "made_at"
+                case revokedAt = "revoked_at"
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Tenant`.
+        public struct Tenant: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Tenant/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Tenant/quota`.
+            public var quota: Components.Schemas.Quota
+            /// - Remark: Generated from `#/components/schemas/Tenant/host_tags`.
+            public var hostTags: [Swift.String]?
+            /// - Remark: Generated from `#/components/schemas/Tenant/use`.
+            public var use: Components.Schemas.TenantUse
+            /// - Remark: Generated from `#/components/schemas/Tenant/tokens`.
+            public var tokens: [Components.Schemas.AccessToken]
+            /// Creates a new `Tenant`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - quota:
+            ///   - hostTags:
+            ///   - use:
+            ///   - tokens:
+            public init(
+                id: Swift.String,
+                quota: Components.Schemas.Quota,
+                hostTags: [Swift.String]? = nil,
+                use: Components.Schemas.TenantUse,
+                tokens: [Components.Schemas.AccessToken]
+            ) {
+                self.id = id
+                self.quota = quota
+                self.hostTags = hostTags
+                self.use = use
+                self.tokens = tokens
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case quota
+                case hostTags = "host_tags"
+                case use
+                case tokens
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/MadeToken`.
+        public struct MadeToken: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/MadeToken/id`.
+            public var id: Swift.String
+            /// the secret: shown in this answer only, kept only as a hash
+            ///
+            /// - Remark: Generated from `#/components/schemas/MadeToken/token`.
+            public var token: Swift.String
+            /// - Remark: Generated from `#/components/schemas/MadeToken/tenant`.
+            public var tenant: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/MadeToken/role`.
+            @frozen public enum RolePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case reader = "reader"
+                case _operator = "operator"
+                case admin = "admin"
+            }
+            /// - Remark: Generated from `#/components/schemas/MadeToken/role`.
+            public var role: Components.Schemas.MadeToken.RolePayload
+            /// - Remark: Generated from `#/components/schemas/MadeToken/made_at`.
+            public var madeAt: Swift.String
+            /// Creates a new `MadeToken`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - token: the secret: shown in this answer only, kept only as a hash
+            ///   - tenant:
+            ///   - role:
+            ///   - madeAt:
+            public init(
+                id: Swift.String,
+                token: Swift.String,
+                tenant: Swift.String? = nil,
+                role: Components.Schemas.MadeToken.RolePayload,
+                madeAt: Swift.String
+            ) {
+                self.id = id
+                self.token = token
+                self.tenant = tenant
+                self.role = role
+                self.madeAt = madeAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case token
+                case tenant
+                case role
+                case madeAt = "made_at"
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/AuditEntry`.
+        public struct AuditEntry: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/AuditEntry/seq`.
+            public var seq: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/AuditEntry/at`.
+            public var at: Swift.String
+            /// the X-Request-Id the answer carried
+            ///
+            /// - Remark: Generated from `#/components/schemas/AuditEntry/request`.
+            public var request: Swift.String
+            /// - Remark: Generated from `#/components/schemas/AuditEntry/tenant`.
+            public var tenant: Swift.String?
+            /// the token's id, never the token
+            ///
+            /// - Remark: Generated from `#/components/schemas/AuditEntry/token`.
+            public var token: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/AuditEntry/role`.
+            public var role: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/AuditEntry/method`.
+            public var method: Swift.String
+            /// - Remark: Generated from `#/components/schemas/AuditEntry/path`.
+            public var path: Swift.String
+            /// - Remark: Generated from `#/components/schemas/AuditEntry/status`.
+            public var status: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/AuditEntry/what`.
+            public var what: Swift.String
+            /// - Remark: Generated from `#/components/schemas/AuditEntry/vms`.
+            public var vms: [Swift.String]
+            /// Creates a new `AuditEntry`.
+            ///
+            /// - Parameters:
+            ///   - seq:
+            ///   - at:
+            ///   - request: the X-Request-Id the answer carried
+            ///   - tenant:
+            ///   - token: the token's id, never the token
+            ///   - role:
+            ///   - method:
+            ///   - path:
+            ///   - status:
+            ///   - what:
+            ///   - vms:
+            public init(
+                seq: Swift.Int,
+                at: Swift.String,
+                request: Swift.String,
+                tenant: Swift.String? = nil,
+                token: Swift.String? = nil,
+                role: Swift.String? = nil,
+                method: Swift.String,
+                path: Swift.String,
+                status: Swift.Int,
+                what: Swift.String,
+                vms: [Swift.String]
+            ) {
+                self.seq = seq
+                self.at = at
+                self.request = request
+                self.tenant = tenant
+                self.token = token
+                self.role = role
+                self.method = method
+                self.path = path
+                self.status = status
+                self.what = what
+                self.vms = vms
+            }
+            public enum CodingKeys: String, CodingKey {
+                case seq
+                case at
+                case request
+                case tenant
+                case token
+                case role
+                case method
+                case path
+                case status
+                case what
+                case vms
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/UsageLine`.
+        public struct UsageLine: Codable, Hashable, Sendable {
+            /// (none) for the estate's own VMs
+            ///
+            /// - Remark: Generated from `#/components/schemas/UsageLine/tenant`.
+            public var tenant: Swift.String
+            /// - Remark: Generated from `#/components/schemas/UsageLine/vms`.
+            public var vms: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/UsageLine/placed`.
+            public var placed: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/UsageLine/allocated`.
+            public var allocated: Components.Schemas.TenantUse
+            /// summed peak demand of the placed VMs by resource, as placements see it
+            ///
+            /// - Remark: Generated from `#/components/schemas/UsageLine/demand`.
+            public struct DemandPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                public var additionalProperties: [String: Swift.Double]
+                /// Creates a new `DemandPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                public init(additionalProperties: [String: Swift.Double] = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// summed peak demand of the placed VMs by resource, as placements see it
+            ///
+            /// - Remark: Generated from `#/components/schemas/UsageLine/demand`.
+            public var demand: Components.Schemas.UsageLine.DemandPayload
+            /// - Remark: Generated from `#/components/schemas/UsageLine/sampled`.
+            public var sampled: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/UsageLine/profiled`.
+            public var profiled: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/UsageLine/quota`.
+            public var quota: Components.Schemas.Quota?
+            /// - Remark: Generated from `#/components/schemas/UsageLine/headroom`.
+            public struct HeadroomPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                public var additionalProperties: [String: Swift.Double]
+                /// Creates a new `HeadroomPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                public init(additionalProperties: [String: Swift.Double] = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/UsageLine/headroom`.
+            public var headroom: Components.Schemas.UsageLine.HeadroomPayload?
+            /// Creates a new `UsageLine`.
+            ///
+            /// - Parameters:
+            ///   - tenant: (none) for the estate's own VMs
+            ///   - vms:
+            ///   - placed:
+            ///   - allocated:
+            ///   - demand: summed peak demand of the placed VMs by resource, as placements see it
+            ///   - sampled:
+            ///   - profiled:
+            ///   - quota:
+            ///   - headroom:
+            public init(
+                tenant: Swift.String,
+                vms: Swift.Int,
+                placed: Swift.Int,
+                allocated: Components.Schemas.TenantUse,
+                demand: Components.Schemas.UsageLine.DemandPayload,
+                sampled: Swift.Int,
+                profiled: Swift.Int,
+                quota: Components.Schemas.Quota? = nil,
+                headroom: Components.Schemas.UsageLine.HeadroomPayload? = nil
+            ) {
+                self.tenant = tenant
+                self.vms = vms
+                self.placed = placed
+                self.allocated = allocated
+                self.demand = demand
+                self.sampled = sampled
+                self.profiled = profiled
+                self.quota = quota
+                self.headroom = headroom
+            }
+            public enum CodingKeys: String, CodingKey {
+                case tenant
+                case vms
+                case placed
+                case allocated
+                case demand
+                case sampled
+                case profiled
+                case quota
+                case headroom
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Chargeback`.
+        public struct Chargeback: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Chargeback/period_h`.
+            public var periodH: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/Chargeback/hosts_used`.
+            public var hostsUsed: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/Chargeback/cost`.
+            public var cost: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/Chargeback/power_w`.
+            public var powerW: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/Chargeback/TenantsPayload`.
+            public struct TenantsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/Chargeback/TenantsPayload/tenant`.
+                public var tenant: Swift.String
+                /// - Remark: Generated from `#/components/schemas/Chargeback/TenantsPayload/vms`.
+                public var vms: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/Chargeback/TenantsPayload/host_share`.
+                public var hostShare: Swift.Double
+                /// - Remark: Generated from `#/components/schemas/Chargeback/TenantsPayload/cost`.
+                public var cost: Swift.Double
+                /// - Remark: Generated from `#/components/schemas/Chargeback/TenantsPayload/power_w`.
+                public var powerW: Swift.Double
+                /// - Remark: Generated from `#/components/schemas/Chargeback/TenantsPayload/energy_kwh`.
+                public var energyKwh: Swift.Double
+                /// - Remark: Generated from `#/components/schemas/Chargeback/TenantsPayload/vcpus`.
+                public var vcpus: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/Chargeback/TenantsPayload/memory_mb`.
+                public var memoryMb: Swift.Double
+                /// Creates a new `TenantsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - tenant:
+                ///   - vms:
+                ///   - hostShare:
+                ///   - cost:
+                ///   - powerW:
+                ///   - energyKwh:
+                ///   - vcpus:
+                ///   - memoryMb:
+                public init(
+                    tenant: Swift.String,
+                    vms: Swift.Int,
+                    hostShare: Swift.Double,
+                    cost: Swift.Double,
+                    powerW: Swift.Double,
+                    energyKwh: Swift.Double,
+                    vcpus: Swift.Int,
+                    memoryMb: Swift.Double
+                ) {
+                    self.tenant = tenant
+                    self.vms = vms
+                    self.hostShare = hostShare
+                    self.cost = cost
+                    self.powerW = powerW
+                    self.energyKwh = energyKwh
+                    self.vcpus = vcpus
+                    self.memoryMb = memoryMb
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case tenant
+                    case vms
+                    case hostShare = "host_share"
+                    case cost
+                    case powerW = "power_w"
+                    case energyKwh = "energy_kwh"
+                    case vcpus
+                    case memoryMb = "memory_mb"
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/Chargeback/tenants`.
+            public typealias TenantsPayload = [Components.Schemas.Chargeback.TenantsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/Chargeback/tenants`.
+            public var tenants: Components.Schemas.Chargeback.TenantsPayload
+            /// Creates a new `Chargeback`.
+            ///
+            /// - Parameters:
+            ///   - periodH:
+            ///   - hostsUsed:
+            ///   - cost:
+            ///   - powerW:
+            ///   - tenants:
+            public init(
+                periodH: Swift.Double,
+                hostsUsed: Swift.Int? = nil,
+                cost: Swift.Double? = nil,
+                powerW: Swift.Double? = nil,
+                tenants: Components.Schemas.Chargeback.TenantsPayload
+            ) {
+                self.periodH = periodH
+                self.hostsUsed = hostsUsed
+                self.cost = cost
+                self.powerW = powerW
+                self.tenants = tenants
+            }
+            public enum CodingKeys: String, CodingKey {
+                case periodH = "period_h"
+                case hostsUsed = "hosts_used"
+                case cost
+                case powerW = "power_w"
+                case tenants
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Sizing`.
+        public struct Sizing: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Sizing/percentile`.
+            public var percentile: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/Sizing/comfort`.
+            public var comfort: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/Sizing/TenantsPayload`.
+            public struct TenantsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/Sizing/TenantsPayload/tenant`.
+                public var tenant: Swift.String
+                /// - Remark: Generated from `#/components/schemas/Sizing/TenantsPayload/vms`.
+                public var vms: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/Sizing/TenantsPayload/idle`.
+                public var idle: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/Sizing/TenantsPayload/oversized`.
+                public var oversized: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/Sizing/TenantsPayload/undersized`.
+                public var undersized: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/Sizing/TenantsPayload/right`.
+                public var right: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/Sizing/TenantsPayload/unknown`.
+                public var unknown: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/Sizing/TenantsPayload/reclaimable_vcpus`.
+                public var reclaimableVcpus: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/Sizing/TenantsPayload/reclaimable_memory_mb`.
+                public var reclaimableMemoryMb: Swift.Double
+                /// Creates a new `TenantsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - tenant:
+                ///   - vms:
+                ///   - idle:
+                ///   - oversized:
+                ///   - undersized:
+                ///   - right:
+                ///   - unknown:
+                ///   - reclaimableVcpus:
+                ///   - reclaimableMemoryMb:
+                public init(
+                    tenant: Swift.String,
+                    vms: Swift.Int,
+                    idle: Swift.Int,
+                    oversized: Swift.Int,
+                    undersized: Swift.Int,
+                    right: Swift.Int,
+                    unknown: Swift.Int,
+                    reclaimableVcpus: Swift.Int,
+                    reclaimableMemoryMb: Swift.Double
+                ) {
+                    self.tenant = tenant
+                    self.vms = vms
+                    self.idle = idle
+                    self.oversized = oversized
+                    self.undersized = undersized
+                    self.right = right
+                    self.unknown = unknown
+                    self.reclaimableVcpus = reclaimableVcpus
+                    self.reclaimableMemoryMb = reclaimableMemoryMb
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case tenant
+                    case vms
+                    case idle
+                    case oversized
+                    case undersized
+                    case right
+                    case unknown
+                    case reclaimableVcpus = "reclaimable_vcpus"
+                    case reclaimableMemoryMb = "reclaimable_memory_mb"
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/Sizing/tenants`.
+            public typealias TenantsPayload = [Components.Schemas.Sizing.TenantsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/Sizing/tenants`.
+            public var tenants: Components.Schemas.Sizing.TenantsPayload
+            /// - Remark: Generated from `#/components/schemas/Sizing/VmsPayload`.
+            public struct VmsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/Sizing/VmsPayload/vm`.
+                public var vm: Swift.String
+                /// - Remark: Generated from `#/components/schemas/Sizing/VmsPayload/tenant`.
+                public var tenant: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/Sizing/VmsPayload/vcpus`.
+                public var vcpus: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/Sizing/VmsPayload/memory_mb`.
+                public var memoryMb: Swift.Double
+                /// - Remark: Generated from `#/components/schemas/Sizing/VmsPayload/cpu_used_mhz`.
+                public var cpuUsedMhz: Swift.Double?
+                /// - Remark: Generated from `#/components/schemas/Sizing/VmsPayload/cpu_used_pct`.
+                public var cpuUsedPct: Swift.Double?
+                /// - Remark: Generated from `#/components/schemas/Sizing/VmsPayload/memory_used_mb`.
+                public var memoryUsedMb: Swift.Double?
+                /// - Remark: Generated from `#/components/schemas/Sizing/VmsPayload/memory_peak_mb`.
+                public var memoryPeakMb: Swift.Double?
+                /// - Remark: Generated from `#/components/schemas/Sizing/VmsPayload/recommended_vcpus`.
+                public var recommendedVcpus: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/Sizing/VmsPayload/recommended_memory_mb`.
+                public var recommendedMemoryMb: Swift.Double
+                /// - Remark: Generated from `#/components/schemas/Sizing/VmsPayload/confidence_stars`.
+                public var confidenceStars: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/Sizing/VmsPayload/verdict`.
+                public var verdict: Swift.String
+                /// - Remark: Generated from `#/components/schemas/Sizing/VmsPayload/cpu_verdict`.
+                public var cpuVerdict: Swift.String
+                /// - Remark: Generated from `#/components/schemas/Sizing/VmsPayload/memory_verdict`.
+                public var memoryVerdict: Swift.String
+                /// - Remark: Generated from `#/components/schemas/Sizing/VmsPayload/reason`.
+                public var reason: Swift.String
+                /// Creates a new `VmsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - vm:
+                ///   - tenant:
+                ///   - vcpus:
+                ///   - memoryMb:
+                ///   - cpuUsedMhz:
+                ///   - cpuUsedPct:
+                ///   - memoryUsedMb:
+                ///   - memoryPeakMb:
+                ///   - recommendedVcpus:
+                ///   - recommendedMemoryMb:
+                ///   - confidenceStars:
+                ///   - verdict:
+                ///   - cpuVerdict:
+                ///   - memoryVerdict:
+                ///   - reason:
+                public init(
+                    vm: Swift.String,
+                    tenant: Swift.String? = nil,
+                    vcpus: Swift.Int,
+                    memoryMb: Swift.Double,
+                    cpuUsedMhz: Swift.Double? = nil,
+                    cpuUsedPct: Swift.Double? = nil,
+                    memoryUsedMb: Swift.Double? = nil,
+                    memoryPeakMb: Swift.Double? = nil,
+                    recommendedVcpus: Swift.Int,
+                    recommendedMemoryMb: Swift.Double,
+                    confidenceStars: Swift.Int? = nil,
+                    verdict: Swift.String,
+                    cpuVerdict: Swift.String,
+                    memoryVerdict: Swift.String,
+                    reason: Swift.String
+                ) {
+                    self.vm = vm
+                    self.tenant = tenant
+                    self.vcpus = vcpus
+                    self.memoryMb = memoryMb
+                    self.cpuUsedMhz = cpuUsedMhz
+                    self.cpuUsedPct = cpuUsedPct
+                    self.memoryUsedMb = memoryUsedMb
+                    self.memoryPeakMb = memoryPeakMb
+                    self.recommendedVcpus = recommendedVcpus
+                    self.recommendedMemoryMb = recommendedMemoryMb
+                    self.confidenceStars = confidenceStars
+                    self.verdict = verdict
+                    self.cpuVerdict = cpuVerdict
+                    self.memoryVerdict = memoryVerdict
+                    self.reason = reason
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case vm
+                    case tenant
+                    case vcpus
+                    case memoryMb = "memory_mb"
+                    case cpuUsedMhz = "cpu_used_mhz"
+                    case cpuUsedPct = "cpu_used_pct"
+                    case memoryUsedMb = "memory_used_mb"
+                    case memoryPeakMb = "memory_peak_mb"
+                    case recommendedVcpus = "recommended_vcpus"
+                    case recommendedMemoryMb = "recommended_memory_mb"
+                    case confidenceStars = "confidence_stars"
+                    case verdict
+                    case cpuVerdict = "cpu_verdict"
+                    case memoryVerdict = "memory_verdict"
+                    case reason
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/Sizing/vms`.
+            public typealias VmsPayload = [Components.Schemas.Sizing.VmsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/Sizing/vms`.
+            public var vms: Components.Schemas.Sizing.VmsPayload
+            /// Creates a new `Sizing`.
+            ///
+            /// - Parameters:
+            ///   - percentile:
+            ///   - comfort:
+            ///   - tenants:
+            ///   - vms:
+            public init(
+                percentile: Swift.Double,
+                comfort: Swift.Double,
+                tenants: Components.Schemas.Sizing.TenantsPayload,
+                vms: Components.Schemas.Sizing.VmsPayload
+            ) {
+                self.percentile = percentile
+                self.comfort = comfort
+                self.tenants = tenants
+                self.vms = vms
+            }
+            public enum CodingKeys: String, CodingKey {
+                case percentile
+                case comfort
+                case tenants
+                case vms
             }
         }
     }

@@ -137,6 +137,56 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /rebalance/{id}/apply`.
     /// - Remark: Generated from `#/paths//rebalance/{id}/apply/post(applyRebalance)`.
     func applyRebalance(_ input: Operations.ApplyRebalance.Input) async throws -> Operations.ApplyRebalance.Output
+    /// Every tenant with its quota, use and tokens (admin)
+    ///
+    /// - Remark: HTTP `GET /tenants`.
+    /// - Remark: Generated from `#/paths//tenants/get(listTenants)`.
+    func listTenants(_ input: Operations.ListTenants.Input) async throws -> Operations.ListTenants.Output
+    /// A tenant: an admin's any, others their own
+    ///
+    /// - Remark: HTTP `GET /tenants/{id}`.
+    /// - Remark: Generated from `#/paths//tenants/{id}/get(getTenant)`.
+    func getTenant(_ input: Operations.GetTenant.Input) async throws -> Operations.GetTenant.Output
+    /// Make or change a tenant: its quota and host pool (admin)
+    ///
+    /// - Remark: HTTP `PUT /tenants/{id}`.
+    /// - Remark: Generated from `#/paths//tenants/{id}/put(putTenant)`.
+    func putTenant(_ input: Operations.PutTenant.Input) async throws -> Operations.PutTenant.Output
+    /// Delete a tenant and its tokens, once it owns no VM (admin)
+    ///
+    /// - Remark: HTTP `DELETE /tenants/{id}`.
+    /// - Remark: Generated from `#/paths//tenants/{id}/delete(deleteTenant)`.
+    func deleteTenant(_ input: Operations.DeleteTenant.Input) async throws -> Operations.DeleteTenant.Output
+    /// A new token for the tenant: the secret is in this answer only (admin)
+    ///
+    /// - Remark: HTTP `POST /tenants/{id}/tokens`.
+    /// - Remark: Generated from `#/paths//tenants/{id}/tokens/post(makeToken)`.
+    func makeToken(_ input: Operations.MakeToken.Input) async throws -> Operations.MakeToken.Output
+    /// Revoke a token: refused from the next request on (admin)
+    ///
+    /// - Remark: HTTP `DELETE /tenants/{id}/tokens/{token}`.
+    /// - Remark: Generated from `#/paths//tenants/{id}/tokens/{token}/delete(revokeToken)`.
+    func revokeToken(_ input: Operations.RevokeToken.Input) async throws -> Operations.RevokeToken.Output
+    /// The writes, oldest first: an admin's all (or one tenant's), others their tenant's
+    ///
+    /// - Remark: HTTP `GET /audit`.
+    /// - Remark: Generated from `#/paths//audit/get(listAudit)`.
+    func listAudit(_ input: Operations.ListAudit.Input) async throws -> Operations.ListAudit.Output
+    /// Per tenant: VMs, allocation, demand, quota and its headroom
+    ///
+    /// - Remark: HTTP `GET /usage`.
+    /// - Remark: Generated from `#/paths//usage/get(getUsage)`.
+    func getUsage(_ input: Operations.GetUsage.Input) async throws -> Operations.GetUsage.Output
+    /// Each used host's cost and power split among tenants by their VMs' share of its limiting resource
+    ///
+    /// - Remark: HTTP `GET /chargeback`.
+    /// - Remark: Generated from `#/paths//chargeback/get(getChargeback)`.
+    func getChargeback(_ input: Operations.GetChargeback.Input) async throws -> Operations.GetChargeback.Output
+    /// Allocated but unused: idle and oversized VMs per tenant, what could be reclaimed, with the data's confidence
+    ///
+    /// - Remark: HTTP `GET /sizing`.
+    /// - Remark: Generated from `#/paths//sizing/get(getSizing)`.
+    func getSizing(_ input: Operations.GetSizing.Input) async throws -> Operations.GetSizing.Output
 }
 
 /// Convenience overloads for operation inputs.
@@ -429,6 +479,128 @@ extension APIProtocol {
             path: path,
             headers: headers,
             body: body
+        ))
+    }
+    /// Every tenant with its quota, use and tokens (admin)
+    ///
+    /// - Remark: HTTP `GET /tenants`.
+    /// - Remark: Generated from `#/paths//tenants/get(listTenants)`.
+    public func listTenants(headers: Operations.ListTenants.Input.Headers = .init()) async throws -> Operations.ListTenants.Output {
+        try await listTenants(Operations.ListTenants.Input(headers: headers))
+    }
+    /// A tenant: an admin's any, others their own
+    ///
+    /// - Remark: HTTP `GET /tenants/{id}`.
+    /// - Remark: Generated from `#/paths//tenants/{id}/get(getTenant)`.
+    public func getTenant(
+        path: Operations.GetTenant.Input.Path,
+        headers: Operations.GetTenant.Input.Headers = .init()
+    ) async throws -> Operations.GetTenant.Output {
+        try await getTenant(Operations.GetTenant.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Make or change a tenant: its quota and host pool (admin)
+    ///
+    /// - Remark: HTTP `PUT /tenants/{id}`.
+    /// - Remark: Generated from `#/paths//tenants/{id}/put(putTenant)`.
+    public func putTenant(
+        path: Operations.PutTenant.Input.Path,
+        headers: Operations.PutTenant.Input.Headers = .init(),
+        body: Operations.PutTenant.Input.Body
+    ) async throws -> Operations.PutTenant.Output {
+        try await putTenant(Operations.PutTenant.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Delete a tenant and its tokens, once it owns no VM (admin)
+    ///
+    /// - Remark: HTTP `DELETE /tenants/{id}`.
+    /// - Remark: Generated from `#/paths//tenants/{id}/delete(deleteTenant)`.
+    public func deleteTenant(
+        path: Operations.DeleteTenant.Input.Path,
+        headers: Operations.DeleteTenant.Input.Headers = .init()
+    ) async throws -> Operations.DeleteTenant.Output {
+        try await deleteTenant(Operations.DeleteTenant.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// A new token for the tenant: the secret is in this answer only (admin)
+    ///
+    /// - Remark: HTTP `POST /tenants/{id}/tokens`.
+    /// - Remark: Generated from `#/paths//tenants/{id}/tokens/post(makeToken)`.
+    public func makeToken(
+        path: Operations.MakeToken.Input.Path,
+        headers: Operations.MakeToken.Input.Headers = .init(),
+        body: Operations.MakeToken.Input.Body
+    ) async throws -> Operations.MakeToken.Output {
+        try await makeToken(Operations.MakeToken.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Revoke a token: refused from the next request on (admin)
+    ///
+    /// - Remark: HTTP `DELETE /tenants/{id}/tokens/{token}`.
+    /// - Remark: Generated from `#/paths//tenants/{id}/tokens/{token}/delete(revokeToken)`.
+    public func revokeToken(
+        path: Operations.RevokeToken.Input.Path,
+        headers: Operations.RevokeToken.Input.Headers = .init()
+    ) async throws -> Operations.RevokeToken.Output {
+        try await revokeToken(Operations.RevokeToken.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// The writes, oldest first: an admin's all (or one tenant's), others their tenant's
+    ///
+    /// - Remark: HTTP `GET /audit`.
+    /// - Remark: Generated from `#/paths//audit/get(listAudit)`.
+    public func listAudit(
+        query: Operations.ListAudit.Input.Query = .init(),
+        headers: Operations.ListAudit.Input.Headers = .init()
+    ) async throws -> Operations.ListAudit.Output {
+        try await listAudit(Operations.ListAudit.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Per tenant: VMs, allocation, demand, quota and its headroom
+    ///
+    /// - Remark: HTTP `GET /usage`.
+    /// - Remark: Generated from `#/paths//usage/get(getUsage)`.
+    public func getUsage(headers: Operations.GetUsage.Input.Headers = .init()) async throws -> Operations.GetUsage.Output {
+        try await getUsage(Operations.GetUsage.Input(headers: headers))
+    }
+    /// Each used host's cost and power split among tenants by their VMs' share of its limiting resource
+    ///
+    /// - Remark: HTTP `GET /chargeback`.
+    /// - Remark: Generated from `#/paths//chargeback/get(getChargeback)`.
+    public func getChargeback(
+        query: Operations.GetChargeback.Input.Query = .init(),
+        headers: Operations.GetChargeback.Input.Headers = .init()
+    ) async throws -> Operations.GetChargeback.Output {
+        try await getChargeback(Operations.GetChargeback.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Allocated but unused: idle and oversized VMs per tenant, what could be reclaimed, with the data's confidence
+    ///
+    /// - Remark: HTTP `GET /sizing`.
+    /// - Remark: Generated from `#/paths//sizing/get(getSizing)`.
+    public func getSizing(
+        query: Operations.GetSizing.Input.Query = .init(),
+        headers: Operations.GetSizing.Input.Headers = .init()
+    ) async throws -> Operations.GetSizing.Output {
+        try await getSizing(Operations.GetSizing.Input(
+            query: query,
+            headers: headers
         ))
     }
 }

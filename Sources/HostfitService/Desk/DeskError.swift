@@ -10,6 +10,8 @@ public enum DeskError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Well formed, but the estate as it stands refuses it: a rule it would break, a VM
     /// already placed, no host to take it, a host that still runs VMs, a plan running.
     case conflict(String, rule: Violation.Rule? = nil, vm: String? = nil)
+    /// A tenant's quota would be passed: nothing was placed or changed.
+    case quotaExceeded(QuotaExceeded, tenant: String)
     /// An Idempotency-Key sent before with another request.
     case keyReused(String)
     /// The store did not commit; nothing changed.
@@ -20,6 +22,8 @@ public enum DeskError: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String {
         switch self {
         case .invalid(let message, _, _), .notFound(let message), .conflict(let message, _, _): message
+        case .quotaExceeded(let q, let tenant):
+            "tenant '\(tenant)' would pass its \(q.quota) quota: \(Resource.number(q.used)) in use + \(Resource.number(q.asked)) asked > limit \(Resource.number(q.limit)); nothing was done"
         case .keyReused(let key): "Idempotency-Key '\(key)' was used for another request: use a new key for new VMs"
         case .storeFailed(let why): "store: \(why); nothing changed"
         case .validationFailed(let violation): "internal error: the placement failed validation, nothing was placed: \(violation.message)"

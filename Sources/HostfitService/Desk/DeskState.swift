@@ -24,6 +24,14 @@ final class DeskState: @unchecked Sendable {
         /// The changes that took the state from `journalBase` to `version`.
         var journal: [Change] = []
         var journalBase = 0
+        /// vm -> the tenant that owns it (none: the estate's).
+        var owners: [String: String] = [:]
+        /// tenant -> what its placed VMs hold (what quotas are checked on).
+        var use: [String: TenantUse] = [:]
+        /// vm -> what its traces said of its use (right-sizing).
+        var usage: [String: TracedUsage] = [:]
+        /// VMs with live samples.
+        var sampled: Set<String> = []
     }
 
     /// A change as replicas replay it: placements one by one, anything else by a rebuild.
@@ -78,10 +86,28 @@ extension DeskState.Contents {
     /// Puts `list` over the VMs (same id: the new one), in order, recounting the placed.
     mutating func put(_ list: [VM]) {
         for vm in list {
-            if let old = vms[vm.id] { placed -= old.currentHost == nil ? 0 : 1 } else { vmOrder.append(vm.id) }
+            if let old = vms[vm.id] { count(old, -1) } else { vmOrder.append(vm.id) }
             vms[vm.id] = vm
-            placed += vm.currentHost == nil ? 0 : 1
+            count(vm, 1)
         }
+    }
+
+    /// Counts a VM in (or out of, `sign` -1) the placed and its owner's use, where it runs.
+    private mutating func count(_ vm: VM, _ sign: Int) {
+        guard vm.currentHost != nil else { return }
+        placed += sign
+        if let owner = owners[vm.id] {
+            let one = TenantUse(vm)
+            use[owner] = sign > 0 ? (use[owner] ?? TenantUse()) + one : (use[owner] ?? TenantUse()) - one
+        }
+    }
+
+    /// Gives a VM (in the inventory or about to be) to a tenant.
+    mutating func own(_ id: String, by tenant: String) {
+        guard owners[id] != tenant else { return }
+        if let vm = vms[id] { count(vm, -1) }
+        owners[id] = tenant
+        if let vm = vms[id] { count(vm, 1) }
     }
 
     mutating func put(_ list: [VMHost]) {
@@ -92,8 +118,12 @@ extension DeskState.Contents {
     }
 
     mutating func removeVM(_ id: String) {
-        guard let old = vms.removeValue(forKey: id) else { return }
-        if old.currentHost != nil { placed -= 1 }
+        guard let old = vms[id] else { return }
+        count(old, -1)
+        vms[id] = nil
+        owners[id] = nil
+        usage[id] = nil
+        sampled.remove(id)
         vmOrder.removeAll { $0 == id }
     }
 
@@ -103,9 +133,10 @@ extension DeskState.Contents {
     }
 
     mutating func setHost(of id: String, _ host: String?) {
-        guard let wasPlaced = vms[id].map({ $0.currentHost != nil }) else { return }
-        placed += (host == nil ? 0 : 1) - (wasPlaced ? 1 : 0)
+        guard let old = vms[id] else { return }
+        count(old, -1)
         vms[id]!.currentHost = host
+        count(vms[id]!, 1)
     }
 
     /// A page of `order` after the item named `cursor` (nil: from the start); the cursor of

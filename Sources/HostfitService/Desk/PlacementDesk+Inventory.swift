@@ -7,8 +7,11 @@ extension PlacementDesk {
     /// Loads hosts, VMs (on their `currentHost`) and, when given, profiles replacing every
     /// stored one, in one transaction after the validator accepts the placement they make.
     /// (`hint` adds what the operator can do about a broken rule.)
-    func load(hosts newHosts: [VMHost], vms newVMs: [VM], profiles: [String: ServiceProfile]? = nil,
-              hint: (Violation) -> String = { _ in "" }) throws(DeskError) {
+    func load(hosts newHosts: [VMHost], vms newVMs: [VM], profiles: [String: ServiceProfile]? = nil, usage: [String: TracedUsage]? = nil,
+              as caller: Caller = .estate, hint: (Violation) -> String = { _ in "" }) throws(DeskError) {
+        for vm in newVMs { try refuseIfNotOwned(vm.id, by: caller) }
+        let owners = owners(of: newVMs.map(\.id), by: caller)
+        try refuseOverQuota(running: newVMs.filter { $0.currentHost != nil }, owners: owners)
         var next = demand
         if let profiles {
             guard Set(profiles.values.map(\.scheme)).count <= 1 else {
@@ -28,11 +31,15 @@ extension PlacementDesk {
             change.replaceProfiles = true
             change.profiles = next.profiles.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         }
+        change.owners = owners.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        change.usage = usage
         resize(next)
         try commit(change, .reshaped) { c in
+            for (id, owner) in owners { c.own(id, by: owner) }
             c.put(newHosts)
             c.put(newVMs)
             c.demand = next
+            if let usage { c.usage = usage }
         }
     }
 
@@ -83,22 +90,30 @@ extension PlacementDesk {
         return DeskResult.Deleted(deleted: id)
     }
 
-    public func putVMs(_ records: [VMRecord]) throws(DeskError) -> DeskResult.Loaded {
-        try sizingFirst(records.compactMap { try? $0.vm() }) { () throws(DeskError) in try puttingVMs(records) }
+    public func putVMs(_ records: [VMRecord], as caller: Caller = .estate) throws(DeskError) -> DeskResult.Loaded {
+        let records = pooled(records, for: caller)
+        return try sizingFirst(records.compactMap { try? $0.vm() }) { () throws(DeskError) in try puttingVMs(records, as: caller) }
     }
 
-    private func puttingVMs(_ records: [VMRecord]) throws(DeskError) -> DeskResult.Loaded {
+    private func puttingVMs(_ records: [VMRecord], as caller: Caller) throws(DeskError) -> DeskResult.Loaded {
         var updated: [VM] = []
         for record in records {
+            try refuseIfNotOwned(record.id, by: caller)
             do { updated.append(try record.vm(on: vm(named: record.id)?.currentHost)) } catch {
                 throw .record(error, "vm '\(record.id)'", vm: record.id)
             }
         }
-        // A placed VM may grow only as far as its host still holds it.
+        let owners = owners(of: updated.map(\.id), by: caller)
+        // A placed VM may grow only as far as its host, and its tenant's quota, still hold it.
+        try refuseOverQuota(running: updated.filter { $0.currentHost != nil }, owners: owners)
         try refuseIfBreaking(problem(vms: updated))
         var change = ServiceStore.Change()
         change.vms = records
-        try commit(change, .reshaped) { $0.put(updated) }
+        change.owners = owners.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        try commit(change, .reshaped) { c in
+            for (id, owner) in owners { c.own(id, by: owner) }
+            c.put(updated)
+        }
         return DeskResult.Loaded(vms: records.count)
     }
 
@@ -107,16 +122,21 @@ extension PlacementDesk {
     /// has placed stays placed. A VM "like" another takes that one's measured demand now.
     /// With `profiles` (traces read at start), those replace the stored ones, in the same
     /// transaction and under the same check.
-    public func putVMs(_ read: InputRead<VM>, profiles: [String: ServiceProfile]? = nil) throws(DeskError) -> DeskResult.Loaded {
-        try sizingFirst(InventoryCheck.reconcile(read, vmFile: "body", hosts: hostList, hostFile: "hosts").vms,
-                        profiled: ServiceProfile.withCPU(profiles ?? [:])) { () throws(DeskError) in
-            try puttingVMs(read, profiles: profiles)
+    public func putVMs(_ read: InputRead<VM>, profiles: [String: ServiceProfile]? = nil, as caller: Caller = .estate) throws(DeskError) -> DeskResult.Loaded {
+        var read = read
+        if !caller.seesAll, let tags = caller.tenant.flatMap({ tenancy.tenant($0)?.hostTags }) {
+            for k in read.items.indices { read.items[k].requires.formUnion(tags) }
+        }
+        return try sizingFirst(InventoryCheck.reconcile(read, vmFile: "body", hosts: hostList, hostFile: "hosts").vms,
+                               profiled: ServiceProfile.withCPU(profiles ?? [:])) { () throws(DeskError) in
+            try puttingVMs(read, profiles: profiles, as: caller)
         }
     }
 
-    /// `newHosts` are loaded with the VMs, in the same transaction.
-    func puttingVMs(_ read: InputRead<VM>, profiles: [String: ServiceProfile]?, adding newHosts: [VMHost] = [],
-                    source: String = "body", hostsName: String = "the service's hosts") throws(DeskError) -> DeskResult.Loaded {
+    /// `newHosts` are loaded with the VMs, in the same transaction; `usage` replaces what
+    /// traces said of use.
+    func puttingVMs(_ read: InputRead<VM>, profiles: [String: ServiceProfile]?, usage: [String: TracedUsage]? = nil, adding newHosts: [VMHost] = [],
+                    source: String = "body", hostsName: String = "the service's hosts", as caller: Caller = .estate) throws(DeskError) -> DeskResult.Loaded {
         // As the CLI reads them: a host name only a domain away is matched, a VM on an unknown
         // host is taken as not running (said in a note); a pinned one is refused below.
         let hosts = merged(newHosts)
@@ -124,7 +144,7 @@ extension PlacementDesk {
         var (list, notes) = InventoryCheck.reconcile(read, vmFile: source, hosts: hosts, hostFile: hostsName)
         notes = read.notes + notes
         func line(_ id: String) -> String { "\(source):\(read.lines[id] ?? 0)" }
-        do { try VM.resolveLikes(&list) { vm(named: $0) } } catch {
+        do { try VM.resolveLikes(&list) { visible($0, to: caller) } } catch {
             throw .invalid("\(line(error.vm)): VM '\(error.vm)' is like '\(error.like)', which is neither in the file nor in the service", field: "like", vm: error.vm)
         }
         var profiles = profiles
@@ -142,7 +162,7 @@ extension PlacementDesk {
             do { _ = try VMRecord(list[k]).vm(on: list[k].currentHost) } catch { throw .record(error, "\(line(id)): vm '\(id)'", vm: id) }
         }
         let unmeasured = demand.cpu == .used && !list.contains { CPUSizing.states($0) || profiles?[$0.id] != nil }
-        try load(hosts: newHosts, vms: list, profiles: profiles) { broken in
+        try load(hosts: newHosts, vms: list, profiles: profiles, usage: usage, as: caller) { broken in
             guard unmeasured, broken.rule == .capacity, broken.resource == .cpu else { return "" }
             return " (no VM here states CPU use, and this store plans CPU as used, so each vCPU counts as a busy core of the fastest host: start serve with --vcpu-ratio N to plan vCPUs against cores, or give cpu_mhz or cpu_pct)"
         }
@@ -151,13 +171,13 @@ extension PlacementDesk {
 
     /// Hourly profiles for the VMs the service has (traces read at start), replacing the
     /// stored ones once the validator accepts the placement on them.
-    public func putProfiles(_ profiles: [String: ServiceProfile]) throws(DeskError) -> DeskResult.Loaded {
-        try load(hosts: [], vms: [], profiles: profiles)
+    public func putProfiles(_ profiles: [String: ServiceProfile], usage: [String: TracedUsage]? = nil) throws(DeskError) -> DeskResult.Loaded {
+        try load(hosts: [], vms: [], profiles: profiles, usage: usage)
         return DeskResult.Loaded(profiles: demand.profiles.count)
     }
 
-    public func deleteVM(_ id: String) throws(DeskError) -> DeskResult.Deleted {
-        guard let vm = vm(named: id) else { throw .notFound("no VM '\(id)'") }
+    public func deleteVM(_ id: String, as caller: Caller = .estate) throws(DeskError) -> DeskResult.Deleted {
+        guard let vm = visible(id, to: caller) else { throw .notFound("no VM '\(id)'") }
         var change = ServiceStore.Change()
         change.deletedVMs = [id]
         // The store drops its profile with it; a VM later put under this id has none.

@@ -4,13 +4,20 @@ import Hostfit
 /// to request, with the validator's last word before anything is committed.
 extension PlacementDesk {
     /// Places `records` one after another, each seeing those before, all or none. With a
-    /// key, a retry of the same request gets the first answer and places nothing more.
-    public func place(_ records: [VMRecord], idempotencyKey key: String?) throws(DeskError) -> DeskResult.Placements {
-        try sizingFirst(records.compactMap { try? $0.vm() }) { () throws(DeskError) in try placing(records, idempotencyKey: key) }
+    /// key, a retry of the same request gets the first answer and places nothing more. New
+    /// VMs belong to the caller's tenant, within its quota and its host pool.
+    public func place(_ records: [VMRecord], idempotencyKey given: String?, as caller: Caller = .estate) throws(DeskError) -> DeskResult.Placements {
+        // Each tenant's keys are its own: another's key neither replays nor blocks.
+        let key = given.map { k in caller.tenant.map { "\($0)\u{1F}\(k)" } ?? k }
+        let asked = records
+        let records = pooled(records, for: caller)
+        return try sizingFirst(records.compactMap { try? $0.vm() }) { () throws(DeskError) in
+            try placing(records, asked: asked, idempotencyKey: key, as: caller)
+        }
     }
 
-    private func placing(_ records: [VMRecord], idempotencyKey key: String?) throws(DeskError) -> DeskResult.Placements {
-        let request = (try? ServiceStore.json(records)) ?? ""
+    private func placing(_ records: [VMRecord], asked: [VMRecord], idempotencyKey key: String?, as caller: Caller) throws(DeskError) -> DeskResult.Placements {
+        let request = (try? ServiceStore.json(asked)) ?? ""
         if let key, let earlier = answers[key] {
             guard earlier.request == request else { throw .keyReused(key) }
             return DeskResult.Placements(placements: earlier.placements.placements, replayed: true)
@@ -20,10 +27,13 @@ extension PlacementDesk {
         for record in records {
             do { new.append(try record.vm()) } catch { throw .record(error, "vm '\(record.id)'", vm: record.id) }
             guard seen.insert(record.id).inserted else { throw .invalid("vm '\(record.id)' appears twice in the request", field: "id", vm: record.id) }
+            try refuseIfNotOwned(record.id, by: caller)
             if let placed = vm(named: record.id)?.currentHost {
                 throw .conflict("vm '\(record.id)' is already placed on '\(placed)': release it first (DELETE /placements/\(record.id))", vm: record.id)
             }
         }
+        let owners = owners(of: new.map(\.id), by: caller)
+        try refuseOverQuota(running: new, owners: owners)
         let before = standingViolations()
         let indices = engineIndices(new)
         let round = engine!.placeOneByOne(indices, goal: goal, allOrNone: true)
@@ -50,9 +60,13 @@ extension PlacementDesk {
         var change = ServiceStore.Change()
         change.vms = records
         change.placements = placed.map { ($0.vm, $0.host) }
+        change.owners = owners.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         if let key { change.answer = (key, ServiceStore.StoredAnswer(request: request, placements: result)) }
         do {
-            try commit(change, .placed(running, judged: wholly ? Set(judged) : nil)) { $0.put(running) }
+            try commit(change, .placed(running, judged: wholly ? Set(judged) : nil)) { c in
+                for (id, owner) in owners { c.own(id, by: owner) }
+                c.put(running)
+            }
         } catch {
             engine!.undo(round)
             throw error
@@ -62,8 +76,8 @@ extension PlacementDesk {
     }
 
     /// Releases a VM's placement (the VM stays in the inventory).
-    public func release(_ id: String) throws(DeskError) -> DeskResult.Released {
-        guard let vm = vm(named: id) else { throw .notFound("no VM '\(id)'") }
+    public func release(_ id: String, as caller: Caller = .estate) throws(DeskError) -> DeskResult.Released {
+        guard let vm = visible(id, to: caller) else { throw .notFound("no VM '\(id)'") }
         guard let host = vm.currentHost else { throw .notFound("vm '\(id)' is not placed") }
         var change = ServiceStore.Change()
         change.placements = [(id, nil)]

@@ -20,25 +20,27 @@ extension PlacementDesk {
 
     public nonisolated func host(_ id: String) -> HostRecord? { state.read { $0.hosts[id].map(HostRecord.init) } }
 
-    /// Up to `limit` VMs after the one named `cursor`, in the order they came, each where it runs.
-    public nonisolated func vms(after cursor: String? = nil, limit: Int = .max) throws(DeskError) -> DeskResult.Page<DeskResult.PlacedVM> {
+    /// Up to `limit` VMs after the one named `cursor`, in the order they came, each where it
+    /// runs: the caller's own (all of them for an admin).
+    public nonisolated func vms(after cursor: String? = nil, limit: Int = .max, as caller: Caller = .estate) throws(DeskError) -> DeskResult.Page<DeskResult.PlacedVM> {
         try state.read { c throws(DeskError) in
-            try DeskState.Contents.page(c.vmOrder, after: cursor, limit: limit) { id in
+            let order = caller.seesAll ? c.vmOrder : c.vmOrder.filter { c.owners[$0] == caller.tenant }
+            return try DeskState.Contents.page(order, after: cursor, limit: limit) { id in
                 c.vms[id].map { DeskResult.PlacedVM(vm: VMRecord($0), host: $0.currentHost) }
             }
         }
     }
 
-    public nonisolated func vm(_ id: String) -> DeskResult.PlacedVM? {
-        state.read { c in c.vms[id].map { DeskResult.PlacedVM(vm: VMRecord($0), host: $0.currentHost) } }
+    public nonisolated func vm(_ id: String, as caller: Caller = .estate) -> DeskResult.PlacedVM? {
+        visible(id, to: caller).map { DeskResult.PlacedVM(vm: VMRecord($0), host: $0.currentHost) }
     }
 
-    /// vm -> host, for every VM that runs.
-    public nonisolated func placements() -> [String: String] {
+    /// vm -> host, for every VM that runs (the caller's own).
+    public nonisolated func placements(as caller: Caller = .estate) -> [String: String] {
         state.read { c in
             var result: [String: String] = [:]
-            result.reserveCapacity(c.placed)
-            for (id, vm) in c.vms { if let host = vm.currentHost { result[id] = host } }
+            result.reserveCapacity(caller.seesAll ? c.placed : 0)
+            for (id, vm) in c.vms where caller.seesAll || c.owners[id] == caller.tenant { if let host = vm.currentHost { result[id] = host } }
             return result
         }
     }
@@ -49,9 +51,11 @@ extension PlacementDesk {
 
     /// The stars of `hostfit place` for one VM, on the loads as they are; nothing changes.
     /// The `top` best hosts in words (nil: every host), the others counted by rule.
-    public nonisolated func rate(_ record: VMRecord, top: Int? = 10) async throws(DeskError) -> DeskResult.Ratings {
+    /// A tenant's caller rates only as its own VMs, within its host pool.
+    public nonisolated func rate(_ record: VMRecord, top: Int? = 10, as caller: Caller = .estate) async throws(DeskError) -> DeskResult.Ratings {
+        try refuseIfNotOwned(record.id, by: caller)
         let vm: VM
-        do { vm = try record.vm() } catch { throw .invalid(error.description, field: error.field, vm: record.id) }
+        do { vm = try pooled([record], for: caller)[0].vm() } catch { throw .invalid(error.description, field: error.field, vm: record.id) }
         if let placed = state.read({ $0.vms[vm.id]?.currentHost }) {
             throw .conflict("vm '\(vm.id)' is already placed on '\(placed)'", vm: vm.id)
         }

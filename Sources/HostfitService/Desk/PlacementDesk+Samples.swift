@@ -24,9 +24,10 @@ extension PlacementDesk {
 
     /// Takes `samples` into the VMs' windows, and their profiles from them, in one commit.
     /// Samples of hosts are counted, not kept (a host's load is its VMs'); of entities the
-    /// store does not know, counted and named; older than the window, counted.
-    public func ingest(_ samples: [Sample]) throws(DeskError) -> DeskResult.Ingested {
-        let vms = state.read { $0.vms }
+    /// store does not know (or, for a tenant, VMs not its own), counted and named; older than
+    /// the window, counted.
+    public func ingest(_ samples: [Sample], as caller: Caller = .estate) throws(DeskError) -> DeskResult.Ingested {
+        let vms = state.read { c in caller.seesAll ? c.vms : c.vms.filter { c.owners[$0.key] == caller.tenant } }
         let hosts = hostList
         let hostIDs = Set(hosts.map(\.id))
         let mhz = PlacementProblem.mhzPerCore(hosts: hosts)
@@ -35,7 +36,7 @@ extension PlacementDesk {
         for sample in samples {
             guard sample.value.isFinite, sample.value >= 0 else { throw .invalid("\(sample.source): value \(sample.value) is not a demand (0 or more)") }
             guard let vm = vms[sample.entity] else {
-                if hostIDs.contains(sample.entity) { result.hostSamples += 1; continue }
+                if caller.seesAll, hostIDs.contains(sample.entity) { result.hostSamples += 1; continue }
                 result.unknown += 1
                 if result.unknownExamples.count < 5, !result.unknownExamples.contains(sample.entity) { result.unknownExamples.append(sample.entity) }
                 continue
@@ -67,7 +68,10 @@ extension PlacementDesk {
         result.vms = windows.count
         // Measured load is what it is: no refusal, even where a host is now over.
         resize(next)
-        try commit(change, .reshaped) { $0.demand = next }
+        try commit(change, .reshaped) { c in
+            c.demand = next
+            c.sampled.formUnion(windows.keys)
+        }
         for (id, byResource) in windows { live[id, default: [:]].merge(byResource) { _, new in new } }
         return result
     }

@@ -7,12 +7,12 @@ extension PlacementDesk {
     /// the validator accepts it: a start that fails leaves the store as it was. Errors and
     /// notes name the files (`hostsName:LINE`, `vmsName:LINE`).
     public func loadInventory(hosts hostsRead: InputRead<VMHost>, vms vmsRead: InputRead<VM>, profiles: [String: ServiceProfile]? = nil,
-                              hostsName: String, vmsName: String) throws(DeskError) -> DeskResult.Loaded {
+                              usage: [String: TracedUsage]? = nil, hostsName: String, vmsName: String) throws(DeskError) -> DeskResult.Loaded {
         let (records, hostNotes) = try Self.checked(hostsRead, source: hostsName)
         let newHosts = records.compactMap { try? $0.host() }
         var loaded = try sizingFirst(InventoryCheck.reconcile(vmsRead, vmFile: vmsName, hosts: merged(newHosts), hostFile: hostsName).vms,
                                      profiled: ServiceProfile.withCPU(profiles ?? [:])) { () throws(DeskError) in
-            try puttingVMs(vmsRead, profiles: profiles, adding: newHosts, source: vmsName, hostsName: hostsName)
+            try puttingVMs(vmsRead, profiles: profiles, usage: usage, adding: newHosts, source: vmsName, hostsName: hostsName)
         }
         loaded.hosts = records.count
         loaded.format = nil
@@ -30,11 +30,14 @@ public struct DeskStartup: Sendable {
     public var vmsName: String?
     /// Hourly profiles from traces, by VM.
     public var profiles: [String: ServiceProfile]?
+    /// What the traces said of each VM's use (right-sizing), with the profiles.
+    public var usage: [String: TracedUsage]?
     /// --vcpu-ratio: nil not given, .some(nil) off.
     public var vcpuRatio: Double??
 
     public init(hosts: InputRead<VMHost>? = nil, hostsName: String? = nil, vms: InputRead<VM>? = nil, vmsName: String? = nil,
-                profiles: [String: ServiceProfile]? = nil, vcpuRatio: Double?? = nil) {
+                profiles: [String: ServiceProfile]? = nil, usage: [String: TracedUsage]? = nil, vcpuRatio: Double?? = nil) {
+        self.usage = usage
         self.hosts = hosts
         self.hostsName = hostsName
         self.vms = vms
@@ -49,11 +52,11 @@ public struct DeskStartup: Sendable {
         let loaded: DeskResult.Loaded?
         if vms != nil || (hosts != nil && profiles != nil) {
             loaded = try await desk.loadInventory(hosts: hosts ?? InputRead(items: [], format: "none"), vms: vms ?? InputRead(items: [], format: "none"),
-                                                  profiles: profiles, hostsName: hostsName ?? "the store's hosts", vmsName: vmsName ?? "the store's VMs")
+                                                  profiles: profiles, usage: usage, hostsName: hostsName ?? "the store's hosts", vmsName: vmsName ?? "the store's VMs")
         } else if let hosts {
             loaded = try await desk.putHosts(hosts, source: hostsName ?? "hosts")
         } else if let profiles {
-            loaded = try await desk.putProfiles(profiles)
+            loaded = try await desk.putProfiles(profiles, usage: usage)
         } else {
             loaded = nil
         }

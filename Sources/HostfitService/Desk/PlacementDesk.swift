@@ -14,6 +14,8 @@ public actor PlacementDesk {
     let store: ServiceStore
     let state: DeskState
     let replicas: RatingReplicas
+    /// Tenants and tokens: read by the authenticator on every request, changed here.
+    nonisolated let tenancy: TenantRegistry
     /// How VMs become demand, as the desk places now; `state` mirrors it once settled.
     var demand: ServiceDemand
     /// Whether the store's CPU sizing is settled (kept in it, or chosen at start); until then
@@ -46,11 +48,15 @@ public actor PlacementDesk {
         let vms = try contents.vms.map { try $0.vm(on: contents.placements[$0.id]) }
         answers = contents.answers
         live = contents.live
+        tenancy = TenantRegistry(tenants: contents.tenants, tokens: contents.tokens)
         storedCPU = contents.settings["cpu"].flatMap(ServiceDemand.CPU.init(stored:))
         let ids = Set(vms.map(\.id))
         demand = ServiceDemand(cpu: storedCPU ?? .used, profiles: contents.profiles.filter { ids.contains($0.key) })
         let demand = demand
         state.write(.rebuilt) { c in
+            c.owners = contents.owners
+            c.usage = contents.usage
+            c.sampled = Set(contents.live.keys)
             c.put(hosts)
             c.put(vms)
             c.demand = demand

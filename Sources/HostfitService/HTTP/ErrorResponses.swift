@@ -18,6 +18,12 @@ struct ErrorBody: Encodable, Sendable {
     var field: String?
     var vm: String?
     var rule: String?
+    /// A quota's refusal: which, its limit, what runs and what was asked, for which tenant.
+    var quota: String?
+    var limit: Double?
+    var used: Double?
+    var asked: Double?
+    var tenant: String?
 }
 
 // The one place where refusals become HTTP statuses.
@@ -28,13 +34,18 @@ extension DeskError: HTTPResponseError {
         case .invalid: .badRequest
         case .notFound: .notFound
         case .conflict: .conflict
+        case .quotaExceeded: .forbidden
         case .keyReused: .unprocessableContent
         case .storeFailed, .validationFailed: .internalServerError
         }
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        ServiceJSON.response(ErrorBody(error: message, field: field, vm: vm, rule: rule?.rawValue), status: status)
+        var body = ErrorBody(error: message, field: field, vm: vm, rule: rule?.rawValue)
+        if case .quotaExceeded(let q, let tenant) = self {
+            (body.rule, body.quota, body.limit, body.used, body.asked, body.tenant) = ("quota", q.quota, q.limit, q.used, q.asked, tenant)
+        }
+        return ServiceJSON.response(body, status: status)
     }
 }
 

@@ -25,7 +25,8 @@ public enum HostfitServer {
                               document: Data) -> Router<ServiceContext> {
         let router = Router(context: ServiceContext.self)
         router.add(middleware: MetricsMiddleware())  // hb_requests, hb_request_duration, hb_errors by route
-        router.add(middleware: BearerAuthenticator(configuration: configuration))
+        router.add(middleware: BearerAuthenticator(configuration: configuration, desk: desk))
+        router.add(middleware: AuditMiddleware(store: desk.store))
         router.addRoutes(SystemController(desk: desk, registry: ServiceMetrics.bootstrap(), document: document).routes)
         router.addRoutes(InventoryController.hosts(desk).routes, atPath: "hosts")
         router.addRoutes(InventoryController.vms(desk).routes, atPath: "vms")
@@ -33,6 +34,9 @@ public enum HostfitServer {
         router.addRoutes(SampleController(desk: desk).routes)
         router.addRoutes(PlanController(desk: desk, jobs: jobs).routes, atPath: "plans")
         router.addRoutes(RebalanceController(desk: desk, jobs: advice).routes, atPath: "rebalance")
+        router.addRoutes(TenantController(desk: desk).routes, atPath: "tenants")
+        router.addRoutes(AuditController(store: desk.store).routes, atPath: "audit")
+        router.addRoutes(AccountingController(desk: desk).routes)
         return router
     }
 
@@ -42,6 +46,8 @@ public enum HostfitServer {
     /// that often, each expiring when the next is due.
     public static func run(desk: PlacementDesk, configuration: ServiceConfiguration, rebalanceEvery: Int64? = nil,
                            onRunning: @escaping @Sendable (Int) -> Void) async throws {
+        // The --token-file token is the estate's first admin token, kept (hashed) with the others.
+        if let token = configuration.token { try await desk.installFileToken(token) }
         let jobs = try PlanJobs(store: desk.store)
         let advice = try RebalanceJobs(desk: desk)
         var scheduled: Task<Void, Never>?

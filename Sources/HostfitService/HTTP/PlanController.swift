@@ -15,7 +15,7 @@ struct PlanController: Sendable {
 
     var routes: RouteCollection<ServiceContext> {
         let routes = RouteCollection(context: ServiceContext.self)
-        routes.group().add(middleware: Requires(.operator)).post { request, context in
+        routes.group().add(middleware: Requires(.operator, estate: true)).post { request, context in
             let asked = try await RequestBody.decode(PlanRequest.self, request, context)
             let limit = asked.timeLimitS ?? 10
             guard limit > 0, limit <= 3600 else { throw DeskError.invalid("time_limit_s must be above 0 and at most 3600", field: "time_limit_s") }
@@ -31,7 +31,7 @@ struct PlanController: Sendable {
             }
             return JSONResponse(job, status: .accepted)
         }
-        routes.group().add(middleware: Requires(.reader)).get(":id") { _, context in
+        routes.group().add(middleware: Requires(.reader, estate: true)).get(":id") { _, context in
             let id = try context.parameters.require("id")
             guard let job = await jobs.job(id) else { throw DeskError.notFound("no plan '\(id)'") }
             return JSONResponse(job)

@@ -113,8 +113,8 @@ struct RebalanceController: Sendable {
 
     var routes: RouteCollection<ServiceContext> {
         let routes = RouteCollection(context: ServiceContext.self)
-        let writes = routes.group().add(middleware: Requires(.operator))
-        let reads = routes.group().add(middleware: Requires(.reader))
+        let writes = routes.group().add(middleware: Requires(.operator, estate: true))
+        let reads = routes.group().add(middleware: Requires(.reader, estate: true))
         writes.post { request, context in
             let asked = try await RequestBody.decode(RebalanceRequest.self, request, context)
             let (options, described) = try options(asked)

@@ -14,7 +14,7 @@ struct SampleController: Sendable {
                 throw RequestError.unsupportedMediaType(request.headers[.contentType] ?? "")
             }
             let samples = try SampleUpload.samples(try await RequestBody.data(request, context), format)
-            return JSONResponse(try await desk.ingest(samples))
+            return JSONResponse(try await desk.ingest(samples, as: context.caller))
         }
         return routes
     }

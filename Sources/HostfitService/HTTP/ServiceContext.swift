@@ -12,6 +12,8 @@ public struct ServiceContext: AuthRequestContext {
     /// 8 MB: about 40,000 VMs in one placement request.
     public var maxUploadSize: Int { 8 * 1024 * 1024 }
     public var responseEncoder: ServiceJSON { ServiceJSON() }
+    /// Who called, as the routes past `Requires` see it.
+    var caller: Caller { identity ?? .anonymous }
 }
 
 /// The service's JSON: sorted keys, one line, a newline after it.

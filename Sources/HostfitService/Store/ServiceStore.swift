@@ -24,6 +24,13 @@ public final class ServiceStore: Sendable {
         public var settings: [String: String] = [:]
         /// vm -> resource -> the live samples' window (POST /samples)
         public var live: [String: [Resource: LoadWindow]] = [:]
+        public var tenants: [Tenant] = []
+        /// Every token made (revoked ones too), with the hash of its secret.
+        public var tokens: [(hash: String, token: AccessToken)] = []
+        /// vm -> the tenant that owns it
+        public var owners: [String: String] = [:]
+        /// vm -> what its traces said of its use (for right-sizing)
+        public var usage: [String: TracedUsage] = [:]
     }
 
     /// What an idempotent placement answered, to answer a retry the same.
@@ -106,6 +113,47 @@ public final class ServiceStore: Sendable {
                 t.column("body", .text).notNull()
             }
         }
+        migrator.registerMigration("v6") { db in
+            try db.create(table: "tenant") { t in
+                t.primaryKey("id", .text)
+                t.column("body", .text).notNull()
+            }
+            // Only the hash of a token's secret: the secret is shown once, when made.
+            try db.create(table: "token") { t in
+                t.primaryKey("id", .text)
+                t.column("hash", .text).notNull().unique()
+                t.column("tenant", .text)
+                t.column("body", .text).notNull()
+            }
+            try db.create(table: "owner") { t in
+                t.primaryKey("vm", .text).references("vm", onDelete: .cascade)
+                t.column("tenant", .text).notNull()
+            }
+            try db.create(table: "audit") { t in
+                t.autoIncrementedPrimaryKey("seq")
+                t.column("at", .integer).notNull()
+                t.column("request", .text).notNull()
+                t.column("tenant", .text)
+                t.column("token", .text)
+                t.column("role", .text)
+                t.column("method", .text).notNull()
+                t.column("path", .text).notNull()
+                t.column("status", .integer).notNull()
+                t.column("what", .text).notNull()
+                t.column("vms", .text).notNull()
+            }
+            try db.create(index: "audit_at", on: "audit", columns: ["at"])
+            try db.create(index: "audit_tenant", on: "audit", columns: ["tenant", "seq"])
+            try db.create(table: "audit_vm") { t in
+                t.column("vm", .text).notNull()
+                t.column("seq", .integer).notNull()
+                t.primaryKey(["vm", "seq"])
+            }
+            try db.create(table: "usage") { t in
+                t.primaryKey("vm", .text).references("vm", onDelete: .cascade)
+                t.column("body", .text).notNull()
+            }
+        }
         try migrator.migrate(pool)
     }
 
@@ -138,6 +186,16 @@ public final class ServiceStore: Sendable {
                 guard let resource = Resource.standard(named: row["resource"]), let window = LoadWindow(data: row["body"]) else { continue }
                 contents.live[row["vm"], default: [:]][resource] = window
             }
+            for row in try Row.fetchAll(db, sql: "SELECT body FROM tenant ORDER BY id") {
+                contents.tenants.append(try decoder.decode(Tenant.self, from: Data((row["body"] as String).utf8)))
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT hash, body FROM token ORDER BY rowid") {
+                contents.tokens.append((row["hash"], try decoder.decode(AccessToken.self, from: Data((row["body"] as String).utf8))))
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT vm, tenant FROM owner") { contents.owners[row["vm"]] = row["tenant"] as String }
+            for row in try Row.fetchAll(db, sql: "SELECT vm, body FROM usage") {
+                contents.usage[row["vm"]] = try decoder.decode(TracedUsage.self, from: Data((row["body"] as String).utf8))
+            }
             return contents
         }
     }
@@ -159,11 +217,22 @@ public final class ServiceStore: Sendable {
         public var live: [(vm: String, resource: Resource, window: LoadWindow)] = []
         /// Rebalancing advice as it now stands (APPLIED with the moves above).
         public var advice: (id: String, seq: Int, body: String)?
+        public var tenants: [Tenant] = []
+        /// Tenants deleted, with their tokens.
+        public var deletedTenants: [String] = []
+        /// Tokens made or revoked, with the hash of the secret.
+        public var tokens: [(hash: String, token: AccessToken)] = []
+        /// VMs given to a tenant.
+        public var owners: [(vm: String, tenant: String)] = []
+        /// What traces said of VMs' use (replacing every stored one).
+        public var usage: [String: TracedUsage]?
+        /// What the audit says was done, where the change alone says it badly.
+        public var note: String?
         public init() {}
     }
 
     public func commit(_ change: Change) throws {
-        try pool.write { db in
+        try write(audited: change.audited) { db in
             for host in change.hosts {
                 try db.execute(sql: "INSERT INTO host (id, body) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET body = excluded.body",
                                arguments: [host.id, try Self.json(host)])
@@ -195,6 +264,28 @@ public final class ServiceStore: Sendable {
                 try db.execute(sql: "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                                arguments: [key, value])
             }
+            for tenant in change.tenants {
+                try db.execute(sql: "INSERT INTO tenant (id, body) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET body = excluded.body",
+                               arguments: [tenant.id, try Self.json(tenant)])
+            }
+            for (hash, token) in change.tokens {
+                try db.execute(sql: "INSERT INTO token (id, hash, tenant, body) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET hash = excluded.hash, body = excluded.body",
+                               arguments: [token.id, hash, token.tenant, try Self.json(token)])
+            }
+            for (vm, tenant) in change.owners {
+                try db.execute(sql: "INSERT INTO owner (vm, tenant) VALUES (?, ?) ON CONFLICT(vm) DO UPDATE SET tenant = excluded.tenant",
+                               arguments: [vm, tenant])
+            }
+            for id in change.deletedTenants {
+                try db.execute(sql: "DELETE FROM token WHERE tenant = ?", arguments: [id])
+                try db.execute(sql: "DELETE FROM tenant WHERE id = ?", arguments: [id])
+            }
+            if let usage = change.usage {
+                try db.execute(sql: "DELETE FROM usage")
+                for (vm, body) in usage.sorted(by: { $0.key < $1.key }) {
+                    try db.execute(sql: "INSERT INTO usage (vm, body) VALUES (?, ?)", arguments: [vm, try Self.json(body)])
+                }
+            }
             if let (id, seq, body) = change.advice {
                 try db.execute(sql: "INSERT INTO advice (id, seq, body) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET body = excluded.body",
                                arguments: [id, seq, body])
@@ -219,7 +310,7 @@ public final class ServiceStore: Sendable {
     /// Keeps a job as it stands, and only the newest `keeping` of its kind.
     func save(_ jobs: Jobs, id: String, seq: Int, body: String, keeping: Int) throws {
         let table = jobs.rawValue
-        try pool.write { db in
+        try write(audited: ("\(jobs == .plans ? "plan" : "rebalance advice") \(id)", [])) { db in
             try db.execute(sql: "INSERT INTO \(table) (id, seq, body) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET body = excluded.body",
                            arguments: [id, seq, body])
             try db.execute(sql: "DELETE FROM \(table) WHERE seq <= (SELECT MAX(seq) FROM \(table)) - ?", arguments: [keeping])
