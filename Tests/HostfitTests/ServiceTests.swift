@@ -52,7 +52,7 @@ struct ServiceTests {
         }
 
         func call(_ method: String, _ path: String, _ body: Any? = nil, token: String?? = .none, key: String? = nil,
-                  contentType: String = "application/json") async throws -> Reply {
+                  contentType: String = "application/json", headers: [String: String] = [:]) async throws -> Reply {
             var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
             request.httpMethod = method
             if let body {
@@ -61,6 +61,7 @@ struct ServiceTests {
             }
             if let given = token ?? self.token { request.setValue("Bearer \(given)", forHTTPHeaderField: "Authorization") }
             if let key { request.setValue(key, forHTTPHeaderField: "Idempotency-Key") }
+            for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
             let (data, response) = try await URLSession.shared.data(for: request)
             return Reply(status: (response as! HTTPURLResponse).statusCode, json: try? JSONSerialization.jsonObject(with: data),
                          text: String(decoding: data, as: UTF8.self))
