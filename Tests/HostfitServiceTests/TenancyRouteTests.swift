@@ -110,6 +110,21 @@ struct TenancyRouteTests {
         }
     }
 
+    @Test func aHostPoolKeepsATenantOnItsHosts() async throws {
+        try await RouteTests.app().test(.router) { client in
+            let hosts = (0..<4).map { ["id": "h\($0)", "cpu_cores": 16, "cpu_mhz": 2000, "memory_mb": 65536, "tags": $0 == 2 ? ["lab"] : []] as [String: Any] }
+            #expect(try await Self.call(client, .put, "/hosts", hosts).status == .ok)
+            #expect(try await Self.call(client, .put, "/tenants/lab", ["host_tags": ["lab"]]).status == .ok)
+            let lab = try #require(try await Self.call(client, .post, "/tenants/lab/tokens", ["role": "operator"]).json["token"] as? String)
+            let rated = try await Self.call(client, .post, "/ratings", Self.vm("l0"), as: lab).json
+            #expect(rated["fitting"] as? Int == 1 && (rated["ratings"] as? [[String: Any]])?.first?["host"] as? String == "h2", "\(rated)")
+            let placed = try await Self.call(client, .post, "/placements", ["vms": [Self.vm("l1"), Self.vm("l2")]], as: lab).json
+            #expect((placed["placements"] as? [[String: Any]])?.allSatisfy { $0["host"] as? String == "h2" } == true, "\(placed)")
+            // The admin places anywhere.
+            #expect(try await Self.call(client, .post, "/ratings", Self.vm("x")).json["fitting"] as? Int == 4)
+        }
+    }
+
     @Test func theFirstTokenOfAnOpenServerIsAnAdmins() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("open-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

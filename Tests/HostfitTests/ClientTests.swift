@@ -51,4 +51,30 @@ struct ClientTests {
         #expect(result?.hostsUsed == 1, "six VMs of 8 GB and one of 16 GB fill one host")
         #expect(result?.placements?.additionalProperties.count == 7)
     }
+
+    @Test func aTenantsAutomationPlacesWithinItsQuota() async throws {
+        let server = try ServiceTests.Server(db: "\(Support.temporaryDirectory())/tenants.sqlite", arguments: ["--headroom", "cpu=100,memory=100"])
+        defer { server.stop() }
+        let url = URL(string: "http://127.0.0.1:\(server.port)")!
+        let admin = Client.hostfit(url: url, token: server.token)
+        _ = try await admin.putHosts(body: .json([Components.Schemas.Host(id: "h1", cpuCores: 16, cpuMhz: 2000, memoryMb: 65536)])).ok
+        let tenant = try await admin.putTenant(path: .init(id: "web"), body: .json(.init(quota: .init(vms: 1)))).ok.body.json
+        #expect(tenant.quota.vms == 1 && tenant.tokens.isEmpty)
+        let made = try await admin.makeToken(path: .init(id: "web"), body: .json(.init(role: ._operator))).created.body.json
+        let web = Client.hostfit(url: url, token: made.token)
+        let vm = { (id: String) in Components.Schemas.Vm(id: id, vcpus: 2, memoryMb: 4096) }
+        #expect(try await web.placeVMs(body: .json(.init(vms: [vm("w1")]))).created.body.json.placements?.first?.vm == "w1")
+        switch try await web.placeVMs(body: .json(.init(vms: [vm("w2")]))) {
+        case .forbidden(let refused):
+            let error = try refused.body.json
+            #expect(error.rule == "quota" && error.quota == "vms" && error.limit == 1 && error.used == 1 && error.asked == 1)
+        default: Issue.record("a placement past the quota must be refused with 403")
+        }
+        let usage = try await web.getUsage().ok.body.json.tenants
+        #expect(usage.map(\.tenant) == ["web"] && usage.first?.placed == 1)
+        let audit = try await admin.listAudit(query: .init(tenant: "web")).ok.body.json.entries
+        #expect(audit.map(\.status) == [201, 403])
+        _ = try await admin.revokeToken(path: .init(id: "web", token: made.id)).ok
+        if case .unauthorized = try await web.getUsage() {} else { Issue.record("a revoked token must be refused") }
+    }
 }

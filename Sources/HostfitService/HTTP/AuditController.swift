@@ -49,9 +49,20 @@ struct AuditController: Sendable {
     }
 }
 
-/// Answers as CSV for the spreadsheet people hand on, where the client asks for text/csv.
+/// Answers as CSV for the spreadsheet people hand on, where the client prefers text/csv
+/// to JSON (by q, then by order: "application/json, text/csv" is JSON).
 enum Accept {
-    static func csv(_ request: Request) -> Bool { request.headers[.accept]?.contains("text/csv") ?? false }
+    static func csv(_ request: Request) -> Bool {
+        guard let accept = request.headers[.accept] else { return false }
+        var best: (csv: Bool, q: Double)?
+        for item in accept.split(separator: ",") {
+            let parts = item.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            guard let type = parts.first, ["text/csv", "application/json", "*/*", "application/*", "text/*"].contains(type) else { continue }
+            let q = parts.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
+            if q > (best?.q ?? 0) { best = (type == "text/csv" || type == "text/*", q) }
+        }
+        return best?.csv ?? false
+    }
 
     static func csvResponse(_ text: String) -> Response {
         Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
