@@ -5,7 +5,7 @@ under 20 ms), then 1,000 VMs in one request (target under 1 s). Measured twice: 
 demand, and with every host already running a VM traced by the hour (started with
 --traces: each placement must fit in all 168 hours of the week).
 
-Then reads beside writes (issue 30): POST /ratings?top=10 for a new VM each time, from wrk
+Then placements as tenants' operators beside the admin token (issue 32), and reads beside writes (issue 30): POST /ratings?top=10 for a new VM each time, from wrk
 with 8 connections, while one client places VMs one by one; target at least 1,000 ratings
 per second with p99 under 20 ms, placements as fast as before. With --before PROGRAM (an
 older hostfit-serve), the same run on it, side by side.
@@ -29,21 +29,23 @@ def serve(hostfit, tmp, name, extra):
     return server, int(match.group(1))
 
 
-def call(conn, method, path, body):
+def call(conn, method, path, body, token="bench"):
     start = time.perf_counter()
-    conn.request(method, path, json.dumps(body), {"Authorization": "Bearer bench", "Content-Type": "application/json"})
+    conn.request(method, path, json.dumps(body), {"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
     reply = conn.getresponse()
     data = reply.read()
     return reply.status, data, time.perf_counter() - start
 
 
-def measure(label, port, count, clients):
+def measure(label, port, count, clients, tokens=None, batch=True):
+    """`tokens`: one per client (a tenant's); the estate's admin token otherwise."""
     latencies, failures, lock = [], [], threading.Lock()
 
     def client(c):
         mine = http.client.HTTPConnection("127.0.0.1", port)
+        token = tokens[c] if tokens else "bench"
         for n in range(c, count, clients):
-            status, data, seconds = call(mine, "POST", "/placements", {"vms": [{"id": f"one-{n}", "vcpus": 2, "memory_mb": 4096}]})
+            status, data, seconds = call(mine, "POST", "/placements", {"vms": [{"id": f"one-{n}", "vcpus": 2, "memory_mb": 4096}]}, token)
             with lock:
                 latencies.append(seconds)
                 if status != 201: failures.append(data[:200])
@@ -59,10 +61,47 @@ def measure(label, port, count, clients):
     print(f"{label}: single-VM placements onto 1,000 hosts, {clients} clients: {rate:.0f} per second, p50 {p50:.1f} ms, p99 {p99:.1f} ms"
           f" ({len(failures)} refused){' ' + str(failures[0]) if failures else ''}")
     print(f"  target (1,000 per second, p99 under 20 ms): {'met' if rate >= 1000 and p99 < 20 else 'NOT met'}")
+    if not batch:
+        return rate, p50, p99
     batch = [{"id": f"batch-{n}", "vcpus": 2, "memory_mb": 4096} for n in range(1000)]
     status, data, seconds = call(http.client.HTTPConnection("127.0.0.1", port), "POST", "/placements", {"vms": batch})
     assert status == 201, data[:300]
     print(f"{label}: 1,000 VMs in one request (after {count} placed): {seconds:.2f} s; target (under 1 s): {'met' if seconds < 1 else 'NOT met'}")
+    return rate, p50, p99
+
+
+def tenants_bench(args, hosts):
+    """Issue 32: the same single-VM placements, each client a tenant's operator (its token
+    hashed and looked up, its quota checked, its VM owned, an audit row in the commit),
+    beside the estate's admin token on this build and, with --before, on the build before
+    tenants (no audit)."""
+    runs = [("admin token", args.hostfit, False), ("4 tenants' operators", args.hostfit, True)]
+    if args.before: runs.append(("admin token, build before (" + os.path.basename(args.before) + ")", args.before, False))
+    figures = []
+    with tempfile.TemporaryDirectory(prefix="hostfit-tenants-") as tmp:
+        open(f"{tmp}/token", "w").write("bench\n")
+        for label, program, tenants in runs:
+            server, port = serve(program, tmp, re.sub(r"[^A-Za-z0-9]+", "-", label), [])
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port)
+                status, data, _ = call(conn, "PUT", "/hosts", hosts)
+                assert status == 200, data
+                tokens = None
+                if tenants:
+                    tokens = []
+                    for c in range(args.clients):
+                        status, data, _ = call(conn, "PUT", f"/tenants/t{c}", {"quota": {"vms": 100000, "vcpus": 1000000}})
+                        assert status == 200, data
+                        status, data, _ = call(conn, "POST", f"/tenants/t{c}/tokens", {"role": "operator"})
+                        tokens.append(json.loads(data)["token"])
+                figures.append((label,) + measure(label, port, args.count, args.clients, tokens, batch=False))
+            finally:
+                server.terminate()
+                server.wait()
+    print(f"  {'placements as':<50} {'per second':>11} {'p50 ms':>8} {'p99 ms':>8}")
+    for label, rate, p50, p99 in figures:
+        print(f"  {label:<50} {rate:>11.0f} {p50:>8.1f} {p99:>8.1f}")
+    print(f"  tenants' operators over the admin token, same build: {figures[1][1] / figures[0][1]:.2f}x the placements per second")
 
 
 WRK_SCRIPT = """
@@ -212,12 +251,14 @@ def main():
     ap.add_argument("--count", type=int, default=4000)
     ap.add_argument("--clients", type=int, default=4)
     ap.add_argument("--before", help="an older hostfit-serve to measure reads beside writes on, side by side")
-    ap.add_argument("--only", choices=["placements", "ratings", "ingest"], help="one part only")
+    ap.add_argument("--only", choices=["placements", "ratings", "ingest", "tenants"], help="one part only")
     args = ap.parse_args()
     hosts = [{"id": f"h{k:04d}", "cpu_cores": 64, "cpu_mhz": 2600, "memory_mb": 524288} for k in range(HOSTS)]
     if args.only in (None, "ingest"):
         ingest_bench(args, hosts)
-    if args.only == "ingest":
+    if args.only in (None, "tenants"):
+        tenants_bench(args, hosts)
+    if args.only in ("ingest", "tenants"):
         return
     if args.only != "placements":
         ratings_bench(args, hosts)
