@@ -14,8 +14,11 @@ public enum HostInventoryFile {
 
     /// The hosts with what the user should be told: hosts.csv, or an RVTools vHost export
     /// (detected from the header), with its separator, unknown columns and implausible units.
+    /// hosts.csv, an RVTools vHost export, or a platform's JSON export (Proxmox VE), told
+    /// apart by their content.
     public static func load(_ path: String) throws(InputError) -> InputRead<VMHost> {
-        try load(CSVTable(contentsOf: path))
+        if let read = try PlatformInventory.hosts(path) { return read }
+        return try load(CSVTable(contentsOf: path))
     }
 
     /// The same from a table read elsewhere (a request body).

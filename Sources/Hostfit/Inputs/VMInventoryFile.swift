@@ -16,8 +16,11 @@ public enum VMInventoryFile {
 
     /// The VMs with what the user should be told: vms.csv, or an RVTools vInfo export
     /// (detected from the header; powered-off VMs and templates left out unless asked).
+    /// vms.csv, an RVTools vInfo export, or a platform's JSON export (Proxmox VE), told
+    /// apart by their content.
     public static func load(_ path: String, includePoweredOff: Bool = false) throws(InputError) -> InputRead<VM> {
-        try load(CSVTable(contentsOf: path), includePoweredOff: includePoweredOff)
+        if let read = try PlatformInventory.vms(path, includePoweredOff: includePoweredOff) { return read }
+        return try load(CSVTable(contentsOf: path), includePoweredOff: includePoweredOff)
     }
 
     /// The same from a table read elsewhere (a request body).
