@@ -57,3 +57,60 @@ struct PlatformInventoryTests {
         #expect(run.stderr.contains("\(path):\(line): ") && run.stderr.contains(message), "\(run.stderr)")
     }
 }
+
+/// OpenStack Nova: the API's answers (Fixtures/openstack, Apache-2.0) and the CLI's `-f json`
+/// lists as python-openstackclient documents their columns.
+@Suite("OpenStack inventories")
+struct OpenStackInventoryTests {
+    static func fixture(_ name: String) -> String { Support.fixture("openstack/\(name)") }
+
+    @Test func novaAnswersGiveHypervisorsAndServers() throws {
+        let hosts = try HostInventoryFile.load(Self.fixture("hypervisors-detail.json"))
+        #expect(hosts.format == "OpenStack hypervisors" && hosts.items.map(\.id) == ["host2"])
+        #expect(hosts.items[0].cpuCores == 2 && hosts.items[0].capacity[.memory] == 8192 && hosts.items[0].acceptsVMs)
+        #expect(hosts.lines["host2"] == 3)
+        let inline = try VMInventoryFile.load(Self.fixture("servers-detail.json"))
+        #expect(inline.items.map(\.id) == ["new-server-test"] && inline.items[0].vcpus == 1 && inline.items[0].memoryMB == 512)
+        #expect(inline.items[0].currentHost == nil && inline.notes.contains { $0.contains("planned as new") })
+        // Servers that name their flavor only: refused alone (at the first ACTIVE one), read with the flavors beside them.
+        let links = Self.fixture("servers-flavor-links.json")
+        #expect(throws: InputError.self) { try VMInventoryFile.load(links) }
+        do { _ = try VMInventoryFile.load(links) } catch {
+            #expect(error.line == 126 && error.message.contains("flavor '2' is not in the file"), "\(error)")
+        }
+        let servers = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: links))) as! [String: Any]
+        let flavors = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Self.fixture("flavors-detail.json")))) as! [String: Any]
+        let both = Support.file("servers-and-flavors.json", String(decoding: try JSONSerialization.data(withJSONObject: ["servers": servers["servers"]!, "flavors": flavors["flavors"]!]), as: UTF8.self))
+        let read = try VMInventoryFile.load(both)
+        #expect(read.items.map(\.id) == ["lc-test"] && read.items[0].memoryMB == 2048 && read.notes[0].contains("1 not ACTIVE left out (lc-test-2"))
+    }
+
+    @Test func theCLIsListsPlanOnTheCLI() throws {
+        let hypervisors = Support.file("hypervisors.json", """
+            [
+              {"ID": 1, "Hypervisor Hostname": "cmp1.cloud.example", "Hypervisor Type": "QEMU", "Host IP": "10.0.0.11", "State": "up", "vCPUs Used": 4, "vCPUs": 32, "Memory MB Used": 8192, "Memory MB": 131072},
+              {"ID": 2, "Hypervisor Hostname": "cmp2.cloud.example", "Hypervisor Type": "QEMU", "Host IP": "10.0.0.12", "State": "up", "vCPUs Used": 2, "vCPUs": 32, "Memory MB Used": 4096, "Memory MB": 131072},
+              {"ID": 3, "Hypervisor Hostname": "cmp3.cloud.example", "Hypervisor Type": "QEMU", "Host IP": "10.0.0.13", "State": "down", "vCPUs Used": 0, "vCPUs": 32, "Memory MB Used": 0, "Memory MB": 131072}
+            ]
+            """)
+        let servers = Support.file("servers.json", """
+            {"servers": [
+              {"ID": "6d3c1b1e-0001", "Name": "web1", "Status": "ACTIVE", "Power State": "Running", "Flavor Name": "m1.large", "Flavor ID": "4", "Host": "cmp1"},
+              {"ID": "6d3c1b1e-0002", "Name": "web2", "Status": "ACTIVE", "Power State": "Running", "Flavor Name": "m1.large", "Flavor ID": "4", "Host": "cmp2"},
+              {"ID": "6d3c1b1e-0003", "Name": "db1", "Status": "SHUTOFF", "Power State": "Shutdown", "Flavor Name": "m1.xlarge", "Flavor ID": "5", "Host": "cmp1"}
+            ],
+             "flavors": [
+              {"ID": "4", "Name": "m1.large", "RAM": 8192, "Disk": 80, "Ephemeral": 0, "VCPUs": 4, "Is Public": true},
+              {"ID": "5", "Name": "m1.xlarge", "RAM": 16384, "Disk": 160, "Ephemeral": 0, "VCPUs": 8, "Is Public": true}
+            ]}
+            """)
+        let out = Support.temporaryDirectory() + "/plan"
+        let run = try CLITests().hostfit("plan", "--hosts", hypervisors, "--vms", servers, "--out", out)
+        #expect(run.code == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("OpenStack hypervisors: 3; 1 down or disabled (cmp3.cloud.example)"), "\(run.stderr)")
+        #expect(run.stderr.contains("OpenStack servers: 2 (2 with their host); 1 not ACTIVE left out (db1"))
+        // The service host (cmp1) is the hypervisor a domain away: matched, so the VMs migrate, not arrive.
+        #expect(run.stdout.contains("Placed 2 of 2 VMs on 1 of 2 hosts"), "\(run.stdout)")
+        #expect(run.stdout.contains("Migrations from the current placement: 1"), "\(run.stdout)")
+    }
+}

@@ -41,6 +41,13 @@ struct JSONDocument {
         lines = starts.count == list.count ? starts : Array(repeating: 1, count: items.count)
     }
 
+    /// One object as a list of one (a CLI's `show`).
+    init(single: [String: Any], file: String) {
+        self.file = file
+        items = [single]
+        lines = [1]
+    }
+
     private static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
 
     /// The line of each element of the array at `path` (the root array when empty): a

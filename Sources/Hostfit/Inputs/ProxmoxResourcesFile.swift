@@ -12,26 +12,15 @@ import Foundation
 /// Templates are left out; stopped VMs too, unless `includeStopped`.
 public enum ProxmoxResourcesFile {
     /// What one core counts for, without a clock in the export.
-    public static let nominalMHz = 1000.0
+    public static var nominalMHz: Double { PlatformInventory.nominalMHz }
 
     static func isResources(_ items: [[String: Any]]) -> Bool {
         !items.isEmpty && items.contains { ["node", "qemu", "lxc"].contains($0["type"] as? String ?? "") }
             && items.allSatisfy { $0["type"] is String }
     }
 
-    public static func hosts(_ path: String) throws(InputError) -> InputRead<VMHost>? {
-        guard let doc = try document(path) else { return nil }
-        return try hosts(doc)
-    }
-
-    public static func vms(_ path: String, includeStopped: Bool = false) throws(InputError) -> InputRead<VM>? {
-        guard let doc = try document(path) else { return nil }
-        return try vms(doc, includeStopped: includeStopped)
-    }
-
-    static func document(_ path: String) throws(InputError) -> JSONDocument? {
-        guard let root = try JSONDocument.read(path), let data = FileManager.default.contents(atPath: path),
-              let doc = JSONDocument(root, data: data, file: path, keys: ["data"]), isResources(doc.items) else { return nil }
+    static func document(_ root: Any, data: Data, file: String) -> JSONDocument? {
+        guard let doc = JSONDocument(root, data: data, file: file, keys: ["data"]), isResources(doc.items) else { return nil }
         return doc
     }
 
