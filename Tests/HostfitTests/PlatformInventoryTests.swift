@@ -27,7 +27,7 @@ struct PlatformInventoryTests {
         let server1 = vms.items[0]
         #expect(server1.vcpus == 1 && server1.memoryMB == 1024 && server1.currentHost == "node2")
         #expect(abs((server1.cpuPercent ?? 0) - 2.49060195469461) < 1e-9 && abs((server1.measured[.memory] ?? 0) - 842_551_296.0 / 1_048_576) < 1e-9)
-        #expect(vms.notes[0].contains("2 stopped left out (machine-test, VM 200") && vms.notes[0].contains("1 templates left out (leap154)"))
+        #expect(vms.notes[0].contains("2 stopped left out (machine-test, VM 200") && vms.notes[0].contains("1 template left out (leap154)"))
         let all = try VMInventoryFile.load(Self.proxmox, includePoweredOff: true)
         #expect(all.items.map(\.id) == ["server1", "machine-test", "VM 200"] && all.items.dropFirst().allSatisfy { $0.currentHost == nil })
     }

@@ -88,7 +88,7 @@ public enum ProxmoxResourcesFile {
         }
         var summary = "\(doc.file): Proxmox VE /cluster/resources: \(vms.count) guests (\(vms.count { $0.currentHost != nil }) running)"
         if !stopped.isEmpty { summary += "; \(stopped.count) stopped left out (\(RVToolsFile.list(stopped)); --include-powered-off keeps them)" }
-        if !templates.isEmpty { summary += "; \(templates.count) templates left out (\(RVToolsFile.list(templates)))" }
+        if !templates.isEmpty { summary += "; \(templates.count == 1 ? "1 template" : "\(templates.count) templates") left out (\(RVToolsFile.list(templates)))" }
         var notes = [summary]
         if !renamed.isEmpty { notes.append("\(doc.file): \(renamed.count) guests share a name with another and keep their vmid: \(RVToolsFile.list(renamed))") }
         notes.append("\(doc.file): cpu and mem are one moment's use: give --traces for a plan on a week")
