@@ -11,8 +11,14 @@ public enum TraceFormat: String, Sendable, CaseIterable {
     case azureVMTable = "Azure v1 vmtable"
     case alibabaUsage = "Alibaba 2018 machine_usage"
     case alibabaMeta = "Alibaba 2018 machine_meta"
+    case prometheus = "Prometheus query_range"
+
+    /// What a file that looked like a trace, and is not one, says: a folder's stray file
+    /// with it is passed over, as an empty one is.
+    static let notATrace = "is not a trace format Hostfit reads"
 
     static func detect(firstLine: String) -> TraceFormat? {
+        if PrometheusReader.mayBe(firstLine) { return .prometheus }
         let lower = firstLine.lowercased()
         if lower.hasPrefix("timestamp [ms]") && lower.contains(";") { return .bitbrains }
         if lower.hasPrefix("\"(pdh-csv") || lower.hasPrefix("(pdh-csv") { return .pdh }
@@ -47,6 +53,7 @@ public enum TraceFormat: String, Sendable, CaseIterable {
         case .azureVMTable: try AzureReader.readVMTable(file, into: collector)
         case .alibabaUsage: try AlibabaReader.readUsage(file, into: collector)
         case .alibabaMeta: try AlibabaReader.readMeta(file, into: collector)
+        case .prometheus: try PrometheusReader.read(file, into: collector)
         }
     }
 }

@@ -169,7 +169,7 @@ private final class LoadState: @unchecked Sendable {
             }
         } catch let error as InputError {
             lock.withLock {
-                if !named, error.message == "is empty" { ignored[index] = true } else { errors[index] = error }
+                if !named, error.message == "is empty" || error.message == TraceFormat.notATrace { ignored[index] = true } else { errors[index] = error }
             }
         } catch {
             lock.withLock { errors[index] = InputError(file: path, "\(error)") }

@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+@testable import Hostfit
+
+/// Prometheus `query_range` answers as traces: the same samples profile to the same numbers
+/// as in the native long format; exporters' counters become busy shares; bad answers are
+/// refused with the file.
+@Suite("Prometheus traces")
+struct PrometheusTraceTests {
+    /// Two days of 5-minute samples for three VMs: (time, vm, metric, value).
+    static func samples() -> [(Int64, String, String, Double)] {
+        var rows: [(Int64, String, String, Double)] = []
+        let start: Int64 = 1_764_547_200  // Monday 2025-12-01 00:00 UTC
+        for k in 0..<(2 * 288) {
+            let t = start + Int64(k) * 300
+            for (n, vm) in ["web-1", "web-2", "db-1"].enumerated() {
+                let hour = Double((k / 12) % 24)
+                rows.append((t, vm, "cpu_pct", (10 + Double(n) * 7 + 30 * sin(hour / 24 * 2 * .pi) * sin(hour / 24 * 2 * .pi) + Double(k % 7)).rounded()))
+                rows.append((t, vm, "memory_mb", Double(2048 * (n + 1) + (k * 37 + n * 11) % 500)))
+            }
+        }
+        return rows
+    }
+
+    /// The samples as a query_range answer, one series per VM and metric (named by a recording rule).
+    static func queryRange(_ rows: [(Int64, String, String, Double)], pretty: Bool) throws -> String {
+        var series: [String: (labels: [String: String], values: [[Any]])] = [:]
+        for (t, vm, metric, v) in rows {
+            let key = vm + "|" + metric
+            series[key, default: (["__name__": metric, "instance": "\(vm):9177", "job": "guests", "vm": vm], [])].values.append([t, Resource.number(v)])
+        }
+        let result = series.keys.sorted().map { ["metric": series[$0]!.labels, "values": series[$0]!.values] as [String: Any] }
+        let envelope: [String: Any] = ["status": "success", "data": ["resultType": "matrix", "result": result]]
+        return String(decoding: try JSONSerialization.data(withJSONObject: envelope, options: pretty ? [.prettyPrinted, .sortedKeys] : [.sortedKeys]), as: UTF8.self)
+    }
+
+    @Test(arguments: [true, false])
+    func aQueryRangeProfilesAsTheNativeLongFormat(pretty: Bool) throws {
+        let rows = Self.samples()
+        let native = Support.file("native.csv", "timestamp,entity,metric,value\n" + rows.map { "\($0.0),\($0.1),\($0.2),\(Resource.number($0.3))" }.joined(separator: "\n") + "\n")
+        let prometheus = Support.file("query-range.json", try Self.queryRange(rows, pretty: pretty))
+        let dir = Support.temporaryDirectory()
+        let a = try CLITests().hostfit("profile", "--traces", native, "--core-mhz", "2000", "--out", dir + "/native.csv")
+        let b = try CLITests().hostfit("profile", "--traces", prometheus, "--core-mhz", "2000", "--out", dir + "/prometheus.csv")
+        #expect(a.code == 0 && b.code == 0, "\(a.stderr)\(b.stderr)")
+        let left = try String(contentsOfFile: dir + "/native.csv", encoding: .utf8), right = try String(contentsOfFile: dir + "/prometheus.csv", encoding: .utf8)
+        #expect(left.split(separator: "\n").count == 1 + 3)
+        #expect(left == right)
+    }
+
+    @Test func nodeExporterCountersBecomeBusyShares() throws {
+        // Two CPUs: cpu0 busy 50% in user, cpu1 busy 25% in system and 25% in iowait (not demand).
+        var result: [[String: Any]] = []
+        let start: Int64 = 1_764_547_200
+        func counter(_ cpu: String, _ mode: String, perSecond: Double, resetAt: Int? = nil) -> [String: Any] {
+            var value = 1000.0
+            let values: [[Any]] = (0..<13).map { k in
+                // Reset just after the sample before: it counted from zero since.
+                if k == resetAt { value = perSecond * 300 }
+                defer { value += perSecond * 300 }
+                return [start + Int64(k) * 300, Resource.number(value)]
+            }
+            return ["metric": ["__name__": "node_cpu_seconds_total", "instance": "pve1:9100", "cpu": cpu, "mode": mode], "values": values]
+        }
+        result += [counter("0", "user", perSecond: 0.5), counter("0", "idle", perSecond: 0.5, resetAt: 6),
+                   counter("1", "system", perSecond: 0.25), counter("1", "iowait", perSecond: 0.25), counter("1", "idle", perSecond: 0.5)]
+        let memory = { (name: String, bytes: Double) -> [String: Any] in
+            ["metric": ["__name__": name, "instance": "pve1:9100"], "values": (0..<13).map { [start + Int64($0) * 300, Resource.number(bytes)] as [Any] }]
+        }
+        result += [memory("node_memory_MemTotal_bytes", 64 * 1_073_741_824), memory("node_memory_MemAvailable_bytes", 48 * 1_073_741_824)]
+        result.append(["metric": ["__name__": "up", "instance": "pve1:9100"], "values": [[start, "1"]]])
+        let path = Support.file("node.json", String(decoding: try JSONSerialization.data(withJSONObject: ["resultType": "matrix", "result": result]), as: UTF8.self))
+        let read = try TraceLoader.read([path], scheme: .hourOfDay)
+        let set = ProfileBuilder.build(read, options: ProfileBuilder.Options(percentile: 95, coreMHz: 1000))
+        let node = try #require(set.profiles.first { $0.entity == "pve1" })
+        let cpu = try #require(node.profile(of: .cpu)), mem = try #require(node.profile(of: .memory))
+        // 0.75 busy CPU-seconds a second of 2 CPUs (iowait is idle): 37.5%, of 2 x 1000 MHz; across the reset too.
+        #expect(abs(cpu.max - 750) < 1e-6 && abs(cpu.mean - 750) < 1e-6, "\(cpu)")
+        #expect(abs(mem.max - 16 * 1024) < 1e-6)
+        #expect(cpu.samples == 12)
+    }
+
+    @Test func failedOrInstantAnswersAreRefused() throws {
+        let failed = Support.file("failed.json", #"{"status":"error","errorType":"bad_data","error":"parse error at char 5"}"#)
+        let instant = Support.file("instant.json", #"{"status":"success","data":{"resultType":"vector","result":[]}}"#)
+        for (path, message) in [(failed, "the query failed: status error: parse error at char 5"), (instant, "resultType is vector")] {
+            let run = try CLITests().hostfit("profile", "--traces", path, "--out", Support.temporaryDirectory() + "/p.csv")
+            #expect(run.code == 2 && run.stderr.contains("\(path):1: \(message)"), "\(run.stderr)")
+        }
+        // A folder's stray JSON that is no answer is passed over; named, it is refused.
+        let folder = Support.temporaryDirectory()
+        try #"{"owner": "ops"}"#.write(toFile: folder + "/meta.json", atomically: true, encoding: .utf8)
+        try "timestamp,entity,metric,value\n1764547200,a,memory_mb,10\n".write(toFile: folder + "/a.csv", atomically: true, encoding: .utf8)
+        #expect(try CLITests().hostfit("profile", "--traces", folder, "--core-mhz", "1000", "--out", folder + "/p.csv").code == 0)
+        let named = try CLITests().hostfit("profile", "--traces", folder + "/meta.json", "--out", folder + "/q.csv")
+        #expect(named.code == 2 && named.stderr.contains("meta.json:1: not a trace format Hostfit reads"), "\(named.stderr)")
+    }
+}
