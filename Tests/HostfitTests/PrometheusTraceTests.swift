@@ -87,6 +87,14 @@ struct PrometheusTraceTests {
             let run = try CLITests().hostfit("profile", "--traces", path, "--out", Support.temporaryDirectory() + "/p.csv")
             #expect(run.code == 2 && run.stderr.contains("\(path):1: \(message)"), "\(run.stderr)")
         }
+        // A real capture of `up` (9 series; ../shared, MIT): nothing to plan on, and said why.
+        let up = Support.packageRoot.appendingPathComponent("../shared/data/formats/prometheus/prometheus-api-client-python_up_201907281200.json").path
+        if FileManager.default.fileExists(atPath: up) {
+            let run = try CLITests().hostfit("profile", "--traces", up, "--out", Support.temporaryDirectory() + "/up.csv")
+            #expect(run.code == 2 && run.stderr.contains(":1: no series Hostfit reads (9 series of up)"), "\(run.stderr)")
+        } else {
+            print("PrometheusTraceTests: ../shared/data/formats/prometheus is not beside the project: the real capture is not read")
+        }
         // A folder's stray JSON that is no answer is passed over; named, it is refused.
         let folder = Support.temporaryDirectory()
         try #"{"owner": "ops"}"#.write(toFile: folder + "/meta.json", atomically: true, encoding: .utf8)

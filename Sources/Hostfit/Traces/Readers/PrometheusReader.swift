@@ -93,9 +93,12 @@ enum PrometheusReader {
         var cpuModes: [String: [Series]] = [:]  // entity -> node_cpu / windows_cpu series
         var memory: [String: (total: [Int64: Double], free: [Int64: Double])] = [:]
         var idleModes: [String: Set<String>] = [:]
+        var skipped: [String: Int] = [:]
+        var read = 0
         for s in all {
             let name = s.labels["__name__"] ?? ""
             guard let who = entity(s.labels) else {
+                skipped["without a \(entityLabels.joined(separator: ", ")) label", default: 0] += 1
                 c.issues.skipped["series without a \(entityLabels.joined(separator: ", ")) label", default: 0] += s.values.count
                 continue
             }
@@ -115,12 +118,18 @@ enum PrometheusReader {
                 default: (metric, scale) = (Metric(name: name), 1)
                 }
                 guard let metric else {
+                    skipped[name.isEmpty ? "without __name__" : "of \(name)", default: 0] += 1
                     c.issues.skipped[name.isEmpty ? "series without __name__ (name an expression as a Hostfit metric: label_replace or a recording rule)" : "series of \(name)", default: 0] += s.values.count
                     continue
                 }
+                read += 1
                 let e = c.entity(who)
                 for (t, v) in s.values where v >= 0 { c.add(entity: e, time: t, metric: metric, value: v * scale) }
             }
+        }
+        guard read > 0 || !memory.isEmpty || !cpuModes.isEmpty else {
+            let said = skipped.sorted { $0.key < $1.key }.map { "\($0.value) series \($0.key)" }.joined(separator: ", ")
+            throw InputError(file: file, line: 1, "no series Hostfit reads (\(said.isEmpty ? "the answer is empty" : said)): query CPU and memory (node_cpu_seconds_total, node_memory_*, pve_*, ...) or name an expression as a Hostfit metric (cpu_pct, memory_mb, ...) with a recording rule or label_replace")
         }
         for (who, both) in memory.sorted(by: { $0.key < $1.key }) {
             let e = c.entity(who)
