@@ -93,7 +93,7 @@ package struct TraceReadOptions: ParsableArguments {
 
     @Option(name: .customLong("traces"), help: ArgumentHelp(
         "Trace file or folder (repeatable; plain or gzip).",
-        discussion: "Formats are detected from the header: native long (timestamp,entity,metric,value), native wide (timestamp,entity,cpu_mhz,...), Bitbrains GWA-T-12, PlanetLab/CoMon, perfmon/typeperf and esxtop (PDH-CSV 4.0), sar (sadf -d), Azure v1 (vm_cpu_readings, vmtable), Alibaba 2018 (machine_usage, machine_meta), Prometheus query_range answers (JSON: node_exporter, windows_exporter, Proxmox and libvirt exporters, or series named as Hostfit metrics).",
+        discussion: "Formats are detected from the header: native long (timestamp,entity,metric,value), native wide (timestamp,entity,cpu_mhz,...), Bitbrains GWA-T-12, PlanetLab/CoMon, perfmon/typeperf and esxtop (PDH-CSV 4.0), sar (sadf -d), Azure v1 (vm_cpu_readings, vmtable), Alibaba 2018 (machine_usage, machine_meta), Prometheus query_range answers (JSON: node_exporter, windows_exporter, Proxmox and libvirt exporters, or series named as Hostfit metrics), Proxmox VE rrddata (JSON, one guest per file, named by the file).",
         valueName: "path"))
     package var traces: [String] = []
 

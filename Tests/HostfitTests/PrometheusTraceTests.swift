@@ -104,3 +104,38 @@ struct PrometheusTraceTests {
         #expect(named.code == 2 && named.stderr.contains("meta.json:1: not a trace format Hostfit reads"), "\(named.stderr)")
     }
 }
+
+/// Proxmox VE rrddata: the guest's averages per interval, its name from the file's.
+@Suite("Proxmox rrddata traces")
+struct ProxmoxRRDTraceTests {
+    @Test func aGuestsRRDDataProfilesInItsUnits() throws {
+        let start: Int64 = 1_764_547_200
+        let rows: [[String: Any]] = (0..<96).map { (k: Int) -> [String: Any] in
+            var row: [String: Any] = ["time": start + Int64(k) * 1800, "maxcpu": 4, "maxmem": 8_589_934_592.0, "disk": 0, "maxdisk": 34_359_738_368.0]
+            row["cpu"] = k % 48 < 12 ? 0.5 : 0.125
+            row["mem"] = 2_147_483_648.0 + Double(k % 4) * 1_048_576
+            row["netin"] = 125_000.0
+            row["netout"] = 0.0
+            row["diskread"] = 1_048_576.0
+            row["diskwrite"] = 1_048_576.0
+            return row
+        }
+        let dir = Support.temporaryDirectory()
+        let path = dir + "/web-1.json"
+        try JSONSerialization.data(withJSONObject: ["data": rows], options: .prettyPrinted).write(to: URL(fileURLWithPath: path))
+        let read = try TraceLoader.read([path], scheme: .hourOfDay)
+        let set = ProfileBuilder.build(read, options: ProfileBuilder.Options(percentile: 95, coreMHz: 2000))
+        let web = try #require(set.profiles.first { $0.entity == "web-1" })
+        // 50% of 4 vCPUs at 2000 MHz = 4000 MHz for a quarter of the day, 1000 otherwise.
+        #expect(web.profile(of: .cpu)?.max == 4000 && web.profile(of: .cpu)?.p50 == 1000)
+        #expect(web.profile(of: .memory)?.max == 2048 + 3 && web.profile(of: .network)?.max == 1)
+        #expect(web.profile(of: .diskThroughput)?.max == 2)
+        #expect(web.allocation.cores == 4 && web.allocation.memoryMB == 8192)
+    }
+
+    @Test func aStoppedGuestsRRDDataSaysSo() throws {
+        let path = Support.fixture("proxmox/leap154-rrddata.json")
+        let run = try CLITests().hostfit("profile", "--traces", path, "--out", Support.temporaryDirectory() + "/p.csv")
+        #expect(run.code == 2 && run.stderr.contains("\(path):1: rrddata with sizes only"), "\(run.stderr)")
+    }
+}

@@ -5,6 +5,8 @@ final class TraceFile {
     let displayName: String
     private let source: ByteSource
     let firstLine: String
+    /// The first few KB, as text: what tells JSON answers apart, whose first line may be `{`.
+    let head: String
 
     init(path: String) throws(InputError) {
         self.path = path
@@ -38,12 +40,13 @@ final class TraceFile {
         if firstLine.hasPrefix("\u{FEFF}") { firstLine.removeFirst() }
         self.source = source
         self.firstLine = firstLine
+        head = source.chunk.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[0..<min(4096, count)]), as: UTF8.self) }
     }
 
     /// The file's name without folders and without .gz, .csv or .txt endings.
     var stem: String {
         var name = Substring(path.split(separator: "/").last ?? Substring(path))
-        for ending in [".gz", ".csv", ".txt"] where name.lowercased().hasSuffix(ending) { name = name.dropLast(ending.count) }
+        for ending in [".gz", ".csv", ".txt", ".json"] where name.lowercased().hasSuffix(ending) { name = name.dropLast(ending.count) }
         return String(name)
     }
 

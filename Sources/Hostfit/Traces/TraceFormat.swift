@@ -12,13 +12,21 @@ public enum TraceFormat: String, Sendable, CaseIterable {
     case alibabaUsage = "Alibaba 2018 machine_usage"
     case alibabaMeta = "Alibaba 2018 machine_meta"
     case prometheus = "Prometheus query_range"
+    case proxmoxRRD = "Proxmox VE rrddata"
 
     /// What a file that looked like a trace, and is not one, says: a folder's stray file
     /// with it is passed over, as an empty one is.
     static let notATrace = "is not a trace format Hostfit reads"
 
+    /// The format of a file, from its first line and, for JSON answers, its first few KB.
+    static func detect(firstLine: String, head: String) -> TraceFormat? {
+        if PrometheusReader.mayBe(firstLine) {
+            return ProxmoxRRDReader.looksLike(head) ? .proxmoxRRD : .prometheus
+        }
+        return detect(firstLine: firstLine)
+    }
+
     static func detect(firstLine: String) -> TraceFormat? {
-        if PrometheusReader.mayBe(firstLine) { return .prometheus }
         let lower = firstLine.lowercased()
         if lower.hasPrefix("timestamp [ms]") && lower.contains(";") { return .bitbrains }
         if lower.hasPrefix("\"(pdh-csv") || lower.hasPrefix("(pdh-csv") { return .pdh }
@@ -54,6 +62,7 @@ public enum TraceFormat: String, Sendable, CaseIterable {
         case .alibabaUsage: try AlibabaReader.readUsage(file, into: collector)
         case .alibabaMeta: try AlibabaReader.readMeta(file, into: collector)
         case .prometheus: try PrometheusReader.read(file, into: collector)
+        case .proxmoxRRD: try ProxmoxRRDReader.read(file, into: collector)
         }
     }
 }

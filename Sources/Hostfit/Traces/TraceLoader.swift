@@ -148,7 +148,7 @@ private final class LoadState: @unchecked Sendable {
         let collector = collectors[worker]
         do {
             let file = try TraceFile(path: path)
-            guard let format = TraceFormat.detect(firstLine: file.firstLine) else {
+            guard let format = TraceFormat.detect(firstLine: file.firstLine, head: file.head) else {
                 if named {
                     let head = String(file.firstLine.prefix(80))
                     throw InputError(file: path, line: 1, "not a trace format Hostfit reads (first line: \(head.debugDescription))")

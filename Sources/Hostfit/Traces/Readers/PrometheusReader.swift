@@ -33,18 +33,20 @@ enum PrometheusReader {
         var values: [(time: Int64, value: Double)]
     }
 
-    static func read(_ file: TraceFile, into c: TraceCollector) throws(InputError) {
+    /// The whole file as JSON (gzip or not).
+    static func json(_ file: TraceFile, expected: String) throws(InputError) -> Any {
         var data = Data()
-        var lineCount = 0
-        try file.forEachLine { line, number throws(InputError) in
+        try file.forEachLine { line, _ throws(InputError) in
             data.append(contentsOf: line)
             data.append(0x0A)
-            lineCount = number
         }
-        let root: Any
-        do { root = try JSONSerialization.jsonObject(with: data) } catch {
-            throw InputError(file: file.path, line: nil, "not valid JSON (a Prometheus query_range answer was expected): \(error.localizedDescription)")
+        do { return try JSONSerialization.jsonObject(with: data) } catch {
+            throw InputError(file: file.path, line: nil, "not valid JSON (\(expected) was expected): \(error.localizedDescription)")
         }
+    }
+
+    static func read(_ file: TraceFile, into c: TraceCollector) throws(InputError) {
+        let root = try json(file, expected: "a Prometheus query_range answer")
         var result: Any? = root
         if let object = root as? [String: Any] {
             if let status = object["status"] as? String, status != "success" {
@@ -74,7 +76,6 @@ enum PrometheusReader {
             series.append(Series(labels: labels, values: values))
         }
         c.issues.rows = series.reduce(0) { $0 + $1.values.count }
-        _ = lineCount
         try collect(series, into: c, file: file.path)
     }
 
