@@ -47,6 +47,9 @@ public struct CSVTable: Sendable {
         self.file = file
         var bytes = [UInt8](data)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        // Windows PowerShell's Export-Csv starts with its type line ("#TYPE Microsoft...");
+        // emptied, so that lines keep their numbers.
+        if bytes.starts(with: Array("#TYPE ".utf8)), let end = bytes.firstIndex(of: 0x0A) { bytes.removeSubrange(0..<end) }
         if bytes.contains(0) { throw InputError(file: file, "is not a text file (it contains NUL bytes)") }
         if let bad = Self.firstInvalidUTF8Line(bytes) {
             throw InputError(file: file, line: bad, "is not UTF-8 text (save it as UTF-8 CSV)")

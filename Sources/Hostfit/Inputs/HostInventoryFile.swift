@@ -24,6 +24,7 @@ public enum HostInventoryFile {
     /// The same from a table read elsewhere (a request body).
     public static func load(_ table: CSVTable) throws(InputError) -> InputRead<VMHost> {
         if RVToolsFile.isHostTab(table) { return try RVToolsFile.hosts(table) }
+        if HyperVFile.isHostTable(table) { return try HyperVFile.hosts(table) }
         try InputKind.check(table, is: "a host inventory", required: requiredColumns)
         return try parse(table)
     }

@@ -9,6 +9,8 @@ enum InputKind {
         if has(["vm", "powerstate", "cpus"]) { return ("an RVTools vInfo export", "--vms") }
         if has(["host", "cpu_cores", "memory_mb"]) { return ("a host inventory (hosts.csv)", "--hosts") }
         if has(["host", "# cores", "# memory"]) { return ("an RVTools vHost export", "--hosts") }
+        if HyperVFile.isHostTable(table) { return ("a Hyper-V Get-VMHost export", "--hosts") }
+        if HyperVFile.isVMTable(table) { return ("a Hyper-V Get-VM export", "--vms") }
         if let first = table.header.first, first.contains("pdh-csv") || first == "timestamp" { return ("a performance trace", "--traces") }
         return nil
     }

@@ -26,6 +26,7 @@ public enum VMInventoryFile {
     /// The same from a table read elsewhere (a request body).
     public static func load(_ table: CSVTable, includePoweredOff: Bool = false) throws(InputError) -> InputRead<VM> {
         if RVToolsFile.isVMTab(table) { return try RVToolsFile.vms(table, includePoweredOff: includePoweredOff) }
+        if HyperVFile.isVMTable(table) { return try HyperVFile.vms(table, includePoweredOff: includePoweredOff) }
         try InputKind.check(table, is: "a VM inventory", required: requiredColumns)
         return try parse(table)
     }
