@@ -14,7 +14,8 @@ import Yams
 ///         reserve: 1
 public enum ScenarioFile {
     public static let changeKeys = ["add_vms", "remove_vms", "fail_hosts", "drain_hosts", "add_hosts", "buy", "replace_model", "growth",
-                                    "headroom", "sizing", "percentile", "vcpu_ratio", "memory_ratio", "reserve", "right_size"]
+                                    "headroom", "sizing", "percentile", "vcpu_ratio", "memory_ratio", "reserve", "right_size",
+                                    "host_overhead"]
     static let baseKeys = ["hosts", "vms", "models", "traces", "headroom", "sizing", "percentile", "vcpu_ratio", "memory_ratio", "reserve", "core_mhz"]
 
     public struct Contents: Sendable {
@@ -230,6 +231,12 @@ public enum ScenarioFile {
             case "vcpu_ratio": return .vcpuRatio(node.null != nil ? nil : try number(node, key))
             case "memory_ratio": return .memoryRatio(node.null != nil ? nil : try number(node, key))
             case "reserve": return .reserve(try integer(node, key))
+            case "host_overhead":
+                let m = try fields(["memory_mb", "cpu_pct"])
+                let memory = try m["memory_mb"].map { (n: Node) throws(InputError) in try number(n, "memory_mb") } ?? 0
+                let cpu = try m["cpu_pct"].map { (n: Node) throws(InputError) in try number(n, "cpu_pct") } ?? 0
+                guard memory >= 0, cpu >= 0, cpu < 100 else { throw fail(node, "host_overhead: memory_mb must be 0 or more and cpu_pct 0 to under 100") }
+                return .hostOverhead(memoryMB: memory, cpuPercent: cpu)
             default:  // right_size
                 if let on = node.bool {
                     guard on else { throw fail(node, "right_size: false changes nothing: leave it out") }

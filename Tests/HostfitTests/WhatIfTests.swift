@@ -85,6 +85,40 @@ struct WhatIfTests {
         #expect(refreshed.count == 6 && refreshed.first?.id == "esx01" && refreshed.first?.cpuCores == 64)
     }
 
+    /// A platform's overhead comes off every host and catalog model from where it is written,
+    /// so hosts bought after it are smaller too; one that leaves a host no memory is refused.
+    @Test func aPlatformsOverheadComesOffEveryHostAndModel() throws {
+        let path = Self.scenarios("""
+          - name: pve
+            drain_hosts: [esx01]
+            host_overhead: {memory_mb: 18432, cpu_pct: 2}
+            add_hosts: {model: dense-2x32c-512g, count: 1}
+          - name: too-much
+            host_overhead: {memory_mb: 10000000}
+
+        """)
+        let file = try ScenarioFile.read(path)
+        let pve = try WhatIf.states([file.scenarios[0]], base: file.base, file: path)[0]
+        let esx02 = try #require(pve.hosts.first { $0.id == "esx02" }), bought = try #require(pve.hosts.last)
+        #expect(esx02.capacity[.memory] == 262_144 - 18_432 && abs((esx02.capacity[.cpu] ?? 0) - 32 * 2600 * 0.98) < 1e-6)
+        #expect(bought.model == "dense-2x32c-512g" && bought.capacity[.memory] == 524_288 - 18_432)
+        let run = try CLITests().hostfit("whatif", "--scenarios", path, "--out", Support.temporaryDirectory() + "/w")
+        #expect(run.code == 2 && run.stderr.contains("scenarios.yaml:11: host_overhead: ") && run.stderr.contains("leaves 'esx01' no memory"), "\(run.stderr)")
+    }
+
+    /// The move off VMware in SampleData: three scenarios, each plan valid.
+    @Test func theMoveToProxmoxPlans() throws {
+        let out = Support.temporaryDirectory() + "/pve"
+        let run = try CLITests().hostfit("whatif", "--scenarios", Support.sampleData + "/to-proxmox.yaml", "--out", out)
+        #expect(run.code == 0, "\(run.stderr)")
+        let rows = try CSVTable(contentsOf: out + "/whatif.csv").records.map { $0.fields[0] }
+        #expect(rows == ["vmware-today", "proxmox-dense", "proxmox-mid"])
+        for scenario in rows {
+            let check = try CLITests().hostfit("check", "--plan", "\(out)/\(scenario)/placements.csv")
+            #expect(check.code == 0, "\(scenario): \(check.stderr)")
+        }
+    }
+
     /// The shipped study: every scenario planned, validated, written and re-checked alone.
     @Test func sampleScenariosPlanAndEveryOnePassesCheck() throws {
         let out = Support.temporaryDirectory() + "/whatif"

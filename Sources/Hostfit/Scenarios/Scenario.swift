@@ -54,6 +54,9 @@ public enum ScenarioChange: Sendable {
     case reserve(Int)
     /// Every VM takes its right-sizing recommendation; idle ones are powered off when asked.
     case rightSize(powerOffIdle: Bool)
+    /// What the hypervisor itself holds on every host and catalog model from here on
+    /// (a platform's overhead: memory for itself and its caches, a share of the CPU).
+    case hostOverhead(memoryMB: Double, cpuPercent: Double)
 }
 
 /// What a scenario file says besides its scenarios: the inputs every scenario starts from.

@@ -174,6 +174,18 @@ public enum WhatIf {
         case .rightSize(let powerOff):
             state.rightSize = true
             state.powerOffIdle = powerOff
+        case .hostOverhead(let memory, let cpu):
+            guard memory >= 0, cpu >= 0, cpu < 100 else { throw fail("host_overhead: memory_mb must be 0 or more and cpu_pct 0 to under 100") }
+            func reduce(_ host: inout VMHost) throws(InputError) {
+                let left = (host.capacity[.memory] ?? 0) - memory
+                guard left > 0 else {
+                    throw fail("host_overhead: \(Resource.format(mb: memory)) leaves '\(host.id)' no memory (it has \(Resource.format(mb: host.capacity[.memory] ?? 0)))")
+                }
+                host.capacity[.memory] = left
+                host.capacity[.cpu] = (host.capacity[.cpu] ?? 0) * (1 - cpu / 100)
+            }
+            for h in state.hosts.indices { try reduce(&state.hosts[h]) }
+            for m in state.catalog.indices { try reduce(&state.catalog[m]) }
         }
     }
 
