@@ -80,6 +80,22 @@ struct PrometheusTraceTests {
         #expect(cpu.samples == 12)
     }
 
+    @Test func libvirtCPUTimeIsAShareOfTheDomainsVCPUs() throws {
+        let start: Int64 = 1_764_547_200
+        // 1.5 CPU-seconds a second of 4 vCPUs: 37.5%.
+        let cpu: [String: Any] = ["metric": ["__name__": "libvirt_domain_info_cpu_time_seconds_total", "domain": "db-1", "instance": "kvm1:9177"],
+                                  "values": (0..<13).map { [start + Int64($0) * 300, Resource.number(5000 + 1.5 * 300 * Double($0))] as [Any] }]
+        let vcpus: [String: Any] = ["metric": ["__name__": "libvirt_domain_info_virtual_cpus", "domain": "db-1", "instance": "kvm1:9177"],
+                                    "values": (0..<13).map { [start + Int64($0) * 300, "4"] as [Any] }]
+        let alone: [String: Any] = ["metric": ["__name__": "libvirt_domain_info_cpu_time_seconds_total", "domain": "web-9"], "values": [[start, "1"], [start + 300, "2"]]]
+        let path = Support.file("libvirt.json", String(decoding: try JSONSerialization.data(withJSONObject: ["resultType": "matrix", "result": [cpu, vcpus, alone]]), as: UTF8.self))
+        let read = try TraceLoader.read([path], scheme: .hourOfDay)
+        let set = ProfileBuilder.build(read, options: ProfileBuilder.Options(percentile: 95, coreMHz: 1000))
+        let db = try #require(set.profiles.first { $0.entity == "db-1" }?.profile(of: .cpu))
+        #expect(abs(db.max - 1500) < 1e-6 && db.samples == 12, "\(db)")
+        #expect(!set.profiles.contains { $0.entity == "web-9" })
+    }
+
     @Test func failedOrInstantAnswersAreRefused() throws {
         let failed = Support.file("failed.json", #"{"status":"error","errorType":"bad_data","error":"parse error at char 5"}"#)
         let instant = Support.file("instant.json", #"{"status":"success","data":{"resultType":"vector","result":[]}}"#)

@@ -15,7 +15,9 @@ import Foundation
 /// - windows_exporter: `windows_cpu_time_total` as node_cpu (idle mode only), and
 ///   `windows_cs_physical_memory_bytes` minus `windows_os_physical_memory_free_bytes`;
 /// - Proxmox's exporter: `pve_cpu_usage_ratio` (of the guest's vCPUs) and `pve_memory_usage_bytes`;
-/// - libvirt's exporter: `libvirt_domain_info_memory_usage_bytes`.
+/// - libvirt's exporter: `libvirt_domain_info_memory_usage_bytes`, and
+///   `libvirt_domain_info_cpu_time_seconds_total` (a counter) as a share of the domain's
+///   `libvirt_domain_info_virtual_cpus`, which the same answer must hold.
 /// The entity is the first label of `vm`, `domain`, `name`, `id`, `instance` (without its
 /// port). Other series are counted as skipped, by name.
 enum PrometheusReader {
@@ -96,6 +98,7 @@ enum PrometheusReader {
         var idleModes: [String: Set<String>] = [:]
         var skipped: [String: Int] = [:]
         var read = 0
+        var domainCPU: [String: [Series]] = [:], domainVCPUs: [String: Double] = [:]
         for s in all {
             let name = s.labels["__name__"] ?? ""
             guard let who = entity(s.labels) else {
@@ -107,6 +110,10 @@ enum PrometheusReader {
             case "node_cpu_seconds_total", "windows_cpu_time_total":
                 cpuModes[who, default: []].append(s)
                 idleModes[who] = name == "node_cpu_seconds_total" ? ["idle", "iowait"] : ["idle"]
+            case "libvirt_domain_info_cpu_time_seconds_total":
+                domainCPU[who, default: []].append(s)
+            case "libvirt_domain_info_virtual_cpus":
+                if let top = s.values.map(\.value).max(), top >= 1 { domainVCPUs[who] = max(domainVCPUs[who] ?? 0, top) }
             case "node_memory_MemTotal_bytes", "windows_cs_physical_memory_bytes":
                 for (t, v) in s.values { memory[who, default: ([:], [:])].total[t] = v }
             case "node_memory_MemAvailable_bytes", "windows_os_physical_memory_free_bytes":
@@ -126,6 +133,22 @@ enum PrometheusReader {
                 read += 1
                 let e = c.entity(who)
                 for (t, v) in s.values where v >= 0 { c.add(entity: e, time: t, metric: metric, value: v * scale) }
+            }
+        }
+        for (who, series) in domainCPU.sorted(by: { $0.key < $1.key }) {
+            guard let vcpus = domainVCPUs[who] else {
+                skipped["of libvirt_domain_info_cpu_time_seconds_total without libvirt_domain_info_virtual_cpus", default: 0] += series.count
+                c.issues.skipped["libvirt CPU time of domains whose libvirt_domain_info_virtual_cpus the answer lacks", default: 0] += series.reduce(0) { $0 + $1.values.count }
+                continue
+            }
+            read += 1
+            let e = c.entity(who)
+            c.allocate(who, EntityAllocation(cores: Int(vcpus.rounded(.up))))
+            for s in series {
+                for (a, b) in zip(s.values, s.values.dropFirst()) where b.time > a.time {
+                    let seconds = (b.value >= a.value ? b.value - a.value : b.value) / Double(b.time - a.time)
+                    c.add(entity: e, time: b.time, metric: .cpuPercent, value: min(100, seconds / vcpus * 100))
+                }
             }
         }
         guard read > 0 || !memory.isEmpty || !cpuModes.isEmpty else {
