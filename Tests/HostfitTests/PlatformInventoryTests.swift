@@ -14,7 +14,7 @@ struct PlatformInventoryTests {
         #expect(hosts.format == "Proxmox VE resources")
         #expect(hosts.items.map(\.id) == ["node3", "node2", "node1", "node4"])
         let node2 = try #require(hosts.items.first { $0.id == "node2" })
-        #expect(node2.cpuCores == 12 && node2.cpuMHzPerCore == ProxmoxResourcesFile.nominalMHz)
+        #expect(node2.cpuCores == 12 && node2.cpuMHzPerCore == PlatformInventory.nominalMHz)
         #expect(abs((node2.capacity[.memory] ?? 0) - 33_567_911_936 / 1_048_576) < 1e-6)
         #expect(hosts.notes.contains { $0.contains("no clock speed") })
         // The line each node starts on in the file, for messages.

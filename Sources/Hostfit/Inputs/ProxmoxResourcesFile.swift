@@ -5,15 +5,12 @@ import Foundation
 /// node, with what they use at the moment of the export.
 ///
 /// What it does not say, and how that is handled (each said in a note):
-/// - a node's clock: every node's cores count at `nominalMHz`, so CPU is planned in cores
+/// - a node's clock: every node's cores count at `PlatformInventory.nominalMHz`, so CPU is planned in cores
 ///   (a VM at 50% of 4 vCPUs needs 2 of them), which is exact between nodes of one clock;
 /// - use over time: `cpu` (a share of the VM's vCPUs) and `mem` are one moment's; give
 ///   traces for a plan on a week.
 /// Templates are left out; stopped VMs too, unless `includeStopped`.
-public enum ProxmoxResourcesFile {
-    /// What one core counts for, without a clock in the export.
-    public static var nominalMHz: Double { PlatformInventory.nominalMHz }
-
+enum ProxmoxResourcesFile {
     static func isResources(_ items: [[String: Any]]) -> Bool {
         !items.isEmpty && items.contains { ["node", "qemu", "lxc"].contains($0["type"] as? String ?? "") }
             && items.allSatisfy { $0["type"] is String }
@@ -42,13 +39,13 @@ public enum ProxmoxResourcesFile {
             }
             if status != "online" { down.append(name) }
             lines[name] = line
-            hosts.append(VMHost(id: name, cpuCores: Int(cores), cpuMHzPerCore: nominalMHz, memoryMB: bytes / 1_048_576,
+            hosts.append(VMHost(id: name, cpuCores: Int(cores), cpuMHzPerCore: PlatformInventory.nominalMHz, memoryMB: bytes / 1_048_576,
                                 state: status == "online" ? .active : .failed))
         }
         guard !hosts.isEmpty else { throw InputError(file: doc.file, line: doc.lines.first, "a Proxmox /cluster/resources export without nodes: give it as --vms") }
         var notes = ["\(doc.file): Proxmox VE /cluster/resources: \(hosts.count) nodes"
                      + (down.isEmpty ? "" : "; \(down.count) not online (\(RVToolsFile.list(down))): they take no VMs")]
-        notes.append("\(doc.file): Proxmox gives no clock speed: every node's cores count at \(Resource.number(nominalMHz)) MHz, so CPU is planned in cores (exact between nodes of one clock)")
+        notes.append("\(doc.file): Proxmox gives no clock speed: every node's cores count at \(Resource.number(PlatformInventory.nominalMHz)) MHz, so CPU is planned in cores (exact between nodes of one clock)")
         return InputRead(items: hosts, format: "Proxmox VE resources", lines: lines, notes: notes)
     }
 

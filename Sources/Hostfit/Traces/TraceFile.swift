@@ -1,3 +1,5 @@
+import Foundation
+
 /// One trace file opened for reading: its first line (to detect the format) and its lines,
 /// with numbers, decompressed on the fly.
 final class TraceFile {
@@ -83,5 +85,19 @@ final class TraceFile {
             do { try handle(line, number) } catch { failure = error as? InputError }
         }
         if let failure { throw failure }
+    }
+}
+
+extension TraceFile {
+    /// The whole file as JSON (gzip or not), for the formats that are one JSON answer.
+    func json(expected: String) throws(InputError) -> Any {
+        var data = Data()
+        try forEachLine { line, _ throws(InputError) in
+            data.append(contentsOf: line)
+            data.append(0x0A)
+        }
+        do { return try JSONSerialization.jsonObject(with: data) } catch {
+            throw InputError(file: path, line: nil, "not valid JSON (\(expected) was expected): \(error.localizedDescription)")
+        }
     }
 }

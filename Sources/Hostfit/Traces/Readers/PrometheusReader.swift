@@ -35,20 +35,8 @@ enum PrometheusReader {
         var values: [(time: Int64, value: Double)]
     }
 
-    /// The whole file as JSON (gzip or not).
-    static func json(_ file: TraceFile, expected: String) throws(InputError) -> Any {
-        var data = Data()
-        try file.forEachLine { line, _ throws(InputError) in
-            data.append(contentsOf: line)
-            data.append(0x0A)
-        }
-        do { return try JSONSerialization.jsonObject(with: data) } catch {
-            throw InputError(file: file.path, line: nil, "not valid JSON (\(expected) was expected): \(error.localizedDescription)")
-        }
-    }
-
     static func read(_ file: TraceFile, into c: TraceCollector) throws(InputError) {
-        let root = try json(file, expected: "a Prometheus query_range answer")
+        let root = try file.json(expected: "a Prometheus query_range answer")
         var result: Any? = root
         if let object = root as? [String: Any] {
             if let status = object["status"] as? String, status != "success" {

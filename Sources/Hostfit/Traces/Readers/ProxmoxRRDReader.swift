@@ -15,7 +15,7 @@ enum ProxmoxRRDReader {
     }
 
     static func read(_ file: TraceFile, into c: TraceCollector) throws(InputError) {
-        let root = try PrometheusReader.json(file, expected: "a Proxmox rrddata answer")
+        let root = try file.json(expected: "a Proxmox rrddata answer")
         guard let rows = (root as? [[String: Any]]) ?? ((root as? [String: Any])?["data"] as? [[String: Any]]) else {
             throw InputError(file: file.path, line: 1, TraceFormat.notATrace)
         }
