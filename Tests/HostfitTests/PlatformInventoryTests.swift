@@ -58,6 +58,23 @@ struct PlatformInventoryTests {
     }
 }
 
+/// An export given to the wrong flag says what it is and where it goes.
+@Suite("Exports given where they do not belong")
+struct MisplacedExportTests {
+    @Test(arguments: [
+        (["plan", "--hosts", "openstack/servers-detail.json", "--vms", "SAMPLE/vms.csv"], "this looks like OpenStack servers, not what --hosts takes: give it as --vms"),
+        (["plan", "--hosts", "SAMPLE/hosts.csv", "--vms", "openstack/hypervisors-detail.json"], "this looks like OpenStack hypervisors, not what --vms takes: give it as --hosts"),
+        (["profile", "--traces", "proxmox/cluster-resources.json"], "this looks like a Proxmox VE /cluster/resources export, not a trace: give it as --hosts and --vms"),
+    ])
+    func itSaysWhereItGoes(arguments: [String], message: String) throws {
+        let resolved = arguments.map { a in
+            a.hasPrefix("SAMPLE/") ? Support.sampleData + "/" + a.dropFirst(7) : a.hasSuffix(".json") ? Support.fixture(a) : a
+        }
+        let run = try CLITests().hostfitArguments(resolved + ["--out", Support.temporaryDirectory() + "/out"])
+        #expect(run.code == 2 && run.stderr.contains(".json:1: " + message), "\(run.stderr)")
+    }
+}
+
 /// OpenStack Nova: the API's answers (Fixtures/openstack, Apache-2.0) and the CLI's `-f json`
 /// lists as python-openstackclient documents their columns.
 @Suite("OpenStack inventories")

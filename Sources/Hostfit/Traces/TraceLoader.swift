@@ -167,7 +167,11 @@ private final class LoadState: @unchecked Sendable {
                 rows += collector.issues.rows
                 bytes += file.compressedBytesRead
             }
-        } catch let error as InputError {
+        } catch var error as InputError {
+            // A named inventory export given as a trace: say what it is and where it goes.
+            if named, error.message == TraceFormat.notATrace, let other = PlatformInventory.kind(of: path) {
+                error.message = "this looks like \(other.what), not a trace: give it as \(other.flags)"
+            }
             lock.withLock {
                 if !named, error.message == "is empty" || error.message == TraceFormat.notATrace { ignored[index] = true } else { errors[index] = error }
             }
