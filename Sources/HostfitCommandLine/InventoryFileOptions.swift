@@ -72,6 +72,12 @@ package struct InventoryFileOptions: ParsableArguments {
         valueName: "file"))
     package var models: String?
 
+    @Option(help: ArgumentHelp(
+        "Licence prices CSV (licence, per, min_per_host, price): the plan then minimizes hosts plus licences.",
+        discussion: "per is core, socket or host; min_per_host the units counted at least (Windows Server Datacenter: 16 cores). A VM needs the licences its licences column in vms.csv names (a;b); a host pays its own (a hypervisor subscription) from the licences column of hosts.csv or the catalog. A host licensed for a VM covers every VM on it that needs the same licence, so the plan packs those VMs onto few hosts. summary.json and report.html show the licence cost per host and in total.",
+        valueName: "file"))
+    package var licences: String?
+
     // The estate's flags, as if they were this group's own.
     package var hosts: String? { get { estate.hosts } set { estate.hosts = newValue } }
     package var vms: String? { get { estate.vms } set { estate.vms = newValue } }
@@ -81,6 +87,10 @@ package struct InventoryFileOptions: ParsableArguments {
     package func readVMs() throws -> InputRead<VM>? { try estate.readVMs() }
     package func parsedHeadroom() throws -> Headroom { try estate.parsedHeadroom() }
 
+    package func readLicences() throws -> InputRead<Licence>? {
+        try licences.map { path in try reportingInputErrors { try LicenceFile.load(path) } }
+    }
+
     package func readCatalog() throws -> InputRead<VMHost>? {
         try models.map { path in try reportingInputErrors { try HostInventoryFile.loadCatalog(path) } }
     }
@@ -89,6 +99,7 @@ package struct InventoryFileOptions: ParsableArguments {
     package func record(into record: inout RunRecord) {
         if let hosts { record.add("hosts", hosts) }
         if let models { record.add("models", models) }
+        if let licences { record.add("licences", licences) }
         if let vms { record.add("vms", vms) }
         if let headroom { record.options["headroom"] = headroom }
         if includePoweredOff { record.options["include-powered-off"] = "true" }
@@ -101,6 +112,7 @@ package struct InventoryFileOptions: ParsableArguments {
             models = record.paths("models").first
         }
         if vms == nil { vms = record.paths("vms").first }
+        if licences == nil { licences = record.paths("licences").first }
         if headroom == nil { headroom = record.options["headroom"] }
         if record.options["include-powered-off"] == "true" { includePoweredOff = true }
     }

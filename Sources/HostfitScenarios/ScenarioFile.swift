@@ -7,6 +7,7 @@ import Yams
 /// the order written. Every error names the file and line.
 ///
 ///     base: {hosts: hosts.csv, vms: vms.csv, models: models.csv, traces: traces/, headroom: "cpu=80,memory=90"}
+///     (and licences: licences.csv, prices for the licences hosts and VMs name)
 ///     scenarios:
 ///       - name: today
 ///       - name: n+1
@@ -16,7 +17,7 @@ public enum ScenarioFile {
     public static let changeKeys = ["add_vms", "remove_vms", "fail_hosts", "drain_hosts", "add_hosts", "buy", "replace_model", "growth",
                                     "headroom", "sizing", "percentile", "vcpu_ratio", "memory_ratio", "reserve", "right_size",
                                     "host_overhead"]
-    static let baseKeys = ["hosts", "vms", "models", "traces", "headroom", "sizing", "percentile", "vcpu_ratio", "memory_ratio", "reserve", "core_mhz"]
+    static let baseKeys = ["hosts", "vms", "models", "traces", "headroom", "sizing", "percentile", "vcpu_ratio", "memory_ratio", "reserve", "core_mhz", "licences"]
 
     public struct Contents: Sendable {
         public var base: ScenarioBase
@@ -129,13 +130,23 @@ public enum ScenarioFile {
             guard m["hosts"] != nil || m["models"] != nil else { throw fail(node, "base: needs hosts: (or models: to buy every host)") }
             var paths: [(role: String, path: String)] = []
             var hosts: [VMHost] = [], catalog: [VMHost] = [], vms: [VM] = []
+            var hostReads: [LicenceCheck.Source<VMHost>] = []
             if let h = m["hosts"] {
                 let p = path(try string(h, "hosts")); paths.append(("hosts", p))
-                hosts = try HostInventoryFile.load(p).items
+                let read = try HostInventoryFile.load(p)
+                hosts = read.items
+                hostReads.append(LicenceCheck.Source(read, file: p))
             }
             if let c = m["models"] {
                 let p = path(try string(c, "models")); paths.append(("models", p))
-                catalog = try HostInventoryFile.loadCatalog(p).items
+                let read = try HostInventoryFile.loadCatalog(p)
+                catalog = read.items
+                hostReads.append(LicenceCheck.Source(read, file: p))
+            }
+            var licences: (read: InputRead<Licence>, file: String)?
+            if let l = m["licences"] {
+                let p = path(try string(l, "licences")); paths.append(("licences", p))
+                licences = (try LicenceFile.load(p), p)
             }
             var traces: [String] = []
             if let t = m["traces"] {
@@ -149,6 +160,7 @@ public enum ScenarioFile {
                 let p = path(try string(v, "vms")); paths.append(("vms", p))
                 let read = try VMInventoryFile.load(p)
                 vms = InventoryCheck.reconcile(read, vmFile: p, hosts: hosts, hostFile: paths.first { $0.role == "hosts" }?.path ?? "").vms
+                _ = try LicenceCheck.check(licences: licences?.read, licencesFile: licences?.file, hosts: hostReads, vms: LicenceCheck.Source(read, file: p))
             } else {
                 throw fail(node, "base: needs vms: (what-if scenarios change an inventory)")
             }
@@ -156,6 +168,7 @@ public enum ScenarioFile {
             if let r = m["vcpu_ratio"] { rules.vcpusPerCore = try number(r, "vcpu_ratio") }
             if let r = m["memory_ratio"] { rules.memoryRatio = try number(r, "memory_ratio") }
             if let r = m["reserve"] { rules.reserve = try integer(r, "reserve") }
+            rules.licences = licences?.read.items ?? []
             let base = ScenarioBase(hosts: hosts, catalog: catalog, vms: vms, traces: traces,
                                     headroom: try m["headroom"].map { (n: Node) throws(InputError) in try string(n, "headroom") },
                                     sizing: try m["sizing"].map(sizing) ?? .history,

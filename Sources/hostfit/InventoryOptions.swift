@@ -78,9 +78,12 @@ struct InventoryOptions: ParsableArguments {
     /// The problem and the demand it was built from (for right-sizing).
     func loadPlanning(demand: TraceOptions? = nil, adding extra: [VM] = []) throws -> (problem: PlacementProblem, demand: TracedDemand?) {
         guard hosts != nil || models != nil else { throw CLIFailure(code: 2, message: "give --hosts, --models or both: there is nowhere to place VMs") }
-        let inputs = PlanningInputs(hosts: try readHosts(), hostsFile: hosts, catalog: try readCatalog(), vms: try readVMs(), vmsFile: vms,
+        var inputs = PlanningInputs(hosts: try readHosts(), hostsFile: hosts, catalog: try readCatalog(), vms: try readVMs(), vmsFile: vms,
                                     adding: extra, headroom: try parsedHeadroom(),
                                     rules: PlacementRules(vcpusPerCore: vcpuRatio, memoryRatio: memoryRatio, reserve: reserve))
+        inputs.licences = try files.readLicences()
+        inputs.licencesFile = files.licences
+        inputs.catalogFile = models
         let inventoryVMs: [VM]?, traced: TracedDemand?, problem: PlacementProblem
         do {
             inventoryVMs = try inputs.inventoryVMs().vms

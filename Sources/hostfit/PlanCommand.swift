@@ -121,7 +121,11 @@ struct PlanCommand: ParsableCommand {
         if !summary.buy.isEmpty {
             print("Buy: " + summary.buy.sorted { $0.key < $1.key }.map { "\($0.value) x \($0.key)" }.joined(separator: ", "))
         }
-        if let cost = summary.cost { print("Cost of hosts used: \(Resource.number(cost))") }
+        if let licences = summary.licenceCost {
+            print("Cost: \(Resource.number(summary.cost ?? 0)) (hosts \(Resource.number(summary.hardwareCost ?? 0)), licences \(Resource.number(licences)))")
+        } else if let cost = summary.cost {
+            print("Cost of hosts used: \(Resource.number(cost))")
+        }
         if report.hasCurrentPlacement {
             let order = report.migrationOrder
             let parked = order.steps.count { $0.parking }

@@ -60,6 +60,11 @@ struct WhatIfCommand: ParsableCommand {
     /// Scenarios plan quick unless told (many plans in one run), within a tenth of their limit.
     var scenarioEffort: Effort { effort ?? Effort(seconds: min(Effort.quick.seconds, timeLimit / 10)) }
 
+    @Option(help: ArgumentHelp(
+        "Licence prices CSV for every scenario, as for plan (or base: licences: in the scenarios file; this flag wins).",
+        valueName: "file"))
+    var licences: String?
+
     @Option(help: "Seed for randomized steps; the same seed gives the same plans.")
     var seed: UInt64 = 1
 
@@ -69,7 +74,11 @@ struct WhatIfCommand: ParsableCommand {
 
     func run() throws {
         let started = Date()
-        let file = try reportingInputErrors { try ScenarioFile.read(scenarios) }
+        var file = try reportingInputErrors { try ScenarioFile.read(scenarios) }
+        if let licences {
+            file.base.rules.licences = try reportingInputErrors { try LicenceFile.load(licences) }.items
+            file.base.paths.append(("licences", licences))
+        }
         let states = try reportingInputErrors { try WhatIf.states(file.scenarios, base: file.base, file: scenarios) }
         let cache = DemandCache(traces: file.base.traces, coreMHz: file.coreMHz, inventory: file.base.vms)
         var base = RunRecord()

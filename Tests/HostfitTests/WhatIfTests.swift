@@ -113,6 +113,11 @@ struct WhatIfTests {
         #expect(run.code == 0, "\(run.stderr)")
         let rows = try CSVTable(contentsOf: out + "/whatif.csv").records.map { $0.fields[0] }
         #expect(rows == ["vmware-today", "proxmox-dense", "proxmox-mid"])
+        // Licences (base: licences:) side by side: each row's cost is its hardware plus its licences.
+        for row in try CSVTable(contentsOf: out + "/whatif.csv").rows() {
+            let cost = try row.number("cost") ?? 0, hardware = try row.number("hardware_cost") ?? 0, licences = try row.number("licence_cost") ?? 0
+            #expect(licences > 0 && abs(hardware + licences - cost) < 0.5, "\(row)")
+        }
         for scenario in rows {
             let check = try CLITests().hostfit("check", "--plan", "\(out)/\(scenario)/placements.csv")
             #expect(check.code == 0, "\(scenario): \(check.stderr)")

@@ -36,9 +36,13 @@ public struct HostRating: Sendable, Equatable {
 /// - balance: 1 - the spread of peak utilization across resources (Kubernetes'
 ///   BalancedAllocation); for consolidate, whether the host already runs VMs.
 /// score = 100 x (0.5 room + 0.3 complementarity + 0.2 third term); stars = score / 20 in
-/// half steps, at least half a star where the VM fits. O(H x R x B) per rating.
+/// half steps, at least half a star where the VM fits. A VM that needs a licence the host
+/// does not pay for yet scores half there (the reason gives the price): the host that pays
+/// already is the cheaper home. O(H x R x B) per rating.
 public struct HostRater: Sendable {
     public private(set) var loads: HostLoads
+    /// What each host pays in licences its VMs need, where VMs need any.
+    private var licences: LicenceTally?
     public var problem: PlacementProblem { loads.problem }
 
     /// Loads from `current` (host index per VM, `Assignment.unplaced` for VMs not running).
@@ -47,6 +51,7 @@ public struct HostRater: Sendable {
         loads.hostOf = current.hostOf
         for (v, h) in current.hostOf.enumerated() where h >= 0 { loads.add(v, to: h) }
         self.loads = loads
+        if problem.licensing.placementMatters { licences = LicenceTally(problem, current) }
     }
 
     /// Loads from the VMs' `currentHost` in the inventory.
@@ -88,7 +93,11 @@ public struct HostRater: Sendable {
         if let (rule, why) = exclusion(v, h) { return HostRating(host: host.id, stars: 0, score: 0, reason: why, rule: rule) }
         let (score, limiting) = score(v, on: h, goal: goal, weights: weights)
         let stars = max(0.5, min(5, (score / 10).rounded() / 2))
-        let reason = limiting.map { "fits; \(problem.resources[$0.r].name) peaks at \(Resource.number(($0.peak * 1000).rounded() / 10))% of its headroom with it" } ?? "fits"
+        var reason = limiting.map { "fits; \(problem.resources[$0.r].name) peaks at \(Resource.number(($0.peak * 1000).rounded() / 10))% of its headroom with it" } ?? "fits"
+        if let licences, case let added = licences.added([v], on: h), added > 0 {
+            let names = problem.licensing.needs[v].filter { !licences.pays(h, $0) }.map { problem.licensing.licences[$0].name }
+            reason += "; the host would start paying \(names.joined(separator: ", ")) (\(Resource.number(added)))"
+        }
         return HostRating(host: host.id, stars: stars, score: Self.rounded(score), reason: reason, rule: nil)
     }
 
@@ -140,7 +149,8 @@ public struct HostRater: Sendable {
             case .consolidate:
                 third = loads.count[h] > 0 ? 1 : 0
             }
-            let score = total > 0 ? 100 * (0.5 * room / total + 0.3 * complement / total + 0.2 * third) : 100 * 0.2 * third + 80
+            var score = total > 0 ? 100 * (0.5 * room / total + 0.3 * complement / total + 0.2 * third) : 100 * 0.2 * third + 80
+            if let licences, licences.added([v], on: h) > 0 { score *= 0.5 }
             return (score, limiting)
         }
     }
@@ -176,19 +186,25 @@ public struct HostRater: Sendable {
     /// Places the VM (the next ratings see it).
     public mutating func place(_ vm: Int, on host: Int) {
         loads.add(vm, to: host)
+        licences?.add(vm, to: host)
         if loads.hostOf.indices.contains(vm) { loads.hostOf[vm] = host }
     }
 
     /// Takes a placed VM off its host (the next ratings no longer see it).
     public mutating func release(_ vm: Int, from host: Int) {
         loads.remove(vm, from: host)
+        licences?.remove(vm, from: host)
         if loads.hostOf.indices.contains(vm) { loads.hostOf[vm] = Assignment.unplaced }
     }
 
     /// Adds VMs to the problem, unplaced, keeping the loads (see `PlacementProblem.append`);
     /// false, changing nothing, where the problem must be built anew.
     public mutating func append(_ vms: [VM], demandOf: (VM, Resource) -> [Double]? = { _, _ in nil }) -> Bool {
-        loads.append(vms, demandOf: demandOf)
+        guard loads.append(vms, demandOf: demandOf) else { return false }
+        if loads.problem.licensing.placementMatters {
+            if licences == nil { licences = LicenceTally(loads.problem, Assignment(hostOf: loads.hostOf)) } else { licences?.adopt(loads.problem.licensing) }
+        }
+        return true
     }
 
     /// Whether the VM may go on the host: `exclusion(v, h) == nil`, without its words.

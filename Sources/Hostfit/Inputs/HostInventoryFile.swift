@@ -1,14 +1,16 @@
 /// Reads the native host inventory, `hosts.csv`:
 /// `host, cluster, model, cpu_cores, cpu_mhz` (per core), `memory_mb`, and optional
 /// `disk_iops, net_mbps, cost, power_idle_w, power_max_w, tags` (`;`-separated),
-/// `max_vms, state`, `power_curve` (measured watts at CPU loads: `0:58;50:120;100:222`) and
+/// `max_vms, state`, `power_curve` (measured watts at CPU loads: `0:58;50:120;100:222`),
+/// `sockets` and `licences` (what the host pays whenever it runs VMs: `LicenceFile`) and
 /// any `res_NAME` (a counted resource).
 public enum HostInventoryFile {
     public static let requiredColumns = ["host", "cpu_cores", "cpu_mhz", "memory_mb"]
 
     /// Every column hosts.csv reads (and `res_NAME`).
     public static let knownColumns = ["host", "cluster", "model", "cpu_cores", "cpu_mhz", "memory_mb", "disk_iops", "net_mbps", "cost",
-                                      "power_idle_w", "power_max_w", "tags", "max_vms", "state", "power_curve"]
+                                      "power_idle_w", "power_max_w", "tags", "max_vms", "state", "power_curve",
+                                      "sockets", "licences"]
 
     public static func read(_ path: String) throws(InputError) -> [VMHost] { try load(path).items }
 
@@ -85,6 +87,8 @@ public enum HostInventoryFile {
                 cost: try row.number("cost"), powerIdleWatts: idle, powerMaxWatts: max,
                 tags: row.list("tags"), maxVMs: try row.integer("max_vms"), state: state)
             host.powerCurve = curve
+            host.sockets = try row.integer("sockets", minimum: 1)
+            host.licences = row.list("licences")
             hosts.append(host)
         }
         var notes = table.readingNotes(known: knownColumns, prefixes: ["res_"])

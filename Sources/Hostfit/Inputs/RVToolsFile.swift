@@ -30,8 +30,11 @@ public enum RVToolsFile {
             let model = [row.text("vendor"), row.text("model")].compactMap { $0 }.joined(separator: " ")
             let maintenance = ["in maintenance mode", "maintenance mode"].contains { row.text($0)?.lowercased() == "true" }
             lines[id] = row.line
-            hosts.append(VMHost(id: id, cluster: row.text("cluster") ?? "", model: model, cpuCores: cores, cpuMHzPerCore: speed,
-                                memoryMB: memory, state: maintenance ? .maintenance : .active))
+            var host = VMHost(id: id, cluster: row.text("cluster") ?? "", model: model, cpuCores: cores, cpuMHzPerCore: speed,
+                              memoryMB: memory, state: maintenance ? .maintenance : .active)
+            // vHost's "# CPU" is sockets (cores are "# Cores"): per-socket licences count them.
+            host.sockets = try row.integer("# cpu", minimum: 1)
+            hosts.append(host)
         }
         guard !hosts.isEmpty else { throw InputError(file: table.file, line: table.headerLine, "no hosts: the vHost tab has a header and nothing else") }
         let inMaintenance = hosts.count { $0.state == .maintenance }

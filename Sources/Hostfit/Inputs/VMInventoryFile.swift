@@ -1,14 +1,14 @@
 /// Reads the native VM inventory, `vms.csv`:
 /// `vm, vcpus, memory_mb` (allocated), optional `host` (current placement), `cluster`,
 /// `requires, affinity, anti_affinity` (`;`-separated names), `pinned` (yes/no: stays on
-/// `host`), and static demand `cpu_mhz, memory_used_mb, disk_iops, net_mbps, res_NAME` for
-/// VMs without a trace.
+/// `host`), `licences` (what its host must pay for: `LicenceFile`), and static demand
+/// `cpu_mhz, memory_used_mb, disk_iops, net_mbps, res_NAME` for VMs without a trace.
 public enum VMInventoryFile {
     public static let requiredColumns = ["vm", "vcpus", "memory_mb"]
 
     /// Every column vms.csv reads (and `res_NAME`).
     public static let knownColumns = ["vm", "vcpus", "memory_mb", "host", "cluster", "requires", "affinity", "anti_affinity", "pinned",
-                                      "cpu_mhz", "cpu_pct", "memory_used_mb", "disk_iops", "net_mbps", "cost_center", "like"]
+                                      "cpu_mhz", "cpu_pct", "memory_used_mb", "disk_iops", "net_mbps", "cost_center", "like", "licences"]
 
     public static func read(_ path: String, includePoweredOff: Bool = false) throws(InputError) -> [VM] {
         try load(path, includePoweredOff: includePoweredOff).items
@@ -65,6 +65,7 @@ public enum VMInventoryFile {
                 id: id, vcpus: vcpus, memoryMB: memory, currentHost: row.text("host"), cluster: row.text("cluster"),
                 requires: row.list("requires"), affinity: affinity, antiAffinity: antiAffinity, measured: measured, pinned: pinned)
             vm.costCenter = row.text("cost_center")
+            vm.licences = row.list("licences")
             vm.demandLike = row.text("like").map { $0.hasPrefix("like=") ? String($0.dropFirst(5)) : $0 }
             if let pct = try row.number("cpu_pct") {
                 guard pct <= 100 else { throw row.error("cpu_pct is \(Resource.number(pct)), a percentage of the VM's vCPUs: at most 100") }

@@ -1,4 +1,5 @@
-/// Rules a plan must follow beyond capacity, as the user sets them for a run.
+/// Rules a plan must follow beyond capacity, and the licence prices it pays, as the user
+/// sets them for a run.
 /// (Per-VM rules, such as tags, affinity and pinning, come with the VMs.)
 public struct PlacementRules: Sendable, Equatable {
     /// Allocated vCPUs per physical core at most (4 means 4:1); nil leaves it unchecked.
@@ -7,6 +8,8 @@ public struct PlacementRules: Sendable, Equatable {
     public var memoryRatio: Double?
     /// N+k: each cluster must survive the failure of any `reserve` hosts.
     public var reserve: Int
+    /// Licence prices (licences.csv): VMs and hosts name the licences they need.
+    public var licences: [Licence] = []
 
     public init(vcpusPerCore: Double? = nil, memoryRatio: Double? = nil, reserve: Int = 0) {
         self.vcpusPerCore = vcpusPerCore

@@ -22,6 +22,8 @@ public struct VM: Hashable, Sendable {
     public var cpuPercent: Double? = nil
     /// Who pays for it (vms.csv `cost_center`), for chargeback.
     public var costCenter: String? = nil
+    /// Licences its host must pay for (vms.csv `licences`), by name.
+    public var licences: Set<String> = []
 
     public init(id: String, vcpus: Int, memoryMB: Double, currentHost: String? = nil, cluster: String? = nil,
                 requires: Set<String> = [], affinity: Set<String> = [], antiAffinity: Set<String> = [],

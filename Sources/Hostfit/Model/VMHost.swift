@@ -35,6 +35,10 @@ public struct VMHost: Hashable, Sendable {
     /// Measured watts at CPU loads (percent, ascending), as SPECpower publishes them: read
     /// in preference to the linear idle/max model.
     public var powerCurve: [(load: Double, watts: Double)] = []
+    /// CPU sockets, where the inventory says (per-socket licences count them).
+    public var sockets: Int? = nil
+    /// Licences the host pays whenever it runs VMs (its hypervisor's subscription), by name.
+    public var licences: Set<String> = []
 
     public init(id: String, cluster: String = "", model: String = "", cpuCores: Int, cpuMHzPerCore: Double,
                 memoryMB: Double, capacity extra: [Resource: Double] = [:], cost: Double? = nil,
@@ -77,6 +81,7 @@ public struct VMHost: Hashable, Sendable {
         a.id == b.id && a.cluster == b.cluster && a.model == b.model && a.cpuCores == b.cpuCores && a.cpuMHzPerCore == b.cpuMHzPerCore
             && a.capacity == b.capacity && a.cost == b.cost && a.powerIdleWatts == b.powerIdleWatts && a.powerMaxWatts == b.powerMaxWatts
             && a.tags == b.tags && a.maxVMs == b.maxVMs && a.state == b.state
+            && a.sockets == b.sockets && a.licences == b.licences
             && a.powerCurve.map(\.load) == b.powerCurve.map(\.load) && a.powerCurve.map(\.watts) == b.powerCurve.map(\.watts)
     }
 

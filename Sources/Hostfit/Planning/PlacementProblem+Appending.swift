@@ -38,6 +38,7 @@ extension PlacementProblem {
             vmIndex[vm.id] = first + k
         }
         vms.append(contentsOf: newVMs)
+        licensing.append(newVMs)
         return true
     }
 }

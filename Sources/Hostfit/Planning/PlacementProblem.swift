@@ -28,9 +28,11 @@ public struct PlacementProblem: Sendable {
     package internal(set) var vmIndex: [String: Int]
     /// Tags, clusters, pinning, groups, N+k: compiled once for every solver and the validator.
     package internal(set) var rules: CompiledRules
-    /// What a plan minimizes first: hosts used, or their cost (when buying from a catalog;
-    /// hosts already owned and without a cost are free).
+    /// What a plan minimizes first: hosts used, or their cost (when buying from a catalog,
+    /// or when licences are priced; hosts already owned and without a cost are free).
     public let objective: Objective
+    /// What licences cost on each host and which each VM needs (`rules.licences` compiled).
+    package internal(set) var licensing: LicenceCosts
     public enum Objective: String, Sendable { case hosts, cost }
     /// Hosts that are copies of catalog models (to buy), not hosts owned today.
     package let purchasable: Set<Int>
@@ -185,7 +187,10 @@ public struct PlacementProblem: Sendable {
         self.hostIndex = Dictionary(hosts.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         self.vmIndex = Dictionary(vms.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         self.settings = rules
-        self.objective = objective
+        let licensing = LicenceCosts(hosts: hosts, vms: vms, licences: rules.licences)
+        self.licensing = licensing
+        // Priced licences make where VMs go (and which hosts run) a matter of money.
+        self.objective = licensing.pricesAnything ? .cost : objective
         self.purchasable = purchasable
         self.rules = CompiledRules(hosts: hosts, vms: vms, reserve: rules.reserve)
         let R = resources.count
@@ -222,8 +227,19 @@ public struct PlacementProblem: Sendable {
         peak[vm * resources.count + r]
     }
 
-    /// A host's cost for the objective: its cost, or 0 for hosts owned without one.
-    @inline(__always) public func cost(_ host: Int) -> Double { hosts[host].cost ?? 0 }
+    /// A host's cost for the objective: its cost (0 for hosts owned without one) and the
+    /// licences it pays whenever it runs VMs; licences its VMs need come on top (`planCost`).
+    @inline(__always) public func cost(_ host: Int) -> Double { (hosts[host].cost ?? 0) + licensing.carried[host] }
+
+    /// What a plan costs: its hosts (`cost`) and the licences their VMs need.
+    public func planCost(_ assignment: Assignment) -> Double {
+        var used = [Bool](repeating: false, count: hostCount), total = 0.0
+        for h in assignment.hostOf where h >= 0 && !used[h] {
+            used[h] = true
+            total += cost(h)
+        }
+        return licensing.placementMatters ? total + LicenceTally(self, assignment).total : total
+    }
 
     @inline(__always) public func acceptsVMs(_ host: Int) -> Bool {
         accepting[host]

@@ -13,6 +13,10 @@ public struct PlanningInputs: Sendable {
     public var adding: [VM] = []
     public var headroom = Headroom()
     public var rules = PlacementRules()
+    /// Licence prices (`--licences`), checked against the names hosts and VMs give.
+    public var licences: InputRead<Licence>?
+    public var licencesFile: String?
+    public var catalogFile: String?
 
     public init(hosts: InputRead<VMHost>? = nil, hostsFile: String? = nil, catalog: InputRead<VMHost>? = nil,
                 vms: InputRead<VM>? = nil, vmsFile: String? = nil, adding: [VM] = [],
@@ -49,7 +53,18 @@ public struct PlanningInputs: Sendable {
     /// its notes. Growth (`grown(by:)`, `scaled(by:)`) is the caller's next step.
     public func problem(demand: TracedDemand? = nil) throws(PlanningInputError) -> PlacementProblem {
         let (list, reconciled) = try inventoryVMs()
-        let notes = (hosts?.notes ?? []) + (catalog?.notes ?? []) + (vms?.notes ?? []) + reconciled
+        var notes = (hosts?.notes ?? []) + (catalog?.notes ?? []) + (vms?.notes ?? []) + reconciled
+        var rules = self.rules
+        do {
+            let hostSources = [hosts.map { LicenceCheck.Source($0, file: hostsFile ?? "hosts") },
+                               catalog.map { LicenceCheck.Source($0, file: catalogFile ?? "models") }].compactMap { $0 }
+            let vmSource = vms.map { LicenceCheck.Source($0, file: vmsFile ?? "vms") }
+                ?? (adding.isEmpty ? nil : LicenceCheck.Source(InputRead(items: adding, format: "new VMs"), file: "new VMs"))
+            notes += (licences?.notes ?? []) + (try LicenceCheck.check(licences: licences, licencesFile: licencesFile, hosts: hostSources, vms: vmSource))
+        } catch {
+            throw PlanningInputError(error.description)
+        }
+        if let licences { rules.licences = licences.items }
         return try PlacementProblem(hosts: hosts?.items ?? [], catalog: catalog?.items ?? [], vms: list, demand: demand,
                                     headroom: headroom, rules: rules, inputNotes: notes)
     }

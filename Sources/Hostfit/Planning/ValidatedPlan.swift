@@ -62,10 +62,45 @@ public struct ValidatedPlan: Sendable {
     /// The live migrations from the current placement in a safe one-at-a-time order.
     public var migrationOrder: MigrationOrder { MigrationOrder(problem, plan: outcome.assignment) }
 
-    /// Summed cost of the hosts used; nil when no host has a cost.
+    /// What the plan costs: its hosts and their licences; nil when neither has a price.
     public var cost: Double? {
+        guard let licences = licenceCost else { return hardwareCost }
+        return (hardwareCost ?? 0) + licences
+    }
+
+    /// Summed cost of the hosts used; nil when no host has a cost.
+    public var hardwareCost: Double? {
         let used = usage.filter { $0.vms > 0 }.map { problem.hosts[$0.host].cost }
         return used.contains { $0 != nil } ? used.reduce(0) { $0 + ($1 ?? 0) } : nil
+    }
+
+    /// One licence paid on one host: for the host itself (its hypervisor's) or for its VMs.
+    public struct LicencePaid: Sendable {
+        public var host: Int
+        public var licence: Licence
+        public var units: Int
+        public var cost: Double
+    }
+
+    /// Every licence each used host pays, host by host in host order; empty without prices.
+    public var licencesPaid: [LicencePaid] {
+        let licensing = problem.licensing
+        guard !licensing.licences.isEmpty else { return [] }
+        let tally = LicenceTally(problem, outcome.assignment)
+        var paid: [LicencePaid] = []
+        for use in usage where use.vms > 0 {
+            let host = problem.hosts[use.host]
+            for (l, licence) in licensing.licences.enumerated() where host.licences.contains(licence.name) || tally.pays(use.host, l) {
+                let units = licence.units(on: host) ?? max(1, licence.minimumPerHost)
+                paid.append(LicencePaid(host: use.host, licence: licence, units: units, cost: Double(units) * licence.price))
+            }
+        }
+        return paid
+    }
+
+    /// Summed licence cost of the hosts used; nil when no licence is priced.
+    public var licenceCost: Double? {
+        problem.licensing.licences.isEmpty ? nil : licencesPaid.reduce(0) { $0 + $1.cost }
     }
 
     /// Estimated draw of the hosts used (idle hosts are assumed off); nil without power figures.

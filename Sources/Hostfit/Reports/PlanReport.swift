@@ -87,6 +87,9 @@ public struct PlanReport {
         var header = ["host", "vms"]
         for resource in resources { header += ["\(resource.name)_peak_pct", "\(resource.name)_mean_pct"] }
         header += ["limiting_resource", "cluster", "model", "state", "power_w"]
+        let priced = !plan.problem.licensing.licences.isEmpty
+        if priced { header += ["licence_cost", "licences"] }
+        let paid = Dictionary(grouping: plan.licencesPaid, by: \.host)
         var csv = CSVWriter(header: header)
         for usage in plan.usage where usage.vms > 0 || !plan.problem.purchasable.contains(usage.host) {
             let host = plan.problem.hosts[usage.host]
@@ -95,6 +98,10 @@ public struct PlanReport {
                 row += [CSVWriter.number(usage.peakPercent[r]), CSVWriter.number(usage.meanPercent[r])]
             }
             row += [usage.limitingResource?.name ?? "", host.cluster, host.model, host.state.rawValue, CSVWriter.number(usage.watts, digits: 0)]
+            if priced {
+                let here = paid[usage.host] ?? []
+                row += [usage.vms > 0 ? CSVWriter.number(here.reduce(0) { $0 + $1.cost }) : "", here.map(\.licence.name).joined(separator: ";")]
+            }
             csv.append(row)
         }
         return csv.text
@@ -156,7 +163,10 @@ public struct PlanReport {
             comparedSizing: comparison?.rows.map { ComparedSizing(sizing: $0.sizing, hosts: $0.hosts, cost: $0.cost, vmsUnplaced: $0.unplaced, status: $0.status) },
             effort: outcome.work.effort.description, workS: (outcome.work.seconds * 1000).rounded() / 1000,
             stoppedByTimeLimit: outcome.work.stoppedByClock,
-            hostfitVersion: record.version, inputs: record.inputs, options: record.options)
+            hostfitVersion: record.version, inputs: record.inputs, options: record.options,
+            hardwareCost: plan.licenceCost == nil ? nil : plan.hardwareCost, licenceCost: plan.licenceCost,
+            licences: plan.licenceCost == nil ? nil : LicenceSummary.lines(plan),
+            costLowerBound: outcome.costBound.map { ($0 * 100).rounded() / 100 })
     }
 
     public func summaryJSON() -> String {
@@ -209,6 +219,13 @@ public struct PlanSummary: Codable, Sendable, Equatable {
     public var hostfitVersion: String = HostfitVersion.current
     public var inputs: [RunRecord.Input] = []
     public var options: [String: String] = [:]
+    /// With --licences: the hosts' own cost and the licences', which `cost` adds up.
+    public var hardwareCost: Double? = nil
+    public var licenceCost: Double? = nil
+    /// Each licence: the hosts that pay it and what.
+    public var licences: [LicenceSummary]? = nil
+    /// Plans that minimize cost: the bound their gap is measured against.
+    public var costLowerBound: Double? = nil
 
     /// The answer in one line, never contradicting itself: bought hosts are not "of" the
     /// owned ones, a plan that places nothing is not "optimal", and a bound for placing
@@ -222,7 +239,7 @@ public struct PlanSummary: Codable, Sendable, Equatable {
         guard vmsPlaced > 0 else {
             return "Placed 0 of \(vms) VMs: \(vmsFitNoHost == vms ? "none fits any host, even empty" : "no host has room for any of them"); \(time) s"
         }
-        let bound = "lower bound \(lowerBound), \(lowerBoundMethod)"
+        let bound = costLowerBound.map { "cost lower bound \(Resource.number($0))" } ?? "lower bound \(lowerBound), \(lowerBoundMethod)"
         let quality: String
         if let gap, vmsUnplaced <= vmsFitNoHost {
             let status = self.status == "optimal" ? "optimal" : "\(self.status), gap \(String(format: "%.1f", gap * 100))%"
@@ -248,6 +265,7 @@ public struct PlanSummary: Codable, Sendable, Equatable {
         case unmeasuredResources = "unmeasured_resources", hostfitVersion = "hostfit_version", inputs, options
         case vmsFitNoHost = "vms_fit_no_host", rightSizing = "right_sizing", comparedSizing = "compared_sizing"
         case effort, workS = "work_s", stoppedByTimeLimit = "stopped_by_time_limit"
+        case hardwareCost = "hardware_cost", licenceCost = "licence_cost", licences, costLowerBound = "cost_lower_bound"
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -260,6 +278,10 @@ public struct PlanSummary: Codable, Sendable, Equatable {
         try c.encode(status, forKey: .status)
         try c.encode(gap, forKey: .gap)
         try c.encode(cost, forKey: .cost)        // null, not absent, when unknown
+        try c.encodeIfPresent(hardwareCost, forKey: .hardwareCost)
+        try c.encodeIfPresent(licenceCost, forKey: .licenceCost)
+        try c.encodeIfPresent(licences, forKey: .licences)
+        try c.encodeIfPresent(costLowerBound, forKey: .costLowerBound)
         try c.encode(powerW, forKey: .powerW)
         try c.encode(migrations, forKey: .migrations)
         try c.encode(runTimeS, forKey: .runTimeS)
@@ -281,6 +303,31 @@ public struct PlanSummary: Codable, Sendable, Equatable {
         try c.encode(hostfitVersion, forKey: .hostfitVersion)
         try c.encode(inputs, forKey: .inputs)
         try c.encode(options, forKey: .options)
+    }
+}
+
+/// summary.json's line for one licence: per host, its units times the price.
+public struct LicenceSummary: Codable, Sendable, Equatable {
+    public var licence: String
+    public var per: String
+    public var price: Double
+    /// Hosts that pay it.
+    public var hosts: Int
+    public var units: Int
+    public var cost: Double
+    /// What each host pays for it.
+    public var byHost: [String: Double]
+
+    enum CodingKeys: String, CodingKey { case licence, per, price, hosts, units, cost, byHost = "by_host" }
+
+    static func lines(_ plan: ValidatedPlan) -> [LicenceSummary] {
+        let paid = plan.licencesPaid
+        return plan.problem.licensing.licences.map { licence in
+            let rows = paid.filter { $0.licence.name == licence.name }
+            return LicenceSummary(licence: licence.name, per: licence.per.rawValue, price: licence.price, hosts: rows.count,
+                                  units: rows.reduce(0) { $0 + $1.units }, cost: rows.reduce(0) { $0 + $1.cost },
+                                  byHost: Dictionary(rows.map { (plan.problem.hosts[$0.host].id, $0.cost) }, uniquingKeysWith: +))
+        }
     }
 }
 

@@ -90,10 +90,12 @@ public struct WhatIfReport {
     }
 
     var replayed: Bool { rows.contains { $0.overloadPercent != nil } }
+    /// Licences priced: cost splits into hosts and licences.
+    var licensed: Bool { rows.contains { !$0.outcome.plan.problem.licensing.licences.isEmpty } }
 
     /// whatif.csv's columns: the contract's, then overload_pct with replay, then the rest.
     var header: [String] {
-        Self.columns + (replayed ? ["overload_pct"] : [])
+        Self.columns + (replayed ? ["overload_pct"] : []) + (licensed ? ["hardware_cost", "licence_cost"] : [])
             + ["status", "gap", "buy", "demand_factor", "trend_months", "months_basis", "reclaimable_vcpus", "reclaimable_memory_mb", "folder"]
     }
 
@@ -118,6 +120,7 @@ public struct WhatIfReport {
                       limiting?.name ?? "", CSVWriter.number(summary.cost), CSVWriter.number(summary.powerW, digits: 0),
                       String(summary.migrations), months]
         if replayed { fields.append(CSVWriter.number(row.overloadPercent, digits: 3)) }
+        if licensed { fields += [CSVWriter.number(plan.hardwareCost), CSVWriter.number(plan.licenceCost)] }
         fields += [summary.status, CSVWriter.number(summary.gap, digits: 4),
                    summary.buy.sorted { $0.key < $1.key }.map { "\($0.value) x \($0.key)" }.joined(separator: "; "),
                    CSVWriter.number(row.outcome.state.demandFactor, digits: 4),

@@ -207,10 +207,15 @@ public enum WhatIf {
         var notes: [String] = []
         var demand = try source(state.sizing, state.percentile, state.vms)
         func problem(_ state: State, _ demand: TracedDemand?) throws -> PlacementProblem {
-            try PlanningInputs(hosts: InputRead(items: state.hosts, format: "the scenario's hosts"),
-                               catalog: InputRead(items: state.catalog.filter { state.buyable.contains($0.id) }, format: "the scenario's models"),
-                               vms: InputRead(items: state.vms, format: "the scenario's VMs"),
-                               headroom: state.headroom, rules: state.rules).problem(demand: demand)
+            var inputs = PlanningInputs(hosts: InputRead(items: state.hosts, format: "the scenario's hosts"),
+                                        catalog: InputRead(items: state.catalog.filter { state.buyable.contains($0.id) }, format: "the scenario's models"),
+                                        vms: InputRead(items: state.vms, format: "the scenario's VMs"),
+                                        headroom: state.headroom, rules: state.rules)
+            if !state.rules.licences.isEmpty {
+                inputs.licences = InputRead(items: state.rules.licences, format: "licences.csv")
+                inputs.licencesFile = "the licences"
+            }
+            return try inputs.problem(demand: demand)
         }
         var sizingOptions = RightSizing.Options()
         sizingOptions.percentile = state.percentile

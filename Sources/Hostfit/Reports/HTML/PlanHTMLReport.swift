@@ -4,12 +4,25 @@ import Foundation
 /// fills it, what the time-aware plan saves, and what is left to do (unplaced VMs,
 /// right-sizing, migrations). Every number is one of the CSVs' or summary.json's.
 extension PlanReport {
+    static func licenceTable(_ plan: ValidatedPlan, _ licences: [LicenceSummary]) -> String {
+        var rows = plan.licencesPaid.map { paid in
+            [plan.problem.hosts[paid.host].id, paid.licence.name, "\(paid.units) \(paid.licence.per.rawValue)\(paid.units == 1 ? "" : "s")",
+             Resource.number(paid.licence.price), Resource.number(paid.cost)]
+        }
+        for line in licences { rows.append(["all \(line.hosts) hosts", line.licence, "\(line.units)", Resource.number(line.price), Resource.number(line.cost)]) }
+        return HTMLPage.table(["host", "licence", "units", "price", "cost"], rows, numeric: [3, 4], limit: 300)
+    }
+
     public func html(title: String = "Consolidation plan") -> String {
         let summary = self.summary, problem = plan.problem
         var page = HTMLPage(title: title, headline: Self.answer(summary, plan))
         page.facts = [("VMs placed", "\(summary.vmsPlaced) of \(summary.vms)"), ("Hosts used", "\(summary.hostsUsed) of \(summary.hostsAvailable)"),
                       ("Lower bound", "\(summary.lowerBound)"), ("Status", summary.status == "optimal" ? "optimal" : "\(summary.status), gap \(Self.pct(summary.gap))")]
-        if let cost = summary.cost { page.facts.append(("Cost of hosts used", Resource.number(cost))) }
+        if let licences = summary.licenceCost {
+            page.facts.append(("Cost", "\(Resource.number(summary.cost ?? 0)): hosts \(Resource.number(summary.hardwareCost ?? 0)), licences \(Resource.number(licences))"))
+        } else if let cost = summary.cost {
+            page.facts.append(("Cost of hosts used", Resource.number(cost)))
+        }
         if let watts = summary.powerW { page.facts.append(("Power of hosts used", "\(Resource.number(watts)) W")) }
         if summary.migrations > 0 { page.facts.append(("Migrations", "\(summary.migrations)")) }
 
@@ -41,6 +54,10 @@ extension PlanReport {
         page.section("What fills each host", intro: "Each host's VMs at the host's busiest interval, in percent of capacity; the red tick is the headroom limit. Hover a segment for its VM." + shownNote,
                      SVGChart.stackedBars(rows: bars, title: "VMs per host at its busiest interval"))
         page.section("Hosts", Self.hostTable(plan))
+        if let licences = summary.licences, summary.licenceCost != nil {
+            page.section("Licences", intro: "What each host pays, as in summary.json: units (cores, sockets or the host, at least the minimum) times the price. A host licensed for a VM covers every VM on it that needs the same licence.",
+                         Self.licenceTable(plan, licences))
+        }
         if let comparison { page.section("What the time-aware plan saves", intro: Self.comparisonWords(comparison), Self.comparisonChart(comparison)) }
         if !plan.unplaced.isEmpty {
             page.section("Unplaced VMs (\(plan.unplaced.count))", intro: "As in unplaced.csv: why no host could take each.",

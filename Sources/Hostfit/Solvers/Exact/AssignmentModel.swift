@@ -13,6 +13,9 @@ import GLPK
 ///                x[v,h] <= y[h]                                (strengthens the LP relaxation)
 ///                sum_{v in g} x[v,h] <= y[h]                   anti-affinity group g, host h
 ///                x[v,h] = x[w,h]                               v, w of one affinity unit
+///                x[v,h] <= l[h,L]                              v needs licence L, which host h
+///                                                              then pays: + sum price[h,L] l[h,L]
+///                                                              in the objective
 ///                sum_{h in c} (sum_v d[v,r,b] x[v,h] - C[h,r] y[h]) + k Cmax[c,r] z[c] <= 0
 ///                                                              N+k for cluster c (z[c] >= y[h]:
 ///                                                              the cluster is used); holding back k
@@ -41,6 +44,8 @@ struct AssignmentModel {
     private var xColumns: [(vm: Int, host: Int, column: Int)] = []
     private var yColumn: [Int: Int] = [:]
     private var uColumn: [Int: Int] = [:]
+    /// l[h,L]: host h pays licence L.
+    private var licenceColumns: [(host: Int, licence: Int, column: Int)] = []
     private let classIndex: [String: Int]
 
     /// `hostsPerClass` caps the hosts of each class in the model (an optimum never needs more
@@ -67,6 +72,7 @@ struct AssignmentModel {
         let pinnedHere = problem.rules.pinnedHost.contains(h)
         return (0..<problem.resourceCount).map { "\(problem.capacity(h, $0))" }.joined(separator: ",")
             + "|\(host.maxVMs ?? -1)|\(host.cost ?? -1)|\(host.tags.sorted())|\(host.cluster)" + (pinnedHere ? "|pin\(h)" : "")
+            + (problem.licensing.pricesAnything ? "|\(problem.licensing.carried[h])|" + problem.licensing.licences.indices.map { "\(problem.licensing.price(h, $0))" }.joined(separator: ",") : "")
     }
 
     var columnCount: Int { model.columns.count }
@@ -75,9 +81,13 @@ struct AssignmentModel {
         let byCost = problem.objective == .cost
         let allHosts = classes.flatMap { $0 }
         // Placing one more VM must beat any saving in hosts or cost.
-        let penalty = byCost ? allHosts.reduce(1) { $0 + problem.cost($1) } : Double(allHosts.count + 1)
+        let licensing = problem.licensing, L = licensing.licences.count
+        let penalty = byCost ? allHosts.reduce(1) { sum, h in sum + problem.cost(h) + (0..<L).reduce(0.0) { $0 + licensing.price(h, $1) } }
+                             : Double(allHosts.count + 1)
+        // Where licences make owned hosts free of cost, fewer hosts still break the tie.
+        let perHost = licensing.pricesAnything ? 1e-3 : 0
         for hosts in classes {
-            for h in hosts { yColumn[h] = model.addColumn(kind: .binary, objective: byCost ? problem.cost(h) : 1) }
+            for h in hosts { yColumn[h] = model.addColumn(kind: .binary, objective: byCost ? problem.cost(h) + perHost : 1) }
         }
         var columnsOfHost: [Int: [(vm: Int, column: Int)]] = [:]
         for (position, v) in vms.enumerated() {
@@ -112,6 +122,13 @@ struct AssignmentModel {
                     model.addRow(members.map { ($0.column, 1) } + [(y, -Double(limit))], upper: 0)
                 }
                 for member in members { model.addRow([(member.column, 1), (y, -1)], upper: 0) }
+                for l in 0..<L {
+                    let needing = members.filter { licensing.needs[$0.vm].contains(l) }
+                    guard !needing.isEmpty else { continue }
+                    let pays = model.addColumn(kind: .binary, objective: licensing.price(h, l))
+                    licenceColumns.append((h, l, pays))
+                    for member in needing { model.addRow([(member.column, 1), (pays, -1)], upper: 0) }
+                }
                 if k + 1 < hosts.count { model.addRow([(y, 1), (yColumn[hosts[k + 1]]!, -1)], lower: 0) }
                 addGroupRows(host: h, members: members)
             }
@@ -197,11 +214,17 @@ struct AssignmentModel {
         for (column, cluster) in reserveColumns where relabel.values.contains(where: { problem.rules.clusterOf[$0] == cluster }) { values[column] = 1 }
         var xIndex: [Int64: Int] = [:]
         for x in xColumns { xIndex[Int64(x.vm) << 32 | Int64(x.host)] = x.column }
+        var licenceIndex: [Int64: Int] = [:]
+        for p in licenceColumns { licenceIndex[Int64(p.host) << 32 | Int64(p.licence)] = p.column }
         for v in vms {
             let h = assignment.hostOf[v]
             if h < 0 { values[uColumn[v]!] = 1; continue }
             guard let target = relabel[h], let x = xIndex[Int64(v) << 32 | Int64(target)] else { return nil }
             values[x] = 1
+            for l in problem.licensing.needs[v] {
+                guard let pays = licenceIndex[Int64(target) << 32 | Int64(l)] else { return nil }
+                values[pays] = 1
+            }
         }
         return values
     }

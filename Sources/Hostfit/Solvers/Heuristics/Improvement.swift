@@ -270,7 +270,7 @@ enum Improvement {
         }
     }
 
-    private static func reserveHolds(_ state: PackingState) -> Bool {
+    static func reserveHolds(_ state: PackingState) -> Bool {
         state.loads.problem.rules.clusters.indices.allSatisfy { state.loads.reserveRatio(cluster: $0) <= 1 }
     }
 }

@@ -11,18 +11,23 @@ enum MigrationRepair {
         let current = problem.vms.map { vm in vm.currentHost.flatMap { problem.hostIndex[$0] } ?? -1 }
         var result = relabel(assignment, problem, current: current)
         var state = PackingState(problem, from: result)
+        var tally = LicenceTally(problem, result)
         let items = PackingItem.items(problem, vms: result.hostOf.indices.filter { result.hostOf[$0] >= 0 })
         for item in items where item.pinnedHost < 0 {
             let targets = Set(item.vms.map { current[$0] })
             guard targets.count == 1, let home = targets.first, home >= 0,
                   state.assignment.hostOf[item.vms[0]] != home, state.loads.count[home] > 0 else { continue }
             let from = state.assignment.hostOf[item.vms[0]]
+            // Going home must not make the plan dearer in licences.
+            if problem.licensing.placementMatters, tally.added(item.vms, on: home) > tally.saved(item.vms, from: from) { continue }
             state.unplace(item)
             if state.loads.fits(item.vms, on: home) {
                 state.place(item, on: home)
                 if problem.rules.reserve > 0, !problem.rules.clusters.indices.allSatisfy({ state.loads.reserveRatio(cluster: $0) <= 1 }) {
                     state.unplace(item)
                     state.place(item, on: from)
+                } else {
+                    for v in item.vms { tally.remove(v, from: from); tally.add(v, to: home) }
                 }
             } else {
                 state.place(item, on: from)

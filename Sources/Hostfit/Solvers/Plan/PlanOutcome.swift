@@ -12,6 +12,10 @@ public struct PlanOutcome: Sendable {
     public var phases: [(phase: PlanPhase, seconds: Double)] = []
     /// The work it did, and whether the time limit cut it short.
     public var work = PlanWork(effort: .normal, units: 0, stoppedByClock: false)
+    /// Plans that minimize cost: a lower bound on it (`CostBound`, or the cost when proven),
+    /// and the gap to it, which `gap` then gives.
+    public var costBound: Double?
+    public var costGap: Double?
 
     public init(assignment: Assignment, status: PlanStatus, provenance: SolverProvenance, lowerBound: LowerBound,
                 seconds: Double, notes: [PlanNote] = []) {
@@ -28,9 +32,11 @@ public struct PlanOutcome: Sendable {
 
     public var hostsUsed: Int { assignment.hostsUsed }
 
-    /// (hosts used - lower bound) / hosts used; 0 when proven optimal. nil when the plan
+    /// (hosts used - lower bound) / hosts used, or (cost - its bound) / cost where the plan
+    /// minimizes cost; 0 when proven optimal. nil when the plan
     /// uses fewer hosts than the bound: it left VMs unplaced, and the bound is for placing them.
     public var gap: Double? {
+        if let costGap { return costGap }
         let used = hostsUsed
         guard used >= lowerBound.hosts else { return nil }
         return used == 0 ? 0 : Double(used - lowerBound.hosts) / Double(used)

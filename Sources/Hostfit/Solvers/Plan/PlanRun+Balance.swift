@@ -15,6 +15,11 @@ extension PlanRun {
             note(.balance, "balanced by moving only the \(moving) VMs that move anyway (fewer migrations come before balance)")
         }
         guard !stopRequested else { return }
+        // VMs that need a licence stay where the plan pays for it: balance moves the others.
+        if problem.licensing.placementMatters {
+            let needs = problem.licensing.needs
+            staying = assignment.hostOf.indices.map { (staying?[$0] ?? false) || !needs[$0].isEmpty }
+        }
         assignment = Improvement.balance(assignment, problem, allowance: budget.balance, staying: staying, swaps: options.swaps)
         finished(.balance)
     }

@@ -10,8 +10,7 @@ extension PlanRun {
         assignment = FirstFitDecreasing.solve(problem, vms: placeable, rule: rule)
         if options.packing == nil {
             let other = FirstFitDecreasing.solve(problem, vms: placeable, rule: .ffdSum)
-            let otherFirst = (-other.placedCount, byCount ? Double(other.hostsUsed) : cost(other))
-            let mine = (-assignment.placedCount, byCount ? Double(assignment.hostsUsed) : cost(assignment))
+            let otherFirst = score(other), mine = score(assignment)
             // Ties: bfd-dot's edge is fitting demand over time; static demand goes to ffd-sum.
             if otherFirst < mine || (otherFirst == mine && problem.buckets == 1) { assignment = other; rule = .ffdSum }
             // Bin-centric packing is often tighter in several resources, but quadratic: it runs
@@ -22,8 +21,7 @@ extension PlanRun {
                 for alternative in [PackingRule.bcDot, .bcL2] {
                     let plan = FirstFitDecreasing.solve(problem, vms: placeable, rule: alternative)
                     meter.spend(binCentric)
-                    let score = (-plan.placedCount, byCount ? Double(plan.hostsUsed) : cost(plan))
-                    if score < (-assignment.placedCount, byCount ? Double(assignment.hostsUsed) : cost(assignment)) {
+                    if score(plan) < score(assignment) {
                         assignment = plan
                         rule = alternative
                     }
@@ -38,6 +36,14 @@ extension PlanRun {
             }
         }
         provenance = SolverProvenance(packing: rule)
+        // Licences that VMs need: size-ordered packing scatters those VMs over hosts that each pay.
+        if problem.licensing.placementMatters {
+            let plan = LicencePacking.solve(problem, vms: placeable)
+            if score(plan) < score(assignment) {
+                assignment = plan
+                provenance.steps.append(.licences)
+            }
+        }
         finished(.packing)
         proven = byCount && allPlaced && assignment.hostsUsed <= bound.hosts
         report(.emptyHosts, hosts: assignment.hostsUsed)
@@ -46,7 +52,16 @@ extension PlanRun {
     /// Empties the least-loaded hosts where their VMs fit elsewhere (`Improvement.emptyHosts`).
     func emptyHosts() {
         guard options.improve, !stopRequested else { return }
-        assignment = Improvement.emptyHosts(assignment, problem, allowance: budget.emptyHosts)
+        let emptied = Improvement.emptyHosts(assignment, problem, allowance: budget.emptyHosts)
+        // Emptying a host can cost more than it saves where it scatters licensed VMs.
+        if byCount || score(emptied) <= score(assignment) { assignment = emptied }
+        if problem.licensing.placementMatters {
+            let consolidated = LicenceConsolidation.run(assignment, problem, allowance: budget.emptyHosts)
+            if score(consolidated) < score(assignment) {
+                assignment = consolidated
+                if !provenance.steps.contains(.licences) { provenance.steps.append(.licences) }
+            }
+        }
         finished(.emptyHosts)
         proven = byCount && allPlaced && assignment.hostsUsed <= bound.hosts
     }

@@ -56,9 +56,13 @@ final class PlanRun {
 
     func note(_ code: PlanNote.Code, _ message: String) { notes.append(PlanNote(code, message)) }
 
-    /// Cost of a plan's hosts (the objective with a catalog).
-    func cost(_ plan: Assignment) -> Double {
-        Set(plan.hostOf.filter { $0 >= 0 }).reduce(0) { $0 + problem.cost($1) }
+    /// Cost of a plan: its hosts and licences (the objective with a catalog or licences).
+    func cost(_ plan: Assignment) -> Double { problem.planCost(plan) }
+
+    /// How plans compare: more VMs placed first, then the objective, then fewer hosts (what
+    /// a cost leaves tied, as with owned hosts without a cost).
+    func score(_ plan: Assignment) -> (Int, Double, Int) {
+        (-plan.placedCount, byCount ? Double(plan.hostsUsed) : cost(plan), plan.hostsUsed)
     }
 
     func outcome() -> PlanOutcome {
@@ -67,6 +71,11 @@ final class PlanRun {
         }
         var outcome = PlanOutcome(assignment: assignment, status: provenance.status(proven: proven), provenance: provenance,
                                   lowerBound: bound, seconds: budget.elapsed, notes: notes)
+        if !byCount, allPlaced {
+            let cost = cost(assignment), bound = proven ? cost : min(cost, CostBound.compute(problem, vms: placeable))
+            outcome.costBound = bound
+            outcome.costGap = cost > 0 ? (cost - bound) / cost : 0
+        }
         outcome.phases = phases.map { ($0.phase, $0.seconds) }
         outcome.work = PlanWork(effort: options.resolvedEffort, units: meter.units, stoppedByClock: meter.stoppedByClock,
                                 phases: phases.map { ($0.phase, $0.work) })

@@ -10,6 +10,9 @@ public struct SolverProvenance: Sendable, Equatable, CustomStringConvertible {
         case ilp
         /// Large-neighbourhood search saved a host (heuristic, with GLPK on small repacks).
         case lns
+        /// Packing for licences, or moving VMs onto hosts that pay for their licence already,
+        /// made the plan cheaper (heuristic; `LicencePacking`, `LicenceConsolidation`).
+        case licences
 
         /// An exact method: GLPK searched the whole model, so an unproven plan is `feasible`.
         var isExact: Bool { self == .patterns || self == .ilp }
