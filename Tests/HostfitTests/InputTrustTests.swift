@@ -42,7 +42,11 @@ struct InputTrustTests {
         func european(_ path: String) throws -> String {
             let text = try String(contentsOfFile: path, encoding: .utf8)
             let lines = text.split(separator: "\n").map { line in
-                line.split(separator: ",", omittingEmptySubsequences: false).map { $0.replacingOccurrences(of: ".", with: ",") }.joined(separator: ";")
+                // Excel quotes a field that holds the separator (a list such as "a;b").
+                line.split(separator: ",", omittingEmptySubsequences: false).map { field in
+                    let european = field.replacingOccurrences(of: ".", with: ",")
+                    return european.contains(";") ? "\"\(european)\"" : european
+                }.joined(separator: ";")
             }
             return Support.file((path as NSString).lastPathComponent, lines.joined(separator: "\r\n") + "\r\n")
         }

@@ -126,4 +126,21 @@ import Testing
         #expect(ratings.first?.host == "h1")
         #expect(ratings.last?.reason.contains("would start paying windows-dc (6400)") == true, "\(ratings)")
     }
+
+    /// Chargeback with licences: a licence is charged to the VMs that need it, and the cost
+    /// centres still add up to the plan's cost (the sample: finance runs Windows).
+    @Test func chargebackAddsUpToThePlanWithItsLicences() throws {
+        let out = Support.temporaryDirectory() + "/plan"
+        let run = try CLITests().hostfit("plan", "--hosts", Support.sampleData + "/hosts.csv", "--vms", Support.sampleData + "/vms.csv",
+                                         "--licences", Support.sampleData + "/licences.csv", "--solver", "heuristic", "--out", out)
+        #expect(run.code == 0, "\(run.stderr)")
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json"))) as! [String: Any]
+        let lines = try CSVTable(contentsOf: out + "/chargeback.csv").rows()
+        let charged = try lines.reduce(0.0) { $0 + (try $1.number("cost") ?? 0) }
+        let cost = summary["cost"] as? Double ?? 0
+        #expect(abs(charged - cost) < 1, "\(charged) against \(cost)")
+        let finance = try lines.first { try $0.requiredText("cost_center") == "finance" }.flatMap { try $0.number("cost") } ?? 0
+        let web = try lines.first { try $0.requiredText("cost_center") == "web" }.flatMap { try $0.number("cost") } ?? 0
+        #expect(finance > web, "finance pays for Windows")
+    }
 }

@@ -43,12 +43,24 @@ public struct Chargeback: Sendable {
         var lines: [String: Line] = [:]
         var members = [[Int]](repeating: [], count: problem.hostCount)
         for (v, h) in hostOf.enumerated() where h >= 0 { members[h].append(v) }
+        let licensing = problem.licensing
         for (h, vms) in members.enumerated() where !vms.isEmpty {
             let usage = hostUsage[h]
-            hosts.append((problem.hosts[h].id, problem.cost(h), usage.watts ?? 0))
             let r = usage.limitingResource.flatMap { problem.resources.firstIndex(of: $0) }
             let weights = vms.map { v in r.map { problem.peakDemand(v, $0) } ?? 0 }
             let total = weights.reduce(0, +)
+            // A licence the host pays for its VMs is theirs alone: split among the VMs that
+            // need it, by the same weights (evenly where they weigh nothing).
+            var licenceShare = [Double](repeating: 0, count: vms.count)
+            var licences = 0.0
+            for l in licensing.licences.indices {
+                let needing = vms.indices.filter { licensing.needs[vms[$0]].contains(l) }
+                guard !needing.isEmpty else { continue }
+                let price = licensing.price(h, l), weight = needing.reduce(0.0) { $0 + weights[$1] }
+                licences += price
+                for k in needing { licenceShare[k] += price * (weight > 0 ? weights[k] / weight : 1 / Double(needing.count)) }
+            }
+            hosts.append((problem.hosts[h].id, problem.cost(h) + licences, usage.watts ?? 0))
             for (k, v) in vms.enumerated() {
                 let vm = problem.vms[v]
                 let share = total > 0 ? weights[k] / total : 1 / Double(vms.count)
@@ -56,7 +68,7 @@ public struct Chargeback: Sendable {
                 var line = lines[centre] ?? Line(costCenter: centre, vms: 0, hostShare: 0, cost: 0, watts: 0, vcpus: 0, memoryMB: 0)
                 line.vms += 1
                 line.hostShare += share
-                line.cost += share * problem.cost(h)
+                line.cost += share * problem.cost(h) + licenceShare[k]
                 line.watts += share * (usage.watts ?? 0)
                 line.vcpus += vm.vcpus
                 line.memoryMB += vm.memoryMB
