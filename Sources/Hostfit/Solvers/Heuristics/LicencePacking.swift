@@ -19,16 +19,17 @@ enum LicencePacking {
             place(item, on: item.pinnedHost)
         }
         let needs = problem.licensing.needs, H = max(problem.hostCount, 1)
-        // A group's weight: its licences' price, averaged over hosts.
-        func weight(_ licences: [Int]) -> Double {
-            licences.reduce(0.0) { sum, l in sum + (0..<problem.hostCount).reduce(0.0) { $0 + problem.licensing.price($1, l) } / Double(H) }
+        // A licence's weight: its price averaged over hosts; a group's, its licences' sum.
+        let meanPrice = problem.licensing.licences.indices.map { l in
+            (0..<problem.hostCount).reduce(0.0) { $0 + problem.licensing.price($1, l) } / Double(H)
         }
         let free = items.filter { $0.pinnedHost < 0 }
         let signature = free.map { Array(Set($0.vms.flatMap { needs[$0] })).sorted() }
+        let weight = signature.map { $0.reduce(0.0) { $0 + meanPrice[$1] } }
         let ordered = FirstFitDecreasing.itemOrder(problem, free)
         let position = Dictionary(uniqueKeysWithValues: ordered.enumerated().map { ($1.vms[0], $0) })
         let order = free.indices.sorted { a, b in
-            let (wa, wb) = (weight(signature[a]), weight(signature[b]))
+            let (wa, wb) = (weight[a], weight[b])
             if wa != wb { return wa > wb }
             if signature[a] != signature[b] { return signature[a].lexicographicallyPrecedes(signature[b]) }
             return position[free[a].vms[0]]! < position[free[b].vms[0]]!
