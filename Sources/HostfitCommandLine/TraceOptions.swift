@@ -35,6 +35,7 @@ package struct TraceOptions: ParsableArguments {
         if let coreMHz { record.options["core-mhz"] = Resource.number(coreMHz) }
         if let from = read.from { record.options["from"] = from }
         if let until = read.until { record.options["until"] = until }
+        if let label = read.label { record.options["label"] = label }
     }
 
     /// Fills what was not given on the command line from a run's record (`hostfit check`).
@@ -49,6 +50,7 @@ package struct TraceOptions: ParsableArguments {
         if coreMHz == nil { coreMHz = record.options["core-mhz"].flatMap(Double.init) }
         if read.from == nil { read.from = record.options["from"] }
         if read.until == nil { read.until = record.options["until"] }
+        if read.label == nil { read.label = record.options["label"] }
     }
 
     /// What the traces (or a profiles file) say each VM needs, per --sizing; nil without either.
@@ -58,7 +60,7 @@ package struct TraceOptions: ParsableArguments {
         let show: (@Sendable (TraceProgress) -> Void)? = Terminal.isInteractive ? TraceReadOptions.showProgress : nil
         let demand = try reportingInputErrors {
             try TracedDemand.read(traces, sizing: sizing ?? .history, percentile: percentile, scheme: buckets, coreMHz: coreMHz,
-                                  inventory: inventory, period: read.period, progress: show)
+                                  inventory: inventory, period: read.period, entityLabel: read.label, progress: show)
         }
         Terminal.clearStatus()
         if let quality = demand.quality { try read.report(quality) }
@@ -72,7 +74,7 @@ package struct TraceOptions: ParsableArguments {
         guard !traces.isEmpty else { return nil }
         let demand = try reportingInputErrors {
             try TracedDemand.read(traces, sizing: .profile, percentile: percentile, scheme: buckets, coreMHz: coreMHz,
-                                  inventory: inventory, period: read.period)
+                                  inventory: inventory, period: read.period, entityLabel: read.label)
         }
         guard case .profiles(let set) = demand.source else { return nil }
         return set
@@ -120,6 +122,12 @@ package struct TraceReadOptions: ParsableArguments {
         TracePeriod(from: from.flatMap(TracePeriod.time), until: until.flatMap(TracePeriod.time))
     }
 
+    @Option(help: ArgumentHelp(
+        "Prometheus answers: the label that names each VM or host (default: the first of vm, domain, name, id, instance a series has).",
+        discussion: "instance loses its :port. A series without the label is skipped and counted in the data-quality report.",
+        valueName: "name"))
+    package var label: String?
+
     @Flag(help: "Treat any unreadable row in a trace as an error (exit 2) instead of counting and reporting it.")
     package var strict = false
 
@@ -137,7 +145,8 @@ package struct TraceReadOptions: ParsableArguments {
         let show: (@Sendable (TraceProgress) -> Void)? = Terminal.isInteractive ? Self.showProgress : nil
         let paths = traces, scheme = buckets
         let period = period
-        let read = try reportingInputErrors { try TraceLoader.read(paths, scheme: scheme, period: period, progress: show) }
+        let label = label
+        let read = try reportingInputErrors { try TraceLoader.read(paths, scheme: scheme, period: period, entityLabel: label, progress: show) }
         Terminal.clearStatus()
         try report(TraceQuality(read))
         let sizes = Dictionary(inventory.map { ($0.id, EntityAllocation(cores: $0.vcpus, memoryMB: $0.memoryMB)) }, uniquingKeysWith: { a, _ in a })

@@ -156,7 +156,8 @@ extension ServeCommand {
         guard !traceRead.traces.isEmpty else { return nil }
         let show: (@Sendable (TraceProgress) -> Void)? = Terminal.isInteractive ? TraceReadOptions.showProgress : nil
         let read = try reportingInputErrors {
-            try TraceLoader.read(traceRead.traces, scheme: traceRead.buckets, keepSeries: true, period: traceRead.period, progress: show)
+            try TraceLoader.read(traceRead.traces, scheme: traceRead.buckets, keepSeries: true, period: traceRead.period,
+                                 entityLabel: traceRead.label, progress: show)
         }
         let demand = TracedDemand(read, sizing: .profile, percentile: traceRead.percentile, coreMHz: traceRead.coreMHz, inventory: inventory,
                                   period: traceRead.period)

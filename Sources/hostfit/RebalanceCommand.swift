@@ -208,7 +208,7 @@ struct RebalanceCommand: ParsableCommand {
         let results = try [plan.before, plan.after].map { assignment in
             try reportingInputErrors {
                 try Replay.stream(assignment.placement(in: problem), hosts: problem.hosts, traces: replayTraces, headroom: problem.headroom,
-                                  inventory: problem.vms, coreMHz: read.coreMHz, step: Int64(step), period: period, progress: show).result
+                                  inventory: problem.vms, coreMHz: read.coreMHz, step: Int64(step), period: period, entityLabel: read.label, progress: show).result
             }
         }
         Terminal.clearStatus()

@@ -81,7 +81,7 @@ struct ReplayCommand: ParsableCommand {
         let show: (@Sendable (TraceProgress) -> Void)? = Terminal.isInteractive ? TraceReadOptions.showProgress : nil
         let (result, quality) = try reportingInputErrors {
             try Replay.stream(placement, hosts: hosts, traces: read.traces, headroom: headroom, inventory: vms?.items ?? [],
-                              coreMHz: read.coreMHz, step: Int64(step), period: read.period, progress: show)
+                              coreMHz: read.coreMHz, step: Int64(step), period: read.period, entityLabel: read.label, progress: show)
         }
         Terminal.clearStatus()
         try read.report(quality)

@@ -27,7 +27,7 @@ struct PrometheusTraceTests {
         var series: [String: (labels: [String: String], values: [[Any]])] = [:]
         for (t, vm, metric, v) in rows {
             let key = vm + "|" + metric
-            series[key, default: (["__name__": metric, "instance": "\(vm):9177", "job": "guests", "vm": vm], [])].values.append([t, Resource.number(v)])
+            series[key, default: (["__name__": metric, "instance": "\(vm):9177", "job": "guests", "vm": vm, "guest": "kvm-\(vm)"], [])].values.append([t, Resource.number(v)])
         }
         let result = series.keys.sorted().map { ["metric": series[$0]!.labels, "values": series[$0]!.values] as [String: Any] }
         let envelope: [String: Any] = ["status": "success", "data": ["resultType": "matrix", "result": result]]
@@ -46,6 +46,23 @@ struct PrometheusTraceTests {
         let left = try String(contentsOfFile: dir + "/native.csv", encoding: .utf8), right = try String(contentsOfFile: dir + "/prometheus.csv", encoding: .utf8)
         #expect(left.split(separator: "\n").count == 1 + 3)
         #expect(left == right)
+    }
+
+    /// `--label` chooses the label that names entities: by default `vm` wins over the
+    /// others; `--label guest` names them by that label.
+    @Test func theEntityLabelIsTheOneChosen() throws {
+        let prometheus = Support.file("query-range.json", try Self.queryRange(Self.samples(), pretty: false))
+        let dir = Support.temporaryDirectory()
+        let usual = try CLITests().hostfit("profile", "--traces", prometheus, "--core-mhz", "2000", "--out", dir + "/usual.csv")
+        let chosen = try CLITests().hostfit("profile", "--traces", prometheus, "--core-mhz", "2000", "--label", "guest", "--out", dir + "/guest.csv")
+        #expect(usual.code == 0 && chosen.code == 0, "\(usual.stderr)\(chosen.stderr)")
+        let entities = { (path: String) throws -> Set<String> in Set(try CSVTable(contentsOf: path).rows().map { try $0.requiredText("entity") }) }
+        #expect(try entities(dir + "/usual.csv") == ["web-1", "web-2", "db-1"])
+        #expect(try entities(dir + "/guest.csv") == ["kvm-web-1", "kvm-web-2", "kvm-db-1"])
+        // A label no series has: nothing read, said as such.
+        let none = try CLITests().hostfit("profile", "--traces", prometheus, "--label", "pod", "--out", dir + "/none.csv")
+        #expect(none.code == 2)
+        #expect(none.stderr.contains("'pod'"), "\(none.stderr)")
     }
 
     @Test func nodeExporterCountersBecomeBusyShares() throws {

@@ -101,7 +101,7 @@ public enum Replay {
     /// `like` another replays on that one's trace. `period` keeps samples in [from, until).
     public static func stream(_ placement: Placement, hosts: [VMHost], traces paths: [String], headroom: Headroom = Headroom(),
                               inventory: [VM] = [], coreMHz: Double? = nil, step: Int64 = 300, period: TracePeriod = TracePeriod(),
-                              progress: (@Sendable (TraceProgress) -> Void)? = nil) throws(InputError) -> (result: Result, quality: TraceQuality) {
+                              entityLabel: String? = nil, progress: (@Sendable (TraceProgress) -> Void)? = nil) throws(InputError) -> (result: Result, quality: TraceQuality) {
         precondition(step > 0)
         let members = membership(placement, hosts: hosts)
         let hostNames = members.keys.sorted()
@@ -125,7 +125,7 @@ public enum Replay {
         }
         let setup = ReplaySink.Setup(step: step, targets: targets, cpuScale: cpuScale, memoryScale: memoryScale,
                                      resources: resources, hosts: hostNames.count)
-        let (read, sinks) = try TraceLoader.stream(paths, period: period, into: { ReplaySink(setup) }, progress: progress)
+        let (read, sinks) = try TraceLoader.stream(paths, period: period, entityLabel: entityLabel, into: { ReplaySink(setup) }, progress: progress)
         let merged = try ReplaySink.finish(sinks)
         var loads: [String: [Resource: [Double]]] = [:]
         for (h, host) in hostNames.enumerated() {

@@ -42,9 +42,10 @@ public struct TracedDemand: Sendable {
     /// capacity (vCPUs, memory) where the trace does not, as does `coreMHz` for CPU.
     public static func read(_ paths: [String], sizing: DemandSizing = .history, percentile: Double = 95,
                             scheme: BucketScheme = .hourOfWeek, coreMHz: Double? = nil, inventory: [VM] = [],
-                            period: TracePeriod = TracePeriod(),
+                            period: TracePeriod = TracePeriod(), entityLabel: String? = nil,
                             progress: (@Sendable (TraceProgress) -> Void)? = nil) throws(InputError) -> TracedDemand {
-        let read = try TraceLoader.read(paths, scheme: scheme, keepSeries: sizing == .history, period: period, progress: progress)
+        let read = try TraceLoader.read(paths, scheme: scheme, keepSeries: sizing == .history, period: period, entityLabel: entityLabel,
+                                        progress: progress)
         return TracedDemand(read, sizing: sizing, percentile: percentile, coreMHz: coreMHz, inventory: inventory, period: period)
     }
 

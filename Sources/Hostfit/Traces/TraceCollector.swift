@@ -14,6 +14,8 @@ final class TraceCollector {
     var sink: SampleSink?
     /// Samples outside it are counted, not used.
     var period = TracePeriod()
+    /// Prometheus answers: the label that names each entity; nil for the usual ones.
+    var entityLabel: String?
     var outsidePeriod = 0
 
     init(scheme: BucketScheme, file: String, keepSeries: Bool = false) {

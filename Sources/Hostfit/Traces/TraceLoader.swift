@@ -46,22 +46,25 @@ public enum TraceLoader {
     /// A named file of an unknown format is an error; one found in a folder is skipped.
     /// `keepSeries` keeps every sample as well (memory then grows with them).
     /// Samples outside `period` are counted per file (`FileIssues.skipped`) and not used.
+    /// `entityLabel` names the Prometheus label that says which entity a series is of.
     public static func read(_ paths: [String], scheme: BucketScheme, keepSeries: Bool = false, period: TracePeriod = TracePeriod(),
-                            progress: (@Sendable (TraceProgress) -> Void)? = nil) throws(InputError) -> TraceRead {
-        try load(paths, scheme: scheme, keepSeries: keepSeries, period: period, sinks: nil, progress: progress)
+                            entityLabel: String? = nil, progress: (@Sendable (TraceProgress) -> Void)? = nil) throws(InputError) -> TraceRead {
+        try load(paths, scheme: scheme, keepSeries: keepSeries, period: period, entityLabel: entityLabel, sinks: nil, progress: progress)
     }
 
     /// Reads like `read`, but hands every sample to a sink (one per worker, from `makeSink`)
     /// instead of keeping it: the read then holds only its account of the files.
-    static func stream<Sink: SampleSink>(_ paths: [String], period: TracePeriod = TracePeriod(), into makeSink: @escaping () -> Sink,
+    static func stream<Sink: SampleSink>(_ paths: [String], period: TracePeriod = TracePeriod(), entityLabel: String? = nil,
+                                         into makeSink: @escaping () -> Sink,
                                          progress: (@Sendable (TraceProgress) -> Void)? = nil) throws(InputError) -> (read: TraceRead, sinks: [Sink]) {
         var made: [Sink] = []
-        let loaded = try load(paths, scheme: .hourOfWeek, keepSeries: false, period: period, sinks: { let sink = makeSink(); made.append(sink); return sink },
+        let loaded = try load(paths, scheme: .hourOfWeek, keepSeries: false, period: period, entityLabel: entityLabel, sinks: { let sink = makeSink(); made.append(sink); return sink },
                               progress: progress)
         return (loaded, made)
     }
 
-    private static func load(_ paths: [String], scheme: BucketScheme, keepSeries: Bool, period: TracePeriod, sinks makeSink: (() -> SampleSink)?,
+    private static func load(_ paths: [String], scheme: BucketScheme, keepSeries: Bool, period: TracePeriod, entityLabel: String?,
+                             sinks makeSink: (() -> SampleSink)?,
                              progress: (@Sendable (TraceProgress) -> Void)?) throws(InputError) -> TraceRead {
         let start = Date()
         var candidates: [(path: String, named: Bool)] = []
@@ -81,6 +84,7 @@ public enum TraceLoader {
         let state = LoadState(workers: workers, scheme: scheme, count: candidates.count, keepSeries: keepSeries)
         for collector in state.collectors {
             collector.period = period
+            collector.entityLabel = entityLabel
             if let makeSink { collector.sink = makeSink() }
         }
         let report = progress

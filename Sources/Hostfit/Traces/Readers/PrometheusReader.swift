@@ -69,8 +69,8 @@ enum PrometheusReader {
         try collect(series, into: c, file: file.path)
     }
 
-    private static func entity(_ labels: [String: String]) -> String? {
-        for key in entityLabels {
+    private static func entity(_ labels: [String: String], chosen: String?) -> String? {
+        for key in chosen.map({ [$0] }) ?? entityLabels {
             guard var value = labels[key], !value.isEmpty else { continue }
             if key == "instance", let colon = value.lastIndex(of: ":"), value[value.index(after: colon)...].allSatisfy(\.isNumber), !value.hasSuffix("]") {
                 value = String(value[..<colon])
@@ -89,9 +89,10 @@ enum PrometheusReader {
         var domainCPU: [String: [Series]] = [:], domainVCPUs: [String: Double] = [:]
         for s in all {
             let name = s.labels["__name__"] ?? ""
-            guard let who = entity(s.labels) else {
-                skipped["without a \(entityLabels.joined(separator: ", ")) label", default: 0] += 1
-                c.issues.skipped["series without a \(entityLabels.joined(separator: ", ")) label", default: 0] += s.values.count
+            guard let who = entity(s.labels, chosen: c.entityLabel) else {
+                let names = c.entityLabel.map { "'\($0)'" } ?? entityLabels.joined(separator: ", ")
+                skipped["without a \(names) label", default: 0] += 1
+                c.issues.skipped["series without a \(names) label", default: 0] += s.values.count
                 continue
             }
             switch name {
