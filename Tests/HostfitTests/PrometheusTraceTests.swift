@@ -65,6 +65,54 @@ struct PrometheusTraceTests {
         #expect(none.stderr.contains("'pod'"), "\(none.stderr)")
     }
 
+    /// `profile --prometheus URL --query Q` asks a real HTTP server on loopback (Python's
+    /// http.server, answering query_range from a file) and profiles exactly as the file does;
+    /// a server that is not there is exit 2 with its address, and nothing is written.
+    @Test func aServersAnswerProfilesAsItsFile() throws {
+        let rows = Self.samples()
+        let root = Support.temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: root + "/api/v1", withIntermediateDirectories: true)
+        try Data(try Self.queryRange(rows, pretty: false).utf8).write(to: URL(fileURLWithPath: root + "/api/v1/query_range"))
+        // The server writes its port to a file (a pipe read here could wait on a server that died).
+        let portFile = root + "/port"
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        server.arguments = ["python3", "-c", """
+            import http.server, functools, sys, os
+            handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
+            handler.log_message = lambda *a: None
+            s = http.server.HTTPServer(("127.0.0.1", 0), handler)
+            open(sys.argv[2] + ".tmp", "w").write(str(s.server_address[1]))
+            os.rename(sys.argv[2] + ".tmp", sys.argv[2])
+            s.serve_forever()
+            """, root, portFile]
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        // SIGKILL: Python's server can sit out a SIGTERM in its select loop.
+        defer { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() }
+        var port = ""
+        for _ in 0..<100 where port.isEmpty {
+            port = (try? String(contentsOfFile: portFile, encoding: .utf8)) ?? ""
+            if port.isEmpty { Thread.sleep(forTimeInterval: 0.1) }
+        }
+        #expect(Int(port) != nil, "the server gave no port")
+        guard Int(port) != nil else { return }
+        let dir = Support.temporaryDirectory()
+        let fetched = try CLITests().hostfit("profile", "--prometheus", "http://127.0.0.1:\(port)", "--query", "{job=\"guests\"}",
+                                             "--from", "2025-12-01", "--until", "2025-12-03", "--core-mhz", "2000", "--out", dir + "/fetched.csv")
+        let file = try CLITests().hostfit("profile", "--traces", root + "/api/v1/query_range", "--core-mhz", "2000", "--out", dir + "/file.csv")
+        #expect(fetched.code == 0 && file.code == 0, "\(fetched.stderr)\(file.stderr)")
+        // The same answer, fetched or read from its file: the same profiles, byte for byte.
+        let fetchedText = try String(contentsOfFile: dir + "/fetched.csv", encoding: .utf8)
+        #expect(fetchedText == (try String(contentsOfFile: dir + "/file.csv", encoding: .utf8)))
+        #expect(fetchedText.split(separator: "\n").count == 1 + 3)
+        let away = try CLITests().hostfit("profile", "--prometheus", "http://127.0.0.1:1", "--query", "up", "--out", dir + "/away.csv")
+        #expect(away.code == 2)
+        #expect(away.stderr.contains("http://127.0.0.1:1: cannot reach the server"), "\(away.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/away.csv"))
+    }
+
     @Test func nodeExporterCountersBecomeBusyShares() throws {
         // Two CPUs: cpu0 busy 50% in user, cpu1 busy 25% in system and 25% in iowait (not demand).
         var result: [[String: Any]] = []
