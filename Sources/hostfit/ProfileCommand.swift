@@ -19,11 +19,15 @@ struct ProfileCommand: ParsableCommand {
 
         With --prometheus URL and --query (repeatable), the samples come from a \
         Prometheus server's query_range API, from --from to --until (default: the \
-        week before now) every --step seconds, read as a query_range file would be.
+        week before now) every --step seconds, read as a query_range file would be: \
+        ask for the exporters' raw series (counters are turned into rates here).
 
         Examples:
           hostfit profile --traces traces/ --buckets hour-of-week --out profiles.csv
-          hostfit profile --prometheus http://prometheus:9090 --query 'rate(libvirt_domain_info_cpu_time_seconds_total[5m])' --label domain --out profiles.csv
+          hostfit profile --prometheus http://prometheus:9090 --label domain \\
+            --query libvirt_domain_info_cpu_time_seconds_total \\
+            --query libvirt_domain_info_virtual_cpus \\
+            --query libvirt_domain_info_memory_usage_bytes --out profiles.csv
         """
     )
 
