@@ -143,4 +143,16 @@ import Testing
         let web = try lines.first { try $0.requiredText("cost_center") == "web" }.flatMap { try $0.number("cost") } ?? 0
         #expect(finance > web, "finance pays for Windows")
     }
+
+    /// A price list given as the VMs, or the VMs as the price list, says where each goes.
+    @Test func aFileUnderTheWrongFlagSaysWhereItGoes() throws {
+        let sample = Support.sampleData
+        let a = try CLITests().hostfit("plan", "--hosts", sample + "/hosts.csv", "--vms", sample + "/licences.csv", "--out", Support.temporaryDirectory() + "/x")
+        #expect(a.code == 2)
+        #expect(a.stderr.contains("licences.csv:1: this looks like a licence price list (licences.csv), not a VM inventory: give it as --licences"), "\(a.stderr)")
+        let b = try CLITests().hostfit("plan", "--hosts", sample + "/hosts.csv", "--vms", sample + "/vms.csv", "--licences", sample + "/vms.csv",
+                                       "--out", Support.temporaryDirectory() + "/x")
+        #expect(b.code == 2)
+        #expect(b.stderr.contains("vms.csv:1: this looks like a VM inventory (vms.csv), not a licence price list: give it as --vms"), "\(b.stderr)")
+    }
 }

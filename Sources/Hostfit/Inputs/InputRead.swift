@@ -6,6 +6,7 @@ enum InputKind {
     static func guess(_ table: CSVTable) -> (what: String, flag: String)? {
         let has = { (names: [String]) in names.allSatisfy { table.column($0) != nil } }
         if has(["vm", "vcpus", "memory_mb"]) { return ("a VM inventory (vms.csv)", "--vms") }
+        if has(["licence", "per", "price"]) { return ("a licence price list (licences.csv)", "--licences") }
         if has(["vm", "powerstate", "cpus"]) { return ("an RVTools vInfo export", "--vms") }
         if has(["host", "cpu_cores", "memory_mb"]) { return ("a host inventory (hosts.csv)", "--hosts") }
         if has(["host", "# cores", "# memory"]) { return ("an RVTools vHost export", "--hosts") }

@@ -10,6 +10,7 @@ public enum LicenceFile {
     }
 
     public static func parse(_ table: CSVTable) throws(InputError) -> InputRead<Licence> {
+        try InputKind.check(table, is: "a licence price list", required: ["licence", "per", "price"])
         try table.requireColumns(["licence", "per", "price"])
         var licences: [Licence] = [], lines: [String: Int] = [:]
         for row in try table.rows() {

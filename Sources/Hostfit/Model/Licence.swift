@@ -36,8 +36,14 @@ public struct Licence: Sendable, Hashable {
         return max(counted, minimumPerHost)
     }
 
-    /// What licensing the host costs (nil as for `units`).
-    public func cost(on host: VMHost) -> Double? {
-        units(on: host).map { Double($0) * price }
+    /// Units billed on a host: `units`, or one socket (at least the minimum) where the host
+    /// does not say its sockets, which `LicenceCheck` refuses where files are read.
+    public func billedUnits(on host: VMHost) -> Int {
+        units(on: host) ?? max(1, minimumPerHost)
+    }
+
+    /// What licensing the host costs.
+    public func cost(on host: VMHost) -> Double {
+        Double(billedUnits(on: host)) * price
     }
 }

@@ -15,11 +15,8 @@ package struct LicenceCosts: Sendable {
         self.licences = licences
         let index = Dictionary(licences.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
         needs = vms.map { vm in vm.licences.compactMap { index[$0] }.sorted() }
-        // A host without a socket count is priced at one socket; LicenceCheck has told the user.
-        price = hosts.flatMap { host in licences.map { $0.cost(on: host) ?? Double(max(1, $0.minimumPerHost)) * $0.price } }
-        carried = hosts.map { host in host.licences.compactMap { index[$0] }.reduce(0.0) { sum, l in
-            sum + (licences[l].cost(on: host) ?? Double(max(1, licences[l].minimumPerHost)) * licences[l].price)
-        } }
+        price = hosts.flatMap { host in licences.map { $0.cost(on: host) } }
+        carried = hosts.map { host in host.licences.compactMap { index[$0] }.reduce(0.0) { $0 + licences[$1].cost(on: host) } }
     }
 
     /// Whether some VM needs a priced licence: then where VMs go changes what a plan costs.

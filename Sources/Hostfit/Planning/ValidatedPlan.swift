@@ -91,7 +91,7 @@ public struct ValidatedPlan: Sendable {
         for use in usage where use.vms > 0 {
             let host = problem.hosts[use.host]
             for (l, licence) in licensing.licences.enumerated() where host.licences.contains(licence.name) || tally.pays(use.host, l) {
-                let units = licence.units(on: host) ?? max(1, licence.minimumPerHost)
+                let units = licence.billedUnits(on: host)
                 paid.append(LicencePaid(host: use.host, licence: licence, units: units, cost: Double(units) * licence.price))
             }
         }
