@@ -110,6 +110,46 @@ struct TenancyRouteTests {
         }
     }
 
+    @Test func aQuotaPerClusterKeepsATenantsVMsOutOfAFullCluster() async throws {
+        try await RouteTests.app().test(.router) { client in
+            let hosts = (0..<4).map { ["id": "h\($0)", "cluster": $0 < 2 ? "prod" : "dev", "cpu_cores": 16, "cpu_mhz": 2000, "memory_mb": 65536] as [String: Any] }
+            #expect(try await Self.call(client, .put, "/hosts", hosts).status == .ok)
+            let a = try await Self.tenant(client, "alpha", quota: ["vcpus": 100, "clusters": ["prod": ["vcpus": 2], "dev": ["vcpus": 4]]])
+            // Room for three VMs of 2 vCPUs: one in prod, two in dev, though the rater, left
+            // alone, would put the second on h1 in prod, an empty host.
+            let placed = try await Self.call(client, .post, "/placements", ["vms": [Self.vm("a1"), Self.vm("a2"), Self.vm("a3")]], as: a)
+            #expect(placed.status == .created, "\(placed.text)")
+            let hostOf = Dictionary(uniqueKeysWithValues: (placed.json["placements"] as? [[String: Any]] ?? []).map { ($0["vm"] as! String, $0["host"] as! String) })
+            #expect(hostOf.values.count { $0 == "h0" || $0 == "h1" } == 1 && hostOf.values.count { $0 == "h2" || $0 == "h3" } == 2, "\(hostOf)")
+            // A fourth fits on every host but passes a cluster's quota wherever it goes.
+            let refused = try await Self.call(client, .post, "/placements", ["vms": [Self.vm("a4")]], as: a)
+            #expect(refused.status == .forbidden && refused.json["rule"] as? String == "quota" && refused.json["quota"] as? String == "vcpus", "\(refused.text)")
+            let cluster = try #require(refused.json["cluster"] as? String)
+            #expect(refused.json["limit"] as? Double == (cluster == "prod" ? 2 : 4) && refused.json["used"] as? Double == refused.json["limit"] as? Double
+                    && refused.json["asked"] as? Double == 2, "\(refused.text)")
+            let rated = try await Self.call(client, .post, "/ratings", Self.vm("a4"), as: a).json
+            #expect(rated["fitting"] as? Int == 0 && (rated["refused"] as? [String: Any])?["quota"] as? Int == 4, "\(rated)")
+            // The admin's VMs are no tenant's: the quota does not bind them.
+            #expect(try await Self.call(client, .post, "/ratings", Self.vm("x")).json["fitting"] as? Int == 4)
+            // One released in dev: dev's hosts take the next, and only they.
+            let inDev = try #require(hostOf.first { $0.value == "h2" || $0.value == "h3" }?.key)
+            #expect(try await Self.call(client, .delete, "/placements/\(inDev)", as: a).status == .ok)
+            let again = try await Self.call(client, .post, "/ratings", Self.vm("a4"), as: a).json
+            #expect(again["fitting"] as? Int == 2 && (again["ratings"] as? [[String: Any]])?.allSatisfy { ["h2", "h3"].contains($0["host"] as? String) } == true,
+                    "\(again)")
+            // Growing a running VM counts against its cluster's quota too.
+            let inProd = try #require(hostOf.first { $0.value == "h0" || $0.value == "h1" }?.key)
+            let grown = try await Self.call(client, .put, "/vms/\(inProd)", Self.vm(inProd, vcpus: 3), as: a)
+            #expect(grown.status == .forbidden && grown.json["cluster"] as? String == "prod" && grown.json["used"] as? Double == 2, "\(grown.text)")
+            let usage = try #require((try await Self.call(client, .get, "/usage", as: a).json["tenants"] as? [[String: Any]])?.first)
+            #expect(((usage["clusters"] as? [String: Any])?["prod"] as? [String: Any])?["vcpus"] as? Int == 2, "\(usage)")
+            #expect(((usage["cluster_headroom"] as? [String: Any])?["dev"] as? [String: Any])?["vcpus"] as? Double == 2, "\(usage)")
+            // A cluster's quota is a quota without clusters of its own.
+            let nested = try await Self.call(client, .put, "/tenants/alpha", ["quota": ["clusters": ["prod": ["clusters": ["x": ["vms": 1]]]]]])
+            #expect(nested.status == .badRequest && nested.json["field"] as? String == "quota.clusters.prod.clusters", "\(nested.text)")
+        }
+    }
+
     @Test func aHostPoolKeepsATenantOnItsHosts() async throws {
         try await RouteTests.app().test(.router) { client in
             let hosts = (0..<4).map { ["id": "h\($0)", "cpu_cores": 16, "cpu_mhz": 2000, "memory_mb": 65536, "tags": $0 == 2 ? ["lab"] : []] as [String: Any] }

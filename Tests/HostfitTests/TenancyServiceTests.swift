@@ -72,6 +72,42 @@ struct TenancyServiceTests {
         #expect(usage.filter { ($0["tenant"] as? String)?.hasPrefix("t") == true }.allSatisfy { ($0["headroom"] as? [String: Any])?["vms"] as? Double == 0 })
     }
 
+    @Test func concurrentClientsNeverPassAQuotaPerCluster() async throws {
+        let server = try Server(db: Support.temporaryDirectory() + "/store.sqlite", arguments: ["--headroom", "cpu=100,memory=100"])
+        defer { server.stop() }
+        // Hosts h001-h020 in cluster "a", h021-h040 in "b"; each tenant 20 VMs, 8 of them in "a".
+        let hosts = Self.hosts(40).enumerated().map { k, h in h.merging(["cluster": k < 20 ? "a" : "b"]) { $1 } }
+        #expect(try await server.call("PUT", "/hosts", hosts).status == 200)
+        var tokens: [String: String] = [:]
+        for t in ["t1", "t2", "t3", "t4"] { tokens[t] = try await Self.tenant(server, t, quota: ["vms": 20, "clusters": ["a": ["vms": 8]]]).token }
+        let tokenOf = tokens
+        let statuses = try await withThrowingTaskGroup(of: [(String, Int, String?)].self) { group in
+            for client in 0..<16 {
+                group.addTask {
+                    let tenant = "t\(client % 4 + 1)"
+                    var replies: [(String, Int, String?)] = []
+                    for n in 0..<10 {
+                        let vm: [String: Any] = ["id": "\(tenant)-c\(client)-\(n)", "vcpus": 2, "memory_mb": 1024, "cpu_mhz": 50]
+                        let reply = try await server.call("POST", "/placements", ["vms": [vm]], token: tokenOf[tenant]!)
+                        replies.append((tenant, reply.status, (reply.json as? [String: Any])?["quota"] as? String))
+                    }
+                    return replies
+                }
+            }
+            var all: [(String, Int, String?)] = []
+            for try await part in group { all += part }
+            return all
+        }
+        for (tenant, token) in tokens {
+            let placed = try #require(try await server.call("GET", "/placements", token: token).json as? [String: String])
+            let inA = placed.values.count { Int($0.dropFirst())! <= 20 }
+            #expect(placed.count == 20 && inA <= 8, "\(tenant): \(placed.count) placed, \(inA) in a")
+            #expect(statuses.count { $0.0 == tenant && $0.1 == 201 } == 20)
+        }
+        // Each refusal is the tenant's quota of 20 VMs: a VM kept out of "a" goes to "b".
+        #expect(statuses.filter { $0.1 != 201 }.allSatisfy { $0.1 == 403 && $0.2 == "vms" })
+    }
+
     @Test func theStoreKeepsNoTokenInClearAndARevokedOneIsRefusedAtOnce() async throws {
         let dir = Support.temporaryDirectory()
         var server = try Server(db: dir + "/store.sqlite")

@@ -40,7 +40,13 @@ public struct HostRating: Sendable, Equatable {
 /// does not pay for yet scores half there (the reason gives the price): the host that pays
 /// already is the cheaper home. O(H x R x B) per rating.
 public struct HostRater: Sendable {
+    /// A caller's rule on top of the problem's: why host `h` may not take VM `v`, or nil.
+    public typealias Gate = @Sendable (_ v: Int, _ h: Int) -> (Violation.Rule, String)?
+
     public private(set) var loads: HostLoads
+    /// Consulted with the problem's rules by every rating and placement while set (a
+    /// tenant's quota in a cluster, say); nil, the usual case, costs nothing.
+    public var gate: Gate?
     /// What each host pays in licences its VMs need, where VMs need any.
     private var licences: LicenceTally?
     public var problem: PlacementProblem { loads.problem }
@@ -209,12 +215,14 @@ public struct HostRater: Sendable {
 
     /// Whether the VM may go on the host: `exclusion(v, h) == nil`, without its words.
     func admits(_ v: Int, _ h: Int) -> Bool {
+        if let gate, gate(v, h) != nil { return false }
         guard loads.problem.rules.unitOf[v] < 0 else { return exclusion(v, h) == nil }
         return loads.fits(v, on: h) && (loads.problem.rules.reserve == 0 || reserveExclusion(v, h) == nil)
     }
 
     /// The rule that keeps the VM off the host, with its numbers; nil when it may go there.
     func exclusion(_ v: Int, _ h: Int) -> (Violation.Rule, String)? {
+        if let gate, let barred = gate(v, h) { return barred }
         // Most hosts take the VM: the incremental test settles that without a scan of buckets.
         if problem.rules.unitOf[v] < 0, loads.fits(v, on: h) { return reserveExclusion(v, h) }
         if let first = loads.blockers(v, on: h, all: false).first { return (first.rule, first.message) }

@@ -79,11 +79,15 @@ public struct IncrementalPlacer: Sendable {
 
     /// Places `vms` one after another on their best host (`HostRater.best`), each seeing
     /// those before. `everyRating` keeps every host's rating per VM (what `place` reports);
-    /// `allOrNone` stops at the first VM no host takes and undoes the round.
+    /// `allOrNone` stops at the first VM no host takes and undoes the round. `gate` gives
+    /// each VM, seeing the round so far, a rule of the caller's (`HostRater.gate`).
     public mutating func placeOneByOne(_ vms: [Int], goal: PlacementGoal = .balance, weights: [Resource: Double] = [:],
-                                       everyRating: Bool = false, allOrNone: Bool = false) -> Round {
+                                       everyRating: Bool = false, allOrNone: Bool = false,
+                                       gate: ((_ v: Int, _ soFar: Round) -> HostRater.Gate?)? = nil) -> Round {
         var round = Round(placed: [], refused: nil, touched: [])
+        defer { rater.gate = nil }
         for v in vms {
+            if let gate { rater.gate = gate(v, round) }
             let ratings = everyRating ? rater.rate(v, goal: goal, weights: weights) : []
             let best = everyRating ? ratings.first { $0.stars > 0 } : rater.best(v, goal: goal, weights: weights)
             guard let best, let h = problem.host(named: best.host) else {

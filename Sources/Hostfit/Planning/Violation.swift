@@ -33,6 +33,9 @@ public struct Violation: Sendable, Hashable, CustomStringConvertible {
         /// N+k: after any k hosts of a cluster fail, the rest of the cluster still holds its
         /// demand in every time bucket.
         case reserve = "n-plus-k"
+        /// A caller's own limit on top of a plan's rules (the service's per-cluster quota
+        /// of a tenant, through `HostRater.gate`): never a plan's violation.
+        case quota
     }
 
     public var rule: Rule

@@ -410,6 +410,10 @@ extension Components {
             public var asked: Swift.Double?
             /// - Remark: Generated from `#/components/schemas/Error/tenant`.
             public var tenant: Swift.String?
+            /// the cluster whose quota a refusal names, for a cluster's limit
+            ///
+            /// - Remark: Generated from `#/components/schemas/Error/cluster`.
+            public var cluster: Swift.String?
             /// Creates a new `_Error`.
             ///
             /// - Parameters:
@@ -422,6 +426,7 @@ extension Components {
             ///   - used:
             ///   - asked:
             ///   - tenant:
+            ///   - cluster: the cluster whose quota a refusal names, for a cluster's limit
             public init(
                 error: Swift.String,
                 field: Swift.String? = nil,
@@ -431,7 +436,8 @@ extension Components {
                 limit: Swift.Double? = nil,
                 used: Swift.Double? = nil,
                 asked: Swift.Double? = nil,
-                tenant: Swift.String? = nil
+                tenant: Swift.String? = nil,
+                cluster: Swift.String? = nil
             ) {
                 self.error = error
                 self.field = field
@@ -442,6 +448,7 @@ extension Components {
                 self.used = used
                 self.asked = asked
                 self.tenant = tenant
+                self.cluster = cluster
             }
             public enum CodingKeys: String, CodingKey {
                 case error
@@ -453,6 +460,7 @@ extension Components {
                 case used
                 case asked
                 case tenant
+                case cluster
             }
         }
         /// - Remark: Generated from `#/components/schemas/Count`.
@@ -1341,7 +1349,7 @@ extension Components {
                 case appliedAt = "applied_at"
             }
         }
-        /// What a tenant may have running at once; a limit left out is no limit. Only placed VMs count.
+        /// What a tenant may have running at once; a limit left out is no limit. Only placed VMs count. `clusters` adds limits on what runs on one cluster's hosts.
         ///
         /// - Remark: Generated from `#/components/schemas/Quota`.
         public struct Quota: Codable, Hashable, Sendable {
@@ -1375,6 +1383,30 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/Quota/resources`.
             public var resources: Components.Schemas.Quota.ResourcesPayload?
+            /// limits on what runs in a cluster (hosts.csv cluster), by cluster; a cluster's quota has no clusters
+            ///
+            /// - Remark: Generated from `#/components/schemas/Quota/clusters`.
+            public struct ClustersPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                public var additionalProperties: [String: Components.Schemas.ClusterQuota]
+                /// Creates a new `ClustersPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                public init(additionalProperties: [String: Components.Schemas.ClusterQuota] = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// limits on what runs in a cluster (hosts.csv cluster), by cluster; a cluster's quota has no clusters
+            ///
+            /// - Remark: Generated from `#/components/schemas/Quota/clusters`.
+            public var clusters: Components.Schemas.Quota.ClustersPayload?
             /// Creates a new `Quota`.
             ///
             /// - Parameters:
@@ -1382,22 +1414,26 @@ extension Components {
             ///   - vcpus:
             ///   - memoryMb:
             ///   - resources: counted resources (res_NAME) by name
+            ///   - clusters: limits on what runs in a cluster (hosts.csv cluster), by cluster; a cluster's quota has no clusters
             public init(
                 vms: Swift.Int? = nil,
                 vcpus: Swift.Int? = nil,
                 memoryMb: Swift.Double? = nil,
-                resources: Components.Schemas.Quota.ResourcesPayload? = nil
+                resources: Components.Schemas.Quota.ResourcesPayload? = nil,
+                clusters: Components.Schemas.Quota.ClustersPayload? = nil
             ) {
                 self.vms = vms
                 self.vcpus = vcpus
                 self.memoryMb = memoryMb
                 self.resources = resources
+                self.clusters = clusters
             }
             public enum CodingKeys: String, CodingKey {
                 case vms
                 case vcpus
                 case memoryMb = "memory_mb"
                 case resources
+                case clusters
             }
         }
         /// - Remark: Generated from `#/components/schemas/TenantUse`.
@@ -1733,6 +1769,72 @@ extension Components {
             }
             /// - Remark: Generated from `#/components/schemas/UsageLine/headroom`.
             public var headroom: Components.Schemas.UsageLine.HeadroomPayload?
+            /// where the quota limits clusters: what the tenant's placed VMs hold in each
+            ///
+            /// - Remark: Generated from `#/components/schemas/UsageLine/clusters`.
+            public struct ClustersPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                public var additionalProperties: [String: Components.Schemas.TenantUse]
+                /// Creates a new `ClustersPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                public init(additionalProperties: [String: Components.Schemas.TenantUse] = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// where the quota limits clusters: what the tenant's placed VMs hold in each
+            ///
+            /// - Remark: Generated from `#/components/schemas/UsageLine/clusters`.
+            public var clusters: Components.Schemas.UsageLine.ClustersPayload?
+            /// what each limited cluster still allows, by limit
+            ///
+            /// - Remark: Generated from `#/components/schemas/UsageLine/cluster_headroom`.
+            public struct ClusterHeadroomPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/UsageLine/cluster_headroom/additionalProperties`.
+                public struct AdditionalPropertiesPayload: Codable, Hashable, Sendable {
+                    /// A container of undocumented properties.
+                    public var additionalProperties: [String: Swift.Double]
+                    /// Creates a new `AdditionalPropertiesPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - additionalProperties: A container of undocumented properties.
+                    public init(additionalProperties: [String: Swift.Double] = .init()) {
+                        self.additionalProperties = additionalProperties
+                    }
+                    public init(from decoder: any Swift.Decoder) throws {
+                        additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                    }
+                    public func encode(to encoder: any Swift.Encoder) throws {
+                        try encoder.encodeAdditionalProperties(additionalProperties)
+                    }
+                }
+                /// A container of undocumented properties.
+                public var additionalProperties: [String: Components.Schemas.UsageLine.ClusterHeadroomPayload.AdditionalPropertiesPayload]
+                /// Creates a new `ClusterHeadroomPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                public init(additionalProperties: [String: Components.Schemas.UsageLine.ClusterHeadroomPayload.AdditionalPropertiesPayload] = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// what each limited cluster still allows, by limit
+            ///
+            /// - Remark: Generated from `#/components/schemas/UsageLine/cluster_headroom`.
+            public var clusterHeadroom: Components.Schemas.UsageLine.ClusterHeadroomPayload?
             /// Creates a new `UsageLine`.
             ///
             /// - Parameters:
@@ -1745,6 +1847,8 @@ extension Components {
             ///   - profiled:
             ///   - quota:
             ///   - headroom:
+            ///   - clusters: where the quota limits clusters: what the tenant's placed VMs hold in each
+            ///   - clusterHeadroom: what each limited cluster still allows, by limit
             public init(
                 tenant: Swift.String,
                 vms: Swift.Int,
@@ -1754,7 +1858,9 @@ extension Components {
                 sampled: Swift.Int,
                 profiled: Swift.Int,
                 quota: Components.Schemas.Quota? = nil,
-                headroom: Components.Schemas.UsageLine.HeadroomPayload? = nil
+                headroom: Components.Schemas.UsageLine.HeadroomPayload? = nil,
+                clusters: Components.Schemas.UsageLine.ClustersPayload? = nil,
+                clusterHeadroom: Components.Schemas.UsageLine.ClusterHeadroomPayload? = nil
             ) {
                 self.tenant = tenant
                 self.vms = vms
@@ -1765,6 +1871,8 @@ extension Components {
                 self.profiled = profiled
                 self.quota = quota
                 self.headroom = headroom
+                self.clusters = clusters
+                self.clusterHeadroom = clusterHeadroom
             }
             public enum CodingKeys: String, CodingKey {
                 case tenant
@@ -1776,6 +1884,8 @@ extension Components {
                 case profiled
                 case quota
                 case headroom
+                case clusters
+                case clusterHeadroom = "cluster_headroom"
             }
         }
         /// - Remark: Generated from `#/components/schemas/Chargeback`.
@@ -2083,6 +2193,65 @@ extension Components {
                 case comfort
                 case tenants
                 case vms
+            }
+        }
+        /// A tenant's limits in one cluster.
+        ///
+        /// - Remark: Generated from `#/components/schemas/ClusterQuota`.
+        public struct ClusterQuota: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ClusterQuota/vms`.
+            public var vms: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/ClusterQuota/vcpus`.
+            public var vcpus: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/ClusterQuota/memory_mb`.
+            public var memoryMb: Swift.Double?
+            /// counted resources (res_NAME) by name
+            ///
+            /// - Remark: Generated from `#/components/schemas/ClusterQuota/resources`.
+            public struct ResourcesPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                public var additionalProperties: [String: Swift.Double]
+                /// Creates a new `ResourcesPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                public init(additionalProperties: [String: Swift.Double] = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// counted resources (res_NAME) by name
+            ///
+            /// - Remark: Generated from `#/components/schemas/ClusterQuota/resources`.
+            public var resources: Components.Schemas.ClusterQuota.ResourcesPayload?
+            /// Creates a new `ClusterQuota`.
+            ///
+            /// - Parameters:
+            ///   - vms:
+            ///   - vcpus:
+            ///   - memoryMb:
+            ///   - resources: counted resources (res_NAME) by name
+            public init(
+                vms: Swift.Int? = nil,
+                vcpus: Swift.Int? = nil,
+                memoryMb: Swift.Double? = nil,
+                resources: Components.Schemas.ClusterQuota.ResourcesPayload? = nil
+            ) {
+                self.vms = vms
+                self.vcpus = vcpus
+                self.memoryMb = memoryMb
+                self.resources = resources
+            }
+            public enum CodingKeys: String, CodingKey {
+                case vms
+                case vcpus
+                case memoryMb = "memory_mb"
+                case resources
             }
         }
     }

@@ -23,7 +23,7 @@ public enum DeskError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .invalid(let message, _, _), .notFound(let message), .conflict(let message, _, _): message
         case .quotaExceeded(let q, let tenant):
-            "tenant '\(tenant)' would pass its \(q.quota) quota: \(Resource.number(q.used)) in use + \(Resource.number(q.asked)) asked > limit \(Resource.number(q.limit)); nothing was done"
+            "tenant '\(tenant)' would pass its \(q.words); nothing was done"
         case .keyReused(let key): "Idempotency-Key '\(key)' was used for another request: use a new key for new VMs"
         case .storeFailed(let why): "store: \(why); nothing changed"
         case .validationFailed(let violation): "internal error: the placement failed validation, nothing was placed: \(violation.message)"

@@ -28,6 +28,9 @@ final class DeskState: @unchecked Sendable {
         var owners: [String: String] = [:]
         /// tenant -> what its placed VMs hold (what quotas are checked on).
         var use: [String: TenantUse] = [:]
+        /// tenant -> host -> what its VMs there hold (per-cluster quotas; kept by host so a
+        /// host that changes cluster needs no recount).
+        var useOnHost: [String: [String: TenantUse]] = [:]
         /// vm -> what its traces said of its use (right-sizing).
         var usage: [String: TracedUsage] = [:]
         /// VMs with live samples.
@@ -96,10 +99,22 @@ extension DeskState.Contents {
     private mutating func count(_ vm: VM, _ sign: Int) {
         guard vm.currentHost != nil else { return }
         placed += sign
-        if let owner = owners[vm.id] {
+        if let owner = owners[vm.id], let host = vm.currentHost {
             let one = TenantUse(vm)
             use[owner] = sign > 0 ? (use[owner] ?? TenantUse()) + one : (use[owner] ?? TenantUse()) - one
+            let there = useOnHost[owner]?[host] ?? TenantUse()
+            useOnHost[owner, default: [:]][host] = sign > 0 ? there + one : there - one
+            if useOnHost[owner]?[host]?.vms == 0 { useOnHost[owner]![host] = nil }
         }
+    }
+
+    /// What `tenant`'s placed VMs hold in each cluster.
+    func clusterUse(of tenant: String) -> [String: TenantUse] {
+        var result: [String: TenantUse] = [:]
+        for (host, use) in useOnHost[tenant] ?? [:] {
+            result[hosts[host]?.cluster ?? "", default: TenantUse()] += use
+        }
+        return result
     }
 
     /// Gives a VM (in the inventory or about to be) to a tenant.

@@ -21,6 +21,13 @@ extension PlacementDesk {
         public var quota: Quota?
         /// What the quota still allows, by limit.
         public var headroom: [String: Double]?
+        /// Where the quota limits clusters: what runs in each of them, and what each allows still.
+        public var clusters: [String: TenantUse]?
+        public var clusterHeadroom: [String: [String: Double]]?
+
+        enum CodingKeys: String, CodingKey {
+            case tenant, vms, placed, allocated, demand, sampled, profiled, quota, headroom, clusters, clusterHeadroom = "cluster_headroom"
+        }
     }
 
     public nonisolated func usage(as caller: Caller = .estate) -> [UsageLine] {
@@ -46,10 +53,18 @@ extension PlacementDesk {
             lines[t] = l
         }
         for (t, l) in lines {
-            guard let quota = tenancy.tenant(t)?.quota, !quota.limits.isEmpty else { continue }
+            guard let quota = tenancy.tenant(t)?.quota, !quota.limits.isEmpty || quota.clusters?.isEmpty == false else { continue }
             var l = l
             l.quota = quota
             l.headroom = Dictionary(uniqueKeysWithValues: quota.limits.map { ($0.name, $0.limit - l.allocated.amount($0.name)) })
+            if let limits = quota.clusters, !limits.isEmpty {
+                let used = state.read { $0.clusterUse(of: t) }
+                l.clusters = limits.keys.reduce(into: [:]) { $0[$1] = used[$1] ?? TenantUse() }
+                l.clusterHeadroom = limits.reduce(into: [:]) { room, limit in
+                    let use = used[limit.key] ?? TenantUse()
+                    room[limit.key] = Dictionary(uniqueKeysWithValues: limit.value.limits.map { ($0.name, $0.limit - use.amount($0.name)) })
+                }
+            }
             lines[t] = l
         }
         return lines.values.filter { caller.seesAll || $0.tenant == caller.tenant }.sorted { $0.tenant < $1.tenant }

@@ -36,11 +36,7 @@ extension PlacementDesk {
         try refuseOverQuota(running: new, owners: owners)
         let before = standingViolations()
         let indices = engineIndices(new)
-        let round = engine!.placeOneByOne(indices, goal: goal, allOrNone: true)
-        if let (vm, first) = round.refused {
-            throw .conflict("vm '\(vm)': no host can take it: \(first.map { "on '\($0.host)': \($0.reason)" } ?? "there are no hosts"); nothing was placed",
-                            rule: first?.rule ?? .capacity, vm: vm)
-        }
+        let round = try placeRound(new, indices, owners: owners)
         // The validator has the last word, whatever the rater decided. It judges the hosts
         // these VMs went to from scratch, or everything where a rule spans hosts (affinity,
         // N+k) or the standing placement already breaks one.
@@ -56,6 +52,11 @@ extension PlacementDesk {
             var vm = vm
             vm.currentHost = p.host
             return vm
+        }
+        // Quotas have the last word too: where the VMs went is counted against each cluster's.
+        do { try refuseOverQuota(running: running, owners: owners) } catch {
+            engine!.undo(round)
+            throw error
         }
         var change = ServiceStore.Change()
         change.vms = records
@@ -73,6 +74,41 @@ extension PlacementDesk {
         }
         if let key, let stored = change.answer?.1 { answers[key] = stored }
         return result
+    }
+
+    /// Places the VMs one by one, all or none. A tenant with quotas per cluster has each VM
+    /// kept out of the clusters it would take past theirs, counting the request's earlier
+    /// VMs; a VM that fits only there is a quota refusal, with that cluster's numbers.
+    private func placeRound(_ new: [VM], _ indices: [Int], owners: [String: String]) throws(DeskError) -> IncrementalPlacer.Round {
+        let owned = state.read { c in new.map { owners[$0.id] ?? c.owners[$0.id] } }
+        let gated = owned.contains { $0.flatMap { tenancy.tenant($0)?.quota.clusters }?.isEmpty == false }
+        let problem = engine!.problem
+        let vmOf = Dictionary(uniqueKeysWithValues: zip(indices, zip(new, owned)))
+        func earlier(_ soFar: IncrementalPlacer.Round) -> [VM] {
+            soFar.placed.compactMap { s in
+                guard let host = s.host, var vm = new.first(where: { $0.id == s.vm }) else { return nil }
+                vm.currentHost = host
+                return vm
+            }
+        }
+        let round = engine!.placeOneByOne(indices, goal: goal, allOrNone: true, gate: gated ? { v, soFar in
+            self.clusterGate(for: vmOf[v]!.0, owner: vmOf[v]!.1, earlier: earlier(soFar), problem: problem)
+        } : nil)
+        guard let (id, first) = round.refused else { return round }
+        if gated, let v = engine!.problem.vm(named: id), let (vm, owner) = vmOf[v], let owner,
+           let open = engine!.rater.best(v, goal: goal), let h = problem.host(named: open.host) {
+            // Some host would take it but for the quota: the refusal names that cluster's limit.
+            let placedFirst = new.prefix { $0.id != id }.map { vm in
+                var vm = vm
+                vm.currentHost = round.placed.first { $0.vm == vm.id }?.host
+                return vm
+            }
+            if let refused = clusterRefusal(for: vm, owner: owner, earlier: placedFirst, cluster: problem.hosts[h].cluster, problem: problem) {
+                throw .quotaExceeded(refused, tenant: owner)
+            }
+        }
+        throw .conflict("vm '\(id)': no host can take it: \(first.map { "on '\($0.host)': \($0.reason)" } ?? "there are no hosts"); nothing was placed",
+                        rule: first?.rule ?? .capacity, vm: id)
     }
 
     /// Releases a VM's placement (the VM stays in the inventory).

@@ -59,17 +59,22 @@ extension PlacementDesk {
         if let placed = state.read({ $0.vms[vm.id]?.currentHost }) {
             throw .conflict("vm '\(vm.id)' is already placed on '\(placed)'", vm: vm.id)
         }
+        // Hosts in a cluster whose quota the VM would pass rate 0, rule quota.
+        let owner = owners(of: [vm.id], by: caller)[vm.id]
+        let gate = { @Sendable (problem: PlacementProblem) in self.clusterGate(for: vm, owner: owner, problem: problem) }
         // An empty store whose sizing the first VMs settle: rated as the desk would place it.
         if !state.read({ $0.cpuDecided }) {
-            return try await rateUndecided(vm, top: top)
+            return try await rateUndecided(vm, top: top, gate: gate)
         }
-        return replicas.rate(vm, top: top, on: state)
+        return replicas.rate(vm, top: top, on: state, gate: gate)
     }
 
-    private func rateUndecided(_ vm: VM, top: Int?) throws(DeskError) -> DeskResult.Ratings {
+    private func rateUndecided(_ vm: VM, top: Int?, gate: (PlacementProblem) -> HostRater.Gate?) throws(DeskError) -> DeskResult.Ratings {
         try sizingFirst([vm], keep: false) { () throws(DeskError) in
             let v = engineIndices([vm])[0]
-            return RatingReplicas.ratings(of: vm.id, v, top: top, rater: engine!.rater, goal: goal)
+            var rater = engine!.rater
+            rater.gate = gate(rater.problem)
+            return RatingReplicas.ratings(of: vm.id, v, top: top, rater: rater, goal: goal)
         }
     }
 }

@@ -161,22 +161,68 @@ extension PlacementDesk {
     // MARK: quotas
 
     /// Refuses where `running` (VMs that will run, by id, each replacing itself where it runs
-    /// now) would take an owner past a quota. `owners` gives the owner of each after the change.
-    func refuseOverQuota(running: [VM], owners: [String: String]) throws(DeskError) {
-        var delta: [String: (gone: TenantUse, come: TenantUse)] = [:]
-        state.read { c in
+    /// now) would take an owner past a quota, its own or one of a cluster's. `owners` gives
+    /// the owner of each after the change; `clusterOf` the cluster of a host (hosts put in
+    /// the same change included).
+    func refuseOverQuota(running: [VM], owners: [String: String], clusterOf newHost: [String: String] = [:]) throws(DeskError) {
+        typealias Delta = (gone: TenantUse, come: TenantUse)
+        var delta: [String: Delta] = [:], inCluster: [String: [String: Delta]] = [:]
+        let (use, clusterUse): ([String: TenantUse], [String: [String: TenantUse]]) = state.read { c in
+            func cluster(_ host: String) -> String { newHost[host] ?? c.hosts[host]?.cluster ?? "" }
             for next in running {
-                if let old = c.vms[next.id], old.currentHost != nil, let owner = c.owners[next.id] {
+                if let old = c.vms[next.id], let host = old.currentHost, let owner = c.owners[next.id] {
                     delta[owner, default: (TenantUse(), TenantUse())].gone += TenantUse(old)
+                    inCluster[owner, default: [:]][cluster(host), default: (TenantUse(), TenantUse())].gone += TenantUse(old)
                 }
-                if let owner = owners[next.id] ?? c.owners[next.id] { delta[owner, default: (TenantUse(), TenantUse())].come += TenantUse(next) }
+                if let owner = owners[next.id] ?? c.owners[next.id] {
+                    delta[owner, default: (TenantUse(), TenantUse())].come += TenantUse(next)
+                    if let host = next.currentHost {
+                        inCluster[owner, default: [:]][cluster(host), default: (TenantUse(), TenantUse())].come += TenantUse(next)
+                    }
+                }
             }
+            let owners = Array(delta.keys)
+            return (Dictionary(uniqueKeysWithValues: owners.map { ($0, c.use[$0] ?? TenantUse()) }),
+                    Dictionary(uniqueKeysWithValues: owners.map { ($0, c.clusterUse(of: $0)) }))
         }
         for (owner, (gone, come)) in delta.sorted(by: { $0.key < $1.key }) {
             guard let quota = tenancy.tenant(owner)?.quota else { continue }
-            let now = state.read { $0.use[owner] } ?? TenantUse()
+            let now = use[owner] ?? TenantUse()
             if let refusal = quota.refusal(now: now, after: now - gone + come) { throw .quotaExceeded(refusal, tenant: owner) }
+            for (cluster, (gone, come)) in (inCluster[owner] ?? [:]).sorted(by: { $0.key < $1.key }) {
+                let now = clusterUse[owner]?[cluster] ?? TenantUse()
+                if let refusal = quota.refusal(in: cluster, now: now, after: now - gone + come) { throw .quotaExceeded(refusal, tenant: owner) }
+            }
         }
+    }
+
+    /// The gate that keeps a tenant's VM `vm` out of clusters whose quota it would pass,
+    /// after `earlier` (VMs of the same request placed before it); nil where no limit applies.
+    nonisolated func clusterGate(for vm: VM, owner: String?, earlier: [VM] = [], problem: PlacementProblem) -> HostRater.Gate? {
+        guard let owner, let quota = tenancy.tenant(owner)?.quota, let limits = quota.clusters, !limits.isEmpty else { return nil }
+        var now = state.read { $0.clusterUse(of: owner) }
+        for vm in earlier {
+            if let h = vm.currentHost.flatMap(problem.host(named:)) { now[problem.hosts[h].cluster, default: TenantUse()] += TenantUse(vm) }
+        }
+        let one = TenantUse(vm)
+        var barred: [String: String] = [:]
+        for cluster in limits.keys {
+            let use = now[cluster] ?? TenantUse()
+            if let refused = quota.refusal(in: cluster, now: use, after: use + one) { barred[cluster] = "tenant '\(owner)' would pass its \(refused.words)" }
+        }
+        guard !barred.isEmpty else { return nil }
+        let clusterOf = problem.rules.clusterOf, names = problem.rules.clusters
+        let closed = names.map { barred[$0] }
+        return { _, h in closed[clusterOf[h]].map { (.quota, $0) } }
+    }
+
+    /// Which of its cluster limits refuses `vm` (the first, by cluster name); for the
+    /// answer when no host outside those clusters takes it.
+    nonisolated func clusterRefusal(for vm: VM, owner: String, earlier: [VM], cluster: String, problem: PlacementProblem) -> QuotaExceeded? {
+        guard let quota = tenancy.tenant(owner)?.quota else { return nil }
+        var now = state.read { $0.clusterUse(of: owner) }[cluster] ?? TenantUse()
+        for vm in earlier where vm.currentHost.flatMap(problem.host(named:)).map({ problem.hosts[$0].cluster }) == cluster { now += TenantUse(vm) }
+        return quota.refusal(in: cluster, now: now, after: now + TenantUse(vm))
     }
 
     static func now() -> Int64 { Int64(Date().timeIntervalSince1970) }

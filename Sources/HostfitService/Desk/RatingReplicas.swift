@@ -12,13 +12,15 @@ final class RatingReplicas: Sendable {
 
     init(count: Int) { replicas = (0..<count).map { _ in Replica() } }
 
-    /// The ratings of `vm`, on a replica caught up with `state`.
-    func rate(_ vm: VM, top: Int?, on state: DeskState) -> DeskResult.Ratings {
+    /// The ratings of `vm`, on a replica caught up with `state`, with the caller's `gate`.
+    func rate(_ vm: VM, top: Int?, on state: DeskState, gate: (PlacementProblem) -> HostRater.Gate? = { _ in nil }) -> DeskResult.Ratings {
         let replica = claim()
         defer { replica.lock.unlock() }
         replica.catchUp(state)
         let v = replica.indices(of: vm, state)
-        return Self.ratings(of: vm.id, v, top: top, rater: replica.engine!.rater, goal: state.goal)
+        var rater = replica.engine!.rater
+        rater.gate = gate(rater.problem)
+        return Self.ratings(of: vm.id, v, top: top, rater: rater, goal: state.goal)
     }
 
     /// A free replica, locked; the next in turn, waited for, when all are busy.

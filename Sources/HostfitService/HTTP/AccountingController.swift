@@ -13,12 +13,17 @@ struct AccountingController: Sendable {
         reads.get("usage") { request, context in
             let lines = desk.usage(as: context.caller)
             guard Accept.csv(request) else { return ServiceJSON.response(["tenants": lines]) }
-            var csv = CSVWriter(header: ["tenant", "vms", "placed", "vcpus", "memory_mb", "cpu_demand", "memory_demand_mb", "sampled", "profiled",
+            // A tenant's line (cluster empty), then one per cluster its quota limits.
+            var csv = CSVWriter(header: ["tenant", "cluster", "vms", "placed", "vcpus", "memory_mb", "cpu_demand", "memory_demand_mb", "sampled", "profiled",
                                          "quota_vms", "quota_vcpus", "quota_memory_mb"])
+            func limits(_ q: Quota?) -> [String] { [q?.vms.map(String.init) ?? "", q?.vcpus.map(String.init) ?? "", CSVWriter.number(q?.memoryMB)] }
             for l in lines {
-                csv.append([l.tenant, String(l.vms), String(l.placed), String(l.allocated.vcpus), CSVWriter.number(l.allocated.memoryMB),
-                            CSVWriter.number(l.demand["cpu"]), CSVWriter.number(l.demand["memory"]), String(l.sampled), String(l.profiled),
-                            l.quota?.vms.map(String.init) ?? "", l.quota?.vcpus.map(String.init) ?? "", CSVWriter.number(l.quota?.memoryMB)])
+                csv.append([l.tenant, "", String(l.vms), String(l.placed), String(l.allocated.vcpus), CSVWriter.number(l.allocated.memoryMB),
+                            CSVWriter.number(l.demand["cpu"]), CSVWriter.number(l.demand["memory"]), String(l.sampled), String(l.profiled)] + limits(l.quota))
+                for (cluster, use) in (l.clusters ?? [:]).sorted(by: { $0.key < $1.key }) {
+                    csv.append([l.tenant, cluster, "", String(use.vms), String(use.vcpus), CSVWriter.number(use.memoryMB), "", "", "", ""]
+                               + limits(l.quota?.clusters?[cluster]))
+                }
             }
             return Accept.csvResponse(csv.text)
         }

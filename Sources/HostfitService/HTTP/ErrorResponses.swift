@@ -18,12 +18,14 @@ struct ErrorBody: Encodable, Sendable {
     var field: String?
     var vm: String?
     var rule: String?
-    /// A quota's refusal: which, its limit, what runs and what was asked, for which tenant.
+    /// A quota's refusal: which, its limit, what runs and what was asked, for which tenant
+    /// (and in which cluster, for a cluster's limit).
     var quota: String?
     var limit: Double?
     var used: Double?
     var asked: Double?
     var tenant: String?
+    var cluster: String?
 }
 
 // The one place where refusals become HTTP statuses.
@@ -43,7 +45,7 @@ extension DeskError: HTTPResponseError {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var body = ErrorBody(error: message, field: field, vm: vm, rule: rule?.rawValue)
         if case .quotaExceeded(let q, let tenant) = self {
-            (body.rule, body.quota, body.limit, body.used, body.asked, body.tenant) = ("quota", q.quota, q.limit, q.used, q.asked, tenant)
+            (body.rule, body.quota, body.limit, body.used, body.asked, body.tenant, body.cluster) = ("quota", q.quota, q.limit, q.used, q.asked, tenant, q.cluster)
         }
         return ServiceJSON.response(body, status: status)
     }

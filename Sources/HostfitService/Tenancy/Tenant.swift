@@ -45,29 +45,40 @@ public struct Tenant: Codable, Sendable, Equatable {
 
 /// What a tenant may have running at once: VMs, vCPUs, memory and counted resources (GPUs,
 /// licence seats); a limit left out is no limit. Only placed VMs count: a VM in the
-/// inventory that runs nowhere uses no host.
+/// inventory that runs nowhere uses no host. `clusters` adds limits on what runs on one
+/// cluster's hosts (a tenant may have 64 vCPUs, at most 16 of them in "prod").
 public struct Quota: Codable, Sendable, Equatable {
     public var vms: Int?
     public var vcpus: Int?
     public var memoryMB: Double?
     /// Counted resources (the res_NAME of vms.csv) by name.
     public var resources: [String: Double]?
+    /// Limits per cluster (hosts.csv `cluster`), by cluster; these have no clusters of their own.
+    public var clusters: [String: Quota]?
 
-    enum CodingKeys: String, CodingKey { case vms, vcpus, memoryMB = "memory_mb", resources }
+    enum CodingKeys: String, CodingKey { case vms, vcpus, memoryMB = "memory_mb", resources, clusters }
 
-    public init(vms: Int? = nil, vcpus: Int? = nil, memoryMB: Double? = nil, resources: [String: Double]? = nil) {
+    public init(vms: Int? = nil, vcpus: Int? = nil, memoryMB: Double? = nil, resources: [String: Double]? = nil,
+                clusters: [String: Quota]? = nil) {
         self.vms = vms
         self.vcpus = vcpus
         self.memoryMB = memoryMB
         self.resources = resources
+        self.clusters = clusters
     }
 
-    func check() throws(RecordError) {
-        if let vms, vms < 0 || vms > RecordError.most { throw RecordError(field: "quota.vms", "must be 0 to \(RecordError.most)") }
-        if let vcpus, vcpus < 0 || vcpus > RecordError.most { throw RecordError(field: "quota.vcpus", "must be 0 to \(RecordError.most)") }
-        if let memoryMB { try RecordError.check(memoryMB, "quota.memory_mb") }
+    func check(_ field: String = "quota") throws(RecordError) {
+        if let vms, vms < 0 || vms > RecordError.most { throw RecordError(field: "\(field).vms", "must be 0 to \(RecordError.most)") }
+        if let vcpus, vcpus < 0 || vcpus > RecordError.most { throw RecordError(field: "\(field).vcpus", "must be 0 to \(RecordError.most)") }
+        if let memoryMB { try RecordError.check(memoryMB, "\(field).memory_mb") }
         for (resource, _) in try RecordError.resources(resources) {
-            try RecordError.check(resources![resource.name]!, "quota.resources.\(resource.name)")
+            try RecordError.check(resources![resource.name]!, "\(field).resources.\(resource.name)")
+        }
+        for (cluster, quota) in (clusters ?? [:]).sorted(by: { $0.key < $1.key }) {
+            let at = "\(field).clusters.\(cluster)"
+            guard quota.clusters == nil else { throw RecordError(field: "\(at).clusters", "a cluster's quota has no clusters of its own") }
+            guard !cluster.isEmpty, cluster.count <= 200 else { throw RecordError(field: at, "a cluster is named with 1 to 200 characters") }
+            try quota.check(at)
         }
     }
 
@@ -90,6 +101,14 @@ public struct Quota: Codable, Sendable, Equatable {
             if a > limit + 1e-9, a > u + 1e-9 { return QuotaExceeded(quota: name, limit: limit, used: u, asked: a - u) }
         }
         return nil
+    }
+
+    /// The first limit of `cluster`'s quota that the use there would pass; nil where it
+    /// holds or the cluster has no quota.
+    public func refusal(in cluster: String, now: TenantUse, after: TenantUse) -> QuotaExceeded? {
+        guard var refused = clusters?[cluster]?.refusal(now: now, after: after) else { return nil }
+        refused.cluster = cluster
+        return refused
     }
 }
 
@@ -143,10 +162,17 @@ public struct TenantUse: Codable, Sendable, Equatable {
     }
 }
 
-/// A refusal for a quota: which, its limit, what runs, what was asked.
+/// A refusal for a quota: which, its limit, what runs, what was asked; with the cluster
+/// where it is a cluster's limit.
 public struct QuotaExceeded: Sendable, Equatable, Codable {
     public var quota: String
     public var limit: Double
     public var used: Double
     public var asked: Double
+    public var cluster: String? = nil
+
+    /// "vcpus quota: 62 in use + 4 asked > limit 64", "vcpus quota in cluster 'prod': ...".
+    public var words: String {
+        "\(quota) quota\(cluster.map { " in cluster '\($0)'" } ?? ""): \(Resource.number(used)) in use + \(Resource.number(asked)) asked > limit \(Resource.number(limit))"
+    }
 }
