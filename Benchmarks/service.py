@@ -75,7 +75,8 @@ def tenants_bench(args, hosts):
     hashed and looked up, its quota checked, its VM owned, an audit row in the commit),
     beside the estate's admin token on this build and, with --before, on the build before
     tenants (no audit)."""
-    runs = [("admin token", args.hostfit, False), ("4 tenants' operators", args.hostfit, True)]
+    runs = [("admin token", args.hostfit, False), ("4 tenants' operators", args.hostfit, True),
+            ("4 tenants' operators, quotas per cluster", args.hostfit, "clusters")]
     if args.before: runs.append(("admin token, build before (" + os.path.basename(args.before) + ")", args.before, False))
     figures = []
     with tempfile.TemporaryDirectory(prefix="hostfit-tenants-") as tmp:
@@ -84,13 +85,17 @@ def tenants_bench(args, hosts):
             server, port = serve(program, tmp, re.sub(r"[^A-Za-z0-9]+", "-", label), [])
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", port)
-                status, data, _ = call(conn, "PUT", "/hosts", hosts)
+                # Per-cluster quotas: the hosts in 4 clusters, each tenant limited in every one.
+                placed_on = [dict(h, cluster=f"c{k % 4}") for k, h in enumerate(hosts)] if tenants == "clusters" else hosts
+                status, data, _ = call(conn, "PUT", "/hosts", placed_on)
                 assert status == 200, data
                 tokens = None
                 if tenants:
                     tokens = []
                     for c in range(args.clients):
-                        status, data, _ = call(conn, "PUT", f"/tenants/t{c}", {"quota": {"vms": 100000, "vcpus": 1000000}})
+                        quota = {"vms": 100000, "vcpus": 1000000}
+                        if tenants == "clusters": quota["clusters"] = {f"c{k}": {"vms": 50000, "vcpus": 500000} for k in range(4)}
+                        status, data, _ = call(conn, "PUT", f"/tenants/t{c}", {"quota": quota})
                         assert status == 200, data
                         status, data, _ = call(conn, "POST", f"/tenants/t{c}/tokens", {"role": "operator"})
                         tokens.append(json.loads(data)["token"])
@@ -102,6 +107,7 @@ def tenants_bench(args, hosts):
     for label, rate, p50, p99 in figures:
         print(f"  {label:<50} {rate:>11.0f} {p50:>8.1f} {p99:>8.1f}")
     print(f"  tenants' operators over the admin token, same build: {figures[1][1] / figures[0][1]:.2f}x the placements per second")
+    print(f"  with quotas per cluster over the admin token, same build: {figures[2][1] / figures[0][1]:.2f}x the placements per second")
 
 
 WRK_SCRIPT = """

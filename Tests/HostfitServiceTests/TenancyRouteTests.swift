@@ -144,6 +144,12 @@ struct TenancyRouteTests {
             let usage = try #require((try await Self.call(client, .get, "/usage", as: a).json["tenants"] as? [[String: Any]])?.first)
             #expect(((usage["clusters"] as? [String: Any])?["prod"] as? [String: Any])?["vcpus"] as? Int == 2, "\(usage)")
             #expect(((usage["cluster_headroom"] as? [String: Any])?["dev"] as? [String: Any])?["vcpus"] as? Double == 2, "\(usage)")
+            // A host that changes cluster takes its VMs' use along.
+            let moved = hostOf[inProd]!
+            #expect(try await Self.call(client, .put, "/hosts", [["id": moved, "cluster": "dev", "cpu_cores": 16, "cpu_mhz": 2000, "memory_mb": 65536]]).status == .ok)
+            let after = try #require((try await Self.call(client, .get, "/usage", as: a).json["tenants"] as? [[String: Any]])?.first)
+            #expect(((after["clusters"] as? [String: Any])?["prod"] as? [String: Any])?["vcpus"] as? Int == 0
+                    && ((after["clusters"] as? [String: Any])?["dev"] as? [String: Any])?["vcpus"] as? Int == 4, "\(after)")
             // A cluster's quota is a quota without clusters of its own.
             let nested = try await Self.call(client, .put, "/tenants/alpha", ["quota": ["clusters": ["prod": ["clusters": ["x": ["vms": 1]]]]]])
             #expect(nested.status == .badRequest && nested.json["field"] as? String == "quota.clusters.prod.clusters", "\(nested.text)")

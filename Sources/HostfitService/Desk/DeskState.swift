@@ -28,9 +28,10 @@ final class DeskState: @unchecked Sendable {
         var owners: [String: String] = [:]
         /// tenant -> what its placed VMs hold (what quotas are checked on).
         var use: [String: TenantUse] = [:]
-        /// tenant -> host -> what its VMs there hold (per-cluster quotas; kept by host so a
-        /// host that changes cluster needs no recount).
+        /// tenant -> host -> what its VMs there hold, and the same by cluster (per-cluster
+        /// quotas), summed anew from the hosts' when a host changes cluster.
         var useOnHost: [String: [String: TenantUse]] = [:]
+        var useInCluster: [String: [String: TenantUse]] = [:]
         /// vm -> what its traces said of its use (right-sizing).
         var usage: [String: TracedUsage] = [:]
         /// VMs with live samples.
@@ -105,16 +106,21 @@ extension DeskState.Contents {
             let there = useOnHost[owner]?[host] ?? TenantUse()
             useOnHost[owner, default: [:]][host] = sign > 0 ? there + one : there - one
             if useOnHost[owner]?[host]?.vms == 0 { useOnHost[owner]![host] = nil }
+            let cluster = hosts[host]?.cluster ?? ""
+            let inCluster = useInCluster[owner]?[cluster] ?? TenantUse()
+            useInCluster[owner, default: [:]][cluster] = sign > 0 ? inCluster + one : inCluster - one
+            if useInCluster[owner]?[cluster]?.vms == 0 { useInCluster[owner]![cluster] = nil }
         }
     }
 
     /// What `tenant`'s placed VMs hold in each cluster.
-    func clusterUse(of tenant: String) -> [String: TenantUse] {
-        var result: [String: TenantUse] = [:]
-        for (host, use) in useOnHost[tenant] ?? [:] {
-            result[hosts[host]?.cluster ?? "", default: TenantUse()] += use
+    func clusterUse(of tenant: String) -> [String: TenantUse] { useInCluster[tenant] ?? [:] }
+
+    /// Sums each tenant's use by cluster anew from its use by host.
+    private mutating func recountClusters() {
+        useInCluster = useOnHost.mapValues { byHost in
+            byHost.reduce(into: [:]) { sum, entry in sum[hosts[entry.key]?.cluster ?? "", default: TenantUse()] += entry.value }
         }
-        return result
     }
 
     /// Gives a VM (in the inventory or about to be) to a tenant.
@@ -130,6 +136,8 @@ extension DeskState.Contents {
             if hosts[host.id] == nil { hostOrder.append(host.id) }
             hosts[host.id] = host
         }
+        // A host may change cluster, or arrive after VMs counted on it: rare, and cheap.
+        if !list.isEmpty, !useOnHost.isEmpty { recountClusters() }
     }
 
     mutating func removeVM(_ id: String) {
@@ -145,6 +153,7 @@ extension DeskState.Contents {
     mutating func removeHost(_ id: String) {
         guard hosts.removeValue(forKey: id) != nil else { return }
         hostOrder.removeAll { $0 == id }
+        recountClusters()
     }
 
     mutating func setHost(of id: String, _ host: String?) {

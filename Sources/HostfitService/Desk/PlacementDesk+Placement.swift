@@ -36,7 +36,7 @@ extension PlacementDesk {
         try refuseOverQuota(running: new, owners: owners)
         let before = standingViolations()
         let indices = engineIndices(new)
-        let round = try placeRound(new, indices, owners: owners)
+        let (round, gated) = try placeRound(new, indices, owners: owners)
         // The validator has the last word, whatever the rater decided. It judges the hosts
         // these VMs went to from scratch, or everything where a rule spans hosts (affinity,
         // N+k) or the standing placement already breaks one.
@@ -53,11 +53,11 @@ extension PlacementDesk {
             vm.currentHost = p.host
             return vm
         }
-        // Quotas have the last word too: where the VMs went is counted against each cluster's.
-        do { try refuseOverQuota(running: running, owners: owners) } catch {
+        // Quotas per cluster have the last word too: where the VMs went is counted against them.
+        if gated { do { try refuseOverQuota(running: running, owners: owners) } catch {
             engine!.undo(round)
             throw error
-        }
+        } }
         var change = ServiceStore.Change()
         change.vms = records
         change.placements = placed.map { ($0.vm, $0.host) }
@@ -79,7 +79,7 @@ extension PlacementDesk {
     /// Places the VMs one by one, all or none. A tenant with quotas per cluster has each VM
     /// kept out of the clusters it would take past theirs, counting the request's earlier
     /// VMs; a VM that fits only there is a quota refusal, with that cluster's numbers.
-    private func placeRound(_ new: [VM], _ indices: [Int], owners: [String: String]) throws(DeskError) -> IncrementalPlacer.Round {
+    private func placeRound(_ new: [VM], _ indices: [Int], owners: [String: String]) throws(DeskError) -> (IncrementalPlacer.Round, gated: Bool) {
         let owned = state.read { c in new.map { owners[$0.id] ?? c.owners[$0.id] } }
         let gated = owned.contains { $0.flatMap { tenancy.tenant($0)?.quota.clusters }?.isEmpty == false }
         let problem = engine!.problem
@@ -94,7 +94,7 @@ extension PlacementDesk {
         let round = engine!.placeOneByOne(indices, goal: goal, allOrNone: true, gate: gated ? { v, soFar in
             self.clusterGate(for: vmOf[v]!.0, owner: vmOf[v]!.1, earlier: earlier(soFar), problem: problem)
         } : nil)
-        guard let (id, first) = round.refused else { return round }
+        guard let (id, first) = round.refused else { return (round, gated) }
         if gated, let v = engine!.problem.vm(named: id), let (vm, owner) = vmOf[v], let owner,
            let open = engine!.rater.best(v, goal: goal), let h = problem.host(named: open.host) {
             // Some host would take it but for the quota: the refusal names that cluster's limit.
