@@ -30,18 +30,19 @@ test-deps: deps
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v curl >/dev/null || missing="$$missing curl"; \
 	command -v python3 >/dev/null || missing="$$missing python3"; \
+	command -v java >/dev/null || missing="$$missing openjdk-17-jre-headless"; \
 	if [ ! -x .venv/bin/python ] && ! python3 -c "import ensurepip, venv" 2>/dev/null; then missing="$$missing python3-venv"; fi; \
 	if [ -n "$$missing" ]; then \
-	  echo "make: installing$$missing (report test, notebooks, the service examples of docs/)"; \
+	  echo "make: installing$$missing (report test, notebooks, Spark's Java, the service examples of docs/)"; \
 	  $(SUDO) apt-get update -q && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing; \
 	fi
 
-# The Python packages of the tests (notebooks, schemathesis), in a local venv
-# (Benchmarks/run adds its peers to it).
-TEST_PACKAGES = pandas matplotlib nbclient nbformat ipykernel schemathesis requests
+# The Python packages of the tests (notebooks, schemathesis, pyspark for --spark local[2]),
+# in a local venv (Benchmarks/run adds its peers to it).
+TEST_PACKAGES = pandas matplotlib nbclient nbformat ipykernel schemathesis requests pyspark
 venv: test-deps
-	@if ! .venv/bin/python -c "import pandas, matplotlib, nbclient, nbformat, ipykernel, schemathesis, requests" 2>/dev/null; then \
+	@if ! .venv/bin/python -c "import pandas, matplotlib, nbclient, nbformat, ipykernel, schemathesis, requests, pyspark" 2>/dev/null; then \
 	  echo "make: installing $(TEST_PACKAGES) into .venv"; \
 	  python3 -m venv .venv && .venv/bin/pip install -q --disable-pip-version-check $(TEST_PACKAGES); \
 	fi
@@ -65,7 +66,7 @@ install: planner serve
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 .build/release/hostfit .build/release/hostfit-serve $(DESTDIR)$(PREFIX)/bin/
 	install -d $(DESTDIR)$(PREFIX)/share/hostfit
-	install -m 644 Sources/HostfitService/openapi.json $(DESTDIR)$(PREFIX)/share/hostfit/
+	install -m 644 Sources/HostfitService/openapi.json Sources/Distributed/hostfit_spark.py $(DESTDIR)$(PREFIX)/share/hostfit/
 	@echo "Installed hostfit and hostfit-serve in $(DESTDIR)$(PREFIX)/bin"
 
 uninstall:

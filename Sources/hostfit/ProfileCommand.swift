@@ -22,8 +22,15 @@ struct ProfileCommand: ParsableCommand {
         week before now) every --step seconds, read as a query_range file would be: \
         ask for the exporters' raw series (counters are turned into rates here).
 
+        With --spark MASTER (local[N], or a cluster's URL), Apache Spark spreads the \
+        files over tasks that each run this hostfit on their share (--partial) and \
+        joins their profiles (--merge): the same profiles.csv. Files cut by time with \
+        every entity in each (Azure's vm_cpu_readings; --cut time) are read into samples \
+        (--samples-out) that Spark regroups by entity first. See docs/scale.md.
+
         Examples:
           hostfit profile --traces traces/ --buckets hour-of-week --out profiles.csv
+          hostfit profile --spark 'local[2]' --traces bitbrains/ --out profiles.csv
           hostfit profile --prometheus http://prometheus:9090 --label domain \\
             --query libvirt_domain_info_cpu_time_seconds_total \\
             --query libvirt_domain_info_virtual_cpus \\
@@ -46,9 +53,32 @@ struct ProfileCommand: ParsableCommand {
     var step: Int64 = 300
 
     @Option(help: ArgumentHelp("The profiles CSV to write.", valueName: "file"))
-    var out: String
+    var out: String?
+
+    @Option(help: ArgumentHelp("Run on Apache Spark: local[N] or a cluster's master URL (pyspark or SPARK_HOME needed).", valueName: "master"))
+    var spark: String?
+
+    @Option(help: ArgumentHelp("With --spark: how the trace files are cut, by entity (each file holds whole entities) or by time (each holds a period of every entity; the default for Azure's vm_cpu_readings).", valueName: "entity|time"))
+    var cut: SparkJob.Cut?
+
+    @Flag(help: "Write partial profiles: a share of a job's entities, with each series' timing, for --merge (what each Spark task writes).")
+    var partial = false
+
+    @Option(help: ArgumentHelp("Partial profiles to join into --out (repeatable): expected samples and stars are judged over the whole study window.", valueName: "file"))
+    var merge: [String] = []
+
+    @Option(name: .customLong("samples-out"), help: ArgumentHelp("Write the samples as read, in the native long layout, instead of profiles (what Spark regroups by entity).", valueName: "file"))
+    var samplesOut: String?
 
     func validate() throws {
+        if !merge.isEmpty {
+            guard traceOptions.traces.isEmpty, prometheus == nil, spark == nil else { throw ValidationError("--merge joins partial profiles: give no --traces, --prometheus or --spark with it") }
+            guard out != nil else { throw ValidationError("--merge needs --out: the profiles CSV to write") }
+            return
+        }
+        guard (out != nil) != (samplesOut != nil) else { throw ValidationError(samplesOut == nil ? "--out is needed: the profiles CSV to write" : "give --out or --samples-out, not both") }
+        if spark != nil, prometheus != nil || partial || samplesOut != nil { throw ValidationError("--spark reads --traces files: not with --prometheus, --partial or --samples-out") }
+        if cut != nil, spark == nil { throw ValidationError("--cut says how --spark spreads the files: give --spark") }
         guard !traceOptions.traces.isEmpty || prometheus != nil else { throw ValidationError("give at least one --traces file or folder, or --prometheus with --query") }
         if prometheus != nil && query.isEmpty { throw ValidationError("--prometheus needs at least one --query") }
         if prometheus == nil && !query.isEmpty { throw ValidationError("--query needs --prometheus: the server to ask") }
@@ -70,6 +100,15 @@ struct ProfileCommand: ParsableCommand {
 
     func run() throws {
         let clock = ContinuousClock(), start = clock.now
+        if !merge.isEmpty { return try joinPartials(start: start) }
+        if let spark { return try SparkJob.profile(master: spark, cut: cut, arguments: Array(CommandLine.arguments.dropFirst(2)), traces: traceOptions.traces) }
+        if let samplesOut {
+            let options = traceOptions
+            let read = try reportingInputErrors { try LongSamples.write(options.traces, period: options.period, entityLabel: options.label, to: samplesOut) }
+            try traceOptions.report(TraceQuality(read))
+            return
+        }
+        let out = out!
         let inventory = try vms.map { path in try reportingInputErrors { try VMInventoryFile.read(path) } } ?? []
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hostfit-prometheus-\(UUID().uuidString)").path
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -82,12 +121,27 @@ struct ProfileCommand: ParsableCommand {
             throw ExitCode(1)
         }
         do {
-            try AtomicFile.write(Data(ProfileReport.csv(set).utf8), to: out)
+            try AtomicFile.write(Data(ProfileReport.csv(set, partial: partial).utf8), to: out)
         } catch {
             throw CLIFailure(code: 2, message: "\(out): cannot write the profiles: \(error.localizedDescription)")
         }
         let seconds = Double((clock.now - start).components.attoseconds) / 1e18 + Double((clock.now - start).components.seconds)
         let resources = set.profiles.reduce(0) { $0 + $1.resources.count }
         print("Profiled \(set.profiles.count) entities (\(resources) resource profiles, \(set.scheme.rawValue) p\(Resource.number(set.percentile))) in \(String(format: "%.2f", seconds)) s; wrote \(out)")
+    }
+
+    /// --merge: partial profiles joined into one profiles.csv.
+    private func joinPartials(start: ContinuousClock.Instant) throws {
+        let out = out!
+        let merged = try reportingInputErrors { try ProfileMerge.merge(try merge.map { path throws(InputError) in try CSVTable(contentsOf: path) }) }
+        for note in merged.notes { Terminal.note(note) }
+        do {
+            try AtomicFile.write(Data(merged.csv.utf8), to: out)
+        } catch {
+            throw CLIFailure(code: 2, message: "\(out): cannot write the profiles: \(error.localizedDescription)")
+        }
+        let elapsed = ContinuousClock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        print("Joined \(merge.count) partial profiles: \(merged.entities) entities (\(merged.series) resource profiles) in \(String(format: "%.2f", seconds)) s; wrote \(out)")
     }
 }

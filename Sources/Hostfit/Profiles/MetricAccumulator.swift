@@ -10,9 +10,10 @@ struct MetricAccumulator: Sendable {
     private(set) var outOfOrder = 0
     /// One sketch per time bucket.
     private(set) var buckets: [QuantileSketch]
-    /// Gaps between consecutive samples, for the sampling interval: the first ones are a
-    /// fair sample, and staying exact keeps this off the logarithm path.
-    private(set) var intervals = QuantileSketch()
+    /// Seconds between consecutive samples, counted by length: exact and the same however
+    /// the files were spread over workers and merged (a sketch capped at its first values
+    /// was not). Distinct lengths past `intervalKinds` are not counted.
+    private(set) var intervals = IntervalCounts()
     /// Daily sums and counts for the trend, by day number since the epoch.
     private(set) var days: [Int64: (sum: Double, count: Int)] = [:]
     private var currentDay = Int64.min
@@ -36,7 +37,7 @@ struct MetricAccumulator: Sendable {
         if time < lastTime {
             outOfOrder += 1
         } else {
-            if lastTime != Int64.min && intervals.count < QuantileSketch.exactCapacity { intervals.add(Double(time - lastTime)) }
+            if lastTime != Int64.min { intervals.add(time - lastTime) }
             lastTime = time
         }
         if time < firstTime { firstTime = time }
@@ -88,5 +89,35 @@ struct MetricAccumulator: Sendable {
         flushDay()
         let keys = days.keys.sorted()
         return (keys.map(Double.init), keys.map { days[$0]!.sum / Double(days[$0]!.count) })
+    }
+}
+
+/// Interval lengths and how often each occurred, for their median.
+struct IntervalCounts: Sendable {
+    static let kinds = 4096
+    private var counts: [Int64: Int] = [:]
+
+    mutating func add(_ seconds: Int64, times: Int = 1) {
+        if let n = counts[seconds] { counts[seconds] = n + times } else if counts.count < Self.kinds { counts[seconds] = times }
+    }
+
+    mutating func merge(_ other: IntervalCounts) {
+        for (seconds, n) in other.counts.sorted(by: { $0.key < $1.key }) { add(seconds, times: n) }
+    }
+
+    /// The type-7 quantile of the lengths counted (as `QuantileSketch`), nil without any.
+    func quantile(_ q: Double) -> Double? {
+        let n = counts.values.reduce(0, +)
+        guard n > 0 else { return nil }
+        let rank = q * Double(n - 1)
+        let lo = Int(rank.rounded(.down))
+        var seen = 0, a: Double?, b: Double?
+        for (seconds, count) in counts.sorted(by: { $0.key < $1.key }) {
+            if a == nil, lo < seen + count { a = Double(seconds) }
+            if lo + 1 < seen + count { b = Double(seconds); break }
+            seen += count
+        }
+        guard let a else { return nil }
+        return a + ((b ?? a) - a) * (rank - Double(lo))
     }
 }

@@ -34,14 +34,17 @@ public enum ProfileBuilder {
             notes.append("\(noCapacity.count) entities give CPU or memory as a percentage with no capacity known (\(list)): left out; give --core-mhz for CPU, and --vms (vcpus, memory_mb) where the trace has no sizes")
         }
         profiles.sort { $0.entity.localizedStandardCompare($1.entity) == .orderedAscending }
-        let series = profiles.flatMap(\.resources)
-        let missing = series.reduce(0) { $0 + $1.expectedSamples - $1.samples }
-        if missing > 0 {
-            let gappy = series.count { $0.samples < $0.expectedSamples }
-            let expected = series.reduce(0) { $0 + $1.expectedSamples }
-            notes.append("gaps: \(gappy) of \(series.count) resource profiles miss samples, \(missing) of \(expected) expected (\(String(format: "%.1f", Double(missing) * 100 / Double(max(expected, 1))))%); their confidence_stars say how much")
-        }
+        if let gaps = gapsNote(profiles.flatMap(\.resources).map { ($0.samples, $0.expectedSamples) }) { notes.append(gaps) }
         return ProfileSet(scheme: c.scheme, percentile: options.percentile, profiles: profiles, notes: notes)
+    }
+
+    /// What the series miss of their expected samples, in a note; nil where none miss any.
+    static func gapsNote(_ series: [(samples: Int, expected: Int)]) -> String? {
+        let missing = series.reduce(0) { $0 + $1.expected - $1.samples }
+        guard missing > 0 else { return nil }
+        let gappy = series.count { $0.samples < $0.expected }
+        let expected = series.reduce(0) { $0 + $1.expected }
+        return "gaps: \(gappy) of \(series.count) resource profiles miss samples, \(missing) of \(expected) expected (\(String(format: "%.1f", Double(missing) * 100 / Double(max(expected, 1))))%); their confidence_stars say how much"
     }
 
     private static func entityProfile(_ c: TraceCollector, _ e: Int, _ name: String, options: Options,
@@ -92,20 +95,18 @@ public enum ProfileBuilder {
         let quantiles = [0.5, 0.9, 0.95, 0.99, q].map { computed[levels.firstIndex(of: $0)!] }
         let bucketValues = buckets.indices.map { buckets[$0].quantile(q).map { $0 * scale } }
 
-        var intervals = a.intervals
-        let interval = intervals.quantile(0.5) ?? 0
-        let span = Double(window.end - window.start)
-        let expected = interval > 0 ? Int((span / interval).rounded(.down)) + 1 : a.count
-        let share = min(1, Double(a.count) / Double(max(expected, 1)))
-
+        let interval = a.intervals.quantile(0.5) ?? 0
+        let (expected, stars) = ResourceProfile.coverage(samples: a.count, interval: interval, window: window)
         let daily = a.dailyMeans()
         let trend = daily.days.count >= 3 ? TrendFit.theilSenSlope(x: daily.days, y: daily.means).map { $0 * 30 * scale } : nil
 
-        return ResourceProfile(
-            resource: resource, samples: a.count, expectedSamples: max(expected, a.count), confidenceStars: ResourceProfile.stars(share: share),
+        var profile = ResourceProfile(
+            resource: resource, samples: a.count, expectedSamples: expected, confidenceStars: stars,
             mean: a.sum / Double(a.count) * scale, p50: quantiles[0] * scale, p90: quantiles[1] * scale, p95: quantiles[2] * scale,
             p99: quantiles[3] * scale, max: a.max * scale, trendPer30Days: trend, buckets: bucketValues,
             atPercentile: quantiles[4] * scale, trendDays: trend == nil ? nil : daily.days.count,
             trendZ: trend == nil ? nil : TrendFit.mannKendallZ(daily.means))
+        profile.timing = SeriesTiming(interval: interval, first: a.firstTime, last: a.lastTime)
+        return profile
     }
 }

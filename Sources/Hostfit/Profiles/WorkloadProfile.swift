@@ -23,6 +23,9 @@ public struct ResourceProfile: Sendable, Equatable {
     /// The profile's percentile (`ProfileSet.percentile`) over every sample, not per bucket:
     /// what `--sizing percentile` plans on. nil for profiles read from a file at another level.
     public var atPercentile: Double?
+    /// When the series was sampled: what a job that profiled a share of the traces needs
+    /// to judge its gaps against the whole study window (`ProfileMerge`). Nil when read back.
+    public var timing: SeriesTiming?
 
     public init(resource: Resource, samples: Int, expectedSamples: Int, confidenceStars: Int, mean: Double, p50: Double,
                 p90: Double, p95: Double, p99: Double, max: Double, trendPer30Days: Double?, buckets: [Double?],
@@ -44,6 +47,15 @@ public struct ResourceProfile: Sendable, Equatable {
         self.buckets = buckets
     }
 
+    /// The samples a complete series would have over `window` at its median `interval`
+    /// (at least those it has), and the stars of the share present.
+    public static func coverage(samples: Int, interval: Double, window: (start: Int64, end: Int64)) -> (expected: Int, stars: Int) {
+        let span = Double(window.end - window.start)
+        let expected = interval > 0 ? Int((span / interval).rounded(.down)) + 1 : samples
+        let share = min(1, Double(samples) / Double(Swift.max(expected, 1)))
+        return (Swift.max(expected, samples), stars(share: share))
+    }
+
     public static func stars(share: Double) -> Int {
         switch share {
         case ...0.2: 1
@@ -52,6 +64,19 @@ public struct ResourceProfile: Sendable, Equatable {
         case ...0.8: 4
         default: 5
         }
+    }
+}
+
+/// A series' median interval between samples and its first and last sample (epoch seconds).
+public struct SeriesTiming: Sendable, Equatable {
+    public var interval: Double
+    public var first: Int64
+    public var last: Int64
+
+    public init(interval: Double, first: Int64, last: Int64) {
+        self.interval = interval
+        self.first = first
+        self.last = last
     }
 }
 

@@ -12,8 +12,13 @@ public enum ProfileReport {
     static let fixedColumns = ["entity", "resource", "unit", "samples", "expected_samples", "confidence_stars", "mean", "p50",
                                "p90", "p95", "p99", "max", "trend_per_30d", "trend_days", "trend_z", "vcpus", "cpu_capacity_mhz", "memory_mb", "buckets", "percentile"]
 
-    public static func csv(_ set: ProfileSet) -> String {
-        var csv = CSVWriter(header: fixedColumns + set.scheme.columnNames)
+    /// The columns a partial file adds (`ProfileMerge`): each series' median interval, and
+    /// its first and last sample.
+    static let timingColumns = ["interval_s", "first_time", "last_time"]
+
+    /// `partial`: a share of a job's traces, with each series' timing, for `ProfileMerge`.
+    public static func csv(_ set: ProfileSet, partial: Bool = false) -> String {
+        var csv = CSVWriter(header: fixedColumns + set.scheme.columnNames + (partial ? timingColumns : []))
         let percentile = CSVWriter.number(set.percentile, digits: 3)
         for profile in set.profiles {
             let a = profile.allocation
@@ -23,6 +28,7 @@ public enum ProfileReport {
                 row += [CSVWriter.number(r.trendPer30Days, digits: 3), r.trendDays.map(String.init) ?? "", CSVWriter.number(r.trendZ, digits: 2), a.cores.map(String.init) ?? "",
                         CSVWriter.number(a.cpuMHz, digits: 3), CSVWriter.number(a.memoryMB, digits: 3), set.scheme.rawValue, percentile]
                 row += r.buckets.map { CSVWriter.number($0, digits: 3) }
+                if partial, let t = r.timing { row += ["\(t.interval)", String(t.first), String(t.last)] }
                 csv.append(row)
             }
         }

@@ -115,6 +115,25 @@ public enum TraceLoader {
         return read
     }
 
+    /// The trace files a read of `paths` reads, in its order: files as named, and the files
+    /// under folders whose first lines are a trace format (others a read skips). What a
+    /// job that spreads a read over processes (`--spark`) hands out.
+    public static func files(_ paths: [String]) throws(InputError) -> [String] {
+        var result: [String] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw InputError(file: path, "no such file or folder") }
+            guard isDirectory.boolValue else { result.append(path); continue }
+            let found = try filesUnder(path)
+            if found.isEmpty { throw InputError(file: path, "is an empty folder") }
+            for file in found {
+                guard let head = try? TraceFile(path: file), TraceFormat.detect(firstLine: head.firstLine, head: head.head) != nil else { continue }
+                result.append(file)
+            }
+        }
+        return result
+    }
+
     private static func filesUnder(_ folder: String) throws(InputError) -> [String] {
         guard let walker = FileManager.default.enumerator(atPath: folder) else { throw InputError(file: folder, "cannot be read") }
         var files: [String] = []

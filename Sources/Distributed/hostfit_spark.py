@@ -1,0 +1,227 @@
+"""Hostfit on Apache Spark: Spark distributes, Hostfit computes.
+
+`hostfit profile --spark MASTER ...` writes a job file and runs this driver (with pyspark's
+Python, or SPARK_HOME's spark-submit). Every task runs the same `hostfit` binary on its
+share, so the numbers are Hostfit's own:
+
+- files cut by entity (each holds whole entities): the files are spread over tasks, each
+  runs `hostfit profile --partial` on its share, and the driver joins the parts with
+  `hostfit profile --merge`, which judges gaps over the whole study window;
+- files cut by time (Azure's vm_cpu_readings, every VM in every file): each task turns its
+  file into samples (`hostfit profile --samples-out`, native long layout), Spark regroups
+  the samples by entity (a shuffle), and each task profiles its entities from them, with
+  the files that hold no samples (vmtable: sizes) beside; then the same join.
+
+A task that dies is retried by Spark (local[N] runs as local[N,4], which allows retries);
+each task writes only its own files, so a retry gives the same output. Bad input (hostfit
+exit 2) is not retried: the job stops with hostfit's `file:line` message and exit 2.
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import warnings
+import zlib
+
+BAD_INPUT = 2
+
+
+class BadInput(Exception):
+    """Hostfit refused its input: retrying cannot help."""
+
+
+def run_hostfit(hostfit, arguments):
+    done = subprocess.run([hostfit] + arguments, capture_output=True, text=True)
+    return done.returncode, done.stdout, done.stderr
+
+
+def fail_first_attempt(task):
+    """For the test of retries: with HOSTFIT_SPARK_FAIL_ONCE=FILE, the first attempt of task 0
+    of each stage writes FILE and dies, as a lost executor would."""
+    marker = os.environ.get("HOSTFIT_SPARK_FAIL_ONCE")
+    if not marker or task != 0:
+        return
+    from pyspark import TaskContext
+    context = TaskContext.get()
+    if context is not None and context.attemptNumber() == 0:
+        with open(marker, "a") as f:
+            f.write(f"stage {context.stageId()} task {task} attempt 0 died\n")
+        os._exit(3)
+
+
+def profile_share(hostfit, work, arguments, k, files, extra=()):
+    """One task: `hostfit profile --partial` on its files; (k, partial CSV, notes) or a bad input."""
+    fail_first_attempt(k)
+    out = os.path.join(work, f"part-{k:05d}.csv")
+    traces = [a for f in list(files) + list(extra) for a in ("--traces", f)]
+    code, _, err = run_hostfit(hostfit, ["profile"] + traces + arguments + ["--partial", "--out", out])
+    if code == BAD_INPUT or (code == 1 and "no profiles" in err):
+        return (k, None, err)
+    if code != 0:
+        raise RuntimeError(f"hostfit profile exited {code} on task {k}: {err.strip()[-2000:]}")
+    with open(out) as f:
+        text = f.read()
+    os.remove(out)
+    return (k, text, err)
+
+
+def samples_of(hostfit, work, arguments, k, path):
+    """Map side of a time cut: one file's samples as (entity, (time, metric, value line)), or
+    a note that it holds none (a side file such as vmtable), or a bad input."""
+    fail_first_attempt(k)
+    out = os.path.join(work, f"samples-{k:05d}.csv")
+    code, _, err = run_hostfit(hostfit, ["profile", "--traces", path] + arguments + ["--samples-out", out])
+    if code == BAD_INPUT:
+        yield ("!bad", err)
+        return
+    if err:
+        yield ("!notes", err)
+    if code != 0:
+        raise RuntimeError(f"hostfit profile --samples-out exited {code} on {path}: {err.strip()[-2000:]}")
+    count = 0
+    with open(out) as f:
+        next(f)
+        for line in f:
+            time, entity, rest = line.split(",", 2)
+            count += 1
+            yield (entity, (int(time), rest))
+    os.remove(out)
+    if count == 0:
+        yield ("!side", path)
+
+
+def main():
+    job = json.load(open(sys.argv[1]))
+    warnings.filterwarnings("ignore", category=FutureWarning)
+    master = job["master"]
+    if master.startswith("local"):
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    # Spark's own log at errors only (the JVM starts before any setting could say so).
+    quiet = os.path.join(os.environ.get("HOSTFIT_SPARK_WORK", tempfile.gettempdir()), "log4j2.properties")
+    with open(quiet, "w") as f:
+        f.write("rootLogger.level = error\nrootLogger.appenderRef.stderr.ref = console\n"
+                "appender.console.type = Console\nappender.console.name = console\nappender.console.target = SYSTEM_ERR\n"
+                "appender.console.layout.type = PatternLayout\nappender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n\n")
+    os.environ.setdefault("PYSPARK_SUBMIT_ARGS", f"--driver-java-options -Dlog4j2.configurationFile=file:{quiet} pyspark-shell")
+    from pyspark.sql import SparkSession
+
+    if master.startswith("local[") and "," not in master:
+        master = master[:-1] + ",4]"  # local mode retries a task only when told how often
+    spark = (SparkSession.builder.master(master).appName("hostfit " + job["command"])
+             .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+             .config("spark.task.maxFailures", "4").getOrCreate())
+    try:
+        code = profile(spark.sparkContext, job)
+    finally:
+        spark.stop()
+    sys.exit(code)
+
+
+def profile(sc, job):
+    hostfit, files, arguments = job["hostfit"], job["files"], job["task_arguments"]
+    work = tempfile.mkdtemp(prefix="hostfit-spark-", dir=os.environ.get("HOSTFIT_SPARK_WORK"))
+    slots = sc.defaultParallelism
+    if job["cut"] == "entity":
+        # Shares of about equal size: the largest file first into the smallest share.
+        shares = [[] for _ in range(max(1, min(len(files), slots * 4)))]
+        sizes = [0] * len(shares)
+        for path in sorted(files, key=lambda p: (-os.path.getsize(p), p)):
+            k = sizes.index(min(sizes))
+            shares[k].append(path)
+            sizes[k] += os.path.getsize(path)
+        shares = [sorted(s) for s in shares if s]
+        results = (sc.parallelize(list(enumerate(shares)), len(shares))
+                   .map(lambda ks: profile_share(hostfit, work, arguments, ks[0], ks[1])).collect())
+    else:
+        # Map: each file into samples; shuffle by entity; reduce: profile each share of entities.
+        # Period filters apply on the map side; the reduce side profiles what came through.
+        read_options = [a for a in arguments_with_values(arguments, {"--from", "--until", "--label"})]
+        mapped = (sc.parallelize(list(enumerate(files)), max(1, len(files)))
+                  .flatMap(lambda kf: samples_of(hostfit, work, read_options, kf[0], kf[1])))
+        mapped.cache()
+        bad = mapped.filter(lambda kv: kv[0] == "!bad").map(lambda kv: kv[1]).collect()
+        if bad:
+            sys.stderr.write(bad[0])
+            return BAD_INPUT
+        side = sorted(mapped.filter(lambda kv: kv[0] == "!side").map(lambda kv: kv[1]).collect())
+        read_notes = mapped.filter(lambda kv: kv[0] == "!notes").map(lambda kv: (-1, None, kv[1])).collect()
+        partitions = max(1, slots * 4)
+        grouped = (mapped.filter(lambda kv: not kv[0].startswith("!"))
+                   .partitionBy(partitions, lambda entity: zlib.crc32(entity.encode()))
+                   .mapPartitionsWithIndex(lambda k, rows: [(k, write_long(work, k, rows))]))
+        results = (grouped.filter(lambda kp: kp[1] is not None)
+                   .map(lambda kp: profile_share(hostfit, work, arguments, kp[0], [kp[1]], side)).collect())
+        results += read_notes
+    failed = [err for k, text, err in results if k >= 0 and text is None and "no profiles" not in err]
+    if failed:
+        sys.stderr.write(failed[0])
+        return BAD_INPUT
+    parts = []
+    for k, text, err in sorted(results, key=lambda r: r[0]):
+        if text is None or k < 0:
+            continue
+        path = os.path.join(work, f"joined-{k:05d}.csv")
+        with open(path, "w") as f:
+            f.write(text)
+        parts.append(path)
+    # The tasks' notes as one run would give them: rows skipped summed by why, the rest once.
+    skipped, notes = {}, set()
+    for _, _, err in results:
+        for line in err.splitlines():
+            counted = re.match(r"note: skipped (\d+) (.*)$", line)
+            if counted:
+                skipped[counted.group(2)] = skipped.get(counted.group(2), 0) + int(counted.group(1))
+            elif line.startswith("note:") and "gaps:" not in line:
+                notes.add(line)
+    for line in [f"note: skipped {n} {why}" for why, n in sorted(skipped.items())] + sorted(notes):
+        sys.stderr.write(line + "\n")
+    if not parts:
+        sys.stderr.write("error: no profiles: the traces hold no CPU, memory, disk or network samples; nothing written\n")
+        return 1
+    merge = [a for p in parts for a in ("--merge", p)]
+    done = subprocess.run([hostfit, "profile"] + merge + ["--out", job["out"]], capture_output=True, text=True)
+    sys.stderr.write(done.stderr)
+    if done.returncode == 0:
+        joined = re.search(r"(\d+) entities \((\d+) resource profiles\)", done.stdout)
+        print(f"Profiled {joined.group(1)} entities ({joined.group(2)} resource profiles) on Spark {job['master']}, "
+              f"{len(parts)} tasks{' after a shuffle by entity' if job['cut'] == 'time' else ''}; wrote {job['out']}")
+    return done.returncode
+
+
+def arguments_with_values(arguments, names):
+    """The options among `arguments` named in `names`, each with its value."""
+    kept, k = [], 0
+    while k < len(arguments):
+        name = arguments[k].split("=", 1)[0]
+        if name in names:
+            if "=" in arguments[k]:
+                kept.append(arguments[k])
+                k += 1
+            else:
+                kept += arguments[k:k + 2]
+                k += 2
+        else:
+            k += 1
+    return kept
+
+
+def write_long(work, k, rows):
+    """One reduce share's samples as a native long file, in a fixed order (entity, time,
+    then as read), whatever order the shuffle brought them in; None when empty."""
+    rows = sorted(rows, key=lambda r: (r[0], r[1][0], r[1][1]))
+    if not rows:
+        return None
+    path = os.path.join(work, f"entities-{k:05d}.csv")
+    with open(path + ".tmp", "w") as f:
+        f.write("timestamp,entity,metric,value\n")
+        for entity, (time, rest) in rows:
+            f.write(f"{time},{entity},{rest}")
+    os.replace(path + ".tmp", path)
+    return path
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+@testable import Hostfit
+
+/// `--spark local[2]` on the real pyspark of the checkout's venv (which `make test` fills):
+/// the same profiles.csv, byte for byte, as one process, for files cut by entity and for
+/// files cut by time (Azure's layout, regrouped by a shuffle), through a task that dies.
+@Suite("hostfit on Spark", .serialized)
+struct SparkTests {
+    typealias Run = CLITests.Run
+
+    /// Why Spark cannot run here (said, and the test skipped), or nil.
+    static let missing: String? = {
+        let python = Support.packageRoot.appendingPathComponent(".venv/bin/python").path
+        guard FileManager.default.isExecutableFile(atPath: python) else { return "no .venv (make test makes it)" }
+        let check = Process()
+        check.executableURL = URL(fileURLWithPath: python)
+        check.arguments = ["-c", "import pyspark, shutil, sys; sys.exit(0 if shutil.which('java') else 1)"]
+        check.standardError = FileHandle.nullDevice
+        guard (try? check.run()) != nil else { return "cannot run \(python)" }
+        check.waitUntilExit()
+        return check.terminationStatus == 0 ? nil : "pyspark or java is missing (make test installs them)"
+    }()
+
+    static func skipped(_ test: String) -> Bool {
+        guard let missing else { return false }
+        print("SparkTests.\(test): skipped: \(missing)")
+        return true
+    }
+
+    func hostfit(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
+        let dir = Support.temporaryDirectory()
+        let out = dir + "/stdout", err = dir + "/stderr"
+        FileManager.default.createFile(atPath: out, contents: nil)
+        FileManager.default.createFile(atPath: err, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLITests.binary)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
+        try process.run()
+        process.waitUntilExit()
+        return Run(code: process.terminationStatus, stdout: try String(contentsOfFile: out, encoding: .utf8), stderr: try String(contentsOfFile: err, encoding: .utf8))
+    }
+
+    /// Profiles `traces` in one process and on Spark; both files' bytes.
+    func bothWays(_ traces: [String], _ options: [String] = [], environment: [String: String] = [:]) throws -> (one: Data, spark: Data, run: Run) {
+        let dir = Support.temporaryDirectory()
+        let given = traces.flatMap { ["--traces", $0] } + options
+        let one = try hostfit(["profile"] + given + ["--out", dir + "/one.csv"])
+        #expect(one.code == 0, "\(one.stderr)")
+        let spark = try hostfit(["profile", "--spark", "local[2]"] + given + ["--out", dir + "/spark.csv"], environment: environment)
+        #expect(spark.code == 0, "\(spark.stderr)")
+        return (try Data(contentsOf: URL(fileURLWithPath: dir + "/one.csv")), (try? Data(contentsOf: URL(fileURLWithPath: dir + "/spark.csv"))) ?? Data(), spark)
+    }
+
+    @Test func filesOfWholeEntitiesGiveTheSameProfilesAsOneProcess() throws {
+        guard !Self.skipped(#function) else { return }
+        let (one, spark, run) = try bothWays([Support.sampleData + "/traces"])
+        #expect(!one.isEmpty && one == spark)
+        #expect(run.stdout.contains("Profiled 48 entities (192 resource profiles) on Spark local[2]"), "\(run.stdout)")
+        // The tasks' notes are summed as one process gives them.
+        #expect(run.stderr.contains("note: skipped 12924 rows with no CPU provisioned"), "\(run.stderr)")
+    }
+
+    /// Azure's layout: three files of a day each, every VM in each, and the sizes in vmtable.
+    static func azureLayout() -> String {
+        let dir = Support.temporaryDirectory() + "/azure"
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        var rng = SeededGenerator(seed: 11)
+        // VM ids as the dataset gives them: base64, with + and /.
+        let vms: [String] = (0..<24).map { (k: Int) -> String in
+            let bytes: [UInt8] = (0..<32).map { (i: Int) -> UInt8 in UInt8((i * 37 + k * 101) % 256) }
+            return Data(bytes).base64EncodedString()
+        }
+        for day in 0..<3 {
+            var text = ""
+            for t in stride(from: day * 86_400, to: (day + 1) * 86_400, by: 300) {
+                for vm in vms where rng.next() % 50 != 0 {
+                    let avg = Double(rng.next() % 9_000_000) / 100_000 + 1
+                    text += "\(t),\(vm),\(avg / 2),\(min(100, avg * 1.5)),\(avg)\n"
+                }
+            }
+            try? text.write(toFile: "\(dir)/vm_cpu_readings-file-\(day + 1)-of-3.csv", atomically: true, encoding: .utf8)
+        }
+        let cores = [1, 2, 4, 8], memoryGB = [1.75, 3.5, 7, 14]
+        var table = ""
+        for (k, vm) in vms.enumerated() {
+            table += "\(vm),\(vms[(k + 1) % 24]),\(vms[(k + 2) % 24]),0,259200,99,10,50,Interactive,\(cores[k % 4]),\(memoryGB[k % 4])\n"
+        }
+        try? table.write(toFile: "\(dir)/vmtable.csv", atomically: true, encoding: .utf8)
+        return dir
+    }
+
+    @Test func filesCutByTimeAreRegroupedByEntityThroughATaskThatDies() throws {
+        guard !Self.skipped(#function) else { return }
+        let marker = Support.temporaryDirectory() + "/died"
+        let (one, spark, run) = try bothWays([Self.azureLayout()], ["--core-mhz", "2400"], environment: ["HOSTFIT_SPARK_FAIL_ONCE": marker])
+        #expect(!one.isEmpty && one == spark)
+        #expect(run.stdout.contains("24 entities") && run.stdout.contains("after a shuffle by entity"), "\(run.stdout)")
+        // A task died in each stage, and Spark ran it again.
+        let died = (try? String(contentsOfFile: marker, encoding: .utf8)) ?? ""
+        #expect(died.split(separator: "\n").count >= 2, "\(died)")
+    }
+
+    @Test func theBitbrainsMonthGivesTheSameProfiles() throws {
+        guard !Self.skipped(#function) else { return }
+        let month = Support.sharedData + "/traces/bitbrains-rnd/2013-7"
+        guard FileManager.default.fileExists(atPath: month) else {
+            print("SparkTests.theBitbrainsMonthGivesTheSameProfiles: skipped: ../shared/data is not beside the checkout")
+            return
+        }
+        let (one, spark, _) = try bothWays([month])
+        #expect(one.count > 1_000_000 && one == spark)
+    }
+
+    @Test func aBadFileFailsTheJobWithItsLine() throws {
+        guard !Self.skipped(#function) else { return }
+        let dir = Support.temporaryDirectory() + "/traces"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Support.sampleData + "/traces/rnd-1.csv.gz", toPath: dir + "/rnd-1.csv.gz")
+        try "timestamp,entity,metric,value\n1700000000,a,cpu_mhz,100\n1700000300,a,cpu_mhz,lots\n".write(toFile: dir + "/bad.csv", atomically: true, encoding: .utf8)
+        let run = try hostfit(["profile", "--spark", "local[2]", "--traces", dir, "--strict", "--out", Support.temporaryDirectory() + "/p.csv"])
+        #expect(run.code == 2 && run.stderr.contains("bad.csv:3"), "\(run.code) \(run.stderr)")
+    }
+}
