@@ -23,6 +23,8 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 import warnings
 import zlib
 
@@ -93,8 +95,40 @@ def samples_of(hostfit, work, arguments, k, path):
         yield ("!side", path)
 
 
+# What the JVM and Spark say on every start, which tells a user nothing.
+NOISE = (b"WARNING: Using incubator modules", b"Setting default log level to", b"To adjust logging level use",
+         b"Using Spark's default log4j profile")
+
+
+def quiet_stderr():
+    """Sends what the JVM writes to stderr through a filter that drops its start-up noise;
+    this script's own messages go straight out. Returns what `main` calls at the end."""
+    real = os.dup(2)
+    read_end, write_end = os.pipe()
+    os.dup2(write_end, 2)
+    os.close(write_end)
+    sys.stderr = os.fdopen(os.dup(real), "w", buffering=1)
+
+    def pump():
+        with os.fdopen(read_end, "rb") as pipe:
+            for line in pipe:
+                if not line.startswith(NOISE):
+                    os.write(real, line)
+
+    thread = threading.Thread(target=pump, daemon=True)
+    thread.start()
+
+    def drain():
+        os.close(2)
+        thread.join(timeout=5)
+    return drain
+
+
 def main():
+    global STARTED
+    STARTED = time.monotonic()
     job = json.load(open(sys.argv[1]))
+    drain = quiet_stderr()
     warnings.filterwarnings("ignore", category=FutureWarning)
     master = job["master"]
     if master.startswith("local"):
@@ -114,9 +148,10 @@ def main():
              .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
              .config("spark.task.maxFailures", "4").getOrCreate())
     try:
-        code = profile(spark.sparkContext, job)
+        code = (plan if job["command"] == "plan" else profile)(spark.sparkContext, job)
     finally:
         spark.stop()
+        drain()
     sys.exit(code)
 
 
@@ -187,8 +222,99 @@ def profile(sc, job):
     if done.returncode == 0:
         joined = re.search(r"(\d+) entities \((\d+) resource profiles\)", done.stdout)
         print(f"Profiled {joined.group(1)} entities ({joined.group(2)} resource profiles) on Spark {job['master']}, "
-              f"{len(parts)} tasks{' after a shuffle by entity' if job['cut'] == 'time' else ''}; wrote {job['out']}")
+              f"{len(parts)} tasks{' after a shuffle by entity' if job['cut'] == 'time' else ''}, in {time.monotonic() - STARTED:.1f} s; wrote {job['out']}")
     return done.returncode
+
+
+STATUS_ORDER = ["optimal", "feasible", "heuristic"]
+
+
+def plan_cluster(hostfit, arguments, work, k, cluster):
+    """One task: `hostfit plan` on one cluster's hosts and VMs, into a folder of its own."""
+    fail_first_attempt(k)
+    out = os.path.join(work, f"plan-{k:04d}")
+    code, stdout, err = run_hostfit(hostfit, ["plan", "--hosts", cluster["hosts"], "--vms", cluster["vms"]] + arguments + ["--out", out])
+    if code == BAD_INPUT:
+        return (k, None, err)
+    if code not in (0, 1):  # 1: planned, but some VMs fit nowhere (said in unplaced.csv)
+        raise RuntimeError(f"hostfit plan exited {code} on cluster {cluster['name']}: {err.strip()[-2000:]}")
+    return (k, out, err)
+
+
+def plan(sc, job):
+    """Each cluster planned by a task of its own; the plans joined and checked whole."""
+    import shutil
+    hostfit, arguments, out = job["hostfit"], job["task_arguments"], job["out"]
+    work = tempfile.mkdtemp(prefix="hostfit-spark-plan-", dir=os.environ.get("HOSTFIT_SPARK_WORK"))
+    clusters = [c for c in job["clusters"] if c["vm_count"] > 0]
+    # The largest clusters first, so that the last task to start is a small one.
+    tasks = sorted(enumerate(clusters), key=lambda kc: (-kc[1]["vm_count"], kc[0]))
+    results = (sc.parallelize(tasks, max(1, len(tasks)))
+               .map(lambda kc: plan_cluster(hostfit, arguments, work, kc[0], kc[1])).collect())
+    bad = [err for _, folder, err in results if folder is None]
+    if bad:
+        sys.stderr.write(bad[0])
+        return BAD_INPUT
+    folders = {k: folder for k, folder, _ in results}
+    notes = sorted({line for _, _, err in results for line in err.splitlines() if line.startswith("note:")})
+    os.makedirs(out, exist_ok=True)
+    joined = {"placements.csv": [], "hosts.csv": [], "unplaced.csv": []}
+    headers = {}
+    per_cluster = []
+    for k, cluster in enumerate(clusters):
+        folder = folders[k]
+        for name in joined:
+            with open(os.path.join(folder, name)) as f:
+                lines = f.read().splitlines()
+            headers.setdefault(name, lines[0] if lines else "")
+            joined[name] += lines[1:]
+        with open(os.path.join(folder, "summary.json")) as f:
+            summary = json.load(f)
+        summary["cluster"] = cluster["name"]
+        per_cluster.append(summary)
+        # Each cluster's whole plan (report.html, sizing, chargeback) beside the joined files.
+        kept = os.path.join(out, "clusters", cluster["name"])
+        shutil.rmtree(kept, ignore_errors=True)
+        shutil.copytree(folder, kept)
+    for name, lines in joined.items():
+        with open(os.path.join(out, name + ".tmp"), "w") as f:
+            f.write("\n".join([headers[name]] + lines) + "\n")
+        os.replace(os.path.join(out, name + ".tmp"), os.path.join(out, name))
+
+    def total(key):
+        return sum(s.get(key) or 0 for s in per_cluster)
+    status = max((s["status"] for s in per_cluster), key=lambda st: STATUS_ORDER.index(st) if st in STATUS_ORDER else len(STATUS_ORDER))
+    merged = {
+        "spark": {"master": job["master"], "tasks": len(clusters), "seconds": round(time.monotonic() - STARTED, 1)},
+        "status": status,
+        "clusters": [{key: s.get(key) for key in ("cluster", "status", "solver", "objective", "hosts_available", "hosts_used", "lower_bound",
+                                                   "lower_bound_method", "gap", "cost", "power_w", "vms", "vms_placed", "vms_unplaced",
+                                                   "migrations", "stopped_by_time_limit")} for s in per_cluster],
+    }
+    for key in ("hosts_available", "hosts_used", "cost", "power_w", "vms", "vms_placed", "vms_unplaced", "migrations"):
+        merged[key] = total(key)
+    if all(s.get("objective") == "hosts" for s in per_cluster):
+        # Clusters are planned apart: their bounds add up to a bound of the whole.
+        merged["lower_bound"] = total("lower_bound")
+        merged["gap"] = round((merged["hosts_used"] - merged["lower_bound"]) / merged["hosts_used"], 4) if merged["hosts_used"] else 0
+    with open(os.path.join(out, "summary.json.tmp"), "w") as f:
+        json.dump(merged, f, indent=2, sort_keys=True)
+        f.write("\n")
+    os.replace(os.path.join(out, "summary.json.tmp"), os.path.join(out, "summary.json"))
+    for line in notes:
+        sys.stderr.write(line + "\n")
+    # The one validator judges the joined plan on the whole inventory.
+    check = subprocess.run([hostfit, "check"] + job["check_arguments"] + ["--plan", os.path.join(out, "placements.csv")],
+                           capture_output=True, text=True)
+    if check.returncode != 0:
+        sys.stderr.write(check.stdout + check.stderr)
+        sys.stderr.write(f"error: the joined plan failed hostfit check (exit {check.returncode}); {out}/placements.csv is what was checked\n")
+        return check.returncode if check.returncode == BAD_INPUT else 3
+    print(f"Planned {len(clusters)} clusters on Spark {job['master']} in {time.monotonic() - STARTED:.1f} s: "
+          f"{merged['hosts_used']} hosts for {merged['vms_placed']} of {merged['vms']} VMs, status {status}"
+          + (f", gap {merged['gap'] * 100:.1f}%" if "gap" in merged else "") + "; hostfit check: valid")
+    print(f"Wrote placements.csv, hosts.csv, unplaced.csv, summary.json, and each cluster's plan in clusters/ to {out}")
+    return 1 if merged["vms_unplaced"] else 0
 
 
 def arguments_with_values(arguments, names):

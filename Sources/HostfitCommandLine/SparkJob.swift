@@ -11,51 +11,108 @@ package enum SparkJob {
         case entity, time
     }
 
-    /// What the driver is told: the files to spread, the options every task repeats, and
-    /// where the joined result goes.
+    /// What the driver is told: the files to spread (or the clusters to plan), the options
+    /// every task repeats, and where the joined result goes.
     struct Job: Encodable {
         var command: String
         var master: String
         var hostfit: String
-        var files: [String]
-        var cut: Cut
+        var files: [String] = []
+        var cut: Cut = .entity
+        var clusters: [Cluster] = []
         var taskArguments: [String]
+        /// plan: what `hostfit check` is given to judge the joined plan on the whole inventory.
+        var checkArguments: [String] = []
         var out: String
-        enum CodingKeys: String, CodingKey { case command, master, hostfit, files, cut, taskArguments = "task_arguments", out }
+        enum CodingKeys: String, CodingKey {
+            case command, master, hostfit, files, cut, clusters, taskArguments = "task_arguments", checkArguments = "check_arguments", out
+        }
     }
 
-    /// Options the driver sets itself, per task; the rest pass through to every task.
-    static let driverOptions: Set<String> = ["--spark", "--cut", "--out", "--traces"]
+    /// One cluster's part of the inventory, as files a task plans from.
+    struct Cluster: Encodable {
+        var name: String
+        var hosts: String
+        var vms: String
+        var vmCount: Int
+        enum CodingKeys: String, CodingKey { case name, hosts, vms, vmCount = "vm_count" }
+    }
 
-    package static func profile(master: String, cut: Cut?, arguments: [String], traces: [String]) throws {
-        let files = try reportingInputErrors { try TraceLoader.files(traces) }
-        guard !files.isEmpty else { throw CLIFailure(code: 2, message: "\(traces.joined(separator: ", ")): holds no trace file of a format Hostfit reads") }
-        var passed: [String] = [], out: String?
+    /// `arguments` without the options named in `dropping` (and their values), and the
+    /// values of those, by name.
+    static func split(_ arguments: [String], dropping: Set<String>) -> (passed: [String], dropped: [String: String]) {
+        var passed: [String] = [], dropped: [String: String] = [:]
         var k = 0
         while k < arguments.count {
             let argument = arguments[k]
             let name = argument.split(separator: "=", maxSplits: 1).first.map(String.init) ?? argument
-            if driverOptions.contains(name) {
+            if dropping.contains(name) {
                 let value = argument.contains("=") ? String(argument.split(separator: "=", maxSplits: 1)[1]) : (k + 1 < arguments.count ? arguments[k + 1] : "")
-                if name == "--out" { out = value }
+                dropped[name] = value
                 k += argument.contains("=") ? 1 : 2
                 continue
             }
             passed.append(argument)
             k += 1
         }
+        return (passed, dropped)
+    }
+
+    package static func profile(master: String, cut: Cut?, arguments: [String], traces: [String]) throws {
+        let files = try reportingInputErrors { try TraceLoader.files(traces) }
+        guard !files.isEmpty else { throw CLIFailure(code: 2, message: "\(traces.joined(separator: ", ")): holds no trace file of a format Hostfit reads") }
+        let (passed, dropped) = split(arguments, dropping: ["--spark", "--cut", "--out", "--traces"])
+        let out = dropped["--out"]
         // Azure's readings are cut by time, every VM in every file.
         let layout = cut ?? (files.contains { ($0 as NSString).lastPathComponent.hasPrefix("vm_cpu_readings") } ? .time : .entity)
         let job = Job(command: "profile", master: master, hostfit: selfPath(), files: files.map(absolute), cut: layout,
-                      taskArguments: passed, out: absolute(out ?? "profiles.csv"))
+                      taskArguments: passed.map(absoluteIfFile), out: absolute(out ?? "profiles.csv"))
         try run(job)
     }
 
-    static func run(_ job: Job) throws {
-        let driver = try driverPath()
+    /// Cuts the inventory by cluster (a VM's own, else its host's) into files, one task each.
+    package static func plan(master: String, hosts: InputRead<VMHost>, vms: InputRead<VM>, vmsFile: String, arguments: [String], out: String) throws {
+        let clusterOf = Dictionary(hosts.items.map { ($0.id, $0.cluster) }, uniquingKeysWith: { a, _ in a })
+        var byCluster: [String: [VM]] = [:]
+        for vm in vms.items {
+            guard let cluster = vm.cluster ?? vm.currentHost.flatMap({ clusterOf[$0] }) else {
+                throw CLIFailure(code: 2, message: "\(vmsFile):\(vms.lines[vm.id] ?? 0): vm '\(vm.id)' names no cluster and runs on no host of --hosts: --spark plans cluster by cluster (give its cluster)")
+            }
+            byCluster[cluster, default: []].append(vm)
+        }
+        let hostsOf = Dictionary(grouping: hosts.items, by: \.cluster)
+        if let (cluster, _) = byCluster.first(where: { hostsOf[$0.key] == nil }) {
+            throw CLIFailure(code: 2, message: "\(vmsFile): cluster '\(cluster)' has VMs but no host in --hosts")
+        }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hostfit-spark-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
+        var clusters: [Cluster] = []
+        for (k, name) in Set(hostsOf.keys).sorted().enumerated() {
+            let dir = "\(folder)/cluster-\(k)"
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            let clusterVMs = byCluster[name] ?? []
+            try InventoryFiles.hostsCSV(hostsOf[name]!).write(toFile: dir + "/hosts.csv", atomically: true, encoding: .utf8)
+            try InventoryFiles.vmsCSV(clusterVMs).write(toFile: dir + "/vms.csv", atomically: true, encoding: .utf8)
+            clusters.append(Cluster(name: name, hosts: dir + "/hosts.csv", vms: dir + "/vms.csv", vmCount: clusterVMs.count))
+        }
+        let (passed, dropped) = split(arguments, dropping: ["--spark", "--out", "--hosts", "--vms"])
+        let inventory = ["--hosts", absolute(dropped["--hosts"] ?? ""), "--vms", absolute(dropped["--vms"] ?? "")]
+        // check judges on the whole inventory, with the plan's own settings but not its solver's.
+        let (checked, _) = split(passed, dropping: ["--solver", "--effort", "--time-limit", "--seed", "--comfort", "--packing", "--objective"])
+        try run(Job(command: "plan", master: master, hostfit: selfPath(), clusters: clusters, taskArguments: passed.map(absoluteIfFile),
+                    checkArguments: inventory + checked.map(absoluteIfFile), out: absolute(out)), folder: folder)
+    }
+
+    /// A relative path among the options, made absolute for tasks that run elsewhere.
+    static func absoluteIfFile(_ argument: String) -> String {
+        !argument.hasPrefix("-") && FileManager.default.fileExists(atPath: argument) ? absolute(argument) : argument
+    }
+
+    static func run(_ job: Job, folder given: String? = nil) throws {
+        let driver = try driverPath()
+        let folder = given ?? FileManager.default.temporaryDirectory.appendingPathComponent("hostfit-spark-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { if given == nil { try? FileManager.default.removeItem(atPath: folder) } }
         let jobFile = folder + "/job.json"
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

@@ -36,6 +36,9 @@ struct PlanCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Folder for the plan's files (created if missing).", valueName: "dir"))
     var out: String
 
+    @Option(help: ArgumentHelp("Plan each cluster on its own hosts as one Apache Spark task: local[N] or a cluster's master URL; the plans are joined and checked (docs/scale.md).", valueName: "master"))
+    var spark: String?
+
     @Option(help: ArgumentHelp(
         "auto: the heuristic plan first, then while the lower bound is not met: column generation (static demand; a strong bound and plans from it, after a search for plans that fill hosts as tightly as the volume bound demands), GLPK on the whole model when small, and large-neighbourhood search (ejection chains that take a host out, moving VMs from host to host to make room, then GLPK repacking a few hosts at a time). ilp: GLPK on the whole model whatever its size. heuristic: the greedy packer and its improvement only. Ctrl-C stops the search and writes the best plan so far.",
         valueName: "auto|ilp|heuristic"))
@@ -68,6 +71,7 @@ struct PlanCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let spark { return try planOnSpark(spark) }
         let (problem, traced) = try inventory.loadPlanning(demand: demand)
         for note in problem.notes { Terminal.note(note) }
         var options = PlanOptions(solver: solver, timeLimit: timeLimit, effort: effort, seed: seed)
@@ -158,5 +162,14 @@ struct PlanCommand: ParsableCommand {
             }
             throw ExitCode(1)
         }
+    }
+
+    /// --spark: the inventory cut by cluster, each cluster planned by a task of its own.
+    private func planOnSpark(_ master: String) throws {
+        guard inventory.models == nil else { throw CLIFailure(code: 2, message: "--spark plans each cluster on the hosts it has: not with --models") }
+        guard let hosts = try inventory.readHosts(), let vms = try inventory.readVMs() else {
+            throw CLIFailure(code: 2, message: "--spark needs --hosts and --vms: the clusters are cut from them")
+        }
+        try SparkJob.plan(master: master, hosts: hosts, vms: vms, vmsFile: inventory.vms ?? "vms", arguments: Array(CommandLine.arguments.dropFirst(2)), out: out)
     }
 }

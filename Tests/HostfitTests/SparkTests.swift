@@ -115,6 +115,42 @@ struct SparkTests {
         #expect(one.count > 1_000_000 && one == spark)
     }
 
+    @Test func eachClusterGetsThePlanHostfitPlanAloneGivesIt() throws {
+        guard !Self.skipped(#function) else { return }
+        let dir = Support.temporaryDirectory()
+        var rng = SeededGenerator(seed: 5)
+        let clusters = [("alpha", 6, 60), ("beta", 4, 30), ("gamma", 8, 90)]
+        var hosts = "host,cluster,cpu_cores,cpu_mhz,memory_mb,cost\n", vms = "vm,vcpus,memory_mb,cluster,cpu_mhz,memory_used_mb\n"
+        var own: [String: (hosts: String, vms: String)] = [:]
+        for (name, hostCount, vmCount) in clusters {
+            var h = "host,cluster,cpu_cores,cpu_mhz,memory_mb,cost\n", v = "vm,vcpus,memory_mb,cluster,cpu_mhz,memory_used_mb\n"
+            for k in 0..<hostCount { h += "\(name)-h\(k),\(name),32,2400,262144,10000\n" }
+            for k in 0..<vmCount {
+                let vcpus = [2, 4, 8][Int(rng.next() % 3)]
+                v += "\(name)-vm\(k),\(vcpus),\(vcpus * 4096),\(name),\(vcpus * Int(300 + rng.next() % 1200)),\(vcpus * Int(1000 + rng.next() % 3000))\n"
+            }
+            hosts += h.split(separator: "\n").dropFirst().joined(separator: "\n") + "\n"
+            vms += v.split(separator: "\n").dropFirst().joined(separator: "\n") + "\n"
+            own[name] = (Support.file("\(name)-hosts.csv", h), Support.file("\(name)-vms.csv", v))
+        }
+        let hostsFile = Support.file("hosts.csv", hosts), vmsFile = Support.file("vms.csv", vms)
+        let run = try hostfit(["plan", "--spark", "local[2]", "--hosts", hostsFile, "--vms", vmsFile, "--seed", "7", "--out", dir + "/plan"])
+        #expect(run.code == 0 && run.stdout.contains("Planned 3 clusters") && run.stdout.contains("hostfit check: valid"), "\(run.stdout)\n\(run.stderr)")
+        let joined = try String(contentsOfFile: dir + "/plan/placements.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+        for (name, files) in own.sorted(by: { $0.key < $1.key }) {
+            let alone = try hostfit(["plan", "--hosts", files.hosts, "--vms", files.vms, "--seed", "7", "--out", dir + "/\(name)"])
+            #expect(alone.code == 0, "\(alone.stderr)")
+            let rows = try String(contentsOfFile: dir + "/\(name)/placements.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+            #expect(Array(rows) == joined.filter { $0.hasPrefix(name + "-") }, "\(name)")
+        }
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/plan/summary.json"))) as? [String: Any])
+        #expect((summary["clusters"] as? [[String: Any]])?.map { $0["cluster"] as? String } == ["alpha", "beta", "gamma"])
+        #expect(summary["vms_placed"] as? Int == 180 && summary["status"] as? String != nil)
+        // The joined plan is valid on the whole inventory, checked again here.
+        let check = try hostfit(["check", "--hosts", hostsFile, "--vms", vmsFile, "--plan", dir + "/plan/placements.csv"])
+        #expect(check.code == 0, "\(check.stdout)")
+    }
+
     @Test func aBadFileFailsTheJobWithItsLine() throws {
         guard !Self.skipped(#function) else { return }
         let dir = Support.temporaryDirectory() + "/traces"
