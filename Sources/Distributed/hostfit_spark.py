@@ -149,6 +149,9 @@ def main():
              .config("spark.task.maxFailures", "4").getOrCreate())
     try:
         code = (plan if job["command"] == "plan" else profile)(spark.sparkContext, job)
+    except BadInput as error:
+        sys.stderr.write(f"hostfit: {error}\n")
+        code = BAD_INPUT
     finally:
         spark.stop()
         drain()
@@ -176,6 +179,8 @@ def profile(sc, job):
         read_options = [a for a in arguments_with_values(arguments, {"--from", "--until", "--label"})]
         mapped = (sc.parallelize(list(enumerate(files)), max(1, len(files)))
                   .flatMap(lambda kf: samples_of(hostfit, work, read_options, kf[0], kf[1])))
+        if job.get("parquet"):
+            mapped = parquet_samples(sc, job["parquet"]) if not files else mapped.union(parquet_samples(sc, job["parquet"]))
         mapped.cache()
         bad = mapped.filter(lambda kv: kv[0] == "!bad").map(lambda kv: kv[1]).collect()
         if bad:
@@ -315,6 +320,29 @@ def plan(sc, job):
           + (f", gap {merged['gap'] * 100:.1f}%" if "gap" in merged else "") + "; hostfit check: valid")
     print(f"Wrote placements.csv, hosts.csv, unplaced.csv, summary.json, and each cluster's plan in clusters/ to {out}")
     return 1 if merged["vms_unplaced"] else 0
+
+
+def parquet_samples(sc, paths):
+    """The native long layout as Parquet (timestamp, entity, metric, value), as the same
+    (entity, (time, 'metric,value')) pairs the map side makes of files; timestamps as epoch
+    seconds (integers, or Spark timestamps). Values keep every bit (repr)."""
+    from pyspark.sql import SparkSession, functions as F
+    from pyspark.sql.types import NumericType, TimestampType, TimestampNTZType
+    frame = SparkSession.builder.getOrCreate().read.parquet(*paths)
+    columns = {c.lower(): c for c in frame.columns}
+    missing = [c for c in ("timestamp", "entity", "metric", "value") if c not in columns]
+    if missing:
+        raise BadInput(f"{paths[0]}: a Parquet trace needs the columns timestamp, entity, metric, value; missing {', '.join(missing)}")
+    kind = frame.schema[columns["timestamp"]].dataType
+    if isinstance(kind, (TimestampType, TimestampNTZType)):
+        seconds = F.unix_timestamp(F.col(columns["timestamp"]))
+    elif isinstance(kind, NumericType):
+        seconds = F.col(columns["timestamp"]).cast("long")
+    else:
+        raise BadInput(f"{paths[0]}: timestamp is {kind.simpleString()}; give epoch seconds or a timestamp")
+    rows = frame.select(seconds.alias("t"), F.col(columns["entity"]).cast("string").alias("e"),
+                        F.col(columns["metric"]).cast("string").alias("m"), F.col(columns["value"]).cast("double").alias("v"))
+    return rows.rdd.map(lambda r: (r.e, (r.t, f"{r.m},{'' if r.v is None else repr(r.v)}\n")))
 
 
 def arguments_with_values(arguments, names):

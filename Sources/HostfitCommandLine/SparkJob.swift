@@ -18,6 +18,8 @@ package enum SparkJob {
         var master: String
         var hostfit: String
         var files: [String] = []
+        /// The native long layout as Parquet (files or folders of parts), which Spark reads.
+        var parquet: [String] = []
         var cut: Cut = .entity
         var clusters: [Cluster] = []
         var taskArguments: [String]
@@ -25,7 +27,7 @@ package enum SparkJob {
         var checkArguments: [String] = []
         var out: String
         enum CodingKeys: String, CodingKey {
-            case command, master, hostfit, files, cut, clusters, taskArguments = "task_arguments", checkArguments = "check_arguments", out
+            case command, master, hostfit, files, parquet, cut, clusters, taskArguments = "task_arguments", checkArguments = "check_arguments", out
         }
     }
 
@@ -58,14 +60,25 @@ package enum SparkJob {
         return (passed, dropped)
     }
 
+    /// A Parquet file, or a folder of Parquet parts (as Spark writes them).
+    static func isParquet(_ path: String) -> Bool {
+        if path.lowercased().hasSuffix(".parquet") { return true }
+        let parts = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        return parts.contains { $0.hasSuffix(".parquet") } && !parts.contains { !$0.hasSuffix(".parquet") && !$0.hasPrefix(".") && !$0.hasPrefix("_") }
+    }
+
     package static func profile(master: String, cut: Cut?, arguments: [String], traces: [String]) throws {
-        let files = try reportingInputErrors { try TraceLoader.files(traces) }
-        guard !files.isEmpty else { throw CLIFailure(code: 2, message: "\(traces.joined(separator: ", ")): holds no trace file of a format Hostfit reads") }
+        let parquet = traces.filter(isParquet)
+        if let missing = parquet.first(where: { !FileManager.default.fileExists(atPath: $0) }) { throw CLIFailure(code: 2, message: "\(missing): no such file or folder") }
+        let files = try reportingInputErrors { try TraceLoader.files(traces.filter { !isParquet($0) }) }
+        guard !files.isEmpty || !parquet.isEmpty else { throw CLIFailure(code: 2, message: "\(traces.joined(separator: ", ")): holds no trace file of a format Hostfit reads") }
         let (passed, dropped) = split(arguments, dropping: ["--spark", "--cut", "--out", "--traces"])
         let out = dropped["--out"]
         // Azure's readings are cut by time, every VM in every file.
-        let layout = cut ?? (files.contains { ($0 as NSString).lastPathComponent.hasPrefix("vm_cpu_readings") } ? .time : .entity)
-        let job = Job(command: "profile", master: master, hostfit: selfPath(), files: files.map(absolute), cut: layout,
+        // Parquet rows come in any order: they are regrouped by entity like files cut by time.
+        let layout = !parquet.isEmpty ? .time : cut ?? (files.contains { ($0 as NSString).lastPathComponent.hasPrefix("vm_cpu_readings") } ? .time : .entity)
+        if !parquet.isEmpty, cut == .entity { throw CLIFailure(code: 2, message: "--cut entity: Parquet samples are regrouped by entity whatever the files; leave --cut out") }
+        let job = Job(command: "profile", master: master, hostfit: selfPath(), files: files.map(absolute), parquet: parquet.map(absolute), cut: layout,
                       taskArguments: passed.map(absoluteIfFile), out: absolute(out ?? "profiles.csv"))
         try run(job)
     }

@@ -104,6 +104,20 @@ struct SparkTests {
         #expect(died.split(separator: "\n").count >= 2, "\(died)")
     }
 
+    @Test func parquetSamplesGiveTheProfilesOfTheSameRowsAsCSV() throws {
+        guard !Self.skipped(#function) else { return }
+        let dir = Support.temporaryDirectory()
+        let one = try hostfit(["profile", "--traces", Support.fixture("parquet-long/long.csv.gz"), "--out", dir + "/one.csv"])
+        let spark = try hostfit(["profile", "--spark", "local[2]", "--traces", Support.fixture("parquet-long/long.parquet"), "--out", dir + "/spark.csv"])
+        #expect(one.code == 0 && spark.code == 0, "\(spark.stderr)")
+        let a = try Data(contentsOf: URL(fileURLWithPath: dir + "/one.csv")), b = try Data(contentsOf: URL(fileURLWithPath: dir + "/spark.csv"))
+        #expect(!a.isEmpty && a == b)
+        // Without Spark a Parquet file is named for what it is.
+        let part = try #require(try FileManager.default.contentsOfDirectory(atPath: Support.fixture("parquet-long/long.parquet")).first)
+        let alone = try hostfit(["profile", "--traces", Support.fixture("parquet-long/long.parquet/\(part)"), "--out", dir + "/x.csv"])
+        #expect(alone.code == 2 && alone.stderr.contains("a Parquet file") && alone.stderr.contains("--spark"), "\(alone.stderr)")
+    }
+
     @Test func theBitbrainsMonthGivesTheSameProfiles() throws {
         guard !Self.skipped(#function) else { return }
         let month = Support.sharedData + "/traces/bitbrains-rnd/2013-7"

@@ -33,7 +33,7 @@ final class TraceFile {
             if let text = String(validating: bytes, as: UTF8.self) { return text }
             // perfmon writes the system code page; its reader transcodes (`PDHReader`).
             let lossy = String(decoding: bytes, as: UTF8.self)
-            return lossy.contains("PDH-CSV 4.0") ? lossy : "\u{FFFD}"
+            return lossy.contains("PDH-CSV 4.0") || lossy.hasPrefix("PAR1") ? lossy : "\u{FFFD}"
         }
         if first == "\u{FFFD}" {
             throw InputError(file: path, line: 1, "the header is not UTF-8 text (a Windows code page such as 1251 or 1252?): save the file as UTF-8")

@@ -171,6 +171,11 @@ private final class LoadState: @unchecked Sendable {
         let collector = collectors[worker]
         do {
             let file = try TraceFile(path: path)
+            if file.firstLine.hasPrefix("PAR1") {
+                // Read where Spark is: a folder of traces may hold a Parquet part, skipped like any non-trace.
+                guard named else { lock.withLock { ignored[index] = true }; return }
+                throw InputError(file: path, "a Parquet file: Hostfit reads Parquet samples (timestamp, entity, metric, value) on Spark, with --spark local[N]")
+            }
             guard let format = TraceFormat.detect(firstLine: file.firstLine, head: file.head) else {
                 if named {
                     let head = String(file.firstLine.prefix(80))
