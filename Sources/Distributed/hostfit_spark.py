@@ -227,7 +227,7 @@ def profile(sc, job):
     if done.returncode == 0:
         joined = re.search(r"(\d+) entities \((\d+) resource profiles\)", done.stdout)
         print(f"Profiled {joined.group(1)} entities ({joined.group(2)} resource profiles) on Spark {job['master']}, "
-              f"{len(parts)} tasks{' after a shuffle by entity' if job['cut'] == 'time' else ''}, in {time.monotonic() - STARTED:.1f} s; wrote {job['out']}")
+              f"{len(parts)} tasks{' after a shuffle by entity' if job['cut'] == 'time' else ''}, in {time.monotonic() - STARTED:.1f} s; wrote {job.get('out_shown', job['out'])}")
     return done.returncode
 
 
@@ -318,7 +318,7 @@ def plan(sc, job):
     print(f"Planned {len(clusters)} clusters on Spark {job['master']} in {time.monotonic() - STARTED:.1f} s: "
           f"{merged['hosts_used']} hosts for {merged['vms_placed']} of {merged['vms']} VMs, status {status}"
           + (f", gap {merged['gap'] * 100:.1f}%" if "gap" in merged else "") + "; hostfit check: valid")
-    print(f"Wrote placements.csv, hosts.csv, unplaced.csv, summary.json, and each cluster's plan in clusters/ to {out}")
+    print(f"Wrote placements.csv, hosts.csv, unplaced.csv, summary.json, and each cluster's plan in clusters/ to {job.get('out_shown', out)}")
     return 1 if merged["vms_unplaced"] else 0
 
 

@@ -26,8 +26,11 @@ package enum SparkJob {
         /// plan: what `hostfit check` is given to judge the joined plan on the whole inventory.
         var checkArguments: [String] = []
         var out: String
+        /// `out` as the user gave it, for what the job prints.
+        var outShown: String
         enum CodingKeys: String, CodingKey {
             case command, master, hostfit, files, parquet, cut, clusters, taskArguments = "task_arguments", checkArguments = "check_arguments", out
+            case outShown = "out_shown"
         }
     }
 
@@ -79,7 +82,7 @@ package enum SparkJob {
         let layout = !parquet.isEmpty ? .time : cut ?? (files.contains { ($0 as NSString).lastPathComponent.hasPrefix("vm_cpu_readings") } ? .time : .entity)
         if !parquet.isEmpty, cut == .entity { throw CLIFailure(code: 2, message: "--cut entity: Parquet samples are regrouped by entity whatever the files; leave --cut out") }
         let job = Job(command: "profile", master: master, hostfit: selfPath(), files: files.map(absolute), parquet: parquet.map(absolute), cut: layout,
-                      taskArguments: passed.map(absoluteIfFile), out: absolute(out ?? "profiles.csv"))
+                      taskArguments: passed.map(absoluteIfFile), out: absolute(out ?? "profiles.csv"), outShown: out ?? "profiles.csv")
         try run(job)
     }
 
@@ -113,7 +116,7 @@ package enum SparkJob {
         // check judges on the whole inventory, with the plan's own settings but not its solver's.
         let (checked, _) = split(passed, dropping: ["--solver", "--effort", "--time-limit", "--seed", "--comfort", "--packing", "--objective"])
         try run(Job(command: "plan", master: master, hostfit: selfPath(), clusters: clusters, taskArguments: passed.map(absoluteIfFile),
-                    checkArguments: inventory + checked.map(absoluteIfFile), out: absolute(out)), folder: folder)
+                    checkArguments: inventory + checked.map(absoluteIfFile), out: absolute(out), outShown: out), folder: folder)
     }
 
     /// A relative path among the options, made absolute for tasks that run elsewhere.

@@ -76,6 +76,24 @@ struct ReproducibleTests {
 
     /// SampleData's history (50 VMs, five-minute buckets) with the CLI's defaults but a small
     /// effort: the same placement twice, the second under load.
+    /// The same samples cut into three files (read by two workers) or in one: the same
+    /// profiles, to the last digit. (Summing in another order, or a median interval of the
+    /// first values each worker saw, used to move means and expected samples.)
+    @Test func profilesDoNotDependOnHowTheFilesAreCut() throws {
+        let cut = SparkTests.azureLayout()
+        let whole = Support.temporaryDirectory()
+        var rows = ""
+        for day in 1...3 { rows += try String(contentsOfFile: "\(cut)/vm_cpu_readings-file-\(day)-of-3.csv", encoding: .utf8) }
+        try rows.write(toFile: whole + "/vm_cpu_readings-all.csv", atomically: true, encoding: .utf8)
+        try FileManager.default.copyItem(atPath: cut + "/vmtable.csv", toPath: whole + "/vmtable.csv")
+        func profiles(_ folder: String) throws -> String {
+            let read = try TraceLoader.read([folder], scheme: .hourOfWeek)
+            return ProfileReport.csv(ProfileBuilder.build(read, options: ProfileBuilder.Options(coreMHz: 2400)))
+        }
+        let a = try profiles(cut), b = try profiles(whole)
+        #expect(a.split(separator: "\n").count == 25 && a == b)
+    }
+
     @Test func sampleDataPlansTheSameUnderLoad() throws {
         let sample = Support.sampleData
         let vms = try VMInventoryFile.read(sample + "/vms.csv")

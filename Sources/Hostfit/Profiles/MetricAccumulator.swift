@@ -2,7 +2,10 @@
 /// pass in memory that grows with buckets and days, not samples.
 struct MetricAccumulator: Sendable {
     private(set) var count = 0
-    private(set) var sum = 0.0
+    /// Exact, so that the mean does not depend on the order samples came in (files read by
+    /// other workers, or regrouped by Spark): floating-point addition is not associative.
+    private(set) var total = ExactSum()
+    var sum: Double { total.value }
     private(set) var max = -Double.infinity
     private(set) var firstTime = Int64.max
     private(set) var lastTime = Int64.min
@@ -15,9 +18,9 @@ struct MetricAccumulator: Sendable {
     /// was not). Distinct lengths past `intervalKinds` are not counted.
     private(set) var intervals = IntervalCounts()
     /// Daily sums and counts for the trend, by day number since the epoch.
-    private(set) var days: [Int64: (sum: Double, count: Int)] = [:]
+    private(set) var days: [Int64: (sum: ExactSum, count: Int)] = [:]
     private var currentDay = Int64.min
-    private var currentDaySum = 0.0
+    private var currentDaySum = ExactSum()
     private var currentDayCount = 0
 
     /// The samples themselves, in arrival order, when asked for (planning on raw history,
@@ -42,22 +45,22 @@ struct MetricAccumulator: Sendable {
         }
         if time < firstTime { firstTime = time }
         count += 1
-        sum += value
+        total.add(value)
         if value > max { max = value }
         buckets[bucket].add(value)
         if seriesTimes != nil { seriesTimes!.append(time); seriesValues!.append(value) }
         let day = time >= 0 ? time / 86_400 : (time - 86_399) / 86_400
         if day != currentDay { flushDay(); currentDay = day }
-        currentDaySum += value
+        currentDaySum.add(value)
         currentDayCount += 1
         return true
     }
 
     private mutating func flushDay() {
         guard currentDayCount > 0 else { return }
-        let old = days[currentDay] ?? (0, 0)
+        let old = days[currentDay] ?? (ExactSum(), 0)
         days[currentDay] = (old.sum + currentDaySum, old.count + currentDayCount)
-        currentDaySum = 0
+        currentDaySum = ExactSum()
         currentDayCount = 0
     }
 
@@ -66,7 +69,7 @@ struct MetricAccumulator: Sendable {
         other.flushDay()
         flushDay()
         count += other.count
-        sum += other.sum
+        total = total + other.total
         max = Swift.max(max, other.max)
         firstTime = Swift.min(firstTime, other.firstTime)
         lastTime = Swift.max(lastTime, other.lastTime)
@@ -79,7 +82,7 @@ struct MetricAccumulator: Sendable {
         }
         intervals.merge(other.intervals)
         for (day, value) in other.days {
-            let old = days[day] ?? (0, 0)
+            let old = days[day] ?? (ExactSum(), 0)
             days[day] = (old.sum + value.sum, old.count + value.count)
         }
     }
@@ -88,7 +91,25 @@ struct MetricAccumulator: Sendable {
     mutating func dailyMeans() -> (days: [Double], means: [Double]) {
         flushDay()
         let keys = days.keys.sorted()
-        return (keys.map(Double.init), keys.map { days[$0]!.sum / Double(days[$0]!.count) })
+        return (keys.map(Double.init), keys.map { days[$0]!.sum.value / Double(days[$0]!.count) })
+    }
+}
+
+/// A sum of non-negative samples in fixed point (units of 2^-40, about 1e-12), in 128 bits:
+/// the same total whatever order the samples are added in, to well below what profiles
+/// print, for sums up to 10^26.
+struct ExactSum: Sendable, Equatable {
+    static let scale = 1_099_511_627_776.0  // 2^40
+    private var units: Int128 = 0
+
+    mutating func add(_ x: Double) { units += Int128((x * Self.scale).rounded()) }
+
+    var value: Double { Double(units) / Self.scale }
+
+    static func + (a: ExactSum, b: ExactSum) -> ExactSum {
+        var sum = a
+        sum.units += b.units
+        return sum
     }
 }
 
