@@ -102,6 +102,7 @@ def main():
     ap.add_argument("--hostfit", required=True)
     ap.add_argument("--master", default="local[2]")
     ap.add_argument("--vms", type=int, default=20_000)
+    ap.add_argument("--azure-vms", type=int, default=2_000, help="VMs of the fleet in Azure's layout")
     ap.add_argument("--only", choices=["profiles", "azure", "plans"])
     args = ap.parse_args()
     cache = ".build-bench"
@@ -126,7 +127,7 @@ def main():
         print(f"  Spark over one process: {one_s / spark_s:.2f}x the rows per second; profiles.csv {'identical' if same else 'DIFFERENT'}")
 
     if args.only in (None, "azure"):
-        vms = max(100, args.vms // 10)
+        vms = args.azure_vms
         azure = os.path.join(cache, f"azure-{vms}")
         make_azure(azure, vms)
         rows = vms * (WEEK // STEP)

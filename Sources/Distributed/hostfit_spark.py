@@ -26,7 +26,6 @@ import tempfile
 import threading
 import time
 import warnings
-import zlib
 
 BAD_INPUT = 2
 
@@ -71,28 +70,23 @@ def profile_share(hostfit, work, arguments, k, files, extra=()):
 
 
 def samples_of(hostfit, work, arguments, k, path):
-    """Map side of a time cut: one file's samples as (entity, (time, metric, value line)), or
-    a note that it holds none (a side file such as vmtable), or a bad input."""
+    """Map side of a time cut: one file's samples into a native long file of the work folder;
+    (k, path, that file or None where it holds no samples (a side file such as vmtable),
+    hostfit's notes, or None for a bad input with its message)."""
     fail_first_attempt(k)
-    out = os.path.join(work, f"samples-{k:05d}.csv")
+    out = os.path.join(work, "samples", f"samples-{k:05d}.csv")
+    os.makedirs(os.path.dirname(out), exist_ok=True)
     code, _, err = run_hostfit(hostfit, ["profile", "--traces", path] + arguments + ["--samples-out", out])
     if code == BAD_INPUT:
-        yield ("!bad", err)
-        return
-    if err:
-        yield ("!notes", err)
+        return (k, path, None, err, False)
     if code != 0:
         raise RuntimeError(f"hostfit profile --samples-out exited {code} on {path}: {err.strip()[-2000:]}")
-    count = 0
     with open(out) as f:
-        next(f)
-        for line in f:
-            time, entity, rest = line.split(",", 2)
-            count += 1
-            yield (entity, (int(time), rest))
-    os.remove(out)
-    if count == 0:
-        yield ("!side", path)
+        f.readline()
+        empty = not f.readline()
+    if empty:
+        os.remove(out)
+    return (k, path, None if empty else out, err, True)
 
 
 # What the JVM and Spark say on every start, which tells a user nothing.
@@ -174,25 +168,39 @@ def profile(sc, job):
         results = (sc.parallelize(list(enumerate(shares)), len(shares))
                    .map(lambda ks: profile_share(hostfit, work, arguments, ks[0], ks[1])).collect())
     else:
-        # Map: each file into samples; shuffle by entity; reduce: profile each share of entities.
-        # Period filters apply on the map side; the reduce side profiles what came through.
-        read_options = [a for a in arguments_with_values(arguments, {"--from", "--until", "--label"})]
+        # Map: each file into samples (hostfit); shuffle by entity and sort (Spark, in the
+        # JVM); reduce: each share of entities profiled by hostfit. Period filters apply on
+        # the map side; the reduce side profiles what came through.
+        from pyspark.sql import SparkSession, functions as F
+        session = SparkSession.builder.getOrCreate()
+        read_options = arguments_with_values(arguments, {"--from", "--until", "--label"})
         mapped = (sc.parallelize(list(enumerate(files)), max(1, len(files)))
-                  .flatMap(lambda kf: samples_of(hostfit, work, read_options, kf[0], kf[1])))
-        if job.get("parquet"):
-            mapped = parquet_samples(sc, job["parquet"]) if not files else mapped.union(parquet_samples(sc, job["parquet"]))
-        mapped.cache()
-        bad = mapped.filter(lambda kv: kv[0] == "!bad").map(lambda kv: kv[1]).collect()
+                  .map(lambda kf: samples_of(hostfit, work, read_options, kf[0], kf[1])).collect())
+        bad = [err for _, _, _, err, ok in mapped if not ok]
         if bad:
             sys.stderr.write(bad[0])
             return BAD_INPUT
-        side = sorted(mapped.filter(lambda kv: kv[0] == "!side").map(lambda kv: kv[1]).collect())
-        read_notes = mapped.filter(lambda kv: kv[0] == "!notes").map(lambda kv: (-1, None, kv[1])).collect()
-        partitions = max(1, slots * 4)
-        grouped = (mapped.filter(lambda kv: not kv[0].startswith("!"))
-                   .partitionBy(partitions, lambda entity: zlib.crc32(entity.encode()))
-                   .mapPartitionsWithIndex(lambda k, rows: [(k, write_long(work, k, rows))]))
-        results = (grouped.filter(lambda kp: kp[1] is not None)
+        side = sorted(path for _, path, out, _, _ in mapped if out is None)
+        read_notes = [(-1, None, err) for _, _, _, err, _ in mapped if err]
+        schema = "timestamp long, entity string, metric string, value string"
+        frames = []
+        outs = [out for _, _, out, _, _ in sorted(mapped) if out]
+        if outs:
+            frames.append(session.read.csv(outs, header=True, schema=schema))
+        if job.get("parquet"):
+            frames.append(parquet_frame(session, job["parquet"]))
+        if not frames:
+            sys.stderr.write("error: no profiles: the traces hold no samples; nothing written\n")
+            return 1
+        samples = frames[0] if len(frames) == 1 else frames[0].unionByName(frames[1])
+        # Each entity's samples in one share, in time order (then metric and value: a fixed
+        # order whatever the shuffle brought), written as a native long file per share.
+        regrouped = os.path.join(work, "regrouped")
+        (samples.repartition(max(1, slots * 4), "entity").sortWithinPartitions("entity", "timestamp", "metric", "value")
+         .write.mode("overwrite").option("header", True).csv(regrouped))
+        shares = sorted(os.path.join(regrouped, f) for f in os.listdir(regrouped) if f.startswith("part-") and os.path.getsize(os.path.join(regrouped, f)) > 0)
+        shares = [p for p in shares if has_rows(p)]
+        results = (sc.parallelize(list(enumerate(shares)), max(1, len(shares)))
                    .map(lambda kp: profile_share(hostfit, work, arguments, kp[0], [kp[1]], side)).collect())
         results += read_notes
     failed = [err for k, text, err in results if k >= 0 and text is None and "no profiles" not in err]
@@ -252,6 +260,7 @@ def plan(sc, job):
     hostfit, arguments, out = job["hostfit"], job["task_arguments"], job["out"]
     work = tempfile.mkdtemp(prefix="hostfit-spark-plan-", dir=os.environ.get("HOSTFIT_SPARK_WORK"))
     clusters = [c for c in job["clusters"] if c["vm_count"] > 0]
+    idle = [c["name"] for c in job["clusters"] if c["vm_count"] == 0]
     # The largest clusters first, so that the last task to start is a small one.
     tasks = sorted(enumerate(clusters), key=lambda kc: (-kc[1]["vm_count"], kc[0]))
     results = (sc.parallelize(tasks, max(1, len(tasks)))
@@ -308,6 +317,8 @@ def plan(sc, job):
     os.replace(os.path.join(out, "summary.json.tmp"), os.path.join(out, "summary.json"))
     for line in notes:
         sys.stderr.write(line + "\n")
+    if idle:
+        sys.stderr.write(f"note: no VMs to plan in cluster{'s' if len(idle) > 1 else ''} {', '.join(idle)}: {'their' if len(idle) > 1 else 'its'} hosts are left out of the joined files\n")
     # The one validator judges the joined plan on the whole inventory.
     check = subprocess.run([hostfit, "check"] + job["check_arguments"] + ["--plan", os.path.join(out, "placements.csv")],
                            capture_output=True, text=True)
@@ -315,20 +326,20 @@ def plan(sc, job):
         sys.stderr.write(check.stdout + check.stderr)
         sys.stderr.write(f"error: the joined plan failed hostfit check (exit {check.returncode}); {out}/placements.csv is what was checked\n")
         return check.returncode if check.returncode == BAD_INPUT else 3
-    print(f"Planned {len(clusters)} clusters on Spark {job['master']} in {time.monotonic() - STARTED:.1f} s: "
+    print(f"Planned {len(clusters)} cluster{'' if len(clusters) == 1 else 's'} on Spark {job['master']} in {time.monotonic() - STARTED:.1f} s: "
           f"{merged['hosts_used']} hosts for {merged['vms_placed']} of {merged['vms']} VMs, status {status}"
           + (f", gap {merged['gap'] * 100:.1f}%" if "gap" in merged else "") + "; hostfit check: valid")
     print(f"Wrote placements.csv, hosts.csv, unplaced.csv, summary.json, and each cluster's plan in clusters/ to {job.get('out_shown', out)}")
     return 1 if merged["vms_unplaced"] else 0
 
 
-def parquet_samples(sc, paths):
-    """The native long layout as Parquet (timestamp, entity, metric, value), as the same
-    (entity, (time, 'metric,value')) pairs the map side makes of files; timestamps as epoch
-    seconds (integers, or Spark timestamps). Values keep every bit (repr)."""
-    from pyspark.sql import SparkSession, functions as F
+def parquet_frame(session, paths):
+    """The native long layout as Parquet (timestamp, entity, metric, value) in the columns the
+    map side writes: timestamps as epoch seconds (integers, or Spark timestamps), values as
+    text that keeps every bit."""
+    from pyspark.sql import functions as F
     from pyspark.sql.types import NumericType, TimestampType, TimestampNTZType
-    frame = SparkSession.builder.getOrCreate().read.parquet(*paths)
+    frame = session.read.parquet(*paths)
     columns = {c.lower(): c for c in frame.columns}
     missing = [c for c in ("timestamp", "entity", "metric", "value") if c not in columns]
     if missing:
@@ -340,9 +351,14 @@ def parquet_samples(sc, paths):
         seconds = F.col(columns["timestamp"]).cast("long")
     else:
         raise BadInput(f"{paths[0]}: timestamp is {kind.simpleString()}; give epoch seconds or a timestamp")
-    rows = frame.select(seconds.alias("t"), F.col(columns["entity"]).cast("string").alias("e"),
-                        F.col(columns["metric"]).cast("string").alias("m"), F.col(columns["value"]).cast("double").alias("v"))
-    return rows.rdd.map(lambda r: (r.e, (r.t, f"{r.m},{'' if r.v is None else repr(r.v)}\n")))
+    return frame.select(seconds.alias("timestamp"), F.col(columns["entity"]).cast("string").alias("entity"),
+                        F.col(columns["metric"]).cast("string").alias("metric"), F.col(columns["value"]).cast("double").cast("string").alias("value"))
+
+
+def has_rows(path):
+    with open(path) as f:
+        f.readline()
+        return bool(f.readline())
 
 
 def arguments_with_values(arguments, names):
@@ -360,21 +376,6 @@ def arguments_with_values(arguments, names):
         else:
             k += 1
     return kept
-
-
-def write_long(work, k, rows):
-    """One reduce share's samples as a native long file, in a fixed order (entity, time,
-    then as read), whatever order the shuffle brought them in; None when empty."""
-    rows = sorted(rows, key=lambda r: (r[0], r[1][0], r[1][1]))
-    if not rows:
-        return None
-    path = os.path.join(work, f"entities-{k:05d}.csv")
-    with open(path + ".tmp", "w") as f:
-        f.write("timestamp,entity,metric,value\n")
-        for entity, (time, rest) in rows:
-            f.write(f"{time},{entity},{rest}")
-    os.replace(path + ".tmp", path)
-    return path
 
 
 if __name__ == "__main__":
