@@ -165,6 +165,24 @@ struct SparkTests {
         #expect(check.code == 0, "\(check.stdout)")
     }
 
+    /// The dataset's own sample files (../shared): 100 VMs' readings and a vmtable of other
+    /// VMs, so their sizes come from a --vms inventory of the readings' VMs.
+    @Test func theAzureSampleGivesTheSameProfilesAfterTheShuffle() throws {
+        guard !Self.skipped(#function) else { return }
+        let azure = Support.sharedData + "/formats/azure"
+        guard FileManager.default.fileExists(atPath: azure) else {
+            print("SparkTests.theAzureSampleGivesTheSameProfilesAfterTheShuffle: skipped: ../shared/data is not beside the checkout")
+            return
+        }
+        let read = try TraceLoader.read([azure + "/vm_cpu_readings-file-1-of-125.csv.gz"], scheme: .hourOfWeek)
+        let ids = read.collector.names.sorted()
+        #expect(ids.count == 100)
+        let vms = Support.file("azure-vms.csv", "vm,vcpus,memory_mb\n" + ids.enumerated().map { "\($1),\([2, 4][$0 % 2]),8192\n" }.joined())
+        let (one, spark, run) = try bothWays([azure], ["--vms", vms, "--core-mhz", "2400"])
+        #expect(!one.isEmpty && one == spark)
+        #expect(run.stdout.contains("100 entities") && run.stdout.contains("after a shuffle by entity"), "\(run.stdout)")
+    }
+
     @Test func aBadFileFailsTheJobWithItsLine() throws {
         guard !Self.skipped(#function) else { return }
         let dir = Support.temporaryDirectory() + "/traces"
