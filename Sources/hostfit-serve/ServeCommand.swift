@@ -52,6 +52,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("How a new VM's host is chosen.", valueName: "balance|consolidate"))
     var goal: PlacementGoal = .balance
 
+    @Option(name: .customLong("cost-hours"), help: ArgumentHelp(
+        "Hours a host's cost pays for: GET /chargeback?period_h=P then charges cost x P / H.",
+        discussion: "43800 for a purchase written off over five years, 720 for a monthly rent. Without it the chargeback splits the cost as given.",
+        valueName: "H"))
+    var costHours: Double?
+
     @Option(name: .customLong("vcpu-ratio"), help: ArgumentHelp(
         "Plan CPU as allocated vCPUs, at most N per core; off: as used.",
         discussion: "The choice is kept in the store. Without it, a new store whose VMs state no CPU use (an RVTools vInfo, flavors of vCPUs and memory) is planned on allocations at today's ratio (at least 4:1), as hostfit plan does; otherwise a VM without cpu_mhz or cpu_pct counts each vCPU as a busy core. VMs that state their use are held to it under a ratio too.",
@@ -82,6 +88,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
         if inventory.vms != nil && inventory.hosts == nil { throw ValidationError("--vms needs --hosts: their VMs run on them") }
         _ = try givenRatio
+        if let costHours, !(costHours.isFinite && costHours >= 1) { throw ValidationError("--cost-hours must be 1 or more hours (43800: five years)") }
         if profiles != nil && !traceRead.traces.isEmpty { throw ValidationError("give --traces or --profiles, not both") }
         if let rebalanceEvery, (rebalanceSeconds ?? 0) < 60 {
             throw ValidationError("--rebalance-every \(rebalanceEvery): give a duration of a minute or more (30m, 1h, 1d)")
@@ -100,7 +107,7 @@ struct ServeCommand: AsyncParsableCommand {
         let parsedHeadroom = try inventory.parsedHeadroom()
         let desk: PlacementDesk
         do {
-            desk = try PlacementDesk(store: try ServiceStore(path: db), headroom: parsedHeadroom, goal: goal)
+            desk = try PlacementDesk(store: try ServiceStore(path: db), headroom: parsedHeadroom, goal: goal, costHours: costHours)
         } catch {
             throw CLIFailure(code: 2, message: "\(db): cannot open the store: \(error)")
         }

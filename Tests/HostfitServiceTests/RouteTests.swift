@@ -14,11 +14,12 @@ struct RouteTests {
     static let token = "route-token"
 
     /// An application on a fresh store, with `hosts` hosts of 16 cores and 64 GB.
-    static func app(hosts: Int = 0, publicRead: Bool = false,
+    static func app(hosts: Int = 0, publicRead: Bool = false, costHours: Double? = nil,
                     clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) async throws -> some ApplicationProtocol {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("routes-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let desk = try PlacementDesk(store: try ServiceStore(path: "\(dir)/routes.sqlite"), headroom: try Headroom(parsing: "cpu=100,memory=100"))
+        let desk = try PlacementDesk(store: try ServiceStore(path: "\(dir)/routes.sqlite"), headroom: try Headroom(parsing: "cpu=100,memory=100"),
+                                    costHours: costHours)
         try await desk.installFileToken(token)  // as `HostfitServer.run` does with --token-file
         if hosts > 0 {
             _ = try await desk.putHosts((0..<hosts).map { HostRecord(VMHost(id: String(format: "h%03d", $0), cpuCores: 16, cpuMHzPerCore: 2000, memoryMB: 65536)) })

@@ -215,6 +215,24 @@ struct TenancyRouteTests {
         }
     }
 
+    /// serve --cost-hours 720 (a monthly rent): a day's chargeback is a thirtieth of the
+    /// hosts' cost, split as the whole is.
+    @Test func chargebackChargesAPeriodsShareOfWhatTheCostPaysFor() async throws {
+        try await RouteTests.app(costHours: 720).test(.router) { client in
+            let hosts = (0..<2).map { ["id": "h\($0)", "cpu_cores": 16, "cpu_mhz": 2000, "memory_mb": 16384, "cost": 3000] as [String: Any] }
+            #expect(try await Self.call(client, .put, "/hosts", hosts).status == .ok)
+            let a = try await Self.tenant(client, "alpha")
+            #expect(try await Self.call(client, .post, "/placements", ["vms": [Self.vm("a1"), Self.vm("a2")]], as: a).status == .created)
+            let day = try await Self.call(client, .get, "/chargeback?period_h=24").json
+            let used = Set((try await Self.call(client, .get, "/placements").json as? [String: String] ?? [:]).values).count
+            #expect(day["cost_hours"] as? Double == 720 && abs((day["cost"] as? Double ?? 0) - Double(used) * 3000 * 24 / 720) < 1e-9, "\(day)")
+            let lines = try #require(day["tenants"] as? [[String: Any]])
+            #expect(abs(lines.reduce(0.0) { $0 + ($1["cost"] as! Double) } - (day["cost"] as! Double)) < 1e-9)
+            let month = try await Self.call(client, .get, "/chargeback?period_h=720", as: a).json
+            #expect((month["tenants"] as? [[String: Any]])?.first?["cost"] as? Double == Double(used) * 3000, "\(month)")
+        }
+    }
+
     @Test func chargebackSplitsTheHostsInUseAmongTenants() async throws {
         try await RouteTests.app().test(.router) { client in
             let hosts = (0..<3).map { ["id": "h\($0)", "cpu_cores": 16, "cpu_mhz": 2000, "memory_mb": 16384, "cost": 1000 * ($0 + 1),

@@ -1892,6 +1892,10 @@ extension Components {
         public struct Chargeback: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/Chargeback/period_h`.
             public var periodH: Swift.Double
+            /// hours a host's cost pays for (hostfit serve --cost-hours): the costs are that share of it for period_h; absent: the cost as given
+            ///
+            /// - Remark: Generated from `#/components/schemas/Chargeback/cost_hours`.
+            public var costHours: Swift.Double?
             /// - Remark: Generated from `#/components/schemas/Chargeback/hosts_used`.
             public var hostsUsed: Swift.Int?
             /// - Remark: Generated from `#/components/schemas/Chargeback/cost`.
@@ -1965,18 +1969,21 @@ extension Components {
             ///
             /// - Parameters:
             ///   - periodH:
+            ///   - costHours: hours a host's cost pays for (hostfit serve --cost-hours): the costs are that share of it for period_h; absent: the cost as given
             ///   - hostsUsed:
             ///   - cost:
             ///   - powerW:
             ///   - tenants:
             public init(
                 periodH: Swift.Double,
+                costHours: Swift.Double? = nil,
                 hostsUsed: Swift.Int? = nil,
                 cost: Swift.Double? = nil,
                 powerW: Swift.Double? = nil,
                 tenants: Components.Schemas.Chargeback.TenantsPayload
             ) {
                 self.periodH = periodH
+                self.costHours = costHours
                 self.hostsUsed = hostsUsed
                 self.cost = cost
                 self.powerW = powerW
@@ -1984,6 +1991,7 @@ extension Components {
             }
             public enum CodingKeys: String, CodingKey {
                 case periodH = "period_h"
+                case costHours = "cost_hours"
                 case hostsUsed = "hosts_used"
                 case cost
                 case powerW = "power_w"

@@ -85,26 +85,31 @@ extension PlacementDesk {
                 case tenant, vms, hostShare = "host_share", cost, powerW = "power_w", energyKWh = "energy_kwh", vcpus, memoryMB = "memory_mb"
             }
         }
-        /// Hours the energy is counted over.
+        /// Hours the energy is counted over, and the hosts' cost prorated to where
+        /// `costHours` says what their cost pays for.
         public var periodH: Double
+        /// Hours a host's cost pays for (serve --cost-hours); nil: the cost as given.
+        public var costHours: Double?
         /// The hosts in use and their summed cost and power (an admin's answer only).
         public var hostsUsed: Int?
         public var cost: Double?
         public var powerW: Double?
         public var tenants: [Line]
-        enum CodingKeys: String, CodingKey { case periodH = "period_h", hostsUsed = "hosts_used", cost, powerW = "power_w", tenants }
+        enum CodingKeys: String, CodingKey { case periodH = "period_h", costHours = "cost_hours", hostsUsed = "hosts_used", cost, powerW = "power_w", tenants }
     }
 
     public nonisolated func chargeback(periodHours: Double = 720, as caller: Caller = .estate) -> ChargebackAnswer {
         let owners = state.read { $0.owners }
         let charged = Chargeback(standing: standingProblem()) { owners[$0.id] }
+        // A period's share of what the hosts' cost pays for, where the service was told.
+        let share = costHours.map { periodHours / $0 } ?? 1
         let lines = charged.lines.filter { caller.seesAll || $0.costCenter == caller.tenant }.map { l in
-            ChargebackAnswer.Line(tenant: l.costCenter, vms: l.vms, hostShare: l.hostShare, cost: l.cost, powerW: l.watts,
+            ChargebackAnswer.Line(tenant: l.costCenter, vms: l.vms, hostShare: l.hostShare, cost: l.cost * share, powerW: l.watts,
                                   energyKWh: l.watts * periodHours / 1000, vcpus: l.vcpus, memoryMB: l.memoryMB)
         }
-        guard caller.seesAll else { return ChargebackAnswer(periodH: periodHours, tenants: lines) }
-        return ChargebackAnswer(periodH: periodHours, hostsUsed: charged.hosts.count, cost: charged.hosts.reduce(0) { $0 + $1.cost },
-                                powerW: charged.hosts.reduce(0) { $0 + $1.watts }, tenants: lines)
+        guard caller.seesAll else { return ChargebackAnswer(periodH: periodHours, costHours: costHours, tenants: lines) }
+        return ChargebackAnswer(periodH: periodHours, costHours: costHours, hostsUsed: charged.hosts.count,
+                                cost: charged.hosts.reduce(0) { $0 + $1.cost } * share, powerW: charged.hosts.reduce(0) { $0 + $1.watts }, tenants: lines)
     }
 
     /// Right-sizing of the caller's VMs: on what traces said at start, else on the hours

@@ -16,6 +16,9 @@ public actor PlacementDesk {
     let replicas: RatingReplicas
     /// Tenants and tokens: read by the authenticator on every request, changed here.
     nonisolated let tenancy: TenantRegistry
+    /// Hours a host's `cost` pays for (43,800 for a purchase written off over five years, 720
+    /// for a monthly rent): GET /chargeback charges a period's share of it. Nil: as given.
+    nonisolated let costHours: Double?
     /// How VMs become demand, as the desk places now; `state` mirrors it once settled.
     var demand: ServiceDemand
     /// Whether the store's CPU sizing is settled (kept in it, or chosen at start); until then
@@ -39,8 +42,9 @@ public actor PlacementDesk {
     var goal: PlacementGoal { state.goal }
 
     public init(store: ServiceStore, headroom: Headroom = Headroom(), rules: PlacementRules = PlacementRules(),
-                goal: PlacementGoal = .balance) throws {
+                goal: PlacementGoal = .balance, costHours: Double? = nil) throws {
         self.store = store
+        self.costHours = costHours
         state = DeskState(headroom: headroom, rules: rules, goal: goal)
         replicas = RatingReplicas(count: max(1, ProcessInfo.processInfo.activeProcessorCount))
         let contents = try store.load()
