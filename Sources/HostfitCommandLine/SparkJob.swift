@@ -135,9 +135,13 @@ package enum SparkJob {
         try encoder.encode(job).write(to: URL(fileURLWithPath: jobFile))
         let process = Process()
         var environment = ProcessInfo.processInfo.environment
+        // Spark's own log at errors only: its start-up says much and tells a user nothing.
+        let quiet = folder + "/log4j2.properties"
+        try Self.log4j.write(toFile: quiet, atomically: true, encoding: .utf8)
         if let home = environment["SPARK_HOME"], FileManager.default.isExecutableFile(atPath: home + "/bin/spark-submit") {
             process.executableURL = URL(fileURLWithPath: home + "/bin/spark-submit")
-            process.arguments = ["--master", job.master, driver, jobFile]
+            process.arguments = ["--master", job.master, "--driver-java-options", "-Dlog4j2.configurationFile=file:\(quiet)",
+                                 "--conf", "spark.ui.showConsoleProgress=false", driver, jobFile]
         } else {
             process.executableURL = URL(fileURLWithPath: pythonPath())
             process.arguments = [driver, jobFile]
@@ -150,6 +154,17 @@ package enum SparkJob {
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw ExitCode(process.terminationStatus) }
     }
+
+    static let log4j = """
+        rootLogger.level = error
+        rootLogger.appenderRef.stderr.ref = console
+        appender.console.type = Console
+        appender.console.name = console
+        appender.console.target = SYSTEM_ERR
+        appender.console.layout.type = PatternLayout
+        appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n
+
+        """
 
     /// This binary, which the tasks run.
     static func selfPath() -> String {

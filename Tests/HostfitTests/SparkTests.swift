@@ -64,6 +64,17 @@ struct SparkTests {
         #expect(run.stderr.contains("note: skipped 12924 rows with no CPU provisioned"), "\(run.stderr)")
     }
 
+    /// With SPARK_HOME, the job goes through its spark-submit (pyspark's own here).
+    @Test func sparkSubmitFromSparkHomeGivesTheSameProfiles() throws {
+        guard !Self.skipped(#function) else { return }
+        let venv = Support.packageRoot.appendingPathComponent(".venv").path
+        let site = try #require(try FileManager.default.contentsOfDirectory(atPath: venv + "/lib").first { $0.hasPrefix("python") })
+        let home = "\(venv)/lib/\(site)/site-packages/pyspark"
+        let (one, spark, run) = try bothWays([Support.sampleData + "/traces"], environment: ["SPARK_HOME": home, "PYSPARK_PYTHON": venv + "/bin/python"])
+        #expect(!one.isEmpty && one == spark)
+        #expect(!run.stderr.contains(" INFO "), "Spark's log is kept to errors: \(run.stderr.prefix(500))")
+    }
+
     /// Azure's layout: three files of a day each, every VM in each, and the sizes in vmtable.
     static func azureLayout() -> String {
         let dir = Support.temporaryDirectory() + "/azure"
