@@ -127,15 +127,11 @@ def main():
     master = job["master"]
     if master.startswith("local"):
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    # Spark's own log at errors only (the JVM starts before any setting could say so);
-    # hostfit writes the file, spark-submit has been told of it already.
+    # Spark's own log at errors only, by the file hostfit wrote (the JVM starts before any
+    # setting here could say so; spark-submit has been told of it already).
     quiet = os.path.join(os.environ.get("HOSTFIT_SPARK_WORK", tempfile.gettempdir()), "log4j2.properties")
-    if not os.path.exists(quiet):
-        with open(quiet, "w") as f:
-            f.write("rootLogger.level = error\nrootLogger.appenderRef.stderr.ref = console\n"
-                    "appender.console.type = Console\nappender.console.name = console\nappender.console.target = SYSTEM_ERR\n"
-                    "appender.console.layout.type = PatternLayout\nappender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n\n")
-    os.environ.setdefault("PYSPARK_SUBMIT_ARGS", f"--driver-java-options -Dlog4j2.configurationFile=file:{quiet} pyspark-shell")
+    if os.path.exists(quiet):
+        os.environ.setdefault("PYSPARK_SUBMIT_ARGS", f"--driver-java-options -Dlog4j2.configurationFile=file:{quiet} pyspark-shell")
     from pyspark.sql import SparkSession
 
     if master.startswith("local[") and "," not in master:
