@@ -132,13 +132,25 @@ def main():
     quiet = os.path.join(os.environ.get("HOSTFIT_SPARK_WORK", tempfile.gettempdir()), "log4j2.properties")
     if os.path.exists(quiet):
         os.environ.setdefault("PYSPARK_SUBMIT_ARGS", f"--driver-java-options -Dlog4j2.configurationFile=file:{quiet} pyspark-shell")
-    from pyspark.sql import SparkSession
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        sys.stderr.write(f"hostfit: --spark: pyspark is not installed for {sys.executable}: install it there "
+                         "(pip install pyspark), name another Python with HOSTFIT_PYTHON, or set SPARK_HOME\n")
+        drain()
+        sys.exit(BAD_INPUT)
 
     if master.startswith("local[") and "," not in master:
         master = master[:-1] + ",4]"  # local mode retries a task only when told how often
-    spark = (SparkSession.builder.master(master).appName("hostfit " + job["command"])
-             .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
-             .config("spark.task.maxFailures", "4").getOrCreate())
+    try:
+        spark = (SparkSession.builder.master(master).appName("hostfit " + job["command"])
+                 .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+                 .config("spark.task.maxFailures", "4").getOrCreate())
+    except Exception as error:
+        sys.stderr.write(f"hostfit: --spark {job['master']}: Spark did not start ({str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__}); "
+                         "it needs Java 17 or later (java on PATH or JAVA_HOME) and a master it can reach\n")
+        drain()
+        sys.exit(BAD_INPUT)
     try:
         code = (plan if job["command"] == "plan" else profile)(spark.sparkContext, job)
     except BadInput as error:
