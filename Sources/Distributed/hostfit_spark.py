@@ -28,6 +28,15 @@ import time
 import warnings
 
 BAD_INPUT = 2
+# Copies of the cluster's files -> their own names, for messages.
+ORIGINALS = {}
+
+
+def named(text):
+    """hostfit's messages with each fetched copy called by its own name."""
+    for local, original in ORIGINALS.items():
+        text = text.replace(local, original)
+    return text
 
 
 class BadInput(Exception):
@@ -162,10 +171,40 @@ def main():
     sys.exit(code)
 
 
+def fetch(sc, work, remote, slots):
+    """Trace files on the cluster's file system (hdfs://, s3a://, file://; folders too),
+    copied into the work folder by Spark's own readers, so that hostfit reads them there;
+    [(copy, original)]. Names starting with '.' or '_' (Spark's markers) are left."""
+    folder = os.path.join(work, "fetched")
+
+    def save(k, items):
+        os.makedirs(folder, exist_ok=True)
+        saved = []
+        for i, (path, data) in enumerate(items):
+            name = path.rstrip("/").rsplit("/", 1)[-1]
+            if name.startswith((".", "_")):
+                continue
+            # A folder of its own keeps the file's name, which some formats name entities by.
+            os.makedirs(os.path.join(folder, f"{k:04d}-{i:05d}"), exist_ok=True)
+            local = os.path.join(folder, f"{k:04d}-{i:05d}", name)
+            with open(local + ".tmp", "wb") as f:
+                f.write(data)
+            os.replace(local + ".tmp", local)
+            saved.append((local, path))
+        return saved
+    return sorted(sc.binaryFiles(",".join(remote), minPartitions=max(1, slots)).mapPartitionsWithIndex(save).collect())
+
+
 def profile(sc, job):
-    hostfit, files, arguments = job["hostfit"], job["files"], job["task_arguments"]
+    hostfit, files, arguments = job["hostfit"], list(job["files"]), job["task_arguments"]
     work = tempfile.mkdtemp(prefix="hostfit-spark-", dir=os.environ.get("HOSTFIT_SPARK_WORK"))
     slots = sc.defaultParallelism
+    if job.get("remote"):
+        fetched = fetch(sc, work, job["remote"], slots)
+        if not fetched:
+            raise BadInput(f"{', '.join(job['remote'])}: holds no file")
+        files += [local for local, _ in fetched]
+        ORIGINALS.update(fetched)
     if job["cut"] == "entity":
         # Shares of about equal size: the largest file first into the smallest share.
         shares = [[] for _ in range(max(1, min(len(files), slots * 4)))]
@@ -188,7 +227,7 @@ def profile(sc, job):
                   .map(lambda kf: samples_of(hostfit, work, read_options, kf[0], kf[1])).collect())
         bad = [err for _, _, _, err, ok in mapped if not ok]
         if bad:
-            sys.stderr.write(bad[0])
+            sys.stderr.write(named(bad[0]))
             return BAD_INPUT
         side = sorted(path for _, path, out, _, _ in mapped if out is None)
         read_notes = [(-1, None, err) for _, _, _, err, _ in mapped if err]
@@ -215,7 +254,7 @@ def profile(sc, job):
         results += read_notes
     failed = [err for k, text, err in results if k >= 0 and text is None and "no profiles" not in err]
     if failed:
-        sys.stderr.write(failed[0])
+        sys.stderr.write(named(failed[0]))
         return BAD_INPUT
     parts = []
     for k, text, err in sorted(results, key=lambda r: r[0]):
@@ -235,7 +274,7 @@ def profile(sc, job):
             elif line.startswith("note:") and "gaps:" not in line:
                 notes.add(line)
     for line in [f"note: skipped {n} {why}" for why, n in sorted(skipped.items())] + sorted(notes):
-        sys.stderr.write(line + "\n")
+        sys.stderr.write(named(line) + "\n")
     if not parts:
         sys.stderr.write("error: no profiles: the traces hold no CPU, memory, disk or network samples; nothing written\n")
         return 1

@@ -20,6 +20,9 @@ package enum SparkJob {
         var files: [String] = []
         /// The native long layout as Parquet (files or folders of parts), which Spark reads.
         var parquet: [String] = []
+        /// Trace files or folders on the cluster's file system (hdfs://, s3a://, file://),
+        /// which Spark fetches into the work folder first.
+        var remote: [String] = []
         var cut: Cut = .entity
         var clusters: [Cluster] = []
         var taskArguments: [String]
@@ -29,7 +32,7 @@ package enum SparkJob {
         /// `out` as the user gave it, for what the job prints.
         var outShown: String
         enum CodingKeys: String, CodingKey {
-            case command, master, hostfit, files, parquet, cut, clusters, taskArguments = "task_arguments", checkArguments = "check_arguments", out
+            case command, master, hostfit, files, parquet, remote, cut, clusters, taskArguments = "task_arguments", checkArguments = "check_arguments", out
             case outShown = "out_shown"
         }
     }
@@ -63,6 +66,14 @@ package enum SparkJob {
         return (passed, dropped)
     }
 
+    /// The files a shell pattern (`traces/*.csv.gz`) names, sorted.
+    static func expand(_ pattern: String) -> [String] {
+        var matches = glob_t()
+        defer { globfree(&matches) }
+        guard glob(pattern, 0, nil, &matches) == 0 else { return [] }
+        return (0..<Int(matches.gl_pathc)).compactMap { matches.gl_pathv[$0].map { String(cString: $0) } }.sorted()
+    }
+
     /// A Parquet file, or a folder of Parquet parts (as Spark writes them).
     static func isParquet(_ path: String) -> Bool {
         if path.lowercased().hasSuffix(".parquet") { return true }
@@ -70,18 +81,36 @@ package enum SparkJob {
         return parts.contains { $0.hasSuffix(".parquet") } && !parts.contains { !$0.hasSuffix(".parquet") && !$0.hasPrefix(".") && !$0.hasPrefix("_") }
     }
 
-    package static func profile(master: String, cut: Cut?, arguments: [String], traces: [String]) throws {
+    package static func profile(master: String, cut: Cut?, arguments: [String], traces given: [String]) throws {
+        // A URL is the cluster's to read; a pattern the shell did not expand is expanded here.
+        let remote = given.filter { $0.contains("://") }
+        var traces: [String] = []
+        for path in given where !path.contains("://") {
+            if !FileManager.default.fileExists(atPath: path), path.contains(where: { "*?[".contains($0) }) {
+                let found = expand(path)
+                guard !found.isEmpty else { throw CLIFailure(code: 2, message: "\(path): matches no file") }
+                traces += found
+            } else {
+                traces.append(path)
+            }
+        }
         let parquet = traces.filter(isParquet)
         if let missing = parquet.first(where: { !FileManager.default.fileExists(atPath: $0) }) { throw CLIFailure(code: 2, message: "\(missing): no such file or folder") }
         let files = try reportingInputErrors { try TraceLoader.files(traces.filter { !isParquet($0) }) }
-        guard !files.isEmpty || !parquet.isEmpty else { throw CLIFailure(code: 2, message: "\(traces.joined(separator: ", ")): holds no trace file of a format Hostfit reads") }
+        let remoteParquet = remote.filter { $0.lowercased().hasSuffix(".parquet") }
+        guard !files.isEmpty || !parquet.isEmpty || !remote.isEmpty else {
+            throw CLIFailure(code: 2, message: "\(given.joined(separator: ", ")): holds no trace file of a format Hostfit reads")
+        }
         let (passed, dropped) = split(arguments, dropping: ["--spark", "--cut", "--out", "--traces"])
         let out = dropped["--out"]
         // Azure's readings are cut by time, every VM in every file.
         // Parquet rows come in any order: they are regrouped by entity like files cut by time.
-        let layout = !parquet.isEmpty ? .time : cut ?? (files.contains { ($0 as NSString).lastPathComponent.hasPrefix("vm_cpu_readings") } ? .time : .entity)
-        if !parquet.isEmpty, cut == .entity { throw CLIFailure(code: 2, message: "--cut entity: Parquet samples are regrouped by entity whatever the files; leave --cut out") }
-        let job = Job(command: "profile", master: master, hostfit: selfPath(), files: files.map(absolute), parquet: parquet.map(absolute), cut: layout,
+        let named = files + remote
+        let layout = !parquet.isEmpty || !remoteParquet.isEmpty ? .time
+            : cut ?? (named.contains { ($0 as NSString).lastPathComponent.hasPrefix("vm_cpu_readings") } ? .time : .entity)
+        if !parquet.isEmpty || !remoteParquet.isEmpty, cut == .entity { throw CLIFailure(code: 2, message: "--cut entity: Parquet samples are regrouped by entity whatever the files; leave --cut out") }
+        let job = Job(command: "profile", master: master, hostfit: selfPath(), files: files.map(absolute), parquet: parquet.map(absolute) + remoteParquet,
+                      remote: remote.filter { !remoteParquet.contains($0) }, cut: layout,
                       taskArguments: passed.map(absoluteIfFile), out: absolute(out ?? "profiles.csv"), outShown: out ?? "profiles.csv")
         try run(job)
     }

@@ -64,6 +64,25 @@ struct SparkTests {
         #expect(run.stderr.contains("note: skipped 12924 rows with no CPU provisioned"), "\(run.stderr)")
     }
 
+    /// A folder given as a URL (file:// here, hdfs:// on a cluster) is fetched by Spark's
+    /// readers; a pattern the shell did not expand is expanded by hostfit.
+    @Test func urlsAndPatternsNameTheSameFiles() throws {
+        guard !Self.skipped(#function) else { return }
+        let a = Support.temporaryDirectory() + "/a", b = Support.temporaryDirectory() + "/b"
+        for dir in [a, b] { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        let traces = try FileManager.default.contentsOfDirectory(atPath: Support.sampleData + "/traces").sorted()
+        for (k, name) in traces.prefix(12).enumerated() {
+            try FileManager.default.copyItem(atPath: Support.sampleData + "/traces/" + name, toPath: (k < 6 ? a : b) + "/" + name)
+        }
+        let dir = Support.temporaryDirectory()
+        let one = try hostfit(["profile", "--traces", a, "--traces", b, "--out", dir + "/one.csv"])
+        let spark = try hostfit(["profile", "--spark", "local[2]", "--traces", "file://" + a, "--traces", b + "/*.csv.gz", "--out", dir + "/spark.csv"])
+        #expect(one.code == 0 && spark.code == 0, "\(spark.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/one.csv")) == Data(contentsOf: URL(fileURLWithPath: dir + "/spark.csv")))
+        let entities = one.stdout.split(separator: " ").dropFirst().first.map(String.init) ?? "?"
+        #expect(spark.stdout.hasPrefix("Profiled \(entities) entities"), "\(one.stdout) \(spark.stdout)")
+    }
+
     /// With SPARK_HOME, the job goes through its spark-submit (pyspark's own here).
     @Test func sparkSubmitFromSparkHomeGivesTheSameProfiles() throws {
         guard !Self.skipped(#function) else { return }
