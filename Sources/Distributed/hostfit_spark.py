@@ -127,6 +127,21 @@ def quiet_stderr():
     return drain
 
 
+def show_progress(sc, stop):
+    """On a terminal, the tasks done of the running stages on one line of stderr, as hostfit
+    shows its own progress; nothing when stderr is a file or a pipe."""
+    if not sys.stderr.isatty():
+        return
+    tracker = sc.statusTracker()
+    while not stop.wait(0.5):
+        stages = [tracker.getStageInfo(k) for k in tracker.getActiveStageIds()]
+        done = sum(s.numCompletedTasks for s in stages if s)
+        total = sum(s.numTasks for s in stages if s)
+        if total:
+            sys.stderr.write(f"\r\x1b[Kspark: {done}/{total} tasks ({time.monotonic() - STARTED:.0f} s)")
+    sys.stderr.write("\r\x1b[K")
+
+
 def main():
     global STARTED
     STARTED = time.monotonic()
@@ -160,12 +175,17 @@ def main():
                          "it needs Java 17 or later (java on PATH or JAVA_HOME) and a master it can reach\n")
         drain()
         sys.exit(BAD_INPUT)
+    stop = threading.Event()
+    progress = threading.Thread(target=show_progress, args=(spark.sparkContext, stop), daemon=True)
+    progress.start()
     try:
         code = (plan if job["command"] == "plan" else profile)(spark.sparkContext, job)
     except BadInput as error:
         sys.stderr.write(f"hostfit: {error}\n")
         code = BAD_INPUT
     finally:
+        stop.set()
+        progress.join(timeout=2)
         spark.stop()
         drain()
     sys.exit(code)
