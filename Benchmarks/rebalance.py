@@ -14,6 +14,9 @@ HOSTS = 40
 HEADROOM = "cpu=80,memory=90"
 
 
+SPREAD = {}
+
+
 def run(command):
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode not in (0, 1):
@@ -55,7 +58,7 @@ def main():
                 out.writerow([row["vm"], row["vcpus"], row["memory_mb"], where.get(row["vm"], "")])
         print(f"Bitbrains July: the plan of July 1-14 as the estate (headroom {args.estate_headroom}, sizing {args.estate_sizing or 'time-aware'});"
               f" advice from July 15-21; replayed on July 22-31 ({HOSTS} hosts of 32 cores x 2.6 GHz, 256 GB; headroom {HEADROOM})")
-        print(f"  {'':<40} {'moves':>6} {'GB moved':>9} {'hosts on':>9} {'over headroom':>14} {'over capacity':>14} {'overload removed':>17}")
+        print(f"  {'':<40} {'moves':>6} {'GB moved':>9} {'hosts on':>9} {'over headroom':>14} {'over capacity':>14} {'overload removed':>17} {'peak spread':>12}")
         nothing = replay(args.hostfit, args.traces, f"{estate}/placements.csv", f"{tmp}/replay-nothing", ["--hosts", hosts, "--vms", vms])
         memory = {row["vm"]: float(row["memory_mb"]) for row in csv.DictReader(open(vms))}
         base = nothing["over_headroom_pct"]
@@ -66,8 +69,17 @@ def main():
             again = replay(args.hostfit, args.traces, placements, out, ["--hosts", hosts, "--vms", vms])
             removed = (1 - again["over_headroom_pct"] / base) * 100 if base > 0 else 0
             gb = sum(memory[vm] for vm in moved) / 1024
+            # What balancing aims at: the spread (standard deviation) over the hosts that run
+            # VMs of each one's highest peak, as a share of capacity, in the replayed days.
+            peaks = {}
+            for r in csv.DictReader(open(f"{out}/hosts.csv")):
+                if int(r["vms"]) > 0:
+                    peaks[r["host"]] = max(peaks.get(r["host"], 0.0), float(r["peak_pct"]))
+            mean = sum(peaks.values()) / max(len(peaks), 1)
+            spread = (sum((p - mean) ** 2 for p in peaks.values()) / max(len(peaks), 1)) ** 0.5
             print(f"  {name:<40} {len(moved):>6} {gb:>9.0f} {len(set(after.values())):>9} {again['over_headroom_pct']:>13.3f}%"
-                  f" {again['over_capacity_pct']:>13.3f}% {removed if moved else 0:>16.1f}%")
+                  f" {again['over_capacity_pct']:>13.3f}% {removed if moved else 0:>16.1f}% {spread:>11.1f}%")
+            SPREAD[name] = (len(moved), gb, spread, again["over_headroom_pct"])
             return len(moved), removed
 
         row("do nothing", f"{estate}/placements.csv", f"{tmp}/replay-nothing")
@@ -114,6 +126,9 @@ def main():
               f" ({moves} of {replan_moves}: {moves / max(replan_moves, 1) * 100:.1f}%); against DRS-style threshold 3 with as many moves"
               f" ({capped_moves} vs {drs_moves}): removed {capped_removed:.1f}% vs {drs_removed:.1f}%; DRS-style never reaches the fix's overload"
               f" (threshold 5: {drs5_moves} moves, removed {drs5_removed:.1f}%)")
+        b, d = SPREAD["hostfit rebalance balance"], SPREAD["DRS-style greedy (threshold 3)"]
+        print(f"  balance against DRS-style threshold 3: {b[0]} moves vs {d[0]}, {b[1]:.0f} GB vs {d[1]:.0f}, peak spread {b[2]:.1f}% vs {d[2]:.1f}%,"
+              f" over headroom {b[3]:.3f}% vs {d[3]:.3f}% (do nothing: spread {SPREAD['do nothing'][2]:.1f}%)")
 
 
 def drs_baseline(profiles, where, hosts_csv, threshold):
