@@ -42,10 +42,43 @@ extension Rebalancer {
                 chosen.removeLast(chosen.count - saved.2)
             }
         }
+        if let planned = powerByPlan(greedyOn: (0..<problem.hostCount).count { loads.count[$0] > 0 }) { off = planned }
         let backIn = onAgain(off)
         powerOff = off.enumerated().map { i, h in (problem.hosts[h].id, backIn.enumerated().filter { $0.element > off.count - 1 - i }.map(\.offset)) }
         if !off.isEmpty {
             notes.append("\(off.count) hosts can be switched off; each must be on again in the forecast hours where the hosts left on would pass \(Self.percent(Self.powerOnAbove))% of their usable capacity (the last switched off first)")
+        }
+    }
+
+    /// The planner on the same view (every recent interval and forecast hour, fewer moves
+    /// after fewer hosts): emptying hosts one by one stops where no single host takes a VM,
+    /// a plan repacks. Its moves replace the greedy ones when it needs fewer hosts on, moves
+    /// no VM that must stay (pinned, moved within the dwell time, back to a host it left) and
+    /// stays within --max-moves; the hosts it empties are switched off, the emptiest first.
+    /// Nil where the greedy answer stands.
+    private mutating func powerByPlan(greedyOn: Int) -> [Int]? {
+        guard !initial.contains(where: { $0 < 0 }) else { return nil }  // the planner would place VMs that run nowhere
+        // The work budget, not the clock, ends it (the same answer on any machine); the
+        // time limit is only a safety cap.
+        var settings = PlanOptions(effort: .quick, seed: 1)
+        settings.timeLimit = 300
+        let target = Planner.plan(problem, options: settings).assignment.hostOf
+        guard !target.contains(where: { $0 < 0 }), Set(target).count < greedyOn else { return nil }
+        let moving = (0..<problem.vmCount).filter { target[$0] != initial[$0] }
+        guard moving.count <= options.maxMoves, moving.allSatisfy({ !locked[$0] && !left[$0].contains(target[$0]) }) else { return nil }
+        var fresh = HostLoads(problem)
+        for (v, h) in initial.enumerated() where h >= 0 { fresh.add(v, to: h) }
+        let before = fresh.count
+        (loads, hostOf) = (fresh, initial)
+        chosen.removeAll()
+        let used = Set(target).count
+        for v in moving {
+            move(v, to: target[v], kind: .power, benefit: 0,
+                 reason: "a plan of \(used) hosts on for every recent interval and forecast hour; \(problem.hosts[target[v]].id) keeps it within headroom there")
+        }
+        notes.append("emptying hosts one at a time would leave \(greedyOn) on; a plan of the same intervals and forecast hours needs \(used): its \(moving.count) moves are taken")
+        return (0..<problem.hostCount).filter { before[$0] > 0 && loads.count[$0] == 0 }.sorted { a, b in
+            before[a] != before[b] ? before[a] < before[b] : a < b
         }
     }
 
