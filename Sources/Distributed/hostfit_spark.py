@@ -240,7 +240,7 @@ def profile(sc, job):
         # Map: each file into samples (hostfit); shuffle by entity and sort (Spark, in the
         # JVM); reduce: each share of entities profiled by hostfit. Period filters apply on
         # the map side; the reduce side profiles what came through.
-        from pyspark.sql import SparkSession, functions as F
+        from pyspark.sql import SparkSession
         session = SparkSession.builder.getOrCreate()
         read_options = arguments_with_values(arguments, {"--from", "--until", "--label"})
         mapped = (sc.parallelize(list(enumerate(files)), max(1, len(files)))

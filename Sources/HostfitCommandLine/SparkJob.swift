@@ -196,9 +196,7 @@ package enum SparkJob {
         """
 
     /// This binary, which the tasks run.
-    static func selfPath() -> String {
-        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? absolute(CommandLine.arguments[0])
-    }
+    static func selfPath() -> String { Terminal.executable ?? absolute(CommandLine.arguments[0]) }
 
     static func absolute(_ path: String) -> String {
         path.hasPrefix("/") || path.contains("://") ? path : FileManager.default.currentDirectoryPath + "/" + path

@@ -13,6 +13,9 @@ package enum Terminal {
     }
 
     /// A status line that the next one overwrites (terminal only).
+    /// The running program's own path (symbolic links resolved), for what lives beside it.
+    package static var executable: String? { try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") }
+
     package static func status(_ message: String) {
         guard isInteractive else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[K\(message)".utf8))

@@ -35,7 +35,7 @@ struct ServeCommand: ParsableCommand {
     /// hostfit-serve beside this executable (a build folder, an install prefix), else on PATH.
     static func locate() -> String? {
         var candidates: [String] = []
-        if let me = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+        if let me = Terminal.executable {
             candidates.append(((me as NSString).deletingLastPathComponent as NSString).appendingPathComponent(program))
         }
         let path = ProcessInfo.processInfo.environment["PATH"] ?? ""

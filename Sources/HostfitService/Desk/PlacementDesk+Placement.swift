@@ -95,17 +95,12 @@ extension PlacementDesk {
             self.clusterGate(for: vmOf[v]!.0, owner: vmOf[v]!.1, earlier: earlier(soFar), problem: problem)
         } : nil)
         guard let (id, first) = round.refused else { return (round, gated) }
-        if gated, let v = engine!.problem.vm(named: id), let (vm, owner) = vmOf[v], let owner,
+        if gated, let v = engine!.problem.vm(named: id), let (vm, owner) = vmOf[v], let owner, let quota = tenancy.tenant(owner)?.quota,
            let open = engine!.rater.best(v, goal: goal), let h = problem.host(named: open.host) {
             // Some host would take it but for the quota: the refusal names that cluster's limit.
-            let placedFirst = new.prefix { $0.id != id }.map { vm in
-                var vm = vm
-                vm.currentHost = round.placed.first { $0.vm == vm.id }?.host
-                return vm
-            }
-            if let refused = clusterRefusal(for: vm, owner: owner, earlier: placedFirst, cluster: problem.hosts[h].cluster, problem: problem) {
-                throw .quotaExceeded(refused, tenant: owner)
-            }
+            let cluster = problem.hosts[h].cluster
+            let use = clusterUse(of: owner, with: earlier(round), problem: problem)[cluster] ?? TenantUse()
+            if let refused = quota.refusal(in: cluster, now: use, after: use + TenantUse(vm)) { throw .quotaExceeded(refused, tenant: owner) }
         }
         throw .conflict("vm '\(id)': no host can take it: \(first.map { "on '\($0.host)': \($0.reason)" } ?? "there are no hosts"); nothing was placed",
                         rule: first?.rule ?? .capacity, vm: id)

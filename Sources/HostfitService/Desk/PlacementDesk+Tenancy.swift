@@ -196,33 +196,29 @@ extension PlacementDesk {
         }
     }
 
+    /// What `owner`'s placed VMs hold in each cluster, with `earlier` (VMs of the same
+    /// request placed before, each with its `currentHost`).
+    nonisolated func clusterUse(of owner: String, with earlier: [VM], problem: PlacementProblem) -> [String: TenantUse] {
+        var use = state.read { $0.clusterUse(of: owner) }
+        for vm in earlier {
+            if let h = vm.currentHost.flatMap(problem.host(named:)) { use[problem.hosts[h].cluster, default: TenantUse()] += TenantUse(vm) }
+        }
+        return use
+    }
+
     /// The gate that keeps a tenant's VM `vm` out of clusters whose quota it would pass,
-    /// after `earlier` (VMs of the same request placed before it); nil where no limit applies.
+    /// after `earlier`; nil where no limit applies.
     nonisolated func clusterGate(for vm: VM, owner: String?, earlier: [VM] = [], problem: PlacementProblem) -> HostRater.Gate? {
         guard let owner, let quota = tenancy.tenant(owner)?.quota, let limits = quota.clusters, !limits.isEmpty else { return nil }
-        var now = state.read { $0.clusterUse(of: owner) }
-        for vm in earlier {
-            if let h = vm.currentHost.flatMap(problem.host(named:)) { now[problem.hosts[h].cluster, default: TenantUse()] += TenantUse(vm) }
-        }
-        let one = TenantUse(vm)
+        let now = clusterUse(of: owner, with: earlier, problem: problem), one = TenantUse(vm)
         var barred: [String: String] = [:]
         for cluster in limits.keys {
             let use = now[cluster] ?? TenantUse()
             if let refused = quota.refusal(in: cluster, now: use, after: use + one) { barred[cluster] = "tenant '\(owner)' would pass its \(refused.words)" }
         }
         guard !barred.isEmpty else { return nil }
-        let clusterOf = problem.rules.clusterOf, names = problem.rules.clusters
-        let closed = names.map { barred[$0] }
+        let clusterOf = problem.rules.clusterOf, closed = problem.rules.clusters.map { barred[$0] }
         return { _, h in closed[clusterOf[h]].map { (.quota, $0) } }
-    }
-
-    /// Which of its cluster limits refuses `vm` (the first, by cluster name); for the
-    /// answer when no host outside those clusters takes it.
-    nonisolated func clusterRefusal(for vm: VM, owner: String, earlier: [VM], cluster: String, problem: PlacementProblem) -> QuotaExceeded? {
-        guard let quota = tenancy.tenant(owner)?.quota else { return nil }
-        var now = state.read { $0.clusterUse(of: owner) }[cluster] ?? TenantUse()
-        for vm in earlier where vm.currentHost.flatMap(problem.host(named:)).map({ problem.hosts[$0].cluster }) == cluster { now += TenantUse(vm) }
-        return quota.refusal(in: cluster, now: now, after: now + TenantUse(vm))
     }
 
     static func now() -> Int64 { Int64(Date().timeIntervalSince1970) }
