@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Hostfit
 
 /// The top level of hostfit and hostfit-serve. Exit codes are part of the contract: 0
 /// success, 1 ran but could not place everything (or a check found violations), 2 bad
@@ -42,8 +43,28 @@ package enum CommandMain {
             if type.exitCode(for: error) == .success {
                 type.exit(withError: error)  // --help, --version
             }
-            Terminal.error(type.fullMessage(for: error))
+            // A command's own checks run before the parser names options it does not know, so a
+            // misspelt --traces would read as "give --traces": the unknown option comes first.
+            Terminal.error(unknownOption(type).map { "Error: \($0)" } ?? type.fullMessage(for: error))
             exit(2)
         }
+    }
+
+    /// The first option on the command line that the command (or its subcommand) does not
+    /// take, with the closest it does take; nil when every one is known.
+    static func unknownOption<Command: ParsableCommand>(_ type: Command.Type, arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> String? {
+        var command: ParsableCommand.Type = type
+        var rest = arguments[...]
+        if let name = rest.first, let sub = type.configuration.subcommands.first(where: { $0._commandName == name }) {
+            command = sub
+            rest = rest.dropFirst()
+        }
+        let help = command.helpMessage(columns: 10_000)
+        let known = Set(help.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "-") }).filter { $0.hasPrefix("--") && $0.count > 2 }.map(String.init))
+        for argument in rest.prefix(while: { $0 != "--" }) where argument.hasPrefix("--") {
+            let name = String(argument.split(separator: "=", maxSplits: 1)[0])
+            if !known.contains(name) { return "Unknown option '\(name)'\(NameSuggestion.hint(for: name, among: known.sorted()))" }
+        }
+        return nil
     }
 }

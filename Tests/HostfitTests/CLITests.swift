@@ -78,6 +78,15 @@ struct CLITests {
     }
 
     /// summary.json records what shaped the plan, so the plan re-checks with one flag.
+    /// A misspelt option is named as such, even where the command's own checks would
+    /// otherwise speak first ("give --traces" for a misspelt --traces).
+    @Test func aMisspeltOptionIsNamedBeforeWhatItLeftOut() throws {
+        let run = try hostfit("profile", "--tracse", Support.sampleData + "/traces", "--out", Support.temporaryDirectory() + "/p.csv")
+        #expect(run.code == 2 && run.stderr.contains("Unknown option '--tracse' (did you mean '--traces'?)"), "\(run.stderr)")
+        let plan = try hostfit("plan", "--hosts", hosts, "--vms", vms, "--seeed", "1", "--out", Support.temporaryDirectory())
+        #expect(plan.code == 2 && plan.stderr.contains("'--seeed' (did you mean '--seed'?)"), "\(plan.stderr)")
+    }
+
     @Test func aPlanReChecksFromItsSummaryAlone() throws {
         let out = Support.temporaryDirectory() + "/plan"
         let plan = try hostfit("plan", "--hosts", hosts, "--vms", vms, "--traces", Support.sampleData + "/traces", "--sizing", "peak",
