@@ -20,6 +20,17 @@ struct InputTests {
         #expect(table.records.map(\.line) == [2, 4])
     }
 
+    /// Fields as RFC 4180 and spreadsheets write them: blanks around plain fields trimmed
+    /// (a no-break space too), kept inside quotes; a quote after blanks opens a quoted field,
+    /// one inside a plain field is a character; doubled quotes are one; text after a closing
+    /// quote joins the field; an unclosed quote runs to the end.
+    @Test func fieldsAreSplitAsSpreadsheetsWriteThem() throws {
+        let text = "a,b,c\n x ,\t\"y, z\" ,\u{00A0}w\u{00A0}\nin\"side,\"say \"\"hi\"\"\"tail,\"\"\"q\"\n,,\n\"open,end"
+        let table = try CSVTable(data: Data(text.utf8), file: "t.csv")
+        #expect(table.records.map(\.fields) == [["x", "y, z ", "w"], ["in\"side", "say \"hi\"tail", "\"q"], ["", "", ""], ["open,end"]])
+        #expect(table.records.map(\.line) == [2, 3, 4, 5])
+    }
+
     @Test func crOnlyLineEndsAreRead() throws {
         let hosts = try HostInventoryFile.read(Support.fixture("cr-only-hosts.csv"))
         #expect(hosts.map(\.id) == ["h1", "h2"])

@@ -144,5 +144,32 @@ extension PlacementDeskTests {
         #expect(window.envelope[10] == 6000 && window.envelope.compactMap { $0 }.count == 1)
         let profile = try #require(await reopened.demand.profiles["a"])
         #expect(profile.scheme == .hourOfWeek && profile.series[.cpu]?[10] == 6000)
+        // The store keeps the window, not the series it makes: after a restart the profile is
+        // the one the desk had, and later samples move it on the same way.
+        #expect(profile == (await desk.demand.profiles["a"]))
+        _ = try await reopened.ingest([PlacementDesk.Sample(time: monday + 5 * 604_800 + 39_600, entity: "a", metric: .cpuMHz, value: 7000, source: "test")])
+        let again = try PlacementDesk(store: try ServiceStore(path: path))
+        #expect(await again.demand.profiles["a"] == (await reopened.demand.profiles["a"]))
+        #expect(await again.demand.profiles["a"]?.series[.cpu]?[11] == 7000)
+    }
+
+    /// Profiles put from traces replace what samples made, across a restart too, until the
+    /// next samples for that VM.
+    @Test func tracedProfilesReplaceSampledOnesAcrossARestart() async throws {
+        let path = "\(Support.temporaryDirectory())/traced.sqlite"
+        let desk = try PlacementDesk(store: try ServiceStore(path: path), headroom: try Headroom(parsing: "cpu=100,memory=100"))
+        _ = try await desk.putHosts([HostRecord(VMHost(id: "h", cpuCores: 16, cpuMHzPerCore: 2000, memoryMB: 65536))])
+        _ = try await desk.place([VMRecord(VM(id: "a", vcpus: 2, memoryMB: 4096))], idempotencyKey: nil)
+        let monday = TracePeriod.time("2026-11-02")!
+        _ = try await desk.ingest([PlacementDesk.Sample(time: monday + 36_000, entity: "a", metric: .cpuMHz, value: 3000, source: "test")])
+        let traced = ServiceProfile(scheme: .hourOfWeek, series: [.cpu: [Double](repeating: 500, count: 168)])
+        _ = try await desk.putProfiles(["a": traced])
+        let reopened = try PlacementDesk(store: try ServiceStore(path: path))
+        #expect(await reopened.demand.profiles["a"] == traced)
+        _ = try await reopened.ingest([PlacementDesk.Sample(time: monday + 39_600, entity: "a", metric: .cpuMHz, value: 2000, source: "test")])
+        let sampled = try #require(await reopened.demand.profiles["a"])
+        #expect(sampled.live == [.cpu] && sampled.series[.cpu]?[10] == 3000 && sampled.series[.cpu]?[11] == 2000)
+        let third = try PlacementDesk(store: try ServiceStore(path: path))
+        #expect(await third.demand.profiles["a"] == sampled)
     }
 }

@@ -122,23 +122,37 @@ public struct CSVTable: Sendable {
     }
 
     private static func parse(_ bytes: [UInt8], separator comma: UInt8) -> [Record] {
+        bytes.withUnsafeBufferPointer { p in parse(p, separator: comma) }
+    }
+
+    /// A field outside quotes is a slice of the bytes, made a string once at its end (a
+    /// byte at a time was most of the time POST /samples took); a quoted one is gathered
+    /// in `field`, its doubled quotes made single.
+    private static func parse(_ p: UnsafeBufferPointer<UInt8>, separator comma: UInt8) -> [Record] {
         let quote: UInt8 = 0x22, lf: UInt8 = 0x0A, cr: UInt8 = 0x0D
         var records: [Record] = []
         var fields: [String] = []
         var field: [UInt8] = []
         var line = 1, recordLine = 1
-        var quoted = false, wasQuoted = false
+        var quoted = false
+        /// The field has been quoted: its text is `field`, kept as is. Else it is p[start..<end], trimmed.
+        var buffered = false
+        var start = 0
         var i = 0
-        let n = bytes.count
+        let n = p.count
 
-        func endField() {
-            let text = String(decoding: field, as: UTF8.self)
-            fields.append(wasQuoted ? text : text.trimmingCharacters(in: .whitespaces))
-            field.removeAll(keepingCapacity: true)
-            wasQuoted = false
+        func blank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
+        func endField(_ end: Int) {
+            if buffered {
+                fields.append(String(decoding: field, as: UTF8.self))
+                field.removeAll(keepingCapacity: true)
+                buffered = false
+            } else {
+                fields.append(trimmed(UnsafeBufferPointer(rebasing: p[start..<end])))
+            }
         }
-        func endRecord() {
-            endField()
+        func endRecord(_ end: Int) {
+            endField(end)
             if !(fields.count == 1 && fields[0].isEmpty) {
                 records.append(Record(line: recordLine, fields: fields))
             }
@@ -146,32 +160,47 @@ public struct CSVTable: Sendable {
         }
 
         while i < n {
-            let b = bytes[i]
+            let b = p[i]
             if quoted {
                 if b == quote {
-                    if i + 1 < n && bytes[i + 1] == quote { field.append(quote); i += 1 } else { quoted = false }
+                    if i + 1 < n && p[i + 1] == quote { field.append(quote); i += 1 } else { quoted = false }
                 } else {
-                    if b == lf || (b == cr && (i + 1 >= n || bytes[i + 1] != lf)) { line += 1 }
+                    if b == lf || (b == cr && (i + 1 >= n || p[i + 1] != lf)) { line += 1 }
                     field.append(b)
                 }
-            } else if b == quote && field.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
-                field.removeAll(keepingCapacity: true)
-                quoted = true
-                wasQuoted = true
             } else if b == comma {
-                endField()
+                endField(i)
+                start = i + 1
             } else if b == lf || b == cr {
-                if b == cr && i + 1 < n && bytes[i + 1] == lf { i += 1 }
-                endRecord()
+                let end = i
+                if b == cr && i + 1 < n && p[i + 1] == lf { i += 1 }
+                endRecord(end)
                 line += 1
                 recordLine = line
-            } else {
+                start = i + 1
+            } else if b == quote && (buffered ? field.allSatisfy(blank) : p[start..<i].allSatisfy(blank)) {
+                // A quote after nothing but blanks opens a quoted field (what came before is dropped).
+                field.removeAll(keepingCapacity: true)
+                quoted = true
+                buffered = true
+            } else if buffered {
                 field.append(b)
             }
             i += 1
         }
-        if !field.isEmpty || !fields.isEmpty || wasQuoted { endRecord() }
+        if buffered || start < n || !fields.isEmpty { endRecord(n) }
         return records
+    }
+
+    /// The text of an unquoted field without the blanks around it (`.whitespaces`: ASCII
+    /// space and tab here, Foundation's rule only where a non-ASCII byte is at an end).
+    private static func trimmed(_ s: UnsafeBufferPointer<UInt8>) -> String {
+        var a = 0, b = s.count
+        while a < b && (s[a] == 0x20 || s[a] == 0x09) { a += 1 }
+        while b > a && (s[b - 1] == 0x20 || s[b - 1] == 0x09) { b -= 1 }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: s[a..<b]), as: UTF8.self)
+        guard a < b, s[a] >= 0x80 || s[b - 1] >= 0x80 else { return text }
+        return text.trimmingCharacters(in: .whitespaces)
     }
 }
 

@@ -25,6 +25,8 @@ extension TracePeriod {
     /// A time as a person gives it: `2013-07-15`, `2013-07-15T12:00:00Z` (UTC without a
     /// zone) or epoch seconds.
     public static func time(_ text: String) -> Int64? {
+        // Straight from the string's bytes where they read as they are (per sample in POST /samples).
+        if let time = text.utf8.withContiguousStorageIfAvailable({ TimestampParser.parse($0) }) ?? nil { return time }
         var text = text.trimmingCharacters(in: .whitespaces)
         if text.count == 10, text.filter({ $0 == "-" }).count == 2 { text += "T00:00:00" }
         var bytes = Array(text.utf8)

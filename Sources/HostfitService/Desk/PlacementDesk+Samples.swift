@@ -57,13 +57,18 @@ extension PlacementDesk {
         var next = demand
         var change = ServiceStore.Change()
         for (id, byResource) in windows.sorted(by: { $0.key < $1.key }) {
-            var profile = next.profiles[id] ?? ServiceProfile(scheme: scheme, series: [:])
+            let before = next.profiles[id]
+            var profile = before ?? ServiceProfile(scheme: scheme, series: [:])
             for (resource, window) in byResource.sorted(by: { $0.key < $1.key }) {
                 change.live.append((id, resource, window))
-                if let series = window.series(scheme) { profile.series[resource] = series }
+                if let series = window.series(profile.scheme) {
+                    profile.series[resource] = series
+                    profile.live.insert(resource)
+                }
             }
             next.profiles[id] = profile
-            change.profiles.append((id, profile))
+            // The store keeps the windows: the profile only where what it holds changes.
+            if before == nil || before!.live != profile.live { change.profiles.append((id, profile)) }
         }
         result.vms = windows.count
         // Measured load is what it is: no refusal, even where a host is now over.

@@ -1,17 +1,22 @@
 import Hostfit
 
 /// One VM's demand by hour of the day or week, from its trace (`hostfit profile`'s
-/// percentile of each hour).
+/// percentile of each hour) or from its live samples.
 public struct ServiceProfile: Sendable, Equatable, Codable {
     public var scheme: BucketScheme
     public var series: [Resource: [Double]]
+    /// Resources whose series follow the VM's live window (POST /samples): the store keeps
+    /// the window and not these series, which it makes again from the window when it loads,
+    /// so a batch of samples writes no profile.
+    public var live: Set<Resource> = []
 
-    public init(scheme: BucketScheme, series: [Resource: [Double]]) {
+    public init(scheme: BucketScheme, series: [Resource: [Double]], live: Set<Resource> = []) {
         self.scheme = scheme
         self.series = series
+        self.live = live
     }
 
-    enum CodingKeys: String, CodingKey { case scheme, series }
+    enum CodingKeys: String, CodingKey { case scheme, series, live }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -28,12 +33,19 @@ public struct ServiceProfile: Sendable, Equatable, Codable {
             series[resource] = values
         }
         self.series = series
+        for name in try c.decodeIfPresent([String].self, forKey: .live) ?? [] {
+            guard let resource = Resource.standard(named: name) else {
+                throw DecodingError.dataCorruptedError(forKey: .live, in: c, debugDescription: "'\(name)' is not a resource")
+            }
+            live.insert(resource)
+        }
     }
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(scheme.rawValue, forKey: .scheme)
-        try c.encode(Dictionary(uniqueKeysWithValues: series.map { ($0.key.name, $0.value) }), forKey: .series)
+        try c.encode(Dictionary(uniqueKeysWithValues: series.filter { !live.contains($0.key) }.map { ($0.key.name, $0.value) }), forKey: .series)
+        if !live.isEmpty { try c.encode(live.map(\.name).sorted(), forKey: .live) }
     }
 }
 

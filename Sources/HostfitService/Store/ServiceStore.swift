@@ -186,6 +186,10 @@ public final class ServiceStore: Sendable {
                 guard let resource = Resource.standard(named: row["resource"]), let window = LoadWindow(data: row["body"]) else { continue }
                 contents.live[row["vm"], default: [:]][resource] = window
             }
+            // Series that follow a live window are kept as the window.
+            for (vm, profile) in contents.profiles where !profile.live.isEmpty {
+                for resource in profile.live { contents.profiles[vm]!.series[resource] = contents.live[vm]?[resource]?.series(profile.scheme) }
+            }
             for row in try Row.fetchAll(db, sql: "SELECT body FROM tenant ORDER BY id") {
                 contents.tenants.append(try decoder.decode(Tenant.self, from: Data((row["body"] as String).utf8)))
             }
