@@ -212,43 +212,63 @@ def ratings_bench(args, hosts):
         print(f"  ratings per second, this build over the one before: {first / max(1e-9, figures[runs[1][0]]):.1f}x")
 
 
+def ingest_run(program, tmp, hosts, name, as_json):
+    """Samples per second of POST /samples on one server: 2,000 placed VMs, five batches of
+    an hour of 5-minute CPU and memory samples for all of them (48,000 samples each)."""
+    server, port = serve(program, tmp, name, [])
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port)
+        status, data, _ = call(conn, "PUT", "/hosts", hosts)
+        assert status == 200, data
+        vms = [f"vm{k:05d}" for k in range(2000)]
+        for k in range(0, len(vms), 200):
+            batch = [{"id": v, "vcpus": 2, "memory_mb": 8192, "cpu_mhz": 500} for v in vms[k:k + 200]]
+            status, data, _ = call(conn, "POST", "/placements", {"vms": batch})
+            assert status == 201, data
+        rng = random.Random(3)
+        start = 1_764_547_200  # Monday 2025-12-01 00:00 UTC
+        total, seconds = 0, 0.0
+        for hour in range(5):
+            rows = []
+            for step in range(12):
+                t = start + hour * 3600 + step * 300
+                for v in vms:
+                    rows.append((t, v, "cpu_mhz", round(rng.uniform(100, 3000), 1)))
+                    rows.append((t, v, "memory_mb", round(rng.uniform(1000, 8000))))
+            if as_json:
+                body = json.dumps({"samples": [{"timestamp": t, "entity": v, "metric": m, "value": x} for t, v, m, x in rows]})
+            else:
+                body = "timestamp,entity,metric,value\n" + "".join(f"{t},{v},{m},{x}\n" for t, v, m, x in rows)
+            began = time.perf_counter()
+            conn.request("POST", "/samples", body, {"Authorization": "Bearer bench", "Content-Type": "application/json" if as_json else "text/csv"})
+            reply = conn.getresponse()
+            answer = reply.read()
+            seconds += time.perf_counter() - began
+            assert reply.status == 200, answer
+            total += len(rows)
+        return total / seconds
+    finally:
+        server.terminate()
+        server.wait()
+
+
 def ingest_bench(args, hosts):
-    """POST /samples: 2,000 placed VMs, each batch an hour of 5-minute CPU and memory samples
-    for all of them (48,000 rows of the native long CSV), five batches one after another."""
+    """POST /samples as the native long CSV and as JSON, with --before on the older build too."""
+    runs = [("hostfit serve", args.hostfit)] + ([("the build before (one run, side by side)", args.before)] if args.before else [])
+    print("live samples (POST /samples): 2,000 placed VMs, 5 batches of 48,000 samples (an hour of 5-minute CPU and memory), one commit each")
+    print(f"  {'server':<40} {'CSV samples/s':>14} {'JSON samples/s':>15}")
+    figures = {}
     with tempfile.TemporaryDirectory(prefix="hostfit-serve-") as tmp:
         open(f"{tmp}/token", "w").write("bench\n")
-        server, port = serve(args.hostfit, tmp, "live", [])
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port)
-            status, data, _ = call(conn, "PUT", "/hosts", hosts)
-            assert status == 200, data
-            vms = [f"vm{k:05d}" for k in range(2000)]
-            for k in range(0, len(vms), 200):
-                batch = [{"id": v, "vcpus": 2, "memory_mb": 8192, "cpu_mhz": 500} for v in vms[k:k + 200]]
-                status, data, _ = call(conn, "POST", "/placements", {"vms": batch})
-                assert status == 201, data
-            rng = random.Random(3)
-            start = 1_764_547_200  # Monday 2025-12-01 00:00 UTC
-            total, seconds = 0, 0.0
-            for hour in range(5):
-                rows = ["timestamp,entity,metric,value"]
-                for step in range(12):
-                    t = start + hour * 3600 + step * 300
-                    for v in vms:
-                        rows.append(f"{t},{v},cpu_mhz,{rng.uniform(100, 3000):.1f}")
-                        rows.append(f"{t},{v},memory_mb,{rng.uniform(1000, 8000):.0f}")
-                body = "\n".join(rows) + "\n"
-                began = time.perf_counter()
-                conn.request("POST", "/samples", body, {"Authorization": "Bearer bench", "Content-Type": "text/csv"})
-                reply = conn.getresponse()
-                answer = reply.read()
-                seconds += time.perf_counter() - began
-                assert reply.status == 200, answer
-                total += len(rows) - 1
-            print(f"live samples: {total:,} samples for 2,000 VMs in batches of 48,000 (native long CSV): {total / seconds:,.0f} samples/s (target 50,000)")
-        finally:
-            server.terminate()
-            server.wait()
+        for n, (label, program) in enumerate(runs):
+            csv = ingest_run(program, tmp, hosts, f"live{n}c", False)
+            js = ingest_run(program, tmp, hosts, f"live{n}j", True)
+            figures[label] = csv
+            print(f"  {label:<40} {csv:>14,.0f} {js:>15,.0f}")
+    first = figures["hostfit serve"]
+    print(f"  target (50,000 samples/s): {'met' if first >= 50000 else 'NOT met'}")
+    if args.before:
+        print(f"  CSV samples per second, this build over the one before: {first / max(1e-9, figures[runs[1][0]]):.1f}x")
 
 
 def main():
