@@ -206,10 +206,15 @@ def ratings_bench(args, hosts):
             rate, p50, p99, errors, placements, place_p99, refused = reads_beside_writes(label, program, tmp, hosts, profiled if traced else [])
             figures[label] = rate
             print(f"  {label:<40} {rate:>10.0f} {p50:>8.1f} {p99:>8.1f} {errors:>8} {placements:>13.0f} {place_p99:>13.1f}")
+    verdict(figures, runs[1][0] if args.before else None, "at least 1,000 ratings per second, p99 under 20 ms", 1000, "ratings per second")
+
+
+def verdict(figures, before, target, least, what):
+    """The target met or not by this build, and its ratio to the build before (the run named `before`) where one ran."""
     first = figures["hostfit serve"]
-    print(f"  target (at least 1,000 ratings per second, p99 under 20 ms): {'see above' if not figures else ('met' if first >= 1000 else 'NOT met')}")
-    if args.before:
-        print(f"  ratings per second, this build over the one before: {first / max(1e-9, figures[runs[1][0]]):.1f}x")
+    print(f"  target ({target}): {'met' if first >= least else 'NOT met'}")
+    if before:
+        print(f"  {what}, this build over the one before: {first / max(1e-9, figures[before]):.1f}x")
 
 
 def ingest_run(program, tmp, hosts, name, as_json):
@@ -265,10 +270,7 @@ def ingest_bench(args, hosts):
             js = ingest_run(program, tmp, hosts, f"live{n}j", True)
             figures[label] = csv
             print(f"  {label:<40} {csv:>14,.0f} {js:>15,.0f}")
-    first = figures["hostfit serve"]
-    print(f"  target (50,000 samples/s): {'met' if first >= 50000 else 'NOT met'}")
-    if args.before:
-        print(f"  CSV samples per second, this build over the one before: {first / max(1e-9, figures[runs[1][0]]):.1f}x")
+    verdict(figures, runs[1][0] if args.before else None, "50,000 samples/s", 50000, "CSV samples per second")
 
 
 def main():
