@@ -161,6 +161,17 @@ struct RouteTests {
                 #expect(response.status == .badRequest)
                 #expect((Self.json(response)["error"] as? String ?? "").contains("body:2: metric 'cpu_ghz'"))
             }
+            // A European spreadsheet's export: `;` columns and a decimal comma, read as the CLI reads them.
+            try await client.execute(uri: "/samples", method: .post, headers: headers,
+                                     body: ByteBuffer(string: "timestamp;entity;metric;value\n2026-12-01T10:00:00Z;busy;cpu_mhz;1,5\n")) { response in
+                #expect(response.status == .ok)
+                #expect(Self.json(response)["accepted"] as? Int == 1)
+            }
+            try await client.execute(uri: "/samples", method: .post, headers: headers, body: ByteBuffer(string: "timestamp,entity,metric,value\n1,busy,cpu_mhz,-3\n")) { response in
+                #expect(response.status == .badRequest)
+                let answer = Self.json(response)
+                #expect((answer["error"] as? String ?? "").contains("body:2: value is -3, must be at least 0") && answer["field"] as? String == "value")
+            }
         }
     }
 

@@ -20,9 +20,11 @@ enum SampleUpload {
             let (t, e, m, v) = (table.column("timestamp")!, table.column("entity")!, table.column("metric")!, table.column("value")!)
             var samples: [PlacementDesk.Sample] = []
             for row in try table.rows() {
-                let at = "body:\(row.line)"
+                // As the file writes numbers: with `;` columns, a decimal comma too.
+                let value: Double?
+                do { value = try row.number(at: v, named: "value") } catch { throw DeskError.invalid("\(error)", field: "value") }
                 samples.append(try sample(time: row.text(at: t) ?? "", entity: row.text(at: e) ?? "", metric: row.text(at: m) ?? "",
-                                          value: row.text(at: v).flatMap(Double.init), at: at))
+                                          value: value, at: "body:\(row.line)"))
             }
             return samples
         } catch let error as DeskError {
